@@ -1,7 +1,32 @@
+using ControlPanel.Web;
+using ControlPanel.Web.Components;
+using ControlPanel.Web.Components.Account;
+
 var builder = WebApplication.CreateBuilder(args);
+// Serves static web assets (Radzen, the Blazor script, wwwroot-assets/) straight from the build output in every environment.
 builder.WebHost.UseStaticWebAssets();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
+builder.AddControlPanelDatabase();
+builder.AddControlPanelIdentity();
+builder.AddControlPanelUi();
+
 var app = builder.Build();
+
+await app.PrepareDatabaseAsync();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+}
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAntiforgery();
+
 app.MapStaticAssets();
-app.MapGet("/", () => "hi");
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapIdentityEndpoints();
+app.MapHealthChecks("/health");
+
 app.Run();
+
+/// <summary>The entry point, visible to the HTTP tests' WebApplicationFactory.</summary>
+public partial class Program;

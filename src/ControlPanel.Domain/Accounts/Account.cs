@@ -1,0 +1,14 @@
+namespace ControlPanel.Domain.Accounts;
+
+/// <summary>A customer organisation: it owns applications and their keys, and is what a lock applies to.</summary>
+public class Account
+{
+    public const int NameMaxLength = 100;
+
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public required string Name { get; set; }
+    public DateTime CreatedAt { get; set; }
+    /// <summary>A locked account's calls answer error 225 ACCOUNT IS LOCKED.</summary>
+    public bool IsLocked { get; set; }
+    public DateTime? LockedAt { get; set; }
+}

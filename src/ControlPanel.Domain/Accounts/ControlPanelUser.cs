@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace ControlPanel.Domain.Accounts;
+
+/// <summary>A person who signs in. Owners belong to one account; staff (Admin, Support) belong to none.</summary>
+public class ControlPanelUser : IdentityUser
+{
+    public const int DisplayNameMaxLength = 100;
+
+    public string DisplayName { get; set; } = "";
+    public Guid? AccountId { get; set; }
+    public Account? Account { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

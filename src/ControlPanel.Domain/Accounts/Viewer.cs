@@ -1,0 +1,19 @@
+namespace ControlPanel.Domain.Accounts;
+
+/// <summary>
+/// Who is asking, as every domain service sees it. The UI builds one from the signed-in user;
+/// services decide from it what may be seen or changed, so the rule lives in one place.
+/// </summary>
+public sealed record Viewer(string UserId, string Name, string Role, Guid? AccountId)
+{
+    public bool IsAdmin => Role == Roles.Admin;
+    public bool IsSupport => Role == Roles.Support;
+    public bool IsOwner => Role == Roles.Owner;
+    public bool IsStaff => IsAdmin || IsSupport;
+
+    /// <summary>Staff read every account; an owner reads only their own.</summary>
+    public bool CanRead(Guid accountId) => IsStaff || (IsOwner && AccountId == accountId);
+
+    /// <summary>Admins change any account; an owner changes only their own; support changes nothing.</summary>
+    public bool CanChange(Guid accountId) => IsAdmin || (IsOwner && AccountId == accountId);
+}

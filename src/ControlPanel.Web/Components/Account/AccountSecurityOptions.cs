@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ControlPanel.Web.Components.Account;
+
+/// <summary>The "AccountSecurity" section: sign-in lockout and password rules.</summary>
+public sealed class AccountSecurityOptions
+{
+    public const string Section = "AccountSecurity";
+
+    /// <summary>Failed sign-ins in a row before the user is locked out.</summary>
+    [Range(1, 100)]
+    public int MaxFailedAttempts { get; set; } = 5;
+
+    /// <summary>How long a lockout lasts.</summary>
+    [Range(1, 24 * 60)]
+    public int LockoutMinutes { get; set; } = 15;
+
+    [Range(8, 128)]
+    public int MinimumPasswordLength { get; set; } = 10;
+}

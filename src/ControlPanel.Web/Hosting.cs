@@ -1,0 +1,68 @@
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Data;
+using ControlPanel.Web.Components.Account;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Radzen;
+
+namespace ControlPanel.Web;
+
+/// <summary>The host's set-up, one method per area, called from Program.cs.</summary>
+public static class Hosting
+{
+    public static void AddControlPanelDatabase(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddDbContextFactory<ControlPanelDbContext>((services, options) =>
+            DatabaseSetup.Configure(options, services.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHealthChecks().AddDbContextCheck<ControlPanelDbContext>();
+
+        // Cookies and Identity tokens stay valid across restarts: keys live beside the database.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("ControlPanel")
+            .PersistKeysToFileSystem(new DirectoryInfo(DataFolder(builder.Configuration)));
+    }
+
+    public static void AddControlPanelUi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddRadzenComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<CurrentViewer>();
+        builder.Services.AddScoped<Dashboard>();
+    }
+
+    /// <summary>Creates or upgrades the schema, then makes sure a first Admin can exist.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        await using (var db = await services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync())
+            await DatabaseSetup.MigrateAsync(db);
+
+        var setupToken = await services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(
+            services.GetRequiredService<UserManager<ControlPanelUser>>(), services.GetRequiredService<RoleManager<IdentityRole>>());
+        if (setupToken is not null)
+        {
+            // Written to the console only, never to the log pipeline: it is a one-time secret.
+            Console.WriteLine();
+            Console.WriteLine("No Admin exists yet. Open /setup and enter this one-time setup token to create one:");
+            Console.WriteLine($"    SETUP TOKEN: {setupToken}");
+            Console.WriteLine();
+        }
+    }
+
+    /// <summary>The folder holding the SQLite file (or ./data for PostgreSQL installations).</summary>
+    private static string DataFolder(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var folder = "data";
+        if (options.Provider == DatabaseProvider.Sqlite)
+            folder = Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(options.ConnectionString).DataSource)) ?? folder;
+        return Path.Combine(Path.GetFullPath(folder), "keys");
+    }
+}
