@@ -1,0 +1,196 @@
+using ControlPanel.Domain.Errors;
+
+namespace ControlPanel.Domain.Tests.Errors;
+
+public class ErrorCatalogueTests
+{
+    // Counted from the error-code table of the SYNAPPS guide (seed 000): 137 rows,
+    // 73 in the 1xx range, 52 in 2xx, 11 in 3xx and one (403) in 4xx.
+    private const int RowsInGuide = 137;
+
+    [Fact]
+    public void Catalogue_has_every_row_of_the_guide()
+    {
+        Assert.Equal(RowsInGuide, ErrorCatalogue.All.Count);
+    }
+
+    [Theory]
+    [InlineData(1, 73)]
+    [InlineData(2, 52)]
+    [InlineData(3, 11)]
+    [InlineData(4, 1)]
+    public void Rows_per_hundred_match_the_guide(int hundred, int expectedRows)
+    {
+        int rows = ErrorCatalogue.All.Count(error => error.Code / 100 == hundred);
+
+        Assert.Equal(expectedRows, rows);
+    }
+
+    [Fact]
+    public void Codes_are_unique_and_in_ascending_order_as_in_the_guide()
+    {
+        var codes = ErrorCatalogue.All.Select(error => error.Code).ToList();
+
+        Assert.Equal(codes.Order().Distinct(), codes);
+    }
+
+    [Theory]
+    [InlineData(101, "NOTICE", "NOT USING HTTPS 443", 426)]
+    [InlineData(102, "INFO", "INVALID HEADERS", 406)]
+    [InlineData(103, "INFO", "API CALL QUOTA LIMIT EXCEEDED", 406)]
+    [InlineData(104, "INFO", "FORMAT MISSING", 200)]
+    [InlineData(110, "INFO", "APPLICATION OFFLINE", 423)]
+    [InlineData(111, "INFO", "BAD ORIGIN IP", 403)]
+    [InlineData(113, "INFO", "TOKEN EXPIRED", 401)]
+    [InlineData(124, "CRITICAL", "FAILED TO CONNECT", 503)]
+    [InlineData(131, "INFO", "HTTP OPTIONS METHOD NOT AVAILABLE", 405)]
+    [InlineData(132, "INFO", "HTTP GET METHOD NOT AVAILABLE", 405)]
+    [InlineData(133, "INFO", "HTTP OPTIONS POST NOT AVAILABLE", 200)]
+    [InlineData(146, "INFO", "INVALID CHANNEL", 501)]
+    [InlineData(151, "INFO", "3RD PARTY RETURNED INVALID STATUS RESPONSE", 200)]
+    [InlineData(158, "INFO", "RATE LIMIT EXCEEDED", 429)]
+    [InlineData(170, "INFO", "NO ACCESS TO THIS RESOURCE", 403)]
+    [InlineData(173, "HIGH", "CSRF SUSPECTED", 200)]
+    [InlineData(185, "WARNING", "LOGGING FAILURE", 200)]
+    [InlineData(187, "INFO", "MURDER, DEATH, KILL. OR (INVALID PARTICIPANT)", 200)]
+    [InlineData(191, "INFO", "TITLE DOES NOT MEET LIMIT REQUIRMENTS", 200)]
+    [InlineData(198, "INFO", "SKILL NO LONGER ACTIVE", 200)]
+    [InlineData(201, "INFO", "MISSING APPLICATION KEY", 200)]
+    [InlineData(204, "INFO", "NOT AUTHORISED", 403)]
+    [InlineData(222, "INFO", "NOT AUTHORISED", 200)]
+    [InlineData(225, "NOTICE", "ACCOUNT IS LOCKED", 403)]
+    [InlineData(226, "INFO", "USER SET AS LOGGED OUT", 401)]
+    [InlineData(228, "HIGH", "ONGOING CHATS AND DB OUT OF SYNC", 200)]
+    [InlineData(259, "WARNING", "ENVIRONMENT NOT ENABLED FOR USE WITH THIS CONSUMER AND/OR APPLICATION", 200)]
+    [InlineData(260, "INFO", "UNDERGOING MAINTENANCE", 503)]
+    [InlineData(262, "CRITICAL", "READ DATABASE CONNECTION FAILED", 503)]
+    [InlineData(263, "CRITICAL", "WRITE DATABASE CONNECTION TIMEEDOUT", 503)]
+    [InlineData(266, "INFO", "INVALID PAYMENTLINKREFERENCEID", 200)]
+    [InlineData(269, "INFO", "SESSION OUT OF SCOPE", 401)]
+    [InlineData(303, "INFO", "NO AD DATA", 200)]
+    [InlineData(309, "INFO", "INVALID VIEW", 200)]
+    [InlineData(310, "INFO", "DATA NOT MODIFIED", 304)]
+    [InlineData(314, "INFO", "STREAM LOG ERROR RETRYING", 200)]
+    [InlineData(403, "INFO", "NOT AUTHORISED", 403)]
+    public void Rows_match_the_guide(int code, string severity, string description, int httpStatus)
+    {
+        Assert.Equal(new ApiError(code, severity, description, httpStatus), ErrorCatalogue.Get(code));
+    }
+
+    [Fact]
+    public void First_and_last_rows_are_the_guides_first_and_last()
+    {
+        Assert.Equal(101, ErrorCatalogue.All[0].Code);
+        Assert.Equal(403, ErrorCatalogue.All[^1].Code);
+    }
+
+    [Theory]
+    [InlineData(200, 104)]
+    [InlineData(304, 1)]
+    [InlineData(401, 5)]
+    [InlineData(403, 5)]
+    [InlineData(405, 7)]
+    [InlineData(406, 2)]
+    [InlineData(423, 1)]
+    [InlineData(426, 1)]
+    [InlineData(429, 1)]
+    [InlineData(501, 1)]
+    [InlineData(503, 9)]
+    public void Http_statuses_are_distributed_as_in_the_guide(int httpStatus, int expectedRows)
+    {
+        Assert.Equal(expectedRows, ErrorCatalogue.All.Count(error => error.HttpStatus == httpStatus));
+    }
+
+    [Theory]
+    [InlineData("INFO", 114)]
+    [InlineData("NOTICE", 8)]
+    [InlineData("CRITICAL", 8)]
+    [InlineData("WARNING", 4)]
+    [InlineData("HIGH", 3)]
+    public void Severities_are_distributed_as_in_the_guide(string severity, int expectedRows)
+    {
+        Assert.Equal(expectedRows, ErrorCatalogue.All.Count(error => error.Severity == severity));
+    }
+
+    [Fact]
+    public void Descriptions_have_whitespace_normalised()
+    {
+        Assert.All(ErrorCatalogue.All, error =>
+        {
+            Assert.Equal(error.Description.Trim(), error.Description);
+            Assert.DoesNotContain("  ", error.Description);
+            Assert.NotEmpty(error.Description);
+        });
+    }
+
+    [Fact]
+    public void Named_errors_carry_their_codes()
+    {
+        var expected = new (ApiError Error, int Code)[]
+        {
+            (ErrorCatalogue.NotUsingHttps, 101),
+            (ErrorCatalogue.InvalidHeaders, 102),
+            (ErrorCatalogue.QuotaExceeded, 103),
+            (ErrorCatalogue.MissingParameter, 106),
+            (ErrorCatalogue.ApplicationOffline, 110),
+            (ErrorCatalogue.BadOriginIp, 111),
+            (ErrorCatalogue.TokenExpired, 113),
+            (ErrorCatalogue.InvalidToken, 114),
+            (ErrorCatalogue.DataNotValid, 117),
+            (ErrorCatalogue.RateLimitExceeded, 158),
+            (ErrorCatalogue.NoTokenOrSession, 194),
+            (ErrorCatalogue.MissingApplicationKey, 201),
+            (ErrorCatalogue.MissingConsumerKey, 202),
+            (ErrorCatalogue.NotAuthorised, 204),
+            (ErrorCatalogue.AccountLocked, 225),
+            (ErrorCatalogue.EnvironmentNotEnabled, 259),
+            (ErrorCatalogue.InvalidView, 309),
+            (ErrorCatalogue.InvalidDateRange, 311),
+        };
+
+        Assert.All(expected, pair =>
+        {
+            Assert.NotNull(pair.Error);
+            Assert.Equal(pair.Code, pair.Error.Code);
+            Assert.Same(ErrorCatalogue.Get(pair.Code), pair.Error);
+        });
+    }
+
+    [Fact]
+    public void Rate_limit_error_is_the_guides_429()
+    {
+        Assert.Equal("RATE LIMIT EXCEEDED", ErrorCatalogue.RateLimitExceeded.Description);
+        Assert.Equal(429, ErrorCatalogue.RateLimitExceeded.HttpStatus);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    [InlineData(107)]
+    [InlineData(116)]
+    [InlineData(200)]
+    [InlineData(308)]
+    [InlineData(404)]
+    public void Unknown_codes_are_not_found(int code)
+    {
+        Assert.Throws<KeyNotFoundException>(() => ErrorCatalogue.Get(code));
+        Assert.False(ErrorCatalogue.TryGet(code, out var error));
+        Assert.Null(error);
+    }
+
+    [Fact]
+    public void TryGet_finds_a_listed_code()
+    {
+        Assert.True(ErrorCatalogue.TryGet(225, out var error));
+        Assert.Equal("ACCOUNT IS LOCKED", error.Description);
+    }
+
+    [Fact]
+    public void All_cannot_be_modified_through_a_cast()
+    {
+        var list = Assert.IsAssignableFrom<IList<ApiError>>(ErrorCatalogue.All);
+
+        Assert.True(list.IsReadOnly);
+        Assert.Throws<NotSupportedException>(() => list[0] = new ApiError(1, "INFO", "X", 200));
+    }
+}
