@@ -1,4 +1,8 @@
 using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Keys;
+using ControlPanel.Web.Keys;
 using ControlPanel.Domain.Data;
 using ControlPanel.Web.Components.Account;
 using Microsoft.AspNetCore.DataProtection;
@@ -19,12 +23,23 @@ public static class Hosting
         builder.Services.AddDbContextFactory<ControlPanelDbContext>((services, options) =>
             DatabaseSetup.Configure(options, services.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ChangeFeed>();
         builder.Services.AddHealthChecks().AddDbContextCheck<ControlPanelDbContext>();
 
         // Cookies and Identity tokens stay valid across restarts: keys live beside the database.
         builder.Services.AddDataProtection()
             .SetApplicationName("ControlPanel")
             .PersistKeysToFileSystem(new DirectoryInfo(DataFolder(builder.Configuration)));
+    }
+
+    /// <summary>Applications, their keys and the audit log; the in-memory key index the request check reads.</summary>
+    public static void AddControlPanelApplications(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<KeyIndex>();
+        builder.Services.AddHostedService<KeyUseFlusher>();
+        builder.Services.AddScoped<ApplicationService>();
+        builder.Services.AddScoped<KeyService>();
+        builder.Services.AddScoped<AuditLog>();
     }
 
     public static void AddControlPanelUi(this WebApplicationBuilder builder)
@@ -43,6 +58,9 @@ public static class Hosting
         var services = scope.ServiceProvider;
         await using (var db = await services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync())
             await DatabaseSetup.MigrateAsync(db);
+        // The in-memory indexes subscribe to the change feed when first made; make them, then fill them.
+        services.GetRequiredService<KeyIndex>();
+        await services.GetRequiredService<ChangeFeed>().PublishAsync();
 
         var setupToken = await services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(
             services.GetRequiredService<UserManager<ControlPanelUser>>(), services.GetRequiredService<RoleManager<IdentityRole>>());

@@ -8,6 +8,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.AddControlPanelDatabase();
 builder.AddControlPanelIdentity();
+builder.AddControlPanelApplications();
 builder.AddControlPanelUi();
 
 var app = builder.Build();

@@ -4,7 +4,7 @@ namespace ControlPanel.Domain.Accounts;
 /// Who is asking, as every domain service sees it. The UI builds one from the signed-in user;
 /// services decide from it what may be seen or changed, so the rule lives in one place.
 /// </summary>
-public sealed record Viewer(string UserId, string Name, string Role, Guid? AccountId)
+public sealed record Viewer(string UserId, string Name, string Role, Guid? AccountId, string? ClientIp = null)
 {
     public bool IsAdmin => Role == Roles.Admin;
     public bool IsSupport => Role == Roles.Support;

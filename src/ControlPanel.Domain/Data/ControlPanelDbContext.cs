@@ -1,4 +1,7 @@
 using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Keys;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +17,9 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     : IdentityDbContext<ControlPanelUser, IdentityRole, string>(options)
 {
     public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Application> Applications => Set<Application>();
+    public DbSet<KeyPair> KeyPairs => Set<KeyPair>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -30,6 +36,41 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
         {
             user.Property(u => u.DisplayName).HasMaxLength(ControlPanelUser.DisplayNameMaxLength);
             user.HasOne(u => u.Account).WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Application>(application =>
+        {
+            application.ToTable("Applications");
+            application.Property(a => a.Name).HasMaxLength(Application.NameMaxLength);
+            application.Property(a => a.Environment).HasConversion<string>().HasMaxLength(20);
+            application.Property(a => a.DefaultView).HasMaxLength(Application.ViewMaxLength);
+            application.Property(a => a.CreatedBy).HasMaxLength(256);
+            application.HasOne(a => a.Account).WithMany().HasForeignKey(a => a.AccountId).OnDelete(DeleteBehavior.Restrict);
+            application.HasIndex(a => new { a.AccountId, a.Name });
+        });
+
+        builder.Entity<KeyPair>(pair =>
+        {
+            pair.ToTable("KeyPairs");
+            pair.Property(p => p.ApplicationKeyHash).HasMaxLength(64);
+            pair.Property(p => p.ConsumerKeyHash).HasMaxLength(64);
+            pair.Property(p => p.ApplicationKeyLast4).HasMaxLength(4);
+            pair.Property(p => p.ConsumerKeyLast4).HasMaxLength(4);
+            pair.Property(p => p.CreatedBy).HasMaxLength(256);
+            pair.Property(p => p.RevokedBy).HasMaxLength(256);
+            pair.HasOne(p => p.Application).WithMany().HasForeignKey(p => p.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+            pair.HasIndex(p => p.ApplicationKeyHash).IsUnique();
+        });
+
+        builder.Entity<AuditEntry>(entry =>
+        {
+            entry.ToTable("AuditEntries");
+            entry.Property(e => e.ActorUserId).HasMaxLength(450);
+            entry.Property(e => e.ActorName).HasMaxLength(256);
+            entry.Property(e => e.Action).HasMaxLength(64);
+            entry.Property(e => e.ClientIp).HasMaxLength(64);
+            entry.HasIndex(e => new { e.AccountId, e.At });
+            entry.HasIndex(e => new { e.ApplicationId, e.At });
         });
     }
 }

@@ -1,0 +1,166 @@
+using System.ComponentModel.DataAnnotations;
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Keys;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPanel.Domain.Applications;
+
+/// <summary>Creating, listing and changing applications. Every call checks the viewer's account and role.</summary>
+public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> databases, KeyService keys, ChangeFeed changes, TimeProvider clock)
+{
+    public sealed record Summary(
+        Guid Id, Guid AccountId, string AccountName, string Name, ApplicationEnvironment Environment,
+        bool IsOnline, DateTime? KeyLastUsedAt, int LiveKeyPairs);
+
+    public sealed record Details(Application Application, string AccountName, bool AccountLocked, bool CanChange);
+
+    public sealed class Form
+    {
+        [Required(ErrorMessage = "Enter a name.")]
+        [StringLength(Application.NameMaxLength, MinimumLength = Application.NameMinLength, ErrorMessage = "The name must be 2 to 80 characters.")]
+        public string Name { get; set; } = "";
+
+        public ApplicationEnvironment Environment { get; set; } = ApplicationEnvironment.Development;
+
+        public bool IsOnline { get; set; } = true;
+
+        [Required(ErrorMessage = "Enter a default view.")]
+        [StringLength(Application.ViewMaxLength, ErrorMessage = "The view name is at most 100 characters.")]
+        [RegularExpression(@"^[A-Za-z0-9][A-Za-z0-9 _.\-]*$", ErrorMessage = "The view name uses letters, digits, spaces, '.', '_' or '-'.")]
+        public string DefaultView { get; set; } = Application.DefaultViewName;
+
+        /// <summary>The account to create in: an owner's own, or any account for an admin.</summary>
+        public Guid? AccountId { get; set; }
+
+        public static Form From(Application application) => new()
+        {
+            Name = application.Name,
+            Environment = application.Environment,
+            IsOnline = application.IsOnline,
+            DefaultView = application.DefaultView,
+            AccountId = application.AccountId,
+        };
+    }
+
+    public sealed record Created(Application Application, IssuedKeys Keys);
+
+    public async Task<IReadOnlyList<Summary>> ListAsync(Viewer viewer, Guid? accountId = null)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var applications = db.Applications.AsNoTracking();
+        if (viewer.IsOwner) applications = applications.Where(a => a.AccountId == viewer.AccountId);
+        else if (!viewer.IsStaff) throw new AccessDeniedException();
+        if (accountId is { } id) applications = applications.Where(a => a.AccountId == id);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = await applications
+            .Select(a => new
+            {
+                a.Id, a.AccountId, AccountName = a.Account!.Name, a.Name, a.Environment, a.IsOnline,
+                LastUsed = db.KeyPairs.Where(k => k.ApplicationId == a.Id).Max(k => k.LastUsedAt),
+                Live = db.KeyPairs.Count(k => k.ApplicationId == a.Id && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now)),
+            })
+            .ToListAsync();
+        return rows
+            .Select(r => new Summary(r.Id, r.AccountId, r.AccountName, r.Name, r.Environment, r.IsOnline, r.LastUsed, r.Live))
+            .OrderBy(s => s.AccountName).ThenBy(s => s.Name, StringComparer.CurrentCultureIgnoreCase)
+            .ToList();
+    }
+
+    /// <summary>One application, or <see cref="AccessDeniedException"/> when it does not exist or is not the viewer's to see.</summary>
+    public async Task<Details> GetAsync(Viewer viewer, Guid applicationId)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var application = await db.Applications.AsNoTracking().Include(a => a.Account).SingleOrDefaultAsync(a => a.Id == applicationId);
+        if (application is null || !viewer.CanRead(application.AccountId)) throw new AccessDeniedException();
+        return new Details(application, application.Account!.Name, application.Account.IsLocked, viewer.CanChange(application.AccountId));
+    }
+
+    /// <summary>Creates the application and its first key pair, returned in plaintext this once.</summary>
+    public async Task<Created> CreateAsync(Viewer viewer, Form form)
+    {
+        var accountId = viewer.IsOwner ? viewer.AccountId : form.AccountId;
+        if (accountId is not { } id || !viewer.CanChange(id)) throw new AccessDeniedException();
+        Validate(form);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await databases.CreateDbContextAsync();
+        if (!await db.Accounts.AnyAsync(a => a.Id == id)) throw new AccessDeniedException();
+        await EnsureNameIsFreeAsync(db, id, form.Name.Trim(), exceptApplicationId: null);
+
+        var application = new Application
+        {
+            AccountId = id,
+            Name = form.Name.Trim(),
+            Environment = form.Environment,
+            IsOnline = form.IsOnline,
+            DefaultView = form.DefaultView.Trim(),
+            CreatedAt = now,
+            CreatedBy = viewer.Name,
+        };
+        db.Applications.Add(application);
+        var issued = keys.Issue(db, application, viewer, now);
+        AuditLog.Record(db, viewer, now, AuditActions.ApplicationCreated, id, application.Id,
+            $"Created \"{application.Name}\" ({application.Environment}, {(application.IsOnline ? "online" : "offline")}, view \"{application.DefaultView}\"), key pair …{ApiKey.LastFour(issued.ApplicationKey)}");
+        await db.SaveChangesAsync();
+        await changes.PublishAsync();
+        return new Created(application, issued);
+    }
+
+    /// <summary>Renames, moves between environments, takes online or offline, or changes the default view; each change is audited.</summary>
+    public async Task<Application> UpdateAsync(Viewer viewer, Guid applicationId, Form form)
+    {
+        Validate(form);
+        await using var db = await databases.CreateDbContextAsync();
+        var application = await db.Applications.SingleOrDefaultAsync(a => a.Id == applicationId);
+        if (application is null || !viewer.CanChange(application.AccountId)) throw new AccessDeniedException();
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var name = form.Name.Trim();
+        var view = form.DefaultView.Trim();
+        if (name != application.Name)
+        {
+            await EnsureNameIsFreeAsync(db, application.AccountId, name, application.Id);
+            AuditLog.Record(db, viewer, now, AuditActions.ApplicationRenamed, application.AccountId, application.Id, $"Name: \"{application.Name}\" → \"{name}\"");
+            application.Name = name;
+        }
+        if (form.Environment != application.Environment)
+        {
+            AuditLog.Record(db, viewer, now, AuditActions.ApplicationEnvironmentChanged, application.AccountId, application.Id, $"Environment: {application.Environment} → {form.Environment}");
+            application.Environment = form.Environment;
+        }
+        if (form.IsOnline != application.IsOnline)
+        {
+            AuditLog.Record(db, viewer, now, AuditActions.ApplicationStatusChanged, application.AccountId, application.Id, $"Status: {Status(application.IsOnline)} → {Status(form.IsOnline)}");
+            application.IsOnline = form.IsOnline;
+        }
+        if (view != application.DefaultView)
+        {
+            AuditLog.Record(db, viewer, now, AuditActions.ApplicationViewChanged, application.AccountId, application.Id, $"Default view: \"{application.DefaultView}\" → \"{view}\"");
+            application.DefaultView = view;
+        }
+        await db.SaveChangesAsync();
+        await changes.PublishAsync();
+        return application;
+    }
+
+    private static string Status(bool isOnline) => isOnline ? "online" : "offline";
+
+    private static void Validate(Form form)
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(form, new ValidationContext(form), results, validateAllProperties: true))
+            throw new ValidationException(results[0].ErrorMessage);
+        if (!Enum.IsDefined(form.Environment)) throw new ValidationException("Choose Development, Staging or Live.");
+    }
+
+    private static async Task EnsureNameIsFreeAsync(ControlPanelDbContext db, Guid accountId, string name, Guid? exceptApplicationId)
+    {
+        // Case-insensitive in memory: SQLite's and PostgreSQL's collations differ, an account's applications are few.
+        var names = await db.Applications.Where(a => a.AccountId == accountId && a.Id != exceptApplicationId).Select(a => a.Name).ToListAsync();
+        if (names.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
+            throw new ValidationException($"An application named \"{name}\" already exists in this account.");
+    }
+}

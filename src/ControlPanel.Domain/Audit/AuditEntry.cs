@@ -1,0 +1,35 @@
+namespace ControlPanel.Domain.Audit;
+
+/// <summary>One change, who made it and from where. Never holds key material.</summary>
+public class AuditEntry
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+    public required string ActorUserId { get; set; }
+    public required string ActorName { get; set; }
+    public Guid? AccountId { get; set; }
+    public Guid? ApplicationId { get; set; }
+    /// <summary>What happened, from <see cref="AuditActions"/>.</summary>
+    public required string Action { get; set; }
+    /// <summary>Before and after, in words a person reads.</summary>
+    public required string Changes { get; set; }
+    public string? ClientIp { get; set; }
+}
+
+/// <summary>The actions the audit log records.</summary>
+public static class AuditActions
+{
+    public const string ApplicationCreated = "application.created";
+    public const string ApplicationRenamed = "application.renamed";
+    public const string ApplicationEnvironmentChanged = "application.environment_changed";
+    public const string ApplicationStatusChanged = "application.status_changed";
+    public const string ApplicationViewChanged = "application.view_changed";
+    public const string KeysRotated = "keys.rotated";
+    public const string KeysRevoked = "keys.revoked";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        ApplicationCreated, ApplicationRenamed, ApplicationEnvironmentChanged, ApplicationStatusChanged,
+        ApplicationViewChanged, KeysRotated, KeysRevoked,
+    ];
+}

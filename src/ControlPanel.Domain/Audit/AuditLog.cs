@@ -1,0 +1,50 @@
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPanel.Domain.Audit;
+
+/// <summary>Writes and searches the audit log. Owners see their own account's entries; staff see all.</summary>
+public sealed class AuditLog(IDbContextFactory<ControlPanelDbContext> databases)
+{
+    public sealed record Filter(
+        Guid? AccountId = null, Guid? ApplicationId = null, string? Actor = null, string? Action = null,
+        DateTime? From = null, DateTime? To = null, int Skip = 0, int Take = 50);
+
+    public sealed record Page(IReadOnlyList<AuditEntry> Entries, int Total);
+
+    /// <summary>Adds an entry to the unit of work, so it is saved together with the change it describes.</summary>
+    public static void Record(ControlPanelDbContext db, Viewer actor, DateTime at, string action, Guid? accountId, Guid? applicationId, string changes) =>
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = at,
+            ActorUserId = actor.UserId,
+            ActorName = actor.Name,
+            AccountId = accountId,
+            ApplicationId = applicationId,
+            Action = action,
+            Changes = changes,
+            ClientIp = actor.ClientIp,
+        });
+
+    public async Task<Page> SearchAsync(Viewer viewer, Filter filter)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var entries = db.AuditEntries.AsNoTracking();
+        if (viewer.IsOwner)
+            entries = entries.Where(e => e.AccountId == viewer.AccountId);
+        else if (!viewer.IsStaff)
+            throw new AccessDeniedException();
+
+        if (filter.AccountId is { } accountId) entries = entries.Where(e => e.AccountId == accountId);
+        if (filter.ApplicationId is { } applicationId) entries = entries.Where(e => e.ApplicationId == applicationId);
+        if (!string.IsNullOrWhiteSpace(filter.Actor)) entries = entries.Where(e => e.ActorName.Contains(filter.Actor.Trim()));
+        if (!string.IsNullOrWhiteSpace(filter.Action)) entries = entries.Where(e => e.Action == filter.Action);
+        if (filter.From is { } from) entries = entries.Where(e => e.At >= from);
+        if (filter.To is { } to) entries = entries.Where(e => e.At < to);
+
+        var total = await entries.CountAsync();
+        var page = await entries.OrderByDescending(e => e.Id).Skip(Math.Max(0, filter.Skip)).Take(Math.Clamp(filter.Take, 1, 500)).ToListAsync();
+        return new Page(page, total);
+    }
+}
