@@ -35,4 +35,38 @@ public static class PageActions
     /// <summary>Waits until the page's Blazor circuit is up (the layout marks it), so clicks reach the server.</summary>
     public static async Task WaitForCircuitAsync(this IPage page) =>
         await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    /// <summary>Creates an application from the list page's dialog; returns the keys shown that one time.</summary>
+    public static async Task<(string ApplicationKey, string ConsumerKey)> CreateApplicationAsync(this IPage page, string name)
+    {
+        await page.GotoAsync("applications");
+        await page.WaitForCircuitAsync();
+        await page.GetByTestId("new-application").ClickAsync();
+        await page.GetByTestId("application-name").FillAsync(name);
+        await page.GetByTestId("create-application").ClickAsync();
+        await Expect(page.GetByTestId("issued-keys")).ToBeVisibleAsync();
+        return (await page.GetByTestId("issued-application-key").InnerTextAsync(), await page.GetByTestId("issued-consumer-key").InnerTextAsync());
+    }
+
+    /// <summary>An Admin invites a staff member; the invitee accepts in this page and ends up signed in.</summary>
+    public static async Task SignInAsNewStaffAsync(this IPage page, BrowserFixture browser, AppHost app, string email, string role)
+    {
+        var admin = await browser.NewPageAsync(app);
+        await admin.SignInAsAdminAsync();
+        await admin.GotoAsync("staff");
+        await admin.WaitForCircuitAsync();
+        await admin.GetByTestId("invite-email").FillAsync(email);
+        await admin.GetByTestId("invite-name").FillAsync(role + " person");
+        await admin.GetByTestId("invite-role").ClickAsync();
+        await admin.Locator(".rz-dropdown-item", new() { HasText = role }).ClickAsync();
+        await admin.GetByTestId("invite").ClickAsync();
+        var link = await admin.GetByTestId("invitation-link").InnerTextAsync();
+        await admin.Context.CloseAsync();
+
+        await page.GotoAsync(link);
+        await page.GetByTestId("password").FillAsync("Staff-password-1");
+        await page.GetByTestId("confirm-password").FillAsync("Staff-password-1");
+        await page.GetByTestId("accept").ClickAsync();
+        await Expect(page.GetByTestId(role == "Admin" ? "admin-dashboard" : "support-dashboard")).ToBeVisibleAsync();
+    }
 }

@@ -17,6 +17,16 @@ public sealed class Dashboard(IDbContextFactory<ControlPanelDbContext> databases
         return new OwnerSummary(account.Name, account.IsLocked);
     }
 
+    public sealed record AccountChoice(Guid Id, string Name, bool IsLocked);
+
+    /// <summary>Every account, for staff pickers and filters.</summary>
+    public async Task<IReadOnlyList<AccountChoice>> AccountsAsync(Viewer viewer)
+    {
+        if (!viewer.IsStaff) throw new AccessDeniedException();
+        await using var db = await databases.CreateDbContextAsync();
+        return await db.Accounts.AsNoTracking().OrderBy(a => a.Name).Select(a => new AccountChoice(a.Id, a.Name, a.IsLocked)).ToListAsync();
+    }
+
     public async Task<StaffSummary> ForStaffAsync(Viewer viewer)
     {
         if (!viewer.IsStaff) throw new AccessDeniedException();

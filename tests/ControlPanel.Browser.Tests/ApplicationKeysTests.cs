@@ -1,0 +1,120 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ControlPanel.Browser.Tests;
+
+[Collection(BrowserCollection.Name)]
+public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private AppHost app = default!;
+
+    public async Task InitializeAsync() => app = await AppHost.StartAsync();
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Owner_creates_an_application_sees_the_keys_once_rotates_revokes_and_reads_the_audit()
+    {
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
+        var (applicationKey, consumerKey) = await page.CreateApplicationAsync("Storefront");
+        Assert.Matches("^[0-9a-f]{32}$", applicationKey);
+        Assert.Matches("^[0-9a-f]{32}$", consumerKey);
+
+        await page.GetByTestId("open-created").ClickAsync();
+        await Expect(page.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
+
+        // After a reload only the last four characters remain.
+        await page.ReloadAsync();
+        await page.WaitForCircuitAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Keys" }).ClickAsync();
+        await Expect(page.GetByTestId("pair-application-key")).ToHaveTextAsync("…" + applicationKey[^4..]);
+        await Expect(page.GetByTestId("issued-keys")).ToHaveCountAsync(0);
+        var html = await page.ContentAsync();
+        Assert.DoesNotContain(applicationKey, html);
+        Assert.DoesNotContain(consumerKey, html);
+
+        // Rotate with the default 1-hour grace: two live pairs, the old one with an expiry.
+        await Expect(page.GetByTestId("grace")).ToContainTextAsync("1 hour");
+        await page.GetByTestId("rotate").ClickAsync();
+        var newKey = await page.GetByTestId("issued-application-key").InnerTextAsync();
+        Assert.NotEqual(applicationKey, newKey);
+        await Expect(page.GetByTestId("pair-state")).ToHaveCountAsync(2);
+        await Expect(page.GetByTestId("pair-state").Nth(0)).ToHaveTextAsync("Live");
+        await Expect(page.GetByTestId("pair-state").Nth(1)).ToHaveTextAsync(new Regex("^Live until "));
+
+        // Revoke the old pair, after confirming.
+        await page.GetByTestId("revoke").Nth(1).ClickAsync();
+        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(page.GetByTestId("pair-state").Nth(1)).ToHaveTextAsync(new Regex("^Revoked "));
+        await Expect(page.GetByTestId("revoke")).ToHaveCountAsync(1);
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Audit" }).ClickAsync();
+        var actions = page.GetByTestId("audit-action");
+        await Expect(actions).ToHaveTextAsync(["keys.revoked", "keys.rotated", "application.created"]);
+    }
+
+    [Fact]
+    public async Task A_duplicate_name_gets_a_validation_message()
+    {
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
+        await page.CreateApplicationAsync("Storefront");
+        await page.GotoAsync("applications");
+        await page.WaitForCircuitAsync();
+        await page.GetByTestId("new-application").ClickAsync();
+        await page.GetByTestId("create-application").ClickAsync();
+        await Expect(page.Locator(".rz-dialog .validation-message")).ToContainTextAsync("Enter a name.");
+        await page.GetByTestId("application-name").FillAsync("storefront");
+        await page.GetByTestId("create-application").ClickAsync();
+        await Expect(page.GetByTestId("form-error")).ToContainTextAsync("already exists");
+    }
+
+    [Fact]
+    public async Task Support_sees_the_application_without_key_controls()
+    {
+        var owner = await browser.NewPageAsync(app);
+        await owner.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
+        await owner.CreateApplicationAsync("Storefront");
+        await owner.GetByTestId("open-created").ClickAsync();
+        await Expect(owner.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
+        var applicationUrl = owner.Url;
+
+        var support = await browser.NewPageAsync(app);
+        await support.SignInAsNewStaffAsync(browser, app, "sam@controlpanel.test", "Support");
+        await support.GotoAsync("applications");
+        await support.WaitForCircuitAsync();
+        await Expect(support.GetByTestId("application-link")).ToHaveTextAsync("Storefront");
+        await Expect(support.GetByTestId("new-application")).ToHaveCountAsync(0);
+
+        await support.GotoAsync(applicationUrl);
+        await support.WaitForCircuitAsync();
+        await Expect(support.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
+        await Expect(support.GetByTestId("save-application")).ToHaveCountAsync(0);
+        await support.GetByRole(AriaRole.Tab, new() { Name = "Keys" }).ClickAsync();
+        await Expect(support.GetByTestId("key-pairs")).ToBeVisibleAsync();
+        await Expect(support.GetByTestId("rotate")).ToHaveCountAsync(0);
+        await Expect(support.GetByTestId("revoke")).ToHaveCountAsync(0);
+        await Expect(support.GetByTestId("pair-application-key")).ToHaveTextAsync("…····");
+    }
+
+    [Fact]
+    public async Task An_owner_cannot_open_another_accounts_application_by_url()
+    {
+        var owner = await browser.NewPageAsync(app);
+        await owner.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
+        await owner.CreateApplicationAsync("Storefront");
+        await owner.GetByTestId("open-created").ClickAsync();
+        await Expect(owner.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
+        var applicationUrl = owner.Url;
+
+        var other = await browser.NewPageAsync(app);
+        await other.RegisterOwnerAsync("mallory@evil.test", "Evil Corp");
+        await other.GotoAsync(applicationUrl);
+        await Expect(other.GetByTestId("not-found")).ToBeVisibleAsync();
+        await Expect(other.GetByTestId("application-title")).ToHaveCountAsync(0);
+        await other.GotoAsync("applications");
+        await other.WaitForCircuitAsync();
+        await Expect(other.GetByTestId("application-link")).ToHaveCountAsync(0);
+    }
+}
