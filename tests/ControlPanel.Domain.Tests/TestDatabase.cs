@@ -17,6 +17,14 @@ public sealed class TestDatabase : IDisposable
         return new ControlPanelDbContext(builder.Options);
     }
 
+    /// <summary>What the app's services are given: a factory of contexts on this file.</summary>
+    public IDbContextFactory<ControlPanelDbContext> Factory => new ContextFactory(this);
+
+    private sealed class ContextFactory(TestDatabase database) : IDbContextFactory<ControlPanelDbContext>
+    {
+        public ControlPanelDbContext CreateDbContext() => database.CreateContext();
+    }
+
     public static async Task<TestDatabase> CreateMigratedAsync()
     {
         var database = new TestDatabase();
