@@ -1,14 +1,44 @@
 using ControlPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace ControlPanel.Domain.Tests;
 
-/// <summary>A throwaway SQLite database file, migrated like the app's, deleted on dispose.</summary>
+/// <summary>
+/// A throwaway database, deleted on dispose: a SQLite file in a temporary folder, or a fresh
+/// PostgreSQL database on the server named by CONTROLPANEL_TEST_POSTGRES (test.sh starts one).
+/// </summary>
 public sealed class TestDatabase : IDisposable
 {
+    /// <summary>Connection string of the PostgreSQL server the tests may use, or null to test SQLite only.</summary>
+    public static string? PostgresServer => Environment.GetEnvironmentVariable("CONTROLPANEL_TEST_POSTGRES") is { Length: > 0 } value ? value : null;
+
+    /// <summary>The providers database-facing tests run on: SQLite always, PostgreSQL when a server is given.</summary>
+    public static TheoryData<DatabaseProvider> Providers =>
+        PostgresServer is null ? new() { DatabaseProvider.Sqlite } : new() { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql };
+
+    private readonly string? _postgresDatabase;
+
+    public TestDatabase(DatabaseProvider provider = DatabaseProvider.Sqlite)
+    {
+        Provider = provider;
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            _postgresDatabase = $"cp_test_{Guid.NewGuid():N}";
+            using var connection = new NpgsqlConnection(PostgresServer ?? throw new InvalidOperationException("CONTROLPANEL_TEST_POSTGRES is not set."));
+            connection.Open();
+            using var create = new NpgsqlCommand($"CREATE DATABASE \"{_postgresDatabase}\"", connection);
+            create.ExecuteNonQuery();
+        }
+    }
+
+    public DatabaseProvider Provider { get; }
     public string Folder { get; } = Directory.CreateTempSubdirectory("cp-test-").FullName;
     public string FilePath => Path.Combine(Folder, "controlpanel.db");
-    public DatabaseOptions Options => new() { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={FilePath};Pooling=False" };
+
+    public DatabaseOptions Options => Provider == DatabaseProvider.Sqlite
+        ? new() { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={FilePath};Pooling=False" }
+        : new() { Provider = DatabaseProvider.PostgreSql, ConnectionString = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _postgresDatabase, Pooling = false }.ConnectionString };
 
     public ControlPanelDbContext CreateContext()
     {
@@ -17,7 +47,7 @@ public sealed class TestDatabase : IDisposable
         return new ControlPanelDbContext(builder.Options);
     }
 
-    /// <summary>What the app's services are given: a factory of contexts on this file.</summary>
+    /// <summary>What the app's services are given: a factory of contexts on this database.</summary>
     public IDbContextFactory<ControlPanelDbContext> Factory => new ContextFactory(this);
 
     private sealed class ContextFactory(TestDatabase database) : IDbContextFactory<ControlPanelDbContext>
@@ -25,9 +55,9 @@ public sealed class TestDatabase : IDisposable
         public ControlPanelDbContext CreateDbContext() => database.CreateContext();
     }
 
-    public static async Task<TestDatabase> CreateMigratedAsync()
+    public static async Task<TestDatabase> CreateMigratedAsync(DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
-        var database = new TestDatabase();
+        var database = new TestDatabase(provider);
         await using var db = database.CreateContext();
         await DatabaseSetup.MigrateAsync(db);
         return database;
@@ -36,5 +66,10 @@ public sealed class TestDatabase : IDisposable
     public void Dispose()
     {
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+        if (_postgresDatabase is null) return;
+        using var connection = new NpgsqlConnection(PostgresServer);
+        connection.Open();
+        using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
+        drop.ExecuteNonQuery();
     }
 }

@@ -1,80 +1,88 @@
+using System.Data.Common;
 using ControlPanel.Domain.Accounts;
-using Microsoft.Data.Sqlite;
+using ControlPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace ControlPanel.Domain.Tests.Data;
 
 public class MigrationsTests
 {
-    [Fact]
-    public async Task Migrations_build_the_same_schema_as_the_model()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Migrations_build_the_same_schema_as_the_model(DatabaseProvider provider)
     {
-        using var migrated = await TestDatabase.CreateMigratedAsync();
-        using var created = new TestDatabase();
+        using var migrated = await TestDatabase.CreateMigratedAsync(provider);
+        using var created = new TestDatabase(provider);
         await using (var db = created.CreateContext())
             await db.Database.EnsureCreatedAsync();
 
-        Assert.Equal(Describe(created.FilePath), Describe(migrated.FilePath));
+        Assert.Equal(await DescribeAsync(created), await DescribeAsync(migrated));
     }
 
-    [Fact]
-    public async Task Upgrading_a_database_made_by_the_first_schema_version_keeps_its_data()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Upgrading_a_database_made_by_the_first_schema_version_keeps_its_data(DatabaseProvider provider)
     {
-        using var database = new TestDatabase();
+        using var database = new TestDatabase(provider);
         await using (var db = database.CreateContext())
         {
             var migrations = db.Database.GetMigrations().ToList();
             Assert.True(migrations.Count >= 2, "an upgrade needs at least two schema versions");
             await db.GetService<IMigrator>().MigrateAsync(migrations[0]);
-        }
-        var accountId = Guid.NewGuid();
-        await using (var connection = new SqliteConnection($"Data Source={database.FilePath};Pooling=False"))
-        {
-            await connection.OpenAsync();
-            var insert = connection.CreateCommand();
-            insert.CommandText = "INSERT INTO Accounts (Id, Name, CreatedAt, IsLocked) VALUES ($id, 'Acme', '2026-01-01 00:00:00', 0)";
-            insert.Parameters.AddWithValue("$id", accountId.ToString().ToUpperInvariant());
-            await insert.ExecuteNonQueryAsync();
+            // Only the Accounts table is touched, which the first version already has.
+            db.Accounts.Add(new Account { Name = "Acme", CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) });
+            await db.SaveChangesAsync();
         }
 
         await using (var db = database.CreateContext())
         {
-            await ControlPanel.Domain.Data.DatabaseSetup.MigrateAsync(db);
+            Assert.NotEmpty(await db.Database.GetPendingMigrationsAsync());
+            await DatabaseSetup.MigrateAsync(db);
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
             var account = await db.Accounts.SingleAsync();
-            Assert.Equal(accountId, account.Id);
             Assert.Equal("Acme", account.Name);
+            Assert.Empty(await db.Applications.ToListAsync());
         }
     }
 
-    /// <summary>Tables, columns (type, nullability, key) and indexes, as SQLite reports them.</summary>
-    private static List<string> Describe(string file)
+    /// <summary>Tables, columns (type, nullability, length) and indexes, as the database reports them.</summary>
+    private static async Task<List<string>> DescribeAsync(TestDatabase database)
     {
-        using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
-        connection.Open();
-        var lines = new List<string>();
-        var tables = Query(connection, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__EF%' ORDER BY name");
-        foreach (var table in tables)
+        await using var db = database.CreateContext();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        if (database.Provider == DatabaseProvider.Sqlite)
         {
-            foreach (var column in Query(connection, $"SELECT name || ' ' || type || ' notnull=' || \"notnull\" || ' pk=' || pk FROM pragma_table_info('{table}') ORDER BY name"))
-                lines.Add($"{table}.{column}");
-            foreach (var index in Query(connection, $"SELECT name || ' unique=' || \"unique\" FROM pragma_index_list('{table}') WHERE origin = 'c' ORDER BY name"))
-                lines.Add($"{table} index {index}");
-            foreach (var key in Query(connection, $"SELECT \"from\" || '->' || \"table\" || '.' || \"to\" || ' ' || on_delete FROM pragma_foreign_key_list('{table}') ORDER BY \"from\""))
-                lines.Add($"{table} fk {key}");
+            var lines = new List<string>();
+            foreach (var table in await QueryAsync(connection, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__EF%' ORDER BY name"))
+            {
+                lines.AddRange((await QueryAsync(connection, $"SELECT name || ' ' || type || ' notnull=' || \"notnull\" || ' pk=' || pk FROM pragma_table_info('{table}') ORDER BY name")).Select(c => $"{table}.{c}"));
+                lines.AddRange((await QueryAsync(connection, $"SELECT name || ' unique=' || \"unique\" FROM pragma_index_list('{table}') WHERE origin = 'c' ORDER BY name")).Select(i => $"{table} index {i}"));
+                lines.AddRange((await QueryAsync(connection, $"SELECT \"from\" || '->' || \"table\" || '.' || \"to\" || ' ' || on_delete FROM pragma_foreign_key_list('{table}') ORDER BY \"from\"")).Select(k => $"{table} fk {k}"));
+            }
+            return lines;
         }
-        return lines;
+        var columns = await QueryAsync(connection, """
+            SELECT table_name || '.' || column_name || ' ' || data_type || coalesce('(' || character_maximum_length || ')', '') || ' nullable=' || is_nullable || coalesce(' identity=' || identity_generation, '')
+            FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '__EF%' ORDER BY 1
+            """);
+        var indexes = await QueryAsync(connection, "SELECT tablename || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT LIKE '__EF%' ORDER BY 1");
+        var keys = await QueryAsync(connection, """
+            SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT LIKE '"__EF%' ORDER BY 1
+            """);
+        return [.. columns, .. indexes, .. keys];
     }
 
-    private static List<string> Query(SqliteConnection connection, string sql)
+    private static async Task<List<string>> QueryAsync(DbConnection connection, string sql)
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync();
         var values = new List<string>();
-        while (reader.Read()) values.Add(reader.GetString(0));
+        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
         return values;
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,10 +28,11 @@ public class KeyServiceTests
         }
     }
 
-    [Fact]
-    public async Task Issued_keys_are_found_at_once_and_a_wrong_consumer_key_is_not()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Issued_keys_are_found_at_once_and_a_wrong_consumer_key_is_not(DatabaseProvider provider)
     {
-        await using var bed = await KeyTestBed.CreateAsync();
+        await using var bed = await KeyTestBed.CreateAsync(provider);
         var created = await bed.CreateApplicationAsync();
 
         var match = bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.UtcNow);
@@ -41,10 +43,11 @@ public class KeyServiceTests
         Assert.Equal(created.Keys.KeyPairId, bed.Index.Find(created.Keys.ApplicationKey.ToUpperInvariant(), created.Keys.ConsumerKey, bed.Clock.UtcNow)?.KeyPairId);
     }
 
-    [Fact]
-    public async Task A_rotated_pair_keeps_working_for_the_grace_period_then_expires_by_itself()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_rotated_pair_keeps_working_for_the_grace_period_then_expires_by_itself(DatabaseProvider provider)
     {
-        await using var bed = await KeyTestBed.CreateAsync();
+        await using var bed = await KeyTestBed.CreateAsync(provider);
         var created = await bed.CreateApplicationAsync();
         var rotated = await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.OneHour);
 
@@ -62,19 +65,21 @@ public class KeyServiceTests
         Assert.Single(await bed.Keys.ListAsync(bed.Owner, created.Application.Id), p => p.IsLive);
     }
 
-    [Fact]
-    public async Task Rotating_immediately_ends_the_old_pair_at_once()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Rotating_immediately_ends_the_old_pair_at_once(DatabaseProvider provider)
     {
-        await using var bed = await KeyTestBed.CreateAsync();
+        await using var bed = await KeyTestBed.CreateAsync(provider);
         var created = await bed.CreateApplicationAsync();
         await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.Immediately);
         Assert.Null(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.UtcNow));
     }
 
-    [Fact]
-    public async Task A_second_rotation_never_extends_an_earlier_shorter_grace()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_second_rotation_never_extends_an_earlier_shorter_grace(DatabaseProvider provider)
     {
-        await using var bed = await KeyTestBed.CreateAsync();
+        await using var bed = await KeyTestBed.CreateAsync(provider);
         var created = await bed.CreateApplicationAsync();
         await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.OneHour);
         await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.SevenDays);
@@ -82,10 +87,11 @@ public class KeyServiceTests
         Assert.Null(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.UtcNow));
     }
 
-    [Fact]
-    public async Task Revocation_ends_a_pair_at_once_and_is_audited()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Revocation_ends_a_pair_at_once_and_is_audited(DatabaseProvider provider)
     {
-        await using var bed = await KeyTestBed.CreateAsync();
+        await using var bed = await KeyTestBed.CreateAsync(provider);
         var created = await bed.CreateApplicationAsync();
         await bed.Keys.RevokeAsync(bed.Owner, created.Application.Id, created.Keys.KeyPairId);
 
@@ -101,10 +107,11 @@ public class KeyServiceTests
         Assert.All(audit.Entries, e => Assert.DoesNotContain(created.Keys.ApplicationKey, e.Changes));
     }
 
-    [Fact]
-    public async Task Another_accounts_owner_and_support_cannot_change_keys_and_nothing_changes()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Another_accounts_owner_and_support_cannot_change_keys_and_nothing_changes(DatabaseProvider provider)
     {
-        await using var bed = await KeyTestBed.CreateAsync();
+        await using var bed = await KeyTestBed.CreateAsync(provider);
         var created = await bed.CreateApplicationAsync();
         var id = created.Application.Id;
 
@@ -122,10 +129,11 @@ public class KeyServiceTests
         Assert.DoesNotContain(created.Keys.ApplicationKey[^4..], supportView.ApplicationKeyLast4);
     }
 
-    [Fact]
-    public async Task Application_names_are_unique_within_an_account_ignoring_case_but_not_across_accounts()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Application_names_are_unique_within_an_account_ignoring_case_but_not_across_accounts(DatabaseProvider provider)
     {
-        await using var bed = await KeyTestBed.CreateAsync();
+        await using var bed = await KeyTestBed.CreateAsync(provider);
         await bed.CreateApplicationAsync("Storefront");
         var error = await Assert.ThrowsAsync<ValidationException>(() => bed.CreateApplicationAsync("STOREFRONT"));
         Assert.Contains("already exists", error.Message);
@@ -134,10 +142,11 @@ public class KeyServiceTests
         await Assert.ThrowsAsync<ValidationException>(() => bed.CreateApplicationAsync(new string('x', 81)));
     }
 
-    [Fact]
-    public async Task Every_application_change_is_audited_with_before_and_after()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Every_application_change_is_audited_with_before_and_after(DatabaseProvider provider)
     {
-        await using var bed = await KeyTestBed.CreateAsync();
+        await using var bed = await KeyTestBed.CreateAsync(provider);
         var created = await bed.CreateApplicationAsync();
         await bed.Applications.UpdateAsync(bed.Owner, created.Application.Id, new()
         {
@@ -151,10 +160,11 @@ public class KeyServiceTests
         Assert.Empty((await bed.Audit.SearchAsync(bed.OtherOwner, new AuditLog.Filter())).Entries);
     }
 
-    [Fact]
-    public async Task Last_used_times_are_gathered_in_memory_and_written_in_one_flush()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Last_used_times_are_gathered_in_memory_and_written_in_one_flush(DatabaseProvider provider)
     {
-        await using var bed = await KeyTestBed.CreateAsync();
+        await using var bed = await KeyTestBed.CreateAsync(provider);
         var created = await bed.CreateApplicationAsync();
         bed.Index.RecordUse(created.Keys.KeyPairId, bed.Clock.UtcNow.AddSeconds(5));
         bed.Index.RecordUse(created.Keys.KeyPairId, bed.Clock.UtcNow.AddSeconds(3));

@@ -32,9 +32,9 @@ public sealed class KeyTestBed : IAsyncDisposable
     public Viewer Admin { get; } = new("admin-id", "Ada Admin", Roles.Admin, null, "10.0.0.1");
     public Viewer Support { get; } = new("support-id", "Sam Support", Roles.Support, null);
 
-    public static async Task<KeyTestBed> CreateAsync()
+    public static async Task<KeyTestBed> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
-        var database = await TestDatabase.CreateMigratedAsync();
+        var database = await TestDatabase.CreateMigratedAsync(provider);
         var acme = new Account { Name = "Acme" };
         var other = new Account { Name = "Other" };
         await using (var db = database.CreateContext())

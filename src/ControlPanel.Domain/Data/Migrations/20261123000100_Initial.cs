@@ -54,7 +54,7 @@ public sealed class Initial : Migration
                 PasswordHash = table.Column<string>(nullable: true),
                 SecurityStamp = table.Column<string>(nullable: true),
                 ConcurrencyStamp = table.Column<string>(nullable: true),
-                PhoneNumber = table.Column<string>(maxLength: 256, nullable: true),
+                PhoneNumber = table.Column<string>(nullable: true),
                 PhoneNumberConfirmed = table.Column<bool>(nullable: false),
                 TwoFactorEnabled = table.Column<bool>(nullable: false),
                 LockoutEnd = table.Column<DateTimeOffset>(nullable: true),
