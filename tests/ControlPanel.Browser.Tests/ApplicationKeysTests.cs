@@ -73,12 +73,7 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
     [Fact]
     public async Task Support_sees_the_application_without_key_controls()
     {
-        var owner = await browser.NewPageAsync(app);
-        await owner.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
-        await owner.CreateApplicationAsync("Storefront");
-        await owner.GetByTestId("open-created").ClickAsync();
-        await Expect(owner.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
-        var applicationUrl = owner.Url;
+        var applicationUrl = await OwnersApplicationUrlAsync();
 
         var support = await browser.NewPageAsync(app);
         await support.SignInAsNewStaffAsync(browser, app, "sam@controlpanel.test", "Support");
@@ -101,12 +96,7 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
     [Fact]
     public async Task An_owner_cannot_open_another_accounts_application_by_url()
     {
-        var owner = await browser.NewPageAsync(app);
-        await owner.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
-        await owner.CreateApplicationAsync("Storefront");
-        await owner.GetByTestId("open-created").ClickAsync();
-        await Expect(owner.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
-        var applicationUrl = owner.Url;
+        var applicationUrl = await OwnersApplicationUrlAsync();
 
         var other = await browser.NewPageAsync(app);
         await other.RegisterOwnerAsync("mallory@evil.test", "Evil Corp");
@@ -116,5 +106,16 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
         await other.GotoAsync("applications");
         await other.WaitForCircuitAsync();
         await Expect(other.GetByTestId("application-link")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>An owner registers and creates "Storefront"; returns the application page's address.</summary>
+    private async Task<string> OwnersApplicationUrlAsync()
+    {
+        var owner = await browser.NewPageAsync(app);
+        await owner.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
+        await owner.CreateApplicationAsync("Storefront");
+        await owner.GetByTestId("open-created").ClickAsync();
+        await Expect(owner.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
+        return owner.Url;
     }
 }
