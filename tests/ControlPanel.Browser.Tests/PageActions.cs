@@ -20,6 +20,13 @@ public static class PageActions
         await Expect(page.GetByTestId("admin-dashboard")).ToBeVisibleAsync();
     }
 
+    /// <summary>Signs out with the header's button and waits for the sign-in page.</summary>
+    public static async Task SignOutAsync(this IPage page)
+    {
+        await page.GetByTestId("sign-out").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login"));
+    }
+
     public static async Task RegisterOwnerAsync(this IPage page, string email, string organisation, string password = "Owner-password-1")
     {
         await page.GotoAsync("Account/Register");

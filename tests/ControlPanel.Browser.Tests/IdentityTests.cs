@@ -1,0 +1,248 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ControlPanel.Browser.Tests;
+
+/// <summary>First-Admin setup, staff invitations, password change, two-factor sign-in and staff-only pages.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class IdentityTests(BrowserFixture browser)
+{
+    private const string OwnerEmail = "olivia@acme.test";
+    private const string OwnerPassword = "Owner-password-1";
+
+    [Fact]
+    public async Task Setup_token_from_the_console_creates_the_first_admin_once()
+    {
+        await using var app = await AppHost.StartAsync(withConfiguredAdmin: false);
+        var token = await ReadSetupTokenAsync(app);
+        var page = await browser.NewPageAsync(app);
+
+        await page.GotoAsync("Account/Login");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Create the first Admin" })).ToBeVisibleAsync();
+
+        await page.GotoAsync("setup");
+        var wrongToken = token == "0123456789abcdef0123456789abcdef" ? "fedcba9876543210fedcba9876543210" : "0123456789abcdef0123456789abcdef";
+        await FillSetupAsync(page, wrongToken, "first.admin@controlpanel.test", "First-admin-password-1");
+        await Expect(page.GetByTestId("form-error")).ToContainTextAsync("The setup token is not valid");
+        await Expect(page.GetByTestId("setup-token")).ToBeVisibleAsync();
+
+        await FillSetupAsync(page, token, "first.admin@controlpanel.test", "First-admin-password-1");
+        await Expect(page.GetByTestId("admin-dashboard")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Administrator");
+
+        await page.GotoAsync("setup");
+        await Expect(page.GetByTestId("setup-closed")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("setup-token")).ToHaveCountAsync(0);
+
+        // Nobody else can use the page either, even with the token, and the new Admin signs in normally.
+        var other = await browser.NewPageAsync(app);
+        await other.GotoAsync("setup");
+        await Expect(other.GetByTestId("setup-closed")).ToBeVisibleAsync();
+        await other.SignInAsync("first.admin@controlpanel.test", "First-admin-password-1");
+        await Expect(other.GetByTestId("admin-dashboard")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Admin_invites_a_support_user_whose_link_sets_a_password_once()
+    {
+        await using var app = await AppHost.StartAsync();
+        var admin = await browser.NewPageAsync(app);
+        await admin.SignInAsAdminAsync();
+
+        var link = await InviteStaffAsync(admin, "sam@controlpanel.test", "Sam Support", "Support");
+        // Columns: Email, Name, Role, Status.
+        var cells = StaffRow(admin, "sam@controlpanel.test").Locator("td");
+        await Expect(cells.Nth(1)).ToHaveTextAsync("Sam Support");
+        await Expect(cells.Nth(2)).ToHaveTextAsync("Support");
+        await Expect(cells.Nth(3)).ToHaveTextAsync("Invited");
+
+        var invitee = await browser.NewPageAsync(app);
+        await AcceptInvitationAsync(invitee, link, "Support-password-1");
+        await Expect(invitee.GetByTestId("support-dashboard")).ToBeVisibleAsync();
+        await Expect(invitee.GetByTestId("user-name")).ToHaveTextAsync("Sam Support");
+
+        // The same link in another browser: refused, and the password chosen first still holds.
+        var second = await browser.NewPageAsync(app);
+        await AcceptInvitationAsync(second, link, "Hijack-password-1");
+        await Expect(second.GetByTestId("form-error")).ToContainTextAsync("not valid or was already used");
+        await Expect(second.GetByTestId("support-dashboard")).ToHaveCountAsync(0);
+        await second.SignInAsync("sam@controlpanel.test", "Hijack-password-1");
+        await Expect(second.GetByTestId("form-error")).ToContainTextAsync("Invalid email or password");
+        await second.SignInAsync("sam@controlpanel.test", "Support-password-1");
+        await Expect(second.GetByTestId("support-dashboard")).ToBeVisibleAsync();
+
+        await admin.GotoAsync("staff");
+        await Expect(StaffRow(admin, "sam@controlpanel.test").Locator("td").Nth(3)).ToHaveTextAsync("Active");
+    }
+
+    private static ILocator StaffRow(IPage page, string email) =>
+        page.GetByTestId("staff-grid").Locator("tbody tr", new() { HasText = email });
+
+    [Fact]
+    public async Task Owner_changes_their_password_and_only_the_new_one_signs_in()
+    {
+        await using var app = await AppHost.StartAsync();
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync(OwnerEmail, "Acme Ltd", OwnerPassword);
+
+        await page.GotoAsync("Account/Manage");
+        await ChangePasswordAsync(page, "Not-my-password-1", "Changed-password-2");
+        await Expect(page.GetByTestId("form-error")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("password-changed")).ToHaveCountAsync(0);
+
+        await ChangePasswordAsync(page, OwnerPassword, "Changed-password-2");
+        await Expect(page.GetByTestId("password-changed")).ToBeVisibleAsync();
+        // Still signed in after the change.
+        await page.GotoAsync("");
+        await Expect(page.GetByTestId("owner-dashboard")).ToHaveTextAsync("Acme Ltd");
+
+        await page.SignOutAsync();
+        await page.SignInAsync(OwnerEmail, OwnerPassword);
+        await Expect(page.GetByTestId("form-error")).ToContainTextAsync("Invalid email or password");
+        await page.SignInAsync(OwnerEmail, "Changed-password-2");
+        await Expect(page.GetByTestId("owner-dashboard")).ToHaveTextAsync("Acme Ltd");
+    }
+
+    [Fact]
+    public async Task Owner_turns_on_an_authenticator_and_then_signs_in_with_its_code()
+    {
+        await using var app = await AppHost.StartAsync();
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync(OwnerEmail, "Acme Ltd", OwnerPassword);
+
+        await page.GotoAsync("Account/Manage");
+        await Expect(page.GetByTestId("2fa-status")).ToHaveTextAsync("Two-factor authentication is off.");
+        await page.GetByTestId("manage-2fa").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/Manage/TwoFactor$"));
+
+        var key = (await page.GetByTestId("authenticator-key").InnerTextAsync()).Replace(" ", "");
+        Assert.Matches(new Regex("^[a-z2-7]+$"), key);
+        await page.GetByTestId("code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.GetByTestId("enable-2fa").ClickAsync();
+        await Expect(page.GetByTestId("2fa-on")).ToBeVisibleAsync();
+        var recoveryCodes = (await page.GetByTestId("recovery-codes").InnerTextAsync())
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(10, recoveryCodes.Length);
+        Assert.Equal(10, recoveryCodes.Distinct().Count());
+
+        await page.GotoAsync("Account/Manage");
+        await Expect(page.GetByTestId("2fa-status")).ToHaveTextAsync("Two-factor authentication is on.");
+        await page.SignOutAsync();
+
+        await page.SignInAsync(OwnerEmail, OwnerPassword);
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/LoginWith2fa"));
+        await page.GetByTestId("code").FillAsync(CodeNoWindowAccepts(key));
+        await page.GetByTestId("verify").ClickAsync();
+        await Expect(page.GetByTestId("form-error")).ToContainTextAsync("Invalid authenticator code");
+        await Expect(page.GetByTestId("owner-dashboard")).ToHaveCountAsync(0);
+
+        await page.GetByTestId("code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.GetByTestId("verify").ClickAsync();
+        await Expect(page.GetByTestId("owner-dashboard")).ToHaveTextAsync("Acme Ltd");
+    }
+
+    [Fact]
+    public async Task Support_and_owner_users_get_the_not_found_page_at_staff()
+    {
+        await using var app = await AppHost.StartAsync();
+        var admin = await browser.NewPageAsync(app);
+        await admin.SignInAsAdminAsync();
+        var link = await InviteStaffAsync(admin, "sam@controlpanel.test", "Sam Support", "Support");
+
+        var support = await browser.NewPageAsync(app);
+        await AcceptInvitationAsync(support, link, "Support-password-1");
+        await Expect(support.GetByTestId("support-dashboard")).ToBeVisibleAsync();
+        await Expect(support.GetByRole(AriaRole.Link, new() { Name = "Staff" })).ToHaveCountAsync(0);
+        await ExpectNotFoundAtStaffAsync(support);
+
+        var owner = await browser.NewPageAsync(app);
+        await owner.RegisterOwnerAsync(OwnerEmail, "Acme Ltd", OwnerPassword);
+        await ExpectNotFoundAtStaffAsync(owner);
+    }
+
+    /// <summary>
+    /// /staff shows the not-found page both when loaded from the server (the authorization middleware
+    /// redirects) and when reached inside a live circuit (the router's NotAuthorized content).
+    /// </summary>
+    private static async Task ExpectNotFoundAtStaffAsync(IPage page)
+    {
+        await page.GotoAsync("staff");
+        await Expect(page.GetByTestId("not-found")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("staff-grid")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("invite")).ToHaveCountAsync(0);
+
+        await page.GotoAsync("");
+        await page.WaitForCircuitAsync();
+        await page.EvaluateAsync("Blazor.navigateTo('staff')");
+        await Expect(page).ToHaveURLAsync(new Regex("/staff$"));
+        await Expect(page.GetByTestId("not-found")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("staff-grid")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("invite")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The token the app printed to its console; the output is read asynchronously, so wait for the line.</summary>
+    private static async Task<string> ReadSetupTokenAsync(AppHost app)
+    {
+        var line = new Regex(@"^\s*SETUP TOKEN: (?<token>[0-9a-f]{32})\s*$", RegexOptions.Multiline);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var match = line.Match(app.Output);
+            if (match.Success) return match.Groups["token"].Value;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No setup token in the app's output:\n{app.Output}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task FillSetupAsync(IPage page, string token, string email, string password)
+    {
+        await page.GetByTestId("setup-token").FillAsync(token);
+        await page.GetByTestId("email").FillAsync(email);
+        await page.GetByTestId("password").FillAsync(password);
+        await page.GetByTestId("create-admin").ClickAsync();
+    }
+
+    /// <summary>Invites a staff member on /staff and returns the invitation link shown to the Admin.</summary>
+    private static async Task<string> InviteStaffAsync(IPage admin, string email, string name, string role)
+    {
+        await admin.GotoAsync("staff");
+        await admin.WaitForCircuitAsync();
+        await admin.GetByTestId("invite-email").FillAsync(email);
+        await admin.GetByTestId("invite-name").FillAsync(name);
+        await admin.GetByTestId("invite-role").ClickAsync();
+        await admin.GetByRole(AriaRole.Option, new() { Name = role, Exact = true }).ClickAsync();
+        await Expect(admin.GetByTestId("invite-role")).ToContainTextAsync(role);
+        await admin.GetByTestId("invite").ClickAsync();
+
+        var link = admin.GetByTestId("invitation-link");
+        await Expect(link).ToContainTextAsync("/Account/AcceptInvitation?");
+        await Expect(admin.GetByTestId("staff-grid")).ToContainTextAsync(email);
+        return (await link.InnerTextAsync()).Trim();
+    }
+
+    private static async Task AcceptInvitationAsync(IPage page, string link, string password)
+    {
+        await page.GotoAsync(link);
+        await page.GetByTestId("password").FillAsync(password);
+        await page.GetByTestId("confirm-password").FillAsync(password);
+        await page.GetByTestId("accept").ClickAsync();
+    }
+
+    private static async Task ChangePasswordAsync(IPage page, string oldPassword, string newPassword)
+    {
+        await page.GetByTestId("old-password").FillAsync(oldPassword);
+        await page.GetByTestId("new-password").FillAsync(newPassword);
+        await page.GetByTestId("confirm-password").FillAsync(newPassword);
+        await page.GetByTestId("change-password").ClickAsync();
+    }
+
+    /// <summary>A 6-digit code that matches none of the steps a server could accept around now (Identity allows a few steps of drift).</summary>
+    private static string CodeNoWindowAccepts(string key)
+    {
+        var now = Totp.StepOf(DateTimeOffset.UtcNow);
+        var secret = Totp.DecodeBase32(key);
+        var nearby = Enumerable.Range(-5, 11).Select(offset => Totp.Code(secret, now + offset)).ToHashSet();
+        return Enumerable.Range(0, 1_000_000).Select(n => n.ToString("D6")).First(code => !nearby.Contains(code));
+    }
+}

@@ -1,0 +1,88 @@
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ControlPanel.Domain.Tests.Accounts;
+
+/// <summary>
+/// A real Identity stack (UserManager, RoleManager, token providers) over a throwaway migrated SQLite
+/// database, with the account services registered as the app registers them. Dispose to delete it.
+/// </summary>
+public sealed class IdentityTestServices : IAsyncDisposable
+{
+    /// <summary>Satisfies the app's password rules (10 characters, upper, lower, digit).</summary>
+    public const string Password = "Test-password-1";
+
+    private readonly TestDatabase _database;
+    private readonly ServiceProvider _services;
+
+    private IdentityTestServices(TestDatabase database, ServiceProvider services)
+    {
+        _database = database;
+        _services = services;
+    }
+
+    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null)
+    {
+        var database = await TestDatabase.CreateMigratedAsync();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDbContext<ControlPanelDbContext>(builder => DatabaseSetup.Configure(builder, database.Options));
+        services.AddIdentityCore<ControlPanelUser>(options =>
+            {
+                // The rules the app sets in IdentityHosting, so results match what users see.
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Password.RequireNonAlphanumeric = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ControlPanelDbContext>()
+            .AddDefaultTokenProviders();
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Options.Create(bootstrap ?? new BootstrapOptions()));
+        services.AddSingleton<AdminBootstrap>();
+        services.AddScoped<Registration>();
+        services.AddScoped<StaffInvitations>();
+        return new IdentityTestServices(database, services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
+    }
+
+    /// <summary>One unit of work, like one HTTP request in the app.</summary>
+    public AsyncServiceScope CreateScope() => _services.CreateAsyncScope();
+
+    /// <summary>A fresh DbContext for checking what was really saved.</summary>
+    public ControlPanelDbContext CreateContext() => _database.CreateContext();
+
+    public AdminBootstrap Bootstrap => _services.GetRequiredService<AdminBootstrap>();
+
+    /// <summary>Creates the Owner, Admin and Support roles, as the app does on start.</summary>
+    public async Task EnsureRolesAsync()
+    {
+        await using var scope = CreateScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Roles.All)
+            if (!await roles.RoleExistsAsync(role))
+                Assert.True((await roles.CreateAsync(new IdentityRole(role))).Succeeded);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        _database.Dispose();
+    }
+}
+
+public static class ServiceScopeExtensions
+{
+    public static UserManager<ControlPanelUser> Users(this AsyncServiceScope scope) =>
+        scope.ServiceProvider.GetRequiredService<UserManager<ControlPanelUser>>();
+
+    public static RoleManager<IdentityRole> Roles(this AsyncServiceScope scope) =>
+        scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+
+    public static T Get<T>(this AsyncServiceScope scope) where T : notnull =>
+        scope.ServiceProvider.GetRequiredService<T>();
+}
