@@ -55,7 +55,8 @@ public static class IdentityHosting
         endpoints.MapPost("/Account/Logout", async (SignInManager<ControlPanelUser> signIn, [FromForm] string? returnUrl) =>
         {
             await signIn.SignOutAsync();
-            return TypedResults.LocalRedirect(string.IsNullOrEmpty(returnUrl) ? "~/Account/Login" : $"~/{returnUrl.TrimStart('/')}");
+            var safe = IdentityRedirects.SafeReturnUrl(returnUrl);
+            return TypedResults.LocalRedirect(safe == "" ? "~/Account/Login" : $"~/{safe}");
         });
     }
 }
