@@ -27,6 +27,9 @@ public sealed class RequestCheck(
 {
     private readonly bool _requireHttps = options.Value.RequireHttps;
 
+    /// <summary>Calls not made over HTTPS are refused with 101 (Api:RequireHttps).</summary>
+    public bool RequiresHttps => _requireHttps;
+
     public Decision Check(CheckRequest request)
     {
         var now = clock.GetUtcNow();
