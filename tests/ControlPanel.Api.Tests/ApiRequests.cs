@@ -46,6 +46,12 @@ public static class ApiRequests
         return request;
     }
 
+    public static HttpRequestMessage WithMethod(this HttpRequestMessage request, HttpMethod method)
+    {
+        request.Method = method;
+        return request;
+    }
+
     public static HttpRequestMessage Bearer(this HttpRequestMessage request, string token)
     {
         request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}");
@@ -71,6 +77,13 @@ public static class ApiRequests
         Assert.Equal(code, body.Error);
         Assert.Equal(ControlPanel.Domain.Errors.ErrorCatalogue.Get(code).Description, body.Description);
         AssertRateLimitHeaders(response);
+    }
+
+    /// <summary>An error about the call itself (not a key decision): the seed's body, no rate-limit headers required.</summary>
+    public static async Task AssertBodyAsync(this HttpResponseMessage response, HttpStatusCode status, int code)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(code, (await response.ReadErrorAsync()).Error);
     }
 
     public static void AssertRateLimitHeaders(HttpResponseMessage response)

@@ -30,28 +30,16 @@ public static class KeyValidationApi
             })
             .WithTags("Key validation");
 
-        // Every method: a gateway's check subrequest keeps the client's method (GET, PUT, DELETE...).
-        api.Map("/check", (HttpContext context, CheckRequestReader reader, RequestCheck check) =>
-                DecisionResponses.WriteCheckAsync(context, check.Check(reader.Read(context)), forNginx: false))
-            .WithName("Check")
-            .WithSummary("Forward-auth check for gateways (Traefik ForwardAuth, Envoy ext_authz)")
-            .WithDescription("200 with no body when the client's call may proceed; otherwise the error's status and JSON body. Every answer carries X-RateLimit-Limit, -Remaining and -Reset.")
-            .Produces(StatusCodes.Status200OK)
-            .Produces<ApiErrorBody>(StatusCodes.Status401Unauthorized)
-            .Produces<ApiErrorBody>(StatusCodes.Status403Forbidden)
-            .Produces<ApiErrorBody>(StatusCodes.Status406NotAcceptable)
-            .Produces<ApiErrorBody>(StatusCodes.Status423Locked)
-            .Produces<ApiErrorBody>(StatusCodes.Status426UpgradeRequired)
-            .Produces<ApiErrorBody>(StatusCodes.Status429TooManyRequests);
+        MapCheck(api, "/check", forNginx: false, "Check",
+            "Forward-auth check for gateways (Traefik ForwardAuth, Envoy ext_authz)",
+            "200 with no body when the client's call may proceed; otherwise the error's status and JSON body. Every answer carries X-RateLimit-Limit, -Remaining and -Reset.",
+            StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status406NotAcceptable,
+            StatusCodes.Status423Locked, StatusCodes.Status426UpgradeRequired, StatusCodes.Status429TooManyRequests);
 
-        api.Map("/check/nginx", (HttpContext context, CheckRequestReader reader, RequestCheck check) =>
-                DecisionResponses.WriteCheckAsync(context, check.Check(reader.Read(context)), forNginx: true))
-            .WithName("CheckForNginx")
-            .WithSummary("Forward-auth check for nginx auth_request")
-            .WithDescription("As /check, but refusals answer only 401 or 403 (all nginx accepts); the real status, code, description and JSON body are in X-ControlPanel-Status, -Error, -Description and -Body.")
-            .Produces(StatusCodes.Status200OK)
-            .Produces<ApiErrorBody>(StatusCodes.Status401Unauthorized)
-            .Produces<ApiErrorBody>(StatusCodes.Status403Forbidden);
+        MapCheck(api, "/check/nginx", forNginx: true, "CheckForNginx",
+            "Forward-auth check for nginx auth_request",
+            "As /check, but refusals answer only 401 or 403 (all nginx accepts); the real status, code, description and JSON body are in X-ControlPanel-Status, -Error, -Description and -Body.",
+            StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
 
         api.MapPost("/verify", VerifyAsync)
             .WithName("Verify")
@@ -87,6 +75,27 @@ public static class KeyValidationApi
             .WithSummary("The channel table");
 
         return endpoints;
+    }
+
+    /// <summary>
+    /// A gateway's check subrequest keeps the client's method, so the check answers the usual ones:
+    /// GET, HEAD and POST documented (one operation each), the others the same but undocumented.
+    /// </summary>
+    private static void MapCheck(RouteGroupBuilder api, string pattern, bool forNginx, string name, string summary, string description, params int[] refusals)
+    {
+        Task Handle(HttpContext context, CheckRequestReader reader, RequestCheck check) =>
+            DecisionResponses.WriteCheckAsync(context, check.Check(reader.Read(context)), forNginx);
+
+        api.MapMethods(pattern, [HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options], Handle).ExcludeFromDescription();
+        foreach (var method in new[] { HttpMethods.Get, HttpMethods.Head, HttpMethods.Post })
+        {
+            var endpoint = api.MapMethods(pattern, [method], Handle)
+                .WithName(method == HttpMethods.Get ? name : name + (method == HttpMethods.Head ? "Head" : "Post"))
+                .WithSummary(summary)
+                .WithDescription(description)
+                .Produces(StatusCodes.Status200OK);
+            foreach (var status in refusals) endpoint.Produces<ApiErrorBody>(status);
+        }
     }
 
     private static readonly ErrorRow[] ErrorRows =
