@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of ControlPanel: domain, HTTP API and browser tests.
-# Installs what the tests need when it is missing (Debian's Chromium), builds once, runs each
+# Installs what the tests need when it is missing (Debian's Chromium and nginx), builds once, runs each
 # test project and ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -15,6 +15,8 @@ need_package() { # need_package COMMAND-OR-PATH PACKAGE
 }
 
 need_package chromium chromium
+# The HTTP tests put a real nginx (auth_request) in front of the app.
+[ -x /usr/sbin/nginx ] || need_package nginx nginx
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 
 free_port() { # a loopback port nothing listens on

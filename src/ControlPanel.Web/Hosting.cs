@@ -2,7 +2,16 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Limits;
+using ControlPanel.Domain.Origins;
+using ControlPanel.Domain.Quotas;
+using ControlPanel.Domain.Requests;
+using ControlPanel.Domain.Sessions;
+using ControlPanel.Domain.Usage;
+using ControlPanel.Web.Api;
 using ControlPanel.Web.Keys;
+using ControlPanel.Web.Sessions;
+using ControlPanel.Web.Usage;
 using ControlPanel.Domain.Data;
 using ControlPanel.Web.Components.Account;
 using Microsoft.AspNetCore.DataProtection;
@@ -42,6 +51,38 @@ public static class Hosting
         builder.Services.AddScoped<AuditLog>();
     }
 
+    /// <summary>
+    /// The key-validation API: the request check and the in-memory state it reads (applications,
+    /// sessions, rate limits, quotas, usage), the services that change that state, and the OpenAPI document.
+    /// </summary>
+    public static void AddControlPanelKeyValidation(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ApplicationDirectory>();
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton(services => new RateLimiter(services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<QuotaLedger>();
+        builder.Services.AddSingleton<UsageMeter>();
+        builder.Services.AddSingleton<RequestCheck>();
+        builder.Services.AddSingleton<CheckRequestReader>();
+        builder.Services.AddSingleton<SessionService>();
+        builder.Services.AddHostedService<UsageFlusher>();
+        builder.Services.AddHostedService<ExpiredStateSweeper>();
+        builder.Services.AddScoped<AllowlistService>();
+        builder.Services.AddScoped<AdminControls>();
+        builder.Services.AddScoped<QuotaService>();
+        builder.Services.AddOpenApi(options =>
+        {
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "ControlPanel key-validation API";
+                document.Info.Description = "Checks SYNAPPS API keys for gateways and SDKs. Credentials: APPLICATIONKEY and CONSUMERKEY headers, HTTP Basic (user = application key, password = consumer key) or a session's Bearer token. Errors are {\"Error\", \"Description\", \"extraInfo\"}.";
+                return Task.CompletedTask;
+            });
+        });
+    }
+
     public static void AddControlPanelUi(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -60,7 +101,11 @@ public static class Hosting
             await DatabaseSetup.MigrateAsync(db);
         // The in-memory indexes subscribe to the change feed when first made; make them, then fill them.
         services.GetRequiredService<KeyIndex>();
+        services.GetRequiredService<ApplicationDirectory>();
         await services.GetRequiredService<ChangeFeed>().PublishAsync();
+        // Sessions and this month's quota counts survive restarts: they are read once here, then kept in memory.
+        await services.GetRequiredService<SessionStore>().LoadAsync();
+        await services.GetRequiredService<QuotaLedger>().LoadAsync();
 
         var setupToken = await services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(
             services.GetRequiredService<UserManager<ControlPanelUser>>(), services.GetRequiredService<RoleManager<IdentityRole>>());

@@ -1,4 +1,5 @@
 using ControlPanel.Web;
+using ControlPanel.Web.Api;
 using ControlPanel.Web.Components;
 using ControlPanel.Web.Components.Account;
 
@@ -9,6 +10,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddControlPanelDatabase();
 builder.AddControlPanelIdentity();
 builder.AddControlPanelApplications();
+builder.AddControlPanelKeyValidation();
 builder.AddControlPanelUi();
 
 var app = builder.Build();
@@ -26,6 +28,8 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapIdentityEndpoints();
 app.MapHealthChecks("/health");
+app.MapGet("/health/live", () => "ok").ExcludeFromDescription();
+app.MapKeyValidationApi();
 
 app.Run();
 

@@ -1,5 +1,15 @@
+using System.Net;
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Keys;
+using ControlPanel.Tests;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPanel.Api.Tests;
 
@@ -9,8 +19,18 @@ public sealed class ControlPanelFactory : WebApplicationFactory<Program>
     public const string AdminEmail = "admin@controlpanel.test";
     public const string AdminPassword = "Admin-password-1";
 
+    /// <summary>Sets the connection's remote address in process (TestServer has none): the way tests play a gateway or a client.</summary>
+    public const string ConnectionIpHeader = "X-Test-Connection-Ip";
+
+    public static readonly Viewer Admin = new("test-admin", "Test Admin", Roles.Admin, null);
+
     private readonly string _folder = Directory.CreateTempSubdirectory("cp-api-").FullName;
     private readonly Dictionary<string, string> _settings = new();
+
+    /// <summary>The app's clock; tests move it by hand.</summary>
+    public ManualClock Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public string DataFolder => _folder;
 
     public ControlPanelFactory With(string key, string value)
     {
@@ -24,12 +44,72 @@ public sealed class ControlPanelFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(_folder, "controlpanel.db")}");
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        // The app's content root here is the project folder, so the root appsettings.json is not read: set what the API tests rely on.
+        builder.UseSetting("Api:RequireHttps", "true");
+        builder.UseSetting("Api:TrustedProxies:0", ApiRequests.Gateway);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IStartupFilter, ConnectionIpFilter>();
+        });
+    }
+
+    /// <summary>A client over HTTPS (the API refuses plain HTTP by default).</summary>
+    public HttpClient CreateApiClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
+
+    public sealed record TestApplication(Guid AccountId, Guid Id, IssuedKeys Keys)
+    {
+        public string ApplicationKey => Keys.ApplicationKey;
+        public string ConsumerKey => Keys.ConsumerKey;
+    }
+
+    /// <summary>A new account with one application and its first key pair, made through the domain services.</summary>
+    public async Task<TestApplication> CreateApplicationAsync(ApplicationEnvironment environment = ApplicationEnvironment.Live)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var accountId = Guid.NewGuid();
+        await using (var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync())
+        {
+            db.Accounts.Add(new Account { Id = accountId, Name = $"Account {accountId:N}"[..20], CreatedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        var created = await scope.ServiceProvider.GetRequiredService<ApplicationService>().CreateAsync(Admin,
+            new ApplicationService.Form { Name = "App " + accountId.ToString("N")[..6], Environment = environment, AccountId = accountId });
+        return new TestApplication(accountId, created.Application.Id, created.Keys);
+    }
+
+    /// <summary>Runs a scoped domain service (admin controls, allowlists, key service...).</summary>
+    public async Task<T> UseAsync<TService, T>(Func<TService, Task<T>> action) where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public async Task UseAsync<TService>(Func<TService, Task> action) where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await action(scope.ServiceProvider.GetRequiredService<TService>());
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+
+    private sealed class ConnectionIpFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (context.Request.Headers.TryGetValue(ConnectionIpHeader, out var ip) && IPAddress.TryParse(ip, out var address))
+                    context.Connection.RemoteIpAddress = address;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 }

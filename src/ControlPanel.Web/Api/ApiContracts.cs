@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ControlPanel.Domain.Errors;
+
+namespace ControlPanel.Web.Api;
+
+/// <summary>The body of <c>POST /api/v1/verify</c>.</summary>
+/// <param name="ApplicationKey">The client's APPLICATIONKEY.</param>
+/// <param name="ConsumerKey">The client's CONSUMERKEY.</param>
+/// <param name="Token">The client's session token (Bearer), when it sent one.</param>
+/// <param name="ClientIp">The client's address; believed only from a trusted proxy.</param>
+/// <param name="Origin">The client's Origin header; believed only from a trusted proxy.</param>
+/// <param name="Counted">False when the call does not count towards the quota; believed only from a trusted proxy.</param>
+/// <param name="SessionRequired">True when the resource needs a session (194 without a token).</param>
+public sealed record VerifyRequest(
+    string? ApplicationKey, string? ConsumerKey, string? Token = null, string? ClientIp = null,
+    string? Origin = null, bool? Counted = null, bool? SessionRequired = null);
+
+public sealed record VerifyResponse(
+    bool Valid, int Code, string Description, string ExtraInfo,
+    ApplicationSummary? Application, string? Environment, SessionSummary? Session,
+    QuotaSummary? Quota, RateLimitSummary RateLimit);
+
+public sealed record ApplicationSummary(Guid Id, string Name);
+
+public sealed record SessionSummary(Guid Id, string View, DateTime ExpiresAt);
+
+/// <param name="Limit">Counted calls included this month.</param>
+/// <param name="OverrunAllowance">Calls allowed beyond the quota.</param>
+/// <param name="Used">Counted calls so far this month.</param>
+/// <param name="Remaining">Calls left before the quota (not the allowance) is used up.</param>
+/// <param name="Reset">The first instant of next month, UTC.</param>
+public sealed record QuotaSummary(long Limit, long OverrunAllowance, long Used, long Remaining, DateTime Reset);
+
+/// <param name="Reset">When the window resets, in Unix seconds (as X-RateLimit-Reset).</param>
+public sealed record RateLimitSummary(int Limit, int Remaining, long Reset);
+
+/// <summary>The answer of <c>POST /api/v1/session</c>: the token is shown this once.</summary>
+public sealed record SessionCreated(Guid SessionId, string Token, string TokenType, DateTime ExpiresAt, int ExpiresIn, string View);
+
+public sealed record ViewChange(string? View);
+
+public sealed record SessionView(Guid SessionId, string View, DateTime ExpiresAt);
+
+/// <summary>One row of <c>GET /api/v1/helper/error</c>, the seed's error table.</summary>
+public sealed record ErrorRow(int Code, string Severity, string Description, int HttpStatus);
+
+/// <summary>One row of <c>GET /api/v1/helper/channels</c>, the seed's channel table.</summary>
+public sealed record ChannelRow(int Number, string Description, string Status);
+
+/// <summary>Source-generated JSON for the API's bodies: no reflection on the request path.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(ApiErrorBody))]
+[JsonSerializable(typeof(VerifyRequest))]
+[JsonSerializable(typeof(VerifyResponse))]
+[JsonSerializable(typeof(SessionCreated))]
+[JsonSerializable(typeof(ViewChange))]
+[JsonSerializable(typeof(SessionView))]
+[JsonSerializable(typeof(ErrorRow[]))]
+[JsonSerializable(typeof(ChannelRow[]))]
+internal sealed partial class ApiJson : JsonSerializerContext;

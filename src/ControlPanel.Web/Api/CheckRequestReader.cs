@@ -1,0 +1,175 @@
+using System.Buffers;
+using System.Net;
+using System.Text;
+using ControlPanel.Domain.Origins;
+using ControlPanel.Domain.Requests;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace ControlPanel.Web.Api;
+
+/// <summary>
+/// Reads an HTTP request into a <see cref="CheckRequest"/>: credentials (APPLICATIONKEY and
+/// CONSUMERKEY headers, HTTP Basic, Bearer), and the client's address, origin and scheme.
+/// Forwarded facts (X-Forwarded-For, X-Real-IP, X-Forwarded-Proto, X-ControlPanel-Counted) are
+/// believed only from a configured trusted proxy.
+/// </summary>
+public sealed class CheckRequestReader(IOptions<ApiOptions> options)
+{
+    public const string ApplicationKeyHeader = "APPLICATIONKEY";
+    public const string ConsumerKeyHeader = "CONSUMERKEY";
+    /// <summary>Set by the gateway: "false" for calls that do not count towards the monthly quota.</summary>
+    public const string CountedHeader = "X-ControlPanel-Counted";
+    /// <summary>Set by the gateway: "true" for resources that need a session (194 without a Bearer token).</summary>
+    public const string SessionRequiredHeader = "X-ControlPanel-Session-Required";
+
+    // Two 32-character keys and a colon in Base64 are 88 characters; anything far longer is not credentials.
+    private const int MaxBasicLength = 256;
+
+    private readonly OriginAllowlist? _trustedProxies = options.Value.CompileTrustedProxies();
+
+    public CheckRequest Read(HttpContext context)
+    {
+        var request = context.Request;
+        var remote = Normalise(context.Connection.RemoteIpAddress);
+        var trusted = IsTrustedProxy(remote);
+        var credentials = ReadCredentials(request.Headers);
+        return new CheckRequest
+        {
+            ApplicationKey = credentials.ApplicationKey,
+            ConsumerKey = credentials.ConsumerKey,
+            SessionToken = credentials.SessionToken,
+            MalformedCredentials = credentials.Malformed,
+            ClientIp = trusted ? ForwardedClient(request.Headers, remote) : remote,
+            Origin = Single(request.Headers.Origin),
+            IsHttps = request.IsHttps || (trusted && IsForwardedHttps(request.Headers)),
+            // Only the gateway may exempt a call from the quota; a client sending the header itself is ignored.
+            Counted = !(trusted && IsFalse(request.Headers[CountedHeader])),
+            SessionRequired = IsTrue(request.Headers[SessionRequiredHeader]),
+        };
+    }
+
+    public bool IsTrustedProxy(HttpContext context) => IsTrustedProxy(Normalise(context.Connection.RemoteIpAddress));
+
+    private bool IsTrustedProxy(IPAddress? remote) => remote is not null && _trustedProxies is not null && _trustedProxies.Allows(remote, null);
+
+    private readonly record struct Credentials(string? ApplicationKey, string? ConsumerKey, string? SessionToken, bool Malformed);
+
+    private static Credentials ReadCredentials(IHeaderDictionary headers)
+    {
+        var applicationKeys = headers[ApplicationKeyHeader];
+        var consumerKeys = headers[ConsumerKeyHeader];
+        var authorizations = headers.Authorization;
+        // A header sent twice is ambiguous: which key is meant?
+        if (applicationKeys.Count > 1 || consumerKeys.Count > 1 || authorizations.Count > 1) return new(null, null, null, true);
+
+        var applicationKey = Trimmed(applicationKeys);
+        var consumerKey = Trimmed(consumerKeys);
+        var authorization = authorizations.Count == 1 ? authorizations[0]!.AsSpan().Trim() : default;
+        if (authorization.IsEmpty) return new(applicationKey, consumerKey, null, false);
+
+        if (StartsWithScheme(authorization, "Bearer"))
+            return new(applicationKey, consumerKey, authorization[6..].Trim().ToString(), false);
+
+        if (StartsWithScheme(authorization, "Basic"))
+        {
+            // Keys both in headers and in Basic credentials are ambiguous too.
+            if (applicationKey is not null || consumerKey is not null) return new(null, null, null, true);
+            return TryReadBasic(authorization[5..].Trim(), out var user, out var password)
+                ? new(user, password, null, false)
+                : new(null, null, null, true);
+        }
+        return new(null, null, null, true);
+    }
+
+    private static bool StartsWithScheme(ReadOnlySpan<char> authorization, string scheme) =>
+        authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
+        && (authorization.Length == scheme.Length || authorization[scheme.Length] == ' ');
+
+    /// <summary>user:password in Base64, ASCII only; the user name is the application key, the password the consumer key.</summary>
+    private static bool TryReadBasic(ReadOnlySpan<char> encoded, out string? user, out string? password)
+    {
+        user = password = null;
+        if (encoded.IsEmpty || encoded.Length > MaxBasicLength) return false;
+        Span<byte> bytes = stackalloc byte[MaxBasicLength];
+        if (!Convert.TryFromBase64Chars(encoded, bytes, out var written)) return false;
+        bytes = bytes[..written];
+        if (!Ascii.IsValid(bytes)) return false;
+        foreach (var b in bytes)
+            if (b < 0x20 || b == 0x7f) return false;
+        var colon = bytes.IndexOf((byte)':');
+        var userBytes = colon < 0 ? bytes : bytes[..colon];
+        var passwordBytes = colon < 0 ? [] : bytes[(colon + 1)..];
+        user = userBytes.IsEmpty ? null : Encoding.ASCII.GetString(userBytes);
+        password = passwordBytes.IsEmpty ? null : Encoding.ASCII.GetString(passwordBytes);
+        return true;
+    }
+
+    /// <summary>
+    /// The client behind the trusted proxies: X-Forwarded-For read from the right, skipping trusted
+    /// hops; or X-Real-IP; or the proxy itself when neither names anyone.
+    /// </summary>
+    private IPAddress? ForwardedClient(IHeaderDictionary headers, IPAddress? remote)
+    {
+        var forwardedFor = headers["X-Forwarded-For"];
+        if (forwardedFor.Count > 0)
+        {
+            var client = remote;
+            for (var v = forwardedFor.Count - 1; v >= 0; v--)
+            {
+                var hops = (forwardedFor[v] ?? "").AsSpan();
+                while (!hops.IsEmpty)
+                {
+                    var comma = hops.LastIndexOf(',');
+                    var hop = hops[(comma + 1)..].Trim();
+                    hops = comma < 0 ? default : hops[..comma];
+                    if (!TryParseHop(hop, out var address)) return client;
+                    client = address;
+                    if (!IsTrustedProxy(address)) return client;
+                }
+            }
+            return client;
+        }
+        return TryParseHop(Single(headers["X-Real-IP"]), out var real) ? real : remote;
+    }
+
+    private static bool TryParseHop(ReadOnlySpan<char> hop, out IPAddress? address)
+    {
+        address = null;
+        if (hop.IsEmpty) return false;
+        // "[2001:db8::1]:443" and "203.0.113.7:5000" carry a port; a bare IPv6 address has several colons.
+        if (hop[0] == '[')
+        {
+            var close = hop.IndexOf(']');
+            if (close < 0) return false;
+            hop = hop[1..close];
+        }
+        else if (hop.Count(':') == 1)
+        {
+            hop = hop[..hop.IndexOf(':')];
+        }
+        if (!IPAddress.TryParse(hop, out var parsed)) return false;
+        address = Normalise(parsed);
+        return true;
+    }
+
+    /// <summary>The scheme set by the proxy nearest to us (the last value).</summary>
+    private static bool IsForwardedHttps(IHeaderDictionary headers)
+    {
+        var proto = headers["X-Forwarded-Proto"];
+        if (proto.Count == 0) return false;
+        var last = (proto[^1] ?? "").AsSpan();
+        var comma = last.LastIndexOf(',');
+        return last[(comma + 1)..].Trim().Equals("https", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static IPAddress? Normalise(IPAddress? address) => address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
+
+    private static string? Trimmed(StringValues values) => values.Count == 1 && values[0] is { } v && v.Trim() is { Length: > 0 } t ? t : null;
+
+    private static string? Single(StringValues values) => values.Count == 1 ? values[0] : null;
+
+    private static bool IsFalse(StringValues values) => values.Count == 1 && values[0]!.Trim().Equals("false", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsTrue(StringValues values) => values.Count == 1 && values[0]!.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
+}

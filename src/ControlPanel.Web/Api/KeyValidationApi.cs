@@ -1,0 +1,223 @@
+using System.Net;
+using System.Text.Json;
+using ControlPanel.Domain.Errors;
+using ControlPanel.Domain.Requests;
+using ControlPanel.Domain.Sessions;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace ControlPanel.Web.Api;
+
+/// <summary>
+/// The key-validation API under /api/v1: the forward-auth check for gateways, verify for SDKs,
+/// sessions, and the seed's helper tables. Thin: each endpoint reads HTTP into a
+/// <see cref="CheckRequest"/>, asks <see cref="RequestCheck"/>, and writes the answer.
+/// </summary>
+public static class KeyValidationApi
+{
+    // A verify or view body is a few hundred bytes; anything far larger is refused unread.
+    private const int MaxBodyBytes = 16 * 1024;
+
+    public static IEndpointRouteBuilder MapKeyValidationApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
+
+        var api = endpoints.MapGroup("/api/v1")
+            .AddEndpointFilter(async (context, next) =>
+            {
+                // API errors carry their own JSON body; the UI's status-code pages must not replace it.
+                if (context.HttpContext.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+                return await next(context);
+            })
+            .WithTags("Key validation");
+
+        MapCheck(api, "/check", forNginx: false, "Check",
+            "Forward-auth check for gateways (Traefik ForwardAuth, Envoy ext_authz)",
+            "200 with no body when the client's call may proceed; otherwise the error's status and JSON body. Every answer carries X-RateLimit-Limit, -Remaining and -Reset.",
+            StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status406NotAcceptable,
+            StatusCodes.Status423Locked, StatusCodes.Status426UpgradeRequired, StatusCodes.Status429TooManyRequests);
+
+        MapCheck(api, "/check/nginx", forNginx: true, "CheckForNginx",
+            "Forward-auth check for nginx auth_request",
+            "As /check, but refusals answer only 401 or 403 (all nginx accepts); the real status, code, description and JSON body are in X-ControlPanel-Status, -Error, -Description and -Body.",
+            StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
+
+        api.MapPost("/verify", VerifyAsync)
+            .WithName("Verify")
+            .WithSummary("Verify a client's keys (for SDKs and services)")
+            .WithDescription("Always 200 with valid true or false for a decision about the keys; 400 (117) for an unreadable body; 426 (101) when the verify call itself is not over HTTPS.")
+            .Accepts<VerifyRequest>("application/json")
+            .Produces<VerifyResponse>(StatusCodes.Status200OK)
+            .Produces<ApiErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<ApiErrorBody>(StatusCodes.Status426UpgradeRequired);
+
+        api.MapPost("/session", OpenSessionAsync)
+            .WithName("OpenSession")
+            .WithSummary("Open a session with valid keys: a Bearer token that expires 2 hours after creation")
+            .Produces<SessionCreated>(StatusCodes.Status201Created)
+            .Produces<ApiErrorBody>(StatusCodes.Status401Unauthorized)
+            .Produces<ApiErrorBody>(StatusCodes.Status403Forbidden)
+            .Produces<ApiErrorBody>(StatusCodes.Status429TooManyRequests);
+
+        api.MapPut("/session/view", ChangeViewAsync)
+            .WithName("ChangeSessionView")
+            .WithSummary("Change the view of the Bearer token's session")
+            .Accepts<ViewChange>("application/json")
+            .Produces<SessionView>(StatusCodes.Status200OK)
+            .Produces<ApiErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<ApiErrorBody>(StatusCodes.Status401Unauthorized);
+
+        api.MapGet("/helper/error", () => TypedResults.Json(ErrorRows, ApiJson.Default.ErrorRowArray))
+            .WithName("ErrorCodes")
+            .WithSummary("The full error-code table");
+
+        api.MapGet("/helper/channels", () => TypedResults.Json(ChannelRows, ApiJson.Default.ChannelRowArray))
+            .WithName("Channels")
+            .WithSummary("The channel table");
+
+        return endpoints;
+    }
+
+    /// <summary>
+    /// A gateway's check subrequest keeps the client's method, so the check answers the usual ones:
+    /// GET, HEAD and POST documented (one operation each), the others the same but undocumented.
+    /// </summary>
+    private static void MapCheck(RouteGroupBuilder api, string pattern, bool forNginx, string name, string summary, string description, params int[] refusals)
+    {
+        Task Handle(HttpContext context, CheckRequestReader reader, RequestCheck check) =>
+            DecisionResponses.WriteCheckAsync(context, check.Check(reader.Read(context)), forNginx);
+
+        api.MapMethods(pattern, [HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options], Handle).ExcludeFromDescription();
+        foreach (var method in new[] { HttpMethods.Get, HttpMethods.Head, HttpMethods.Post })
+        {
+            var endpoint = api.MapMethods(pattern, [method], Handle)
+                .WithName(method == HttpMethods.Get ? name : name + (method == HttpMethods.Head ? "Head" : "Post"))
+                .WithSummary(summary)
+                .WithDescription(description)
+                .Produces(StatusCodes.Status200OK);
+            foreach (var status in refusals) endpoint.Produces<ApiErrorBody>(status);
+        }
+    }
+
+    private static readonly ErrorRow[] ErrorRows =
+        [.. ErrorCatalogue.All.Select(e => new ErrorRow(e.Code, e.Severity, e.Description, e.HttpStatus))];
+
+    private static readonly ChannelRow[] ChannelRows =
+        [.. ChannelCatalogue.All.Select(c => new ChannelRow(c.Number, c.Description, c.Active ? "Active" : "Inactive"))];
+
+    private static async Task VerifyAsync(HttpContext context, CheckRequestReader reader, RequestCheck check)
+    {
+        var fromConnection = reader.Read(context);
+        if (!fromConnection.IsHttps && check.RequiresHttps)
+        {
+            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.NotUsingHttps);
+            return;
+        }
+        var body = await ReadBodyAsync(context, ApiJson.Default.VerifyRequest);
+        if (body is null)
+        {
+            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.DataNotValid, "Send a JSON object: {\"applicationKey\", \"consumerKey\", \"token\"?, \"clientIp\"?, \"origin\"?, \"counted\"?}.");
+            return;
+        }
+
+        // What the caller says about its client is believed from trusted proxies only.
+        var trusted = reader.IsTrustedProxy(context);
+        var clientIp = fromConnection.ClientIp;
+        if (trusted && body.ClientIp is { Length: > 0 } ip)
+        {
+            if (!IPAddress.TryParse(ip, out var parsed))
+            {
+                await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.DataNotValid, "clientIp is not an IP address.");
+                return;
+            }
+            clientIp = parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed;
+        }
+        var decision = check.Check(new CheckRequest
+        {
+            ApplicationKey = body.ApplicationKey?.Trim(),
+            ConsumerKey = body.ConsumerKey?.Trim(),
+            SessionToken = body.Token?.Trim(),
+            ClientIp = clientIp,
+            Origin = trusted && body.Origin is not null ? body.Origin : fromConnection.Origin,
+            IsHttps = true, // the keys travelled in this call, which passed the HTTPS rule above
+            Counted = trusted ? body.Counted ?? true : true,
+            SessionRequired = body.SessionRequired ?? false,
+        });
+
+        DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
+        context.Response.Headers.CacheControl = "no-store";
+        var error = decision.Error;
+        var application = decision.Application;
+        var rate = decision.RateLimit;
+        await context.Response.WriteAsJsonAsync(new VerifyResponse(
+            decision.Allowed,
+            error?.Code ?? 0,
+            error?.Description ?? "OK",
+            decision.ExtraInfo,
+            application is null ? null : new ApplicationSummary(application.Id, application.Name),
+            application?.EnvironmentText,
+            decision.Session is { } session ? new SessionSummary(session.Id, session.View, session.ExpiresAt) : null,
+            decision.Quota is { } quota ? new QuotaSummary(quota.Quota, quota.OverrunAllowance, quota.Used, quota.Remaining, quota.ResetsAt) : null,
+            new RateLimitSummary(rate.Limit, rate.Remaining, rate.ResetUnixSeconds)), ApiJson.Default.VerifyResponse);
+    }
+
+    private static async Task OpenSessionAsync(HttpContext context, CheckRequestReader reader, RequestCheck check, SessionService sessions)
+    {
+        // Opening a session is session management, not a resource call: rate limited and metered, not counted.
+        var decision = check.Check(reader.Read(context) with { Counted = false, SessionToken = null });
+        DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
+        if (decision.Error is { } error)
+        {
+            await DecisionResponses.WriteErrorAsync(context, error, decision.ExtraInfo);
+            return;
+        }
+        var opened = await sessions.OpenAsync(decision, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status201Created;
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsJsonAsync(
+            new SessionCreated(opened.SessionId, opened.Token, "Bearer", opened.ExpiresAt, (int)Session.Lifetime.TotalSeconds, opened.View),
+            ApiJson.Default.SessionCreated);
+    }
+
+    private static async Task ChangeViewAsync(HttpContext context, CheckRequestReader reader, RequestCheck check, SessionService sessions)
+    {
+        var decision = check.Check(reader.Read(context) with { Counted = false, SessionRequired = true });
+        DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
+        if (decision.Error is { } error)
+        {
+            await DecisionResponses.WriteErrorAsync(context, error, decision.ExtraInfo);
+            return;
+        }
+        var body = await ReadBodyAsync(context, ApiJson.Default.ViewChange);
+        var session = decision.Session!;
+        if (body is null || !await sessions.ChangeViewAsync(session.Id, body.View, context.RequestAborted))
+        {
+            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.InvalidView,
+                $"A view name is 1 to {Domain.Applications.Application.ViewMaxLength} characters: letters, digits, spaces, '.', '_' or '-', starting with a letter or digit.");
+            return;
+        }
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsJsonAsync(new SessionView(session.Id, session.View, session.ExpiresAt), ApiJson.Default.SessionView);
+    }
+
+    /// <summary>The JSON body, or null when it is missing, too large or not the expected shape.</summary>
+    private static async Task<T?> ReadBodyAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    {
+        if (context.Request.ContentLength > MaxBodyBytes) return null;
+        try
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[4096];
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes) return null;
+                buffer.Write(chunk, 0, read);
+            }
+            return buffer.Length == 0 ? null : JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
