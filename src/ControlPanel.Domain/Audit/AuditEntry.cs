@@ -26,10 +26,15 @@ public static class AuditActions
     public const string ApplicationViewChanged = "application.view_changed";
     public const string KeysRotated = "keys.rotated";
     public const string KeysRevoked = "keys.revoked";
+    public const string WebhookEndpointCreated = "webhook.endpoint_created";
+    public const string WebhookEndpointUpdated = "webhook.endpoint_updated";
+    public const string WebhookEndpointDisabled = "webhook.endpoint_disabled";
+    public const string WebhookSecretRotated = "webhook.secret_rotated";
 
     public static readonly IReadOnlyList<string> All =
     [
         ApplicationCreated, ApplicationRenamed, ApplicationEnvironmentChanged, ApplicationStatusChanged,
         ApplicationViewChanged, KeysRotated, KeysRevoked,
+        WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookSecretRotated,
     ];
 }

@@ -2,6 +2,7 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,10 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<Application> Applications => Set<Application>();
     public DbSet<KeyPair> KeyPairs => Set<KeyPair>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -72,5 +77,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
             entry.HasIndex(e => new { e.AccountId, e.At });
             entry.HasIndex(e => new { e.ApplicationId, e.At });
         });
+
+        WebhookModel.Configure(builder);
     }
 }
