@@ -2,6 +2,7 @@ using ControlPanel.Web;
 using ControlPanel.Web.Api;
 using ControlPanel.Web.Components;
 using ControlPanel.Web.Components.Account;
+using ControlPanel.Web.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serves static web assets (Radzen, the Blazor script, wwwroot-assets/) straight from the build output in every environment.
@@ -12,6 +13,7 @@ builder.AddControlPanelIdentity();
 builder.AddControlPanelApplications();
 builder.AddControlPanelKeyValidation();
 builder.AddControlPanelUi();
+builder.AddControlPanelWebhooks();
 
 var app = builder.Build();
 
@@ -30,6 +32,7 @@ app.MapIdentityEndpoints();
 app.MapHealthChecks("/health");
 app.MapGet("/health/live", () => "ok").ExcludeFromDescription();
 app.MapKeyValidationApi();
+app.MapWebhookApi();
 
 app.Run();
 

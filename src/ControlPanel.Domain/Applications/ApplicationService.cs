@@ -3,6 +3,7 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Applications;
@@ -135,6 +136,9 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
         {
             AuditLog.Record(db, viewer, now, AuditActions.ApplicationStatusChanged, application.AccountId, application.Id, $"Status: {Status(application.IsOnline)} → {Status(form.IsOnline)}");
             application.IsOnline = form.IsOnline;
+            if (!form.IsOnline)
+                WebhookOutbox.Enqueue(db, application.AccountId, application.Id, WebhookEvents.ApplicationOffline,
+                    new { ApplicationId = application.Id, ApplicationName = name, ChangedBy = viewer.Name, ChangedAt = now }, now);
         }
         if (view != application.DefaultView)
         {

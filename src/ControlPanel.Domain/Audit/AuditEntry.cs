@@ -31,11 +31,16 @@ public static class AuditActions
     public const string ApplicationRateLimitsChanged = "application.rate_limits_changed";
     public const string AccountLocked = "account.locked";
     public const string AccountUnlocked = "account.unlocked";
+    public const string WebhookEndpointCreated = "webhook.endpoint_created";
+    public const string WebhookEndpointUpdated = "webhook.endpoint_updated";
+    public const string WebhookEndpointDisabled = "webhook.endpoint_disabled";
+    public const string WebhookSecretRotated = "webhook.secret_rotated";
 
     public static readonly IReadOnlyList<string> All =
     [
         ApplicationCreated, ApplicationRenamed, ApplicationEnvironmentChanged, ApplicationStatusChanged,
         ApplicationViewChanged, KeysRotated, KeysRevoked, ApplicationOriginsChanged, ApplicationQuotaChanged,
         ApplicationRateLimitsChanged, AccountLocked, AccountUnlocked,
+        WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookSecretRotated,
     ];
 }

@@ -5,6 +5,7 @@ using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
+using ControlPanel.Domain.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,10 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<UsageMinute> UsageMinutes => Set<UsageMinute>();
     public DbSet<QuotaNotification> QuotaNotifications => Set<QuotaNotification>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -104,5 +109,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
             entry.HasIndex(e => new { e.AccountId, e.At });
             entry.HasIndex(e => new { e.ApplicationId, e.At });
         });
+
+        WebhookModel.Configure(builder);
     }
 }

@@ -2,6 +2,7 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Keys;
@@ -49,6 +50,12 @@ public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> database
             : string.Join(", ", previous.Select(p => $"…{p.ApplicationKeyLast4}")) + (grace == RotationGrace.Immediately ? " expired now" : $" expire {expiresAt:yyyy-MM-dd HH:mm} UTC ({grace.Label()} grace)");
         AuditLog.Record(db, viewer, now, AuditActions.KeysRotated, application.AccountId, application.Id,
             $"New key pair …{ApiKey.LastFour(issued.ApplicationKey)}; {ended}");
+        WebhookOutbox.Enqueue(db, application.AccountId, application.Id, WebhookEvents.KeyRotated, new
+        {
+            ApplicationId = application.Id, ApplicationName = application.Name, KeyPairId = issued.KeyPairId,
+            ApplicationKeyLast4 = ApiKey.LastFour(issued.ApplicationKey), PreviousPairsExpireAt = previous.Count == 0 ? (DateTime?)null : expiresAt,
+            RotatedBy = viewer.Name, RotatedAt = now,
+        }, now);
         await db.SaveChangesAsync();
         await changes.PublishAsync();
         return issued;
@@ -67,6 +74,11 @@ public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> database
         pair.RevokedAt = now;
         pair.RevokedBy = viewer.Name;
         AuditLog.Record(db, viewer, now, AuditActions.KeysRevoked, application.AccountId, application.Id, $"Revoked key pair …{pair.ApplicationKeyLast4}");
+        WebhookOutbox.Enqueue(db, application.AccountId, application.Id, WebhookEvents.KeyRevoked, new
+        {
+            ApplicationId = application.Id, ApplicationName = application.Name, KeyPairId = pair.Id,
+            ApplicationKeyLast4 = pair.ApplicationKeyLast4, RevokedBy = viewer.Name, RevokedAt = now,
+        }, now);
         await db.SaveChangesAsync();
         await changes.PublishAsync();
     }

@@ -18,18 +18,8 @@ public static class DecisionResponses
     public const string SessionHeader = "X-ControlPanel-Session";
     public const string ViewHeader = "X-ControlPanel-View";
 
-    /// <summary>
-    /// The HTTP status of a refusal. The catalogue's status, except that a refusal is never 2xx
-    /// (a gateway would let the call through): the catalogue lists 201, 202 and 194 as 200 OK, and
-    /// they answer 401 (credentials missing); other 2xx codes (309 INVALID VIEW) answer 400.
-    /// The body keeps the catalogue's code either way.
-    /// </summary>
-    public static int RefusalStatus(ApiError error) => error.HttpStatus switch
-    {
-        >= 400 => error.HttpStatus,
-        _ when error.Code is 201 or 202 or 194 => StatusCodes.Status401Unauthorized,
-        _ => StatusCodes.Status400BadRequest,
-    };
+    /// <summary>The HTTP status of a refusal: see <see cref="ApiError.RefusalStatus"/>.</summary>
+    public static int RefusalStatus(ApiError error) => error.RefusalStatus;
 
     /// <summary>
     /// nginx's auth_request accepts only 2xx, 401 and 403 (anything else becomes a 500 for the

@@ -1,0 +1,322 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using ControlPanel.Domain.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ControlPanel.Domain.Webhooks;
+
+/// <summary>
+/// Delivers the outbox. Each pass fans new events out into deliveries (one per subscribed endpoint,
+/// stored before any attempt), then starts the due deliveries, each under a lease so a crashed
+/// worker's delivery is simply taken up again. Attempts run in the background, bounded overall and
+/// per endpoint, so one slow receiver never holds up the others. A host calls
+/// <see cref="DispatchAsync"/> on a timer and <see cref="StopAsync"/> on shutdown.
+/// </summary>
+public sealed class WebhookDispatcher(
+    IDbContextFactory<ControlPanelDbContext> databases, IHttpClientFactory httpClients, WebhookSecrets secrets,
+    IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookDispatcher> logger)
+{
+    private readonly ConcurrentDictionary<Guid, Task> _running = new();
+    private readonly ConcurrentDictionary<Guid, int> _runningPerEndpoint = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    private sealed record AttemptResult(WebhookAttemptOutcome Outcome, int? HttpStatus, string? ResponseBody, string? Error);
+
+    /// <summary>Attempts in flight now.</summary>
+    public int InFlight => _running.Count;
+
+    /// <summary>One pass: fans out new events, then starts due deliveries. Returns the number of attempts started.</summary>
+    public async Task<int> DispatchAsync(CancellationToken cancellationToken = default)
+    {
+        await FanOutAsync(cancellationToken);
+        return await StartDueAsync(cancellationToken);
+    }
+
+    /// <summary>Completes when every attempt started so far has finished and been recorded.</summary>
+    public Task WhenIdleAsync() => Task.WhenAll(_running.Values);
+
+    /// <summary>Cancels attempts in flight and hands their deliveries back unchanged, for the next start to resume.</summary>
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync();
+        await WhenIdleAsync();
+    }
+
+    internal static WebhookDelivery NewDelivery(WebhookEvent webhookEvent, WebhookEndpoint endpoint, DateTime now) => new()
+    {
+        EventId = webhookEvent.Id,
+        EndpointId = endpoint.Id,
+        AccountId = webhookEvent.AccountId,
+        EventName = webhookEvent.Name,
+        Status = WebhookDeliveryStatus.Pending,
+        CreatedAt = now,
+        NextAttemptAt = now,
+    };
+
+    /// <summary>Creates deliveries for events not yet fanned out; internal so tests can fan out without attempting.</summary>
+    internal async Task FanOutAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var events = await db.WebhookEvents.Where(e => e.FannedOutAt == null).OrderBy(e => e.OccurredAt).Take(200).ToListAsync(cancellationToken);
+        if (events.Count == 0) return;
+        var accountIds = events.Select(e => e.AccountId).Distinct().ToList();
+        var endpoints = await db.WebhookEndpoints.AsNoTracking().Where(e => accountIds.Contains(e.AccountId) && e.IsEnabled).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var webhookEvent in events)
+        {
+            webhookEvent.FannedOutAt = now;
+            foreach (var endpoint in endpoints.Where(e => e.AccountId == webhookEvent.AccountId && e.Subscribes(webhookEvent.Name)))
+                db.WebhookDeliveries.Add(NewDelivery(webhookEvent, endpoint, now));
+        }
+        // One transaction: the event is marked fanned out only together with its deliveries.
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<int> StartDueAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var free = settings.MaxConcurrency - _running.Count;
+        if (free <= 0 || _stopping.IsCancellationRequested) return 0;
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var due = await Due(db, now)
+            .OrderBy(d => d.NextAttemptAt)
+            .Take(free + settings.MaxConcurrency) // headroom for deliveries skipped because their endpoint is busy
+            .Select(d => new { d.Id, d.EndpointId })
+            .ToListAsync(cancellationToken);
+
+        var started = 0;
+        foreach (var delivery in due)
+        {
+            if (started == free) break;
+            if (_running.ContainsKey(delivery.Id)) continue;
+            if (_runningPerEndpoint.GetValueOrDefault(delivery.EndpointId) >= settings.MaxConcurrencyPerEndpoint) continue;
+
+            // The lease is taken in the database, so a second worker (or instance) never attempts the same delivery at once.
+            var leasedUntil = now + settings.Lease;
+            var claimed = await Due(db, now).Where(d => d.Id == delivery.Id)
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeasedUntil, leasedUntil), cancellationToken);
+            if (claimed == 0) continue;
+
+            _runningPerEndpoint.AddOrUpdate(delivery.EndpointId, 1, static (_, n) => n + 1);
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _running[delivery.Id] = done.Task;
+            _ = Task.Run(async () =>
+            {
+                try { await AttemptAsync(delivery.Id); }
+                catch (Exception e) { logger.LogError(e, "Webhook delivery {DeliveryId}: the attempt could not be recorded; it is retried when its lease ends.", delivery.Id); }
+                finally
+                {
+                    _runningPerEndpoint.AddOrUpdate(delivery.EndpointId, 0, static (_, n) => n - 1);
+                    _running.TryRemove(delivery.Id, out _);
+                    done.SetResult();
+                }
+            }, CancellationToken.None);
+            started++;
+        }
+        return started;
+    }
+
+    private static IQueryable<WebhookDelivery> Due(ControlPanelDbContext db, DateTime now) =>
+        db.WebhookDeliveries.Where(d =>
+            (d.Status == WebhookDeliveryStatus.Pending || d.Status == WebhookDeliveryStatus.Retrying)
+            && d.NextAttemptAt <= now
+            && (d.LeasedUntil == null || d.LeasedUntil < now));
+
+    private async Task AttemptAsync(Guid deliveryId)
+    {
+        var settings = options.Value;
+        var stopping = _stopping.Token;
+        WebhookDelivery? delivery;
+        await using (var db = await databases.CreateDbContextAsync(stopping))
+            delivery = await db.WebhookDeliveries.AsNoTracking().Include(d => d.Event).Include(d => d.Endpoint)
+                .SingleOrDefaultAsync(d => d.Id == deliveryId, stopping);
+        if (delivery?.Event is not { } webhookEvent || delivery.Endpoint is not { } endpoint) return;
+
+        if (!endpoint.IsEnabled)
+        {
+            await FinishUnattemptedAsync(deliveryId, "Not sent: the endpoint is disabled.");
+            return;
+        }
+
+        var startedAt = clock.GetUtcNow().UtcDateTime;
+        var startedTimestamp = clock.GetTimestamp();
+        AttemptResult result;
+        try
+        {
+            result = await SendAsync(delivery, webhookEvent, endpoint, settings, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down mid-attempt: no attempt is recorded and the delivery is due again at once on the next start.
+            await ReleaseAsync(deliveryId);
+            return;
+        }
+        var duration = clock.GetElapsedTime(startedTimestamp);
+        await RecordAsync(deliveryId, startedAt, duration, result, settings);
+    }
+
+    private async Task<AttemptResult> SendAsync(
+        WebhookDelivery delivery, WebhookEvent webhookEvent, WebhookEndpoint endpoint, WebhookOptions settings, CancellationToken stopping)
+    {
+        if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || (url.Scheme == "http" && !settings.AllowHttp) || url.Scheme is not ("http" or "https"))
+            return new(WebhookAttemptOutcome.Blocked, null, null, "Not sent: the URL must use HTTPS.");
+
+        string secret;
+        try { secret = secrets.Unprotect(endpoint.ProtectedSecret); }
+        catch (CryptographicException)
+        {
+            return new(WebhookAttemptOutcome.Error, null, null, "Not sent: the signing secret cannot be decrypted (Data Protection keys missing); rotate the secret.");
+        }
+
+        var body = WebhookOutbox.Body(webhookEvent.Name, endpoint.SecretId, webhookEvent.DataJson);
+        var messageId = delivery.Id.ToString();
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.Add(WebhookSignature.IdHeader, messageId);
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, messageId, timestamp, body));
+        request.Headers.Add(WebhookSignature.EventHeader, webhookEvent.Name);
+        request.Headers.Add(WebhookSignature.AttemptHeader, (delivery.Attempts + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.UserAgent.ParseAdd("ControlPanel-Webhooks/1.0");
+
+        using var timeout = new CancellationTokenSource(settings.Timeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
+        try
+        {
+            var client = httpClients.CreateClient(WebhookHttp.ClientName);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            var text = await ReadStartAsync(response, linked.Token);
+            var status = (int)response.StatusCode;
+            return status is >= 200 and < 300
+                ? new(WebhookAttemptOutcome.Delivered, status, text, null)
+                : new(WebhookAttemptOutcome.HttpError, status, text, $"HTTP {status} {response.ReasonPhrase}".TrimEnd());
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return new(WebhookAttemptOutcome.Timeout, null, null, $"Timeout: no complete answer within {settings.Timeout.TotalSeconds:0.###} s.");
+        }
+        catch (HttpRequestException e)
+        {
+            return Classify(e);
+        }
+    }
+
+    /// <summary>The first 4 KB of the answer, as text.</summary>
+    private static async Task<string> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[WebhookAttempt.ResponseBodyMaxBytes];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken);
+            if (n == 0) break;
+            read += n;
+        }
+        return WebhookOutbox.DecodeStart(buffer.AsSpan(0, read));
+    }
+
+    private static AttemptResult Classify(HttpRequestException error)
+    {
+        for (Exception? inner = error; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case WebhookAddressRefusedException refused:
+                    return new(WebhookAttemptOutcome.Blocked, null, null, "Not sent: " + refused.Message);
+                case AuthenticationException tls:
+                    return new(WebhookAttemptOutcome.Tls, null, null, "TLS: " + tls.Message);
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } dns:
+                    return new(WebhookAttemptOutcome.Dns, null, null, "DNS: " + dns.Message);
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused } refused:
+                    return new(WebhookAttemptOutcome.Refused, null, null, "Connection refused: " + refused.Message);
+                case TimeoutException:
+                    return new(WebhookAttemptOutcome.Timeout, null, null, "Timeout: could not connect in time.");
+            }
+        }
+        return error.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => new(WebhookAttemptOutcome.Dns, null, null, "DNS: " + error.Message),
+            HttpRequestError.SecureConnectionError => new(WebhookAttemptOutcome.Tls, null, null, "TLS: " + error.Message),
+            HttpRequestError.ConnectionError => new(WebhookAttemptOutcome.Refused, null, null, "Connection failed: " + error.Message),
+            _ => new(WebhookAttemptOutcome.Error, null, null, error.Message),
+        };
+    }
+
+    private async Task RecordAsync(Guid deliveryId, DateTime startedAt, TimeSpan duration, AttemptResult result, WebhookOptions settings)
+    {
+        // Recorded even while shutting down: the attempt happened.
+        await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
+        var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, CancellationToken.None);
+        if (delivery is null) return;
+        var now = clock.GetUtcNow().UtcDateTime;
+        delivery.Attempts++;
+        db.WebhookAttempts.Add(new WebhookAttempt
+        {
+            DeliveryId = delivery.Id,
+            EndpointId = delivery.EndpointId,
+            Number = delivery.Attempts,
+            StartedAt = startedAt,
+            DurationMs = (int)Math.Min(int.MaxValue, Math.Round(duration.TotalMilliseconds)),
+            HttpStatus = result.HttpStatus,
+            Outcome = result.Outcome,
+            ResponseBody = string.IsNullOrEmpty(result.ResponseBody) ? null : result.ResponseBody,
+            Error = result.Error is null ? null : WebhookOutbox.Truncate(result.Error, WebhookAttempt.ErrorMaxLength),
+        });
+        delivery.LastAttemptAt = startedAt;
+        delivery.LastHttpStatus = result.HttpStatus;
+        delivery.LastError = result.Error is null ? null : WebhookOutbox.Truncate(result.Error, WebhookDelivery.ErrorMaxLength);
+        delivery.LeasedUntil = null;
+        if (result.Outcome == WebhookAttemptOutcome.Delivered)
+        {
+            delivery.Status = WebhookDeliveryStatus.Delivered;
+            delivery.DeliveredAt = now;
+            delivery.NextAttemptAt = null;
+        }
+        else if (delivery.Attempts >= (delivery.AttemptLimit ?? settings.MaxAttempts))
+        {
+            delivery.Status = WebhookDeliveryStatus.Failed;
+            delivery.NextAttemptAt = null;
+        }
+        else
+        {
+            delivery.Status = WebhookDeliveryStatus.Retrying;
+            delivery.NextAttemptAt = now + settings.RetryInterval;
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        logger.LogDebug("Webhook delivery {DeliveryId} attempt {Attempt}: {Outcome} → {Status}", deliveryId, delivery.Attempts, result.Outcome, delivery.Status);
+    }
+
+    private async Task FinishUnattemptedAsync(Guid deliveryId, string reason)
+    {
+        await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
+        await db.WebhookDeliveries.Where(d => d.Id == deliveryId).ExecuteUpdateAsync(set => set
+            .SetProperty(d => d.Status, WebhookDeliveryStatus.Failed)
+            .SetProperty(d => d.NextAttemptAt, (DateTime?)null)
+            .SetProperty(d => d.LeasedUntil, (DateTime?)null)
+            .SetProperty(d => d.LastError, reason), CancellationToken.None);
+    }
+
+    private async Task ReleaseAsync(Guid deliveryId)
+    {
+        try
+        {
+            await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
+            await db.WebhookDeliveries.Where(d => d.Id == deliveryId)
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeasedUntil, (DateTime?)null), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The lease then runs out by itself.
+            logger.LogWarning(e, "Webhook delivery {DeliveryId}: could not release its lease on shutdown.", deliveryId);
+        }
+    }
+}

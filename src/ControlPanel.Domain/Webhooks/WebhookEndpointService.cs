@@ -1,0 +1,216 @@
+using System.ComponentModel.DataAnnotations;
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPanel.Domain.Webhooks;
+
+/// <summary>An account's webhook endpoints: adding, editing, disabling, rotating the secret, sending a test event.</summary>
+public sealed class WebhookEndpointService(
+    IDbContextFactory<ControlPanelDbContext> databases, WebhookSecrets secrets, WebhookUrlRules urlRules, TimeProvider clock)
+{
+    public sealed record Summary(
+        Guid Id, Guid AccountId, string AccountName, string Url, string Description, bool IsEnabled,
+        IReadOnlyList<string> Events, DateTime CreatedAt);
+
+    public sealed record Details(
+        Guid Id, Guid AccountId, string AccountName, string Url, string Description, bool IsEnabled,
+        IReadOnlyList<string> Events, string SecretId, DateTime SecretCreatedAt, DateTime CreatedAt, string CreatedBy,
+        DateTime? DisabledAt, bool CanChange);
+
+    public sealed class Form
+    {
+        [Required(ErrorMessage = "Enter the URL.")]
+        [StringLength(WebhookEndpoint.UrlMaxLength, ErrorMessage = "The URL is at most 2048 characters.")]
+        public string Url { get; set; } = "";
+
+        [StringLength(WebhookEndpoint.DescriptionMaxLength, ErrorMessage = "The description is at most 200 characters.")]
+        public string? Description { get; set; }
+
+        public bool IsEnabled { get; set; } = true;
+
+        [MinLength(1, ErrorMessage = "Choose at least one event.")]
+        public List<string> Events { get; set; } = [];
+
+        /// <summary>The account to add to: an owner's own, or any account for an admin.</summary>
+        public Guid? AccountId { get; set; }
+
+        public static Form From(Details endpoint) => new()
+        {
+            Url = endpoint.Url,
+            Description = endpoint.Description,
+            IsEnabled = endpoint.IsEnabled,
+            Events = [.. endpoint.Events],
+            AccountId = endpoint.AccountId,
+        };
+    }
+
+    public async Task<IReadOnlyList<Summary>> ListAsync(Viewer viewer, Guid? accountId = null)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var endpoints = db.WebhookEndpoints.AsNoTracking();
+        if (viewer.IsOwner) endpoints = endpoints.Where(e => e.AccountId == viewer.AccountId);
+        else if (!viewer.IsStaff) throw new AccessDeniedException();
+        if (accountId is { } id) endpoints = endpoints.Where(e => e.AccountId == id);
+        var rows = await endpoints
+            .Select(e => new { e.Id, e.AccountId, AccountName = e.Account!.Name, e.Url, e.Description, e.IsEnabled, e.Events, e.CreatedAt })
+            .ToListAsync();
+        return rows
+            .Select(r => new Summary(r.Id, r.AccountId, r.AccountName, r.Url, r.Description, r.IsEnabled, Split(r.Events), r.CreatedAt))
+            .OrderBy(s => s.AccountName).ThenBy(s => s.CreatedAt)
+            .ToList();
+    }
+
+    /// <summary>One endpoint, or <see cref="AccessDeniedException"/> when it does not exist or is not the viewer's to see.</summary>
+    public async Task<Details> GetAsync(Viewer viewer, Guid endpointId)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var endpoint = await db.WebhookEndpoints.AsNoTracking().Include(e => e.Account).SingleOrDefaultAsync(e => e.Id == endpointId);
+        if (endpoint is null || !viewer.CanRead(endpoint.AccountId)) throw new AccessDeniedException();
+        return ToDetails(endpoint, viewer);
+    }
+
+    /// <summary>Adds the endpoint and returns its signing secret in plaintext, this once.</summary>
+    public async Task<IssuedSecret> CreateAsync(Viewer viewer, Form form, CancellationToken cancellationToken = default)
+    {
+        var accountId = viewer.IsOwner ? viewer.AccountId : form.AccountId;
+        if (accountId is not { } id || !viewer.CanChange(id)) throw new AccessDeniedException();
+        await ValidateAsync(form, cancellationToken);
+
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (!await db.Accounts.AnyAsync(a => a.Id == id, cancellationToken)) throw new AccessDeniedException();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var secret = WebhookSecrets.NewSecret();
+        var endpoint = new WebhookEndpoint
+        {
+            AccountId = id,
+            Url = form.Url.Trim(),
+            Description = form.Description?.Trim() ?? "",
+            IsEnabled = form.IsEnabled,
+            DisabledAt = form.IsEnabled ? null : now,
+            Events = WebhookEndpoint.JoinEvents(form.Events),
+            ProtectedSecret = secrets.Protect(secret),
+            SecretId = WebhookSecrets.NewSecretId(),
+            SecretCreatedAt = now,
+            CreatedAt = now,
+            CreatedBy = viewer.Name,
+        };
+        db.WebhookEndpoints.Add(endpoint);
+        AuditLog.Record(db, viewer, now, AuditActions.WebhookEndpointCreated, id, null,
+            $"Added webhook endpoint {endpoint.Url} ({(endpoint.IsEnabled ? "enabled" : "disabled")}; events: {Words(endpoint.Events)}; secret {endpoint.SecretId})");
+        await db.SaveChangesAsync(cancellationToken);
+        return new IssuedSecret(endpoint.Id, endpoint.SecretId, secret);
+    }
+
+    /// <summary>Changes the URL, description, events or enabled flag; each change is audited.</summary>
+    public async Task<Details> UpdateAsync(Viewer viewer, Guid endpointId, Form form, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var endpoint = await FindForChangeAsync(db, viewer, endpointId);
+        await ValidateAsync(form, cancellationToken);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var changes = new List<string>();
+        var url = form.Url.Trim();
+        var description = form.Description?.Trim() ?? "";
+        var events = WebhookEndpoint.JoinEvents(form.Events);
+        if (url != endpoint.Url) { changes.Add($"URL: {endpoint.Url} → {url}"); endpoint.Url = url; }
+        if (description != endpoint.Description) { changes.Add($"Description: \"{endpoint.Description}\" → \"{description}\""); endpoint.Description = description; }
+        if (events != endpoint.Events) { changes.Add($"Events: {Words(endpoint.Events)} → {Words(events)}"); endpoint.Events = events; }
+        if (changes.Count > 0)
+            AuditLog.Record(db, viewer, now, AuditActions.WebhookEndpointUpdated, endpoint.AccountId, null, $"{endpoint.Url}: {string.Join("; ", changes)}");
+        if (form.IsEnabled != endpoint.IsEnabled)
+        {
+            if (form.IsEnabled)
+                AuditLog.Record(db, viewer, now, AuditActions.WebhookEndpointUpdated, endpoint.AccountId, null, $"{endpoint.Url}: Status: disabled → enabled");
+            else
+                RecordDisabled(db, viewer, endpoint, now);
+            endpoint.IsEnabled = form.IsEnabled;
+            endpoint.DisabledAt = form.IsEnabled ? null : now;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return await GetAsync(viewer, endpointId);
+    }
+
+    /// <summary>Stops deliveries to the endpoint: pending ones end as failed when their turn comes.</summary>
+    public async Task DisableAsync(Viewer viewer, Guid endpointId)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var endpoint = await FindForChangeAsync(db, viewer, endpointId);
+        if (!endpoint.IsEnabled) return;
+        var now = clock.GetUtcNow().UtcDateTime;
+        endpoint.IsEnabled = false;
+        endpoint.DisabledAt = now;
+        RecordDisabled(db, viewer, endpoint, now);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Replaces the signing secret at once; the new one is returned in plaintext, this once.</summary>
+    public async Task<IssuedSecret> RotateSecretAsync(Viewer viewer, Guid endpointId)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var endpoint = await FindForChangeAsync(db, viewer, endpointId);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var secret = WebhookSecrets.NewSecret();
+        var previousId = endpoint.SecretId;
+        endpoint.ProtectedSecret = secrets.Protect(secret);
+        endpoint.SecretId = WebhookSecrets.NewSecretId();
+        endpoint.SecretCreatedAt = now;
+        AuditLog.Record(db, viewer, now, AuditActions.WebhookSecretRotated, endpoint.AccountId, null,
+            $"{endpoint.Url}: signing secret {previousId} → {endpoint.SecretId}");
+        await db.SaveChangesAsync();
+        return new IssuedSecret(endpoint.Id, endpoint.SecretId, secret);
+    }
+
+    /// <summary>Queues a <see cref="WebhookEvents.Test"/> event for this endpoint only; returns the delivery's id.</summary>
+    public async Task<Guid> SendTestAsync(Viewer viewer, Guid endpointId)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var endpoint = await FindForChangeAsync(db, viewer, endpointId);
+        if (!endpoint.IsEnabled) throw new ValidationException("Enable the endpoint before sending it a test event.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var testEvent = new WebhookEvent
+        {
+            AccountId = endpoint.AccountId,
+            Name = WebhookEvents.Test,
+            DataJson = System.Text.Json.JsonSerializer.Serialize(
+                new { Message = "A test event from ControlPanel.", EndpointId = endpoint.Id, SentBy = viewer.Name, SentAt = now }, WebhookOutbox.DataJson),
+            OccurredAt = now,
+            FannedOutAt = now, // addressed to this endpoint alone, not to the subscribers
+        };
+        var delivery = WebhookDispatcher.NewDelivery(testEvent, endpoint, now);
+        db.WebhookEvents.Add(testEvent);
+        db.WebhookDeliveries.Add(delivery);
+        await db.SaveChangesAsync();
+        return delivery.Id;
+    }
+
+    private async Task ValidateAsync(Form form, CancellationToken cancellationToken)
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(form, new ValidationContext(form), results, validateAllProperties: true))
+            throw new ValidationException(results[0].ErrorMessage);
+        if (form.Events.FirstOrDefault(e => !WebhookEvents.IsSubscribable(e)) is { } unknown)
+            throw new ValidationException($"There is no event named \"{unknown}\".");
+        if (await urlRules.CheckAsync(form.Url, cancellationToken) is { } refused)
+            throw new ValidationException(refused);
+    }
+
+    private static async Task<WebhookEndpoint> FindForChangeAsync(ControlPanelDbContext db, Viewer viewer, Guid endpointId)
+    {
+        var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == endpointId);
+        return endpoint is not null && viewer.CanChange(endpoint.AccountId) ? endpoint : throw new AccessDeniedException();
+    }
+
+    private static void RecordDisabled(ControlPanelDbContext db, Viewer viewer, WebhookEndpoint endpoint, DateTime now) =>
+        AuditLog.Record(db, viewer, now, AuditActions.WebhookEndpointDisabled, endpoint.AccountId, null, $"{endpoint.Url}: Status: enabled → disabled");
+
+    private static Details ToDetails(WebhookEndpoint e, Viewer viewer) => new(
+        e.Id, e.AccountId, e.Account?.Name ?? "", e.Url, e.Description, e.IsEnabled, e.EventList, e.SecretId, e.SecretCreatedAt,
+        e.CreatedAt, e.CreatedBy, e.DisabledAt, viewer.CanChange(e.AccountId));
+
+    private static IReadOnlyList<string> Split(string events) => events.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    private static string Words(string events) => events.Length == 0 ? "none" : events.Replace(",", ", ");
+}

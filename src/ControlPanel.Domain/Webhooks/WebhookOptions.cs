@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ControlPanel.Domain.Webhooks;
+
+/// <summary>The "Webhooks" section of appsettings.json. The defaults follow the seed: 30 s to answer, hourly retries for 24 hours.</summary>
+public sealed class WebhookOptions
+{
+    public const string Section = "Webhooks";
+
+    /// <summary>Accept http:// endpoint URLs. For development and tests only.</summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>Allow endpoints on loopback, private, link-local and metadata addresses. For development and tests only.</summary>
+    public bool AllowPrivateAddresses { get; set; }
+
+    /// <summary>How long a receiver has to answer (connect, headers and the first 4 KB of body).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The wait between a failed attempt and the next one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "7.00:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Attempts in all before a delivery is marked failed: the first plus 24 hourly retries covers 24 hours.</summary>
+    [Range(1, 1000)]
+    public int MaxAttempts { get; set; } = 25;
+
+    /// <summary>Attempts in flight at once, over all endpoints.</summary>
+    [Range(1, 1000)]
+    public int MaxConcurrency { get; set; } = 32;
+
+    /// <summary>Attempts in flight at once to one endpoint, so a slow receiver holds up only its own deliveries.</summary>
+    [Range(1, 100)]
+    public int MaxConcurrencyPerEndpoint { get; set; } = 4;
+
+    /// <summary>How often the dispatcher looks for new events and due deliveries.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long an attempt holds its delivery; past it, a crashed worker's delivery is taken up again.</summary>
+    public TimeSpan Lease => Timeout * 2 + TimeSpan.FromSeconds(5);
+}

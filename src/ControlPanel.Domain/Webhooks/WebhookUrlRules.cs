@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace ControlPanel.Domain.Webhooks;
+
+/// <summary>
+/// The rules an endpoint URL must meet when it is saved. The address rules are checked again at
+/// delivery time, on the address actually connected to (<see cref="WebhookHttp"/>), so a host that
+/// later resolves elsewhere (DNS rebinding) is still refused.
+/// </summary>
+public sealed class WebhookUrlRules(IOptions<WebhookOptions> options)
+{
+    /// <summary>Why the URL is refused, in words for the form, or null when it may be saved.</summary>
+    public async Task<string?> CheckAsync(string? url, CancellationToken cancellationToken = default)
+    {
+        var settings = options.Value;
+        if (string.IsNullOrWhiteSpace(url)) return "Enter the URL.";
+        url = url.Trim();
+        if (url.Length > WebhookEndpoint.UrlMaxLength) return $"The URL is at most {WebhookEndpoint.UrlMaxLength} characters.";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || string.IsNullOrEmpty(uri.Host))
+            return "Enter a full URL, such as https://example.com/webhooks.";
+        if (uri.Scheme == "http" && !settings.AllowHttp) return "The URL must use HTTPS (https://...).";
+        if (!string.IsNullOrEmpty(uri.UserInfo)) return "Leave the user name and password out of the URL; verify deliveries by their signature instead.";
+        if (!string.IsNullOrEmpty(uri.Fragment)) return "Leave the #fragment out of the URL.";
+        if (settings.AllowPrivateAddresses) return null;
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await WebhookHttp.ResolveAsync(uri.IdnHost, cancellationToken);
+        }
+        catch (SocketException)
+        {
+            return $"The host {uri.Host} could not be found (DNS).";
+        }
+        foreach (var address in addresses)
+            if (NetworkAddressRules.WhyRefused(address) is { } kind)
+                return $"The URL's host {uri.Host} resolves to {address}, {kind} address. Webhooks may only reach public addresses.";
+        return null;
+    }
+}

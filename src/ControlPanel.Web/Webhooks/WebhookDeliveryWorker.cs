@@ -1,0 +1,38 @@
+using ControlPanel.Domain.Webhooks;
+using Microsoft.Extensions.Options;
+
+namespace ControlPanel.Web.Webhooks;
+
+/// <summary>Drives the webhook dispatcher on a timer; on shutdown hands attempts in flight back for the next start.</summary>
+public sealed class WebhookDeliveryWorker(
+    WebhookDispatcher dispatcher, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookDeliveryWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (settings.AllowHttp || settings.AllowPrivateAddresses)
+            logger.LogWarning("Webhooks may reach {What}: for development and tests only.",
+                string.Join(" and ", new[] { settings.AllowHttp ? "http:// URLs" : null, settings.AllowPrivateAddresses ? "private addresses" : null }.OfType<string>()));
+
+        using var timer = new PeriodicTimer(settings.PollInterval, clock);
+        try
+        {
+            do
+            {
+                try { await dispatcher.DispatchAsync(stoppingToken); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Webhook dispatch pass failed; trying again on the next tick.");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await dispatcher.StopAsync();
+    }
+}

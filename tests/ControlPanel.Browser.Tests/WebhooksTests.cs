@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using ControlPanel.Domain.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ControlPanel.Browser.Tests;
+
+[Collection(BrowserCollection.Name)]
+public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private AppHost app = default!;
+    private WebApplication receiver = default!;
+    private string receiverUrl = "";
+    private readonly ConcurrentQueue<(Dictionary<string, string> Headers, byte[] Body)> received = new();
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        receiver = builder.Build();
+        receiver.MapPost("/hook", async (HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            received.Enqueue((context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString()), body.ToArray()));
+            return Results.Text("thanks");
+        });
+        await receiver.StartAsync();
+        receiverUrl = receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook";
+
+        // A loopback receiver over http: allowed for this test only.
+        app = await AppHost.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["Webhooks:AllowHttp"] = "true",
+            ["Webhooks:AllowPrivateAddresses"] = "true",
+            ["Webhooks:PollInterval"] = "00:00:00.200",
+            ["Webhooks:RetryInterval"] = "00:00:01",
+            ["Webhooks:Timeout"] = "00:00:10",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await receiver.StopAsync();
+        await receiver.DisposeAsync();
+    }
+
+    private async Task<string> AddEndpointAsync(IPage page)
+    {
+        await page.GotoAsync("webhooks");
+        await page.WaitForCircuitAsync();
+        await page.GetByTestId("add-endpoint").ClickAsync();
+        await page.GetByTestId("endpoint-url").FillAsync(receiverUrl);
+        await page.GetByTestId("create-endpoint").ClickAsync();
+        await Expect(page.Locator(".rz-dialog .validation-message")).ToContainTextAsync("Choose at least one event.");
+        await page.GetByTestId("event-chat_ended").CheckAsync();
+        await page.GetByTestId("create-endpoint").ClickAsync();
+        await Expect(page.GetByTestId("issued-secret")).ToBeVisibleAsync();
+        return await page.GetByTestId("issued-secret").InnerTextAsync();
+    }
+
+    [Fact]
+    public async Task Owner_adds_an_endpoint_sends_a_test_event_follows_its_attempts_and_resends_it()
+    {
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
+        var secret = await AddEndpointAsync(page);
+        Assert.StartsWith(WebhookSecrets.SecretPrefix, secret);
+
+        await page.GetByTestId("open-endpoint").ClickAsync();
+        await Expect(page.GetByTestId("endpoint-title")).ToHaveTextAsync(receiverUrl);
+        // The secret is gone once the dialog is: only its public id remains.
+        await page.ReloadAsync();
+        await page.WaitForCircuitAsync();
+        Assert.DoesNotContain(secret, await page.ContentAsync());
+
+        await page.GetByTestId("send-test").ClickAsync();
+        await page.GetByTestId("test-delivery-link").ClickAsync();
+        await page.WaitForCircuitAsync();
+        await Expect(page.GetByTestId("delivery-event-name")).ToHaveTextAsync(WebhookEvents.Test);
+        await Expect(page.GetByTestId("delivery-status")).ToHaveTextAsync("Delivered");
+        await Expect(page.GetByTestId("attempt-number")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("attempt-outcome")).ToHaveTextAsync("Delivered");
+        await Expect(page.GetByTestId("attempt-http-status")).ToHaveTextAsync("200");
+        await Expect(page.GetByTestId("attempt-response")).ToHaveTextAsync("thanks");
+
+        await page.GetByTestId("resend-delivery").ClickAsync();
+        await Expect(page.GetByTestId("attempt-number")).ToHaveCountAsync(2);
+        await Expect(page.GetByTestId("delivery-status")).ToHaveTextAsync("Delivered");
+
+        // The delivery is in the log, on the endpoint page and on the webhooks page.
+        await page.GetByTestId("delivery-endpoint").ClickAsync();
+        await page.WaitForCircuitAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Deliveries" }).ClickAsync();
+        await Expect(page.GetByTestId("delivery-event")).ToHaveTextAsync(WebhookEvents.Test);
+        await Expect(page.GetByTestId("delivery-attempts")).ToHaveTextAsync("2");
+        await page.GotoAsync("webhooks");
+        await page.WaitForCircuitAsync();
+        await Expect(page.GetByTestId("delivery-status-cell")).ToHaveTextAsync("Delivered");
+
+        // What the receiver got verifies with the secret shown once.
+        Assert.Equal(2, received.Count);
+        foreach (var (headers, body) in received)
+        {
+            Assert.Equal(WebhookEvents.Test, headers["Webhook-Event"]);
+            Assert.True(WebhookSignature.Verify(secret, headers["Webhook-Id"], long.Parse(headers["Webhook-Timestamp"]), body, headers["Webhook-Signature"]));
+            Assert.DoesNotContain(secret, Encoding.UTF8.GetString(body));
+        }
+    }
+
+    [Fact]
+    public async Task Support_reads_endpoints_and_deliveries_without_edit_controls_and_other_owners_get_not_found()
+    {
+        var owner = await browser.NewPageAsync(app);
+        await owner.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
+        await AddEndpointAsync(owner);
+        await owner.GetByTestId("open-endpoint").ClickAsync();
+        await Expect(owner.GetByTestId("endpoint-title")).ToHaveTextAsync(receiverUrl);
+        var endpointUrl = owner.Url;
+        await owner.WaitForCircuitAsync();
+        await owner.GetByTestId("send-test").ClickAsync();
+        await owner.GetByTestId("test-delivery-link").ClickAsync();
+        await Expect(owner.GetByTestId("delivery-status")).ToHaveTextAsync("Delivered");
+        var deliveryUrl = owner.Url;
+
+        var support = await browser.NewPageAsync(app);
+        await support.SignInAsNewStaffAsync(browser, app, "sam@controlpanel.test", "Support");
+        await support.GotoAsync("webhooks");
+        await support.WaitForCircuitAsync();
+        await Expect(support.GetByTestId("endpoint-link")).ToHaveTextAsync(receiverUrl);
+        await Expect(support.GetByTestId("add-endpoint")).ToHaveCountAsync(0);
+        await support.GotoAsync(endpointUrl);
+        await support.WaitForCircuitAsync();
+        await Expect(support.GetByTestId("endpoint-title")).ToHaveTextAsync(receiverUrl);
+        foreach (var control in new[] { "send-test", "rotate-secret", "disable-endpoint", "save-endpoint" })
+            await Expect(support.GetByTestId(control)).ToHaveCountAsync(0);
+        await support.GotoAsync(deliveryUrl);
+        await support.WaitForCircuitAsync();
+        await Expect(support.GetByTestId("delivery-status")).ToHaveTextAsync("Delivered");
+        await Expect(support.GetByTestId("resend-delivery")).ToHaveCountAsync(0);
+
+        var other = await browser.NewPageAsync(app);
+        await other.RegisterOwnerAsync("mallory@evil.test", "Evil Corp");
+        await other.GotoAsync(endpointUrl);
+        await Expect(other.GetByTestId("not-found")).ToBeVisibleAsync();
+        await other.GotoAsync(deliveryUrl);
+        await Expect(other.GetByTestId("not-found")).ToBeVisibleAsync();
+        await other.GotoAsync("webhooks");
+        await other.WaitForCircuitAsync();
+        await Expect(other.GetByTestId("endpoint-link")).ToHaveCountAsync(0);
+        await Expect(other.GetByTestId("delivery-link")).ToHaveCountAsync(0);
+    }
+}
