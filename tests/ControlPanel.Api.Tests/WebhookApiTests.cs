@@ -23,6 +23,7 @@ namespace ControlPanel.Api.Tests;
 public sealed class WebhookApiTests : IAsyncLifetime
 {
     private readonly ControlPanelFactory factory = new ControlPanelFactory()
+        .With("Api:RequireHttps", "false")
         .With("Webhooks:AllowHttp", "true")
         .With("Webhooks:AllowPrivateAddresses", "true")
         .With("Webhooks:PollInterval", "00:00:00.050")
