@@ -101,8 +101,19 @@ public sealed class AppHost : IAsyncDisposable
 
     public string DataFolder => _dataFolder;
 
+    private readonly List<Func<Task>> _cleanups = [];
+
+    /// <summary>Work to do before the app stops, such as closing the browser contexts that used it.</summary>
+    public void OnDispose(Func<Task> cleanup)
+    {
+        lock (_cleanups) _cleanups.Add(cleanup);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        Func<Task>[] cleanups;
+        lock (_cleanups) cleanups = [.. _cleanups];
+        foreach (var cleanup in cleanups) await cleanup();
         await StopAsync();
         _process.Dispose();
         try { Directory.Delete(_dataFolder, recursive: true); } catch (IOException) { }
