@@ -31,7 +31,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         context.SetDefaultTimeout(15_000);
         // Closed with the app, so renderers and their circuits do not pile up over a test run.
-        app.OnDispose(context.CloseAsync);
+        app.OnDispose(() => context.CloseAsync());
         return await context.NewPageAsync();
     }
 }
