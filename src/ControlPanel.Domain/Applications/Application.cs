@@ -9,6 +9,11 @@ public class Application
     public const int NameMinLength = 2;
     public const int ViewMaxLength = 100;
     public const string DefaultViewName = "default";
+    /// <summary>What a view name may look like: the application's default view and a session's view alike.</summary>
+    public const string ViewPattern = @"^[A-Za-z0-9][A-Za-z0-9 _.\-]*$";
+    public const long MaxQuota = 1_000_000_000_000;
+    public const int MinRateLimit = 1;
+    public const int MaxRateLimit = 1_000_000;
 
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid AccountId { get; set; }
@@ -21,4 +26,22 @@ public class Application
     public string DefaultView { get; set; } = DefaultViewName;
     public DateTime CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
+
+    /// <summary>
+    /// Origin access identity: normalised allowlist entries (URL origins, IPs, CIDR ranges), one per
+    /// line. Empty allows every caller. Written only through <c>AllowlistService</c>, which validates.
+    /// </summary>
+    public string AllowedOrigins { get; set; } = "";
+
+    /// <summary>Admin override of the seed's application-only limit (calls per minute per client IP); null keeps the table's value.</summary>
+    public int? ApplicationRateLimit { get; set; }
+
+    /// <summary>Admin override of the seed's per-user limit (calls per minute per session); null keeps the table's value.</summary>
+    public int? PerUserRateLimit { get; set; }
+
+    /// <summary>Counted calls per calendar month (UTC); null uses the configured default (Api:DefaultMonthlyQuota).</summary>
+    public long? MonthlyQuota { get; set; }
+
+    /// <summary>The discretionary overrun: calls allowed beyond the quota before error 103. Zero by default.</summary>
+    public long QuotaOverrunAllowance { get; set; }
 }

@@ -28,7 +28,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
 
         [Required(ErrorMessage = "Enter a default view.")]
         [StringLength(Application.ViewMaxLength, ErrorMessage = "The view name is at most 100 characters.")]
-        [RegularExpression(@"^[A-Za-z0-9][A-Za-z0-9 _.\-]*$", ErrorMessage = "The view name uses letters, digits, spaces, '.', '_' or '-'.")]
+        [RegularExpression(Application.ViewPattern, ErrorMessage = "The view name uses letters, digits, spaces, '.', '_' or '-'.")]
         public string DefaultView { get; set; } = Application.DefaultViewName;
 
         /// <summary>The account to create in: an owner's own, or any account for an admin.</summary>

@@ -26,10 +26,16 @@ public static class AuditActions
     public const string ApplicationViewChanged = "application.view_changed";
     public const string KeysRotated = "keys.rotated";
     public const string KeysRevoked = "keys.revoked";
+    public const string ApplicationOriginsChanged = "application.origins_changed";
+    public const string ApplicationQuotaChanged = "application.quota_changed";
+    public const string ApplicationRateLimitsChanged = "application.rate_limits_changed";
+    public const string AccountLocked = "account.locked";
+    public const string AccountUnlocked = "account.unlocked";
 
     public static readonly IReadOnlyList<string> All =
     [
         ApplicationCreated, ApplicationRenamed, ApplicationEnvironmentChanged, ApplicationStatusChanged,
-        ApplicationViewChanged, KeysRotated, KeysRevoked,
+        ApplicationViewChanged, KeysRotated, KeysRevoked, ApplicationOriginsChanged, ApplicationQuotaChanged,
+        ApplicationRateLimitsChanged, AccountLocked, AccountUnlocked,
     ];
 }

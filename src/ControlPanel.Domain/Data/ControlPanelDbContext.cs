@@ -2,6 +2,9 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Quotas;
+using ControlPanel.Domain.Sessions;
+using ControlPanel.Domain.Usage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +23,9 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<Application> Applications => Set<Application>();
     public DbSet<KeyPair> KeyPairs => Set<KeyPair>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<UsageMinute> UsageMinutes => Set<UsageMinute>();
+    public DbSet<QuotaNotification> QuotaNotifications => Set<QuotaNotification>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -47,6 +53,32 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
             application.Property(a => a.CreatedBy).HasMaxLength(256);
             application.HasOne(a => a.Account).WithMany().HasForeignKey(a => a.AccountId).OnDelete(DeleteBehavior.Restrict);
             application.HasIndex(a => new { a.AccountId, a.Name });
+        });
+
+        builder.Entity<Session>(session =>
+        {
+            session.ToTable("Sessions");
+            session.Property(s => s.TokenHash).HasMaxLength(64);
+            session.Property(s => s.View).HasMaxLength(Application.ViewMaxLength);
+            session.HasOne<Application>().WithMany().HasForeignKey(s => s.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+            session.HasIndex(s => s.TokenHash).IsUnique();
+            session.HasIndex(s => s.ExpiresAt);
+        });
+
+        builder.Entity<UsageMinute>(usage =>
+        {
+            usage.ToTable("UsageMinutes");
+            usage.HasKey(u => new { u.ApplicationId, u.Minute, u.KeyPairId, u.Environment, u.Outcome, u.Counted });
+            usage.Property(u => u.Environment).HasMaxLength(20);
+            usage.HasIndex(u => u.Minute);
+        });
+
+        builder.Entity<QuotaNotification>(notification =>
+        {
+            notification.ToTable("QuotaNotifications");
+            notification.Property(n => n.Kind).HasConversion<string>().HasMaxLength(20);
+            notification.HasIndex(n => new { n.ApplicationId, n.Month, n.Kind, n.Percent }).IsUnique();
+            notification.HasIndex(n => new { n.AccountId, n.At });
         });
 
         builder.Entity<KeyPair>(pair =>

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Security.Cryptography;
@@ -19,6 +18,7 @@ public sealed class KeyIndex
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private readonly ConcurrentDictionary<Guid, long> _lastUsed = new();
     private FrozenDictionary<HashKey, Entry[]> _byApplicationKey = FrozenDictionary<HashKey, Entry[]>.Empty;
+    private FrozenDictionary<Guid, Entry> _byId = FrozenDictionary<Guid, Entry>.Empty;
 
     public KeyIndex(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock, ChangeFeed changes)
     {
@@ -51,6 +51,12 @@ public sealed class KeyIndex
         return match;
     }
 
+    /// <summary>The pair with this id while it is live, or null: a session lives only as long as the keys that opened it.</summary>
+    public Match? FindById(Guid keyPairId, DateTime now) =>
+        _byId.TryGetValue(keyPairId, out var entry) && (entry.ExpiresAt is null || entry.ExpiresAt > now)
+            ? new Match(entry.KeyPairId, entry.ApplicationId)
+            : null;
+
     public int Count => _byApplicationKey.Count;
 
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
@@ -64,9 +70,11 @@ public sealed class KeyIndex
                 .Where(p => p.RevokedAt == null && (p.ExpiresAt == null || p.ExpiresAt > now))
                 .Select(p => new { p.Id, p.ApplicationId, p.ApplicationKeyHash, p.ConsumerKeyHash, p.ExpiresAt })
                 .ToListAsync(cancellationToken);
-            _byApplicationKey = pairs
-                .GroupBy(p => HashKey.From(Convert.FromHexString(p.ApplicationKeyHash)))
-                .ToFrozenDictionary(g => g.Key, g => g.Select(p => new Entry(p.Id, p.ApplicationId, Convert.FromHexString(p.ConsumerKeyHash), p.ExpiresAt)).ToArray());
+            var entries = pairs.Select(p => (ApplicationKeyHash: p.ApplicationKeyHash, Entry: new Entry(p.Id, p.ApplicationId, Convert.FromHexString(p.ConsumerKeyHash), p.ExpiresAt))).ToList();
+            _byApplicationKey = entries
+                .GroupBy(e => HashKey.From(Convert.FromHexString(e.ApplicationKeyHash)))
+                .ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Entry).ToArray());
+            _byId = entries.ToFrozenDictionary(e => e.Entry.KeyPairId, e => e.Entry);
         }
         finally
         {
@@ -91,15 +99,5 @@ public sealed class KeyIndex
         foreach (var (id, at) in batch)
             await db.KeyPairs.Where(p => p.Id == id && (p.LastUsedAt == null || p.LastUsedAt < at))
                 .ExecuteUpdateAsync(set => set.SetProperty(p => p.LastUsedAt, at), cancellationToken);
-    }
-
-    /// <summary>A SHA-256 hash as a value, so dictionary lookups allocate nothing.</summary>
-    private readonly record struct HashKey(ulong A, ulong B, ulong C, ulong D)
-    {
-        public static HashKey From(ReadOnlySpan<byte> hash) => new(
-            BinaryPrimitives.ReadUInt64LittleEndian(hash),
-            BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(hash[16..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(hash[24..]));
     }
 }

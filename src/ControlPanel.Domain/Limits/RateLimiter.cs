@@ -60,6 +60,23 @@ public sealed class RateLimiter
         return new RateLimitDecision(allowed, limit, remaining, resetAt);
     }
 
+    /// <summary>
+    /// The state of <paramref name="partitionKey"/>'s current window without counting a call: what
+    /// the rate-limit headers report on a call refused before it reached the limiter.
+    /// </summary>
+    public RateLimitDecision Peek(string partitionKey, int limit, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+
+        long windowStart = WindowStartTicks(now);
+        int used = _counters.TryGetValue(partitionKey, out var counter) && counter.WindowStartTicks >= windowStart
+            ? Volatile.Read(ref counter.Count)
+            : 0;
+        int remaining = Math.Max(0, limit - used);
+        return new RateLimitDecision(remaining > 0, limit, remaining, new DateTimeOffset(windowStart + WindowTicks, TimeSpan.Zero));
+    }
+
     /// <summary>Drops counters of windows that ended before <paramref name="now"/>'s window; returns how many.</summary>
     /// <remarks>Call periodically so partitions that stop calling do not stay in memory.</remarks>
     public int RemoveExpired(DateTimeOffset now)

@@ -3,6 +3,7 @@ using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Tests;
 
 namespace ControlPanel.Domain.Tests.Keys;
 

@@ -1,0 +1,96 @@
+using System.Collections.Frozen;
+using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Limits;
+using ControlPanel.Domain.Origins;
+using ControlPanel.Domain.Requests;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ControlPanel.Domain.Applications;
+
+/// <summary>
+/// Every application as the request check needs it, in memory: status, environment, account lock,
+/// compiled origin allowlist, effective limits and quota. Reloaded whole on every change (the
+/// <see cref="ChangeFeed"/>), so the check never reads the database.
+/// </summary>
+public sealed class ApplicationDirectory
+{
+    private readonly IDbContextFactory<ControlPanelDbContext> _databases;
+    private readonly IOptions<ApiOptions> _options;
+    private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private FrozenDictionary<Guid, ApplicationState> _applications = FrozenDictionary<Guid, ApplicationState>.Empty;
+
+    public ApplicationDirectory(IDbContextFactory<ControlPanelDbContext> databases, IOptions<ApiOptions> options, ChangeFeed changes)
+    {
+        _databases = databases;
+        _options = options;
+        changes.Subscribe(ReloadAsync);
+    }
+
+    public ApplicationState? Find(Guid applicationId) => _applications.GetValueOrDefault(applicationId);
+
+    public int Count => _applications.Count;
+
+    public async Task ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        await _reloadGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await _databases.CreateDbContextAsync(cancellationToken);
+            var rows = await db.Applications.AsNoTracking()
+                .Select(a => new { Application = a, AccountLocked = a.Account!.IsLocked })
+                .ToListAsync(cancellationToken);
+            var defaultQuota = _options.Value.DefaultMonthlyQuota;
+            _applications = rows.ToFrozenDictionary(r => r.Application.Id, r => ApplicationState.From(r.Application, r.AccountLocked, defaultQuota));
+        }
+        finally
+        {
+            _reloadGate.Release();
+        }
+    }
+}
+
+/// <summary>One application as the request check sees it. Immutable; replaced on every reload.</summary>
+public sealed class ApplicationState
+{
+    public required Guid Id { get; init; }
+    public required Guid AccountId { get; init; }
+    public required string Name { get; init; }
+    public required ApplicationEnvironment Environment { get; init; }
+    public required bool IsOnline { get; init; }
+    public required bool AccountLocked { get; init; }
+    public required string DefaultView { get; init; }
+    public required OriginAllowlist Origins { get; init; }
+    /// <summary>Calls per minute per client IP (application-only authentication).</summary>
+    public required int ApplicationRateLimit { get; init; }
+    /// <summary>Calls per minute per session (per-user authentication).</summary>
+    public required int PerUserRateLimit { get; init; }
+    public required long MonthlyQuota { get; init; }
+    public required long OverrunAllowance { get; init; }
+
+    /// <summary>Pre-formatted for response headers and rate-limit partitions, so the check does not format them per call.</summary>
+    public required string IdText { get; init; }
+    public required string EnvironmentText { get; init; }
+
+    /// <summary>The rate-limit partition of application-only calls from one client address.</summary>
+    public string PartitionFor(string clientAddress) => string.Concat("a:", IdText, ":", clientAddress);
+
+    internal static ApplicationState From(Application application, bool accountLocked, long defaultQuota) => new()
+    {
+        Id = application.Id,
+        AccountId = application.AccountId,
+        Name = application.Name,
+        Environment = application.Environment,
+        IsOnline = application.IsOnline,
+        AccountLocked = accountLocked,
+        DefaultView = application.DefaultView,
+        // Saved lists were validated by AllowlistService; a line that no longer parses is dropped rather than failing every call.
+        Origins = new OriginAllowlist(OriginAllowlist.Parse(application.AllowedOrigins).Entries),
+        ApplicationRateLimit = application.ApplicationRateLimit ?? RateLimitTable.ApplicationOnly(application.Environment),
+        PerUserRateLimit = application.PerUserRateLimit ?? RateLimitTable.PerUser(application.Environment),
+        MonthlyQuota = application.MonthlyQuota ?? defaultQuota,
+        OverrunAllowance = application.QuotaOverrunAllowance,
+        IdText = application.Id.ToString(),
+        EnvironmentText = application.Environment.ToString(),
+    };
+}

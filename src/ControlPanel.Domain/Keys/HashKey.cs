@@ -1,0 +1,13 @@
+using System.Buffers.Binary;
+
+namespace ControlPanel.Domain.Keys;
+
+/// <summary>A SHA-256 hash as a value, so dictionary lookups of keys and session tokens allocate nothing.</summary>
+internal readonly record struct HashKey(ulong A, ulong B, ulong C, ulong D)
+{
+    public static HashKey From(ReadOnlySpan<byte> hash) => new(
+        BinaryPrimitives.ReadUInt64LittleEndian(hash),
+        BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(hash[16..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(hash[24..]));
+}

@@ -1,0 +1,62 @@
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPanel.Domain.Origins;
+
+/// <summary>Reading and saving an application's origin allowlist (origin access identity).</summary>
+public sealed class AllowlistService(IDbContextFactory<ControlPanelDbContext> databases, ChangeFeed changes, TimeProvider clock)
+{
+    /// <summary>More entries than this is a sign of pasting the wrong thing; ranges cover large networks.</summary>
+    public const int MaxEntries = 500;
+
+    /// <param name="Saved">False when any line was invalid: nothing was saved then.</param>
+    /// <param name="Errors">One per invalid line.</param>
+    /// <param name="Entries">The normalised list now in force (the old one when nothing was saved).</param>
+    public sealed record SaveResult(bool Saved, IReadOnlyList<OriginLineError> Errors, IReadOnlyList<string> Entries);
+
+    public async Task<IReadOnlyList<string>> GetAsync(Viewer viewer, Guid applicationId)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var application = await db.Applications.AsNoTracking().SingleOrDefaultAsync(a => a.Id == applicationId);
+        if (application is null || !viewer.CanRead(application.AccountId)) throw new AccessDeniedException();
+        return Lines(application.AllowedOrigins);
+    }
+
+    /// <summary>
+    /// Validates every line and saves the normalised, de-duplicated list, or nothing when a line is
+    /// invalid (saving only the valid part could silently leave out an address the user meant).
+    /// Empty text removes the restriction. In force for the next call once this returns.
+    /// </summary>
+    public async Task<SaveResult> SaveAsync(Viewer viewer, Guid applicationId, string? text)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var application = await db.Applications.SingleOrDefaultAsync(a => a.Id == applicationId);
+        if (application is null || !viewer.CanChange(application.AccountId)) throw new AccessDeniedException();
+
+        var before = Lines(application.AllowedOrigins);
+        var parsed = OriginAllowlist.Parse(text ?? "");
+        var errors = parsed.Errors.ToList();
+        if (parsed.Entries.Count > MaxEntries)
+            errors.Add(new OriginLineError(0, "", $"An allowlist holds at most {MaxEntries} entries; use CIDR ranges or wildcards to cover more."));
+        if (errors.Count > 0) return new SaveResult(false, errors, before);
+
+        var after = parsed.Entries.Select(e => e.ToString()).ToList();
+        if (!after.SequenceEqual(before))
+        {
+            application.AllowedOrigins = string.Join('\n', after);
+            AuditLog.Record(db, viewer, clock.GetUtcNow().UtcDateTime, AuditActions.ApplicationOriginsChanged, application.AccountId, application.Id,
+                $"Origin allowlist: {Describe(before)} → {Describe(after)}");
+            await db.SaveChangesAsync();
+            await changes.PublishAsync();
+        }
+        return new SaveResult(true, [], after);
+    }
+
+    private static List<string> Lines(string stored) =>
+        stored.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    private static string Describe(IReadOnlyList<string> entries) =>
+        entries.Count == 0 ? "(empty: every origin allowed)" : string.Join(", ", entries);
+}

@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Origins;
+
+namespace ControlPanel.Domain.Requests;
+
+/// <summary>The "Api" section of appsettings.json: how the key-validation API trusts callers and counts quotas.</summary>
+public sealed class ApiOptions : IValidatableObject
+{
+    public const string Section = "Api";
+
+    /// <summary>The thresholds used when none are configured.</summary>
+    public static readonly IReadOnlyList<int> DefaultNotificationThresholds = [80, 90, 100];
+
+    /// <summary>Refuse calls not made over HTTPS with 101 (X-Forwarded-Proto counts from trusted proxies).</summary>
+    public bool RequireHttps { get; set; } = true;
+
+    /// <summary>
+    /// Gateways (IPs or CIDR ranges) whose X-Forwarded-For, X-Real-IP and X-Forwarded-Proto headers
+    /// are believed, and whose verify calls may name the client's IP. Empty trusts nobody.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>Counted calls per application per calendar month (UTC) unless an admin set the application's own.</summary>
+    [Range(0, Application.MaxQuota)]
+    public long DefaultMonthlyQuota { get; set; } = 1_000_000;
+
+    /// <summary>Percentages of the quota at which the owner is notified, once each per month. Empty means 80, 90, 100.</summary>
+    public int[] QuotaNotificationThresholds { get; set; } = [];
+
+    public IReadOnlyList<int> NotificationThresholds =>
+        QuotaNotificationThresholds.Length == 0 ? DefaultNotificationThresholds : QuotaNotificationThresholds.Distinct().Order().ToArray();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var proxy in TrustedProxies)
+            if (!OriginEntry.TryParse(proxy, out var entry, out var error) || entry.Kind != OriginKind.Ip)
+                yield return new ValidationResult($"Api:TrustedProxies: '{proxy}' is not an IP address or CIDR range. {error}", [nameof(TrustedProxies)]);
+        foreach (var threshold in QuotaNotificationThresholds)
+            if (threshold is < 1 or > 100)
+                yield return new ValidationResult($"Api:QuotaNotificationThresholds: {threshold} is not a percentage from 1 to 100.", [nameof(QuotaNotificationThresholds)]);
+    }
+
+    /// <summary>The trusted proxies as a matcher; an empty list matches nobody (unlike an empty origin allowlist).</summary>
+    public OriginAllowlist? CompileTrustedProxies() =>
+        TrustedProxies.Length == 0 ? null : OriginAllowlist.Parse(TrustedProxies).ToAllowlist();
+}

@@ -1,0 +1,28 @@
+using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Errors;
+using ControlPanel.Domain.Limits;
+using ControlPanel.Domain.Quotas;
+
+namespace ControlPanel.Domain.Requests;
+
+/// <summary>The answer of <see cref="RequestCheck"/>: allowed, or the error to answer, with the limit and quota state.</summary>
+/// <param name="Error">Null when the call may proceed.</param>
+/// <param name="ExtraInfo">The error body's <c>extraInfo</c>; empty when allowed.</param>
+/// <param name="Application">The application the keys belong to; null when they matched none.</param>
+/// <param name="KeyPairId">The key pair presented (or the one behind the session).</param>
+/// <param name="Session">The Bearer session, when one was used and is live.</param>
+/// <param name="RateLimit">The rate-limit state to report in X-RateLimit-* (counted when the call reached the limiter).</param>
+/// <param name="Quota">The monthly quota state, once the application is known.</param>
+public sealed record Decision(
+    ApiError? Error,
+    string ExtraInfo,
+    ApplicationState? Application,
+    Guid? KeyPairId,
+    Sessions.LiveSession? Session,
+    RateLimitDecision RateLimit,
+    QuotaState? Quota)
+{
+    public bool Allowed => Error is null;
+    public Guid? ApplicationId => Application?.Id;
+    public ApplicationEnvironment? Environment => Application?.Environment;
+}

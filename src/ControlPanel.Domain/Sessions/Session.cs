@@ -1,0 +1,22 @@
+namespace ControlPanel.Domain.Sessions;
+
+/// <summary>
+/// A session opened with an application's keys: its Bearer token carries per-user rate limits and
+/// a view. Only the token's SHA-256 hash is stored; the token is returned once, when created.
+/// </summary>
+public class Session
+{
+    /// <summary>The seed: a session token "will expire 2 hours after generation".</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(2);
+
+    /// <summary>How long an expired session is remembered, so its token answers 113 TOKEN EXPIRED rather than 114 INVALID TOKEN.</summary>
+    public static readonly TimeSpan ExpiredRetention = TimeSpan.FromHours(24);
+
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid ApplicationId { get; set; }
+    public Guid KeyPairId { get; set; }
+    public required string TokenHash { get; set; }
+    public required string View { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+}

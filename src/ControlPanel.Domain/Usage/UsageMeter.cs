@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPanel.Domain.Usage;
+
+/// <summary>
+/// Counts every check decision in memory per (application, key pair, environment, outcome, UTC
+/// minute, counted) and adds the counts to <see cref="UsageMinute"/> rows when flushed (every
+/// second and on shutdown, by the host). Recording a call allocates nothing once its minute's
+/// counter exists.
+/// </summary>
+public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> databases)
+{
+    private static readonly long MinuteTicks = TimeSpan.TicksPerMinute;
+
+    private readonly ConcurrentDictionary<UsageKey, Counter> _counters = new();
+
+    public readonly record struct UsageKey(Guid ApplicationId, Guid KeyPairId, ApplicationEnvironment? Environment, int Outcome, long MinuteTicks, bool Counted);
+
+    public void Record(Guid? applicationId, Guid? keyPairId, ApplicationEnvironment? environment, int outcome, bool counted, DateTime at)
+    {
+        var key = new UsageKey(applicationId ?? Guid.Empty, keyPairId ?? Guid.Empty, environment, outcome, at.Ticks - (at.Ticks % MinuteTicks), counted);
+        Interlocked.Increment(ref _counters.GetOrAdd(key, static _ => new Counter()).Calls);
+    }
+
+    /// <summary>Calls recorded and not yet flushed, per key (for tests and diagnostics).</summary>
+    public IReadOnlyDictionary<UsageKey, long> Pending() =>
+        _counters.Where(c => Volatile.Read(ref c.Value.Calls) > 0).ToDictionary(c => c.Key, c => Volatile.Read(ref c.Value.Calls));
+
+    /// <summary>Adds the counts gathered since the last flush to the database; on failure they are kept for the next one.</summary>
+    public async Task FlushAsync(DateTime now, CancellationToken cancellationToken = default)
+    {
+        var batch = new List<(UsageKey Key, Counter Counter, long Calls)>();
+        var currentMinute = now.Ticks - (now.Ticks % MinuteTicks);
+        foreach (var (key, counter) in _counters)
+        {
+            var calls = Interlocked.Exchange(ref counter.Calls, 0);
+            if (calls > 0) batch.Add((key, counter, calls));
+            // Counters of minutes long past are dropped; a call still recording into one is practically impossible.
+            else if (key.MinuteTicks < currentMinute - MinuteTicks) _counters.TryRemove(new KeyValuePair<UsageKey, Counter>(key, counter));
+        }
+        if (batch.Count == 0) return;
+
+        try
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var (key, _, calls) in batch)
+            {
+                var minute = new DateTime(key.MinuteTicks, DateTimeKind.Utc);
+                var environment = key.Environment?.ToString() ?? "";
+                // Adds to the row, so several flushes (or instances) of one minute sum up.
+                await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO "UsageMinutes" ("ApplicationId", "Minute", "KeyPairId", "Environment", "Outcome", "Counted", "Calls")
+                    VALUES ({key.ApplicationId}, {minute}, {key.KeyPairId}, {environment}, {key.Outcome}, {key.Counted}, {calls})
+                    ON CONFLICT ("ApplicationId", "Minute", "KeyPairId", "Environment", "Outcome", "Counted")
+                    DO UPDATE SET "Calls" = "UsageMinutes"."Calls" + excluded."Calls"
+                    """, cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            foreach (var (key, counter, calls) in batch)
+                Interlocked.Add(ref _counters.GetOrAdd(key, counter).Calls, calls);
+            throw;
+        }
+    }
+
+    private sealed class Counter
+    {
+        public long Calls;
+    }
+}
