@@ -1,6 +1,7 @@
 using ControlPanel.Web;
 using ControlPanel.Web.Components;
 using ControlPanel.Web.Components.Account;
+using ControlPanel.Web.Usage;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serves static web assets (Radzen, the Blazor script, wwwroot-assets/) straight from the build output in every environment.
@@ -10,6 +11,7 @@ builder.AddControlPanelDatabase();
 builder.AddControlPanelIdentity();
 builder.AddControlPanelApplications();
 builder.AddControlPanelUi();
+builder.AddControlPanelUsage();
 
 var app = builder.Build();
 
@@ -26,6 +28,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapIdentityEndpoints();
 app.MapHealthChecks("/health");
+app.MapUsageApi();
 
 app.Run();
 
