@@ -3,6 +3,7 @@ using ControlPanel.Web.Api;
 using ControlPanel.Web.Components;
 using ControlPanel.Web.Components.Account;
 using ControlPanel.Web.Webhooks;
+using ControlPanel.Web.Usage;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serves static web assets (Radzen, the Blazor script, wwwroot-assets/) straight from the build output in every environment.
@@ -14,6 +15,7 @@ builder.AddControlPanelApplications();
 builder.AddControlPanelKeyValidation();
 builder.AddControlPanelUi();
 builder.AddControlPanelWebhooks();
+builder.AddControlPanelUsage();
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ app.MapHealthChecks("/health");
 app.MapGet("/health/live", () => "ok").ExcludeFromDescription();
 app.MapKeyValidationApi();
 app.MapWebhookApi();
+app.MapUsageApi();
 
 app.Run();
 

@@ -26,6 +26,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<UsageMinute> UsageMinutes => Set<UsageMinute>();
+    public DbSet<UsageDay> UsageDays => Set<UsageDay>();
     public DbSet<QuotaNotification> QuotaNotifications => Set<QuotaNotification>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
@@ -76,6 +77,15 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
             usage.HasKey(u => new { u.ApplicationId, u.Minute, u.KeyPairId, u.Environment, u.Outcome, u.Counted });
             usage.Property(u => u.Environment).HasMaxLength(20);
             usage.HasIndex(u => u.Minute);
+        });
+
+        builder.Entity<UsageDay>(usage =>
+        {
+            usage.ToTable("UsageDays");
+            usage.HasKey(u => new { u.ApplicationId, u.Day, u.Environment, u.Outcome, u.Counted });
+            usage.Property(u => u.Environment).HasMaxLength(20);
+            // Covers the cross-application reports (admin overview, staff history) and retention: read from the index alone.
+            usage.HasIndex(u => new { u.Day, u.ApplicationId, u.Outcome, u.Counted, u.Calls });
         });
 
         builder.Entity<QuotaNotification>(notification =>

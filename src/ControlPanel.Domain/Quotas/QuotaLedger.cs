@@ -89,8 +89,10 @@ public sealed class QuotaLedger(IDbContextFactory<ControlPanelDbContext> databas
     {
         var month = QuotaState.MonthStart(clock.GetUtcNow().UtcDateTime);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var used = await db.UsageMinutes.AsNoTracking()
-            .Where(u => u.Minute >= month && u.Counted && u.Outcome == 0 && u.ApplicationId != Guid.Empty)
+        // The day rollup holds the whole month whatever the minute retention, in a few rows per application.
+        var firstDay = DateOnly.FromDateTime(month);
+        var used = await db.UsageDays.AsNoTracking()
+            .Where(u => u.Day >= firstDay && u.Counted && u.Outcome == 0 && u.ApplicationId != Guid.Empty)
             .GroupBy(u => u.ApplicationId)
             .Select(g => new { ApplicationId = g.Key, Calls = g.Sum(u => u.Calls) })
             .ToListAsync(cancellationToken);

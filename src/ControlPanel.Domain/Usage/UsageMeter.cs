@@ -9,7 +9,8 @@ namespace ControlPanel.Domain.Usage;
 /// Counts every check decision in memory per (application, key pair, environment, outcome, UTC
 /// minute, counted) and adds the counts to <see cref="UsageMinute"/> rows when flushed (every
 /// second and on shutdown, by the host). Recording a call allocates nothing once its minute's
-/// counter exists.
+/// counter exists. Each flush also adds the same counts to the <see cref="UsageDay"/> rollup, in
+/// the same transaction, so reports never aggregate raw minutes for history.
 /// </summary>
 public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> databases)
 {
@@ -47,6 +48,7 @@ public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> database
         {
             await using var db = await databases.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var days = new Dictionary<(Guid ApplicationId, DateOnly Day, string Environment, int Outcome, bool Counted), long>();
             foreach (var (key, _, calls) in batch)
             {
                 var minute = new DateTime(key.MinuteTicks, DateTimeKind.Utc);
@@ -58,7 +60,17 @@ public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> database
                     ON CONFLICT ("ApplicationId", "Minute", "KeyPairId", "Environment", "Outcome", "Counted")
                     DO UPDATE SET "Calls" = "UsageMinutes"."Calls" + excluded."Calls"
                     """, cancellationToken);
+                var dayKey = (key.ApplicationId, DateOnly.FromDateTime(minute), environment, key.Outcome, key.Counted);
+                days[dayKey] = days.GetValueOrDefault(dayKey) + calls;
             }
+            // The day rollup drops the key pair, so a batch's minutes fold into far fewer day rows.
+            foreach (var ((applicationId, day, environment, outcome, counted), calls) in days)
+                await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO "UsageDays" ("ApplicationId", "Day", "Environment", "Outcome", "Counted", "Calls")
+                    VALUES ({applicationId}, {day}, {environment}, {outcome}, {counted}, {calls})
+                    ON CONFLICT ("ApplicationId", "Day", "Environment", "Outcome", "Counted")
+                    DO UPDATE SET "Calls" = "UsageDays"."Calls" + excluded."Calls"
+                    """, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch

@@ -1,0 +1,378 @@
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Quotas;
+using ControlPanel.Domain.Requests;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ControlPanel.Domain.Usage;
+
+/// <summary>
+/// What the usage pages, the admin overview and the CSV export show. History reads the per-day
+/// rollup and the last hour reads minute rows, always through an index; nothing scans raw events.
+/// Owners see their own account; staff see every account; nobody sees key material here.
+/// </summary>
+public sealed class UsageReports(
+    IDbContextFactory<ControlPanelDbContext> databases,
+    IOptions<UsageOptions> usageOptions,
+    IOptions<ApiOptions> apiOptions,
+    TimeProvider clock)
+{
+    /// <summary>What to report on. A null part means "every one the viewer may read"; dates are UTC days, both inclusive.</summary>
+    public sealed record Filter(
+        Guid? AccountId = null, Guid? ApplicationId = null, ApplicationEnvironment? Environment = null,
+        DateOnly? From = null, DateOnly? To = null);
+
+    public sealed record DateRange(DateOnly From, DateOnly To)
+    {
+        public int Days => To.DayNumber - From.DayNumber + 1;
+    }
+
+    /// <summary>The days of a range, each with its calls by outcome, and the range's totals.</summary>
+    public sealed record History(DateRange Range, IReadOnlyList<UsageCounts> Days, UsageCounts Totals);
+
+    /// <summary>One application's quota this month.</summary>
+    public sealed record ApplicationQuota(
+        Guid ApplicationId, string ApplicationName, Guid AccountId, string AccountName, bool AccountLocked,
+        ApplicationEnvironment Environment, bool IsOnline, long Quota, long OverrunAllowance,
+        long Used, long RateLimited, long RefusedOverQuota, long Projected)
+    {
+        /// <summary>Used as a percentage of the quota; a zero quota counts as full from the first call.</summary>
+        public double UsedPercent => Quota > 0 ? 100.0 * Used / Quota : Used > 0 ? 100 : 0;
+        /// <summary>Past the quota and living on the overrun allowance (or refused with 103 once it is spent).</summary>
+        public bool OverQuota => Used > Quota;
+        public long AllowanceLeft => Math.Max(0, Quota + OverrunAllowance - Used);
+    }
+
+    /// <summary>The current calendar month (UTC) and its applications' quotas.</summary>
+    public sealed record QuotaMonth(DateOnly FirstDay, DateOnly LastDay, int DaysLeft, IReadOnlyList<ApplicationQuota> Applications);
+
+    public sealed record AccountQuota(Guid AccountId, string AccountName, bool IsLocked, int Applications, long Quota, long Used, long RateLimited)
+    {
+        public double UsedPercent => Quota > 0 ? 100.0 * Used / Quota : Used > 0 ? 100 : 0;
+    }
+
+    /// <summary>The admin overview: who uses most of their quota, who hits rate limits, who is over quota.</summary>
+    public sealed record Overview(
+        QuotaMonth Month, IReadOnlyList<AccountQuota> Accounts, IReadOnlyList<ApplicationQuota> ByQuotaUsed,
+        IReadOnlyList<ApplicationQuota> TopRateLimited, IReadOnlyList<ApplicationQuota> OverQuota);
+
+    /// <summary>One row of the history table and the CSV file: one application's calls on one day.</summary>
+    /// <remarks>Set by initialisers rather than a constructor, so the database can sort and page by any column.</remarks>
+    public sealed record HistoryRow
+    {
+        public DateOnly Day { get; init; }
+        public Guid ApplicationId { get; init; }
+        public string ApplicationName { get; init; } = "";
+        public string AccountName { get; init; } = "";
+        public string Environment { get; init; } = "";
+        public long Allowed { get; init; }
+        public long RateLimited { get; init; }
+        public long OverQuota { get; init; }
+        public long BadOrigin { get; init; }
+        public long BadKeys { get; init; }
+        public long Other { get; init; }
+        public long Total { get; init; }
+        /// <summary>Allowed calls that count towards the monthly quota.</summary>
+        public long Counted { get; init; }
+    }
+
+    public enum HistoryColumn { Day, Application, Account, Environment, Allowed, RateLimited, OverQuota, BadOrigin, BadKeys, Other, Total, Counted }
+
+    public sealed record HistorySort(HistoryColumn Column = HistoryColumn.Day, bool Descending = true);
+
+    public sealed record HistoryPage(IReadOnlyList<HistoryRow> Rows, int Total);
+
+    /// <summary>Shown for calls whose keys matched no application (staff see them when no account is chosen).</summary>
+    public const string UnknownApplicationName = "(unrecognised keys)";
+
+    /// <summary>
+    /// The filter's dates, or the current month when none are given; refuses a range that ends before
+    /// it starts, is longer than the history kept, or starts before it (API error 311).
+    /// </summary>
+    public DateRange ResolveRange(Filter filter)
+    {
+        var today = Today;
+        var monthStart = new DateOnly(today.Year, today.Month, 1);
+        var from = filter.From ?? (filter.To is { } to0 ? to0.AddDays(1 - DateTime.DaysInMonth(to0.Year, to0.Month)) : monthStart);
+        var to = filter.To ?? (filter.From is null ? monthStart.AddMonths(1).AddDays(-1) : today);
+        var keep = usageOptions.Value.DayRetentionDays;
+        if (to < from)
+            throw new InvalidDateRangeException($"The end date {to:yyyy-MM-dd} is before the start date {from:yyyy-MM-dd}.");
+        var range = new DateRange(from, to);
+        if (range.Days > keep)
+            throw new InvalidDateRangeException($"A date range can cover at most {keep} days (usage history is kept for {keep} days); this one covers {range.Days}.");
+        var oldest = usageOptions.Value.OldestDayKept(today);
+        if (from < oldest)
+            throw new InvalidDateRangeException($"Usage history is kept for {keep} days: choose a start date on or after {oldest:yyyy-MM-dd}.");
+        return range;
+    }
+
+    /// <summary>Calls per day of the range, by outcome, with every day present (zero when there were none).</summary>
+    public async Task<History> DailyAsync(Viewer viewer, Filter filter)
+    {
+        var range = ResolveRange(filter);
+        await using var db = await databases.CreateDbContextAsync();
+        var scope = await ScopeAsync(db, viewer, filter);
+        var rows = await Days(db, scope)
+            .Where(d => d.Day >= range.From && d.Day <= range.To)
+            .GroupBy(d => new { d.Day, d.Outcome, d.Counted })
+            .Select(g => new { g.Key.Day, g.Key.Outcome, g.Key.Counted, Calls = g.Sum(d => d.Calls) })
+            .ToListAsync();
+
+        var days = new UsageCounts.Builder[range.Days];
+        for (var i = 0; i < days.Length; i++) days[i] = new(range.From.AddDays(i).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        var totals = new UsageCounts.Builder(range.From.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        foreach (var row in rows)
+        {
+            days[row.Day.DayNumber - range.From.DayNumber].Add(row.Outcome, row.Counted, row.Calls);
+            totals.Add(row.Outcome, row.Counted, row.Calls);
+        }
+        return new History(range, days.Select(d => d.Build()).ToList(), totals.Build());
+    }
+
+    /// <summary>Calls per minute for the last hour (60 minutes up to and including the current one), by outcome.</summary>
+    public async Task<IReadOnlyList<UsageCounts>> LastHourAsync(Viewer viewer, Filter filter)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var currentMinute = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+        var first = currentMinute.AddMinutes(-59);
+        await using var db = await databases.CreateDbContextAsync();
+        var scope = await ScopeAsync(db, viewer, filter);
+        var rows = await Minutes(db, scope)
+            .Where(m => m.Minute >= first)
+            .GroupBy(m => new { m.Minute, m.Outcome, m.Counted })
+            .Select(g => new { g.Key.Minute, g.Key.Outcome, g.Key.Counted, Calls = g.Sum(m => m.Calls) })
+            .ToListAsync();
+
+        var minutes = new UsageCounts.Builder[60];
+        for (var i = 0; i < minutes.Length; i++) minutes[i] = new(first.AddMinutes(i));
+        foreach (var row in rows)
+        {
+            var index = (int)((row.Minute.Ticks - first.Ticks) / TimeSpan.TicksPerMinute);
+            if (index is >= 0 and < 60) minutes[index].Add(row.Outcome, row.Counted, row.Calls);
+        }
+        return minutes.Select(m => m.Build()).ToList();
+    }
+
+    /// <summary>This month's quota of every application in scope (the filter's dates do not apply), fullest first.</summary>
+    public async Task<QuotaMonth> QuotaMonthAsync(Viewer viewer, Filter filter)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var scope = await ScopeAsync(db, viewer, filter with { Environment = null });
+        var applications = Applications(db, scope);
+        if (filter.Environment is { } environment) applications = applications.Where(a => a.Environment == environment);
+        return await QuotaMonthAsync(db, applications, Days(db, scope));
+    }
+
+    /// <summary>Accounts and applications by quota used this month, the most rate-limited applications, and those over quota.</summary>
+    public async Task<Overview> OverviewAsync(Viewer viewer, int top = 10)
+    {
+        if (!viewer.IsStaff) throw new AccessDeniedException();
+        await using var db = await databases.CreateDbContextAsync();
+        var month = await QuotaMonthAsync(db, db.Applications, db.UsageDays);
+        var accounts = month.Applications
+            .GroupBy(a => (a.AccountId, a.AccountName, a.AccountLocked))
+            .Select(g => new AccountQuota(g.Key.AccountId, g.Key.AccountName, g.Key.AccountLocked, g.Count(), g.Sum(a => a.Quota), g.Sum(a => a.Used), g.Sum(a => a.RateLimited)))
+            .OrderByDescending(a => a.UsedPercent).ThenByDescending(a => a.Used).ThenBy(a => a.AccountName)
+            .Take(top).ToList();
+        return new Overview(
+            month with { Applications = [] },
+            accounts,
+            month.Applications.Take(top).ToList(),
+            month.Applications.Where(a => a.RateLimited > 0).OrderByDescending(a => a.RateLimited).ThenBy(a => a.ApplicationName).Take(top).ToList(),
+            month.Applications.Where(a => a.OverQuota).ToList());
+    }
+
+    /// <summary>One page of the history table: calls per application per day, sorted as asked.</summary>
+    public async Task<HistoryPage> HistoryAsync(Viewer viewer, Filter filter, HistorySort sort, int skip, int take)
+    {
+        var range = ResolveRange(filter);
+        await using var db = await databases.CreateDbContextAsync();
+        var scope = await ScopeAsync(db, viewer, filter);
+        var rows = HistoryRows(db, scope, range);
+        var total = await rows.CountAsync();
+        var page = await Sorted(rows, sort).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 1000)).ToListAsync();
+        return new HistoryPage(page, total);
+    }
+
+    /// <summary>
+    /// Every history row of the filter in the table's order, streamed (for the CSV file). The viewer
+    /// and the range are checked before the first row is read.
+    /// </summary>
+    public async Task<IAsyncEnumerable<HistoryRow>> ExportHistoryAsync(Viewer viewer, Filter filter, HistorySort sort)
+    {
+        var range = ResolveRange(filter);
+        Scope scope;
+        await using (var db = await databases.CreateDbContextAsync())
+            scope = await ScopeAsync(db, viewer, filter);
+        return Stream(scope, range, sort);
+    }
+
+    private async IAsyncEnumerable<HistoryRow> Stream(Scope scope, DateRange range, HistorySort sort)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        await foreach (var row in Sorted(HistoryRows(db, scope, range), sort).AsAsyncEnumerable())
+            yield return row;
+    }
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Who and what the viewer may read, narrowed by the filter.</summary>
+    private sealed record Scope(Guid? AccountId, Guid? ApplicationId, string? Environment);
+
+    private static async Task<Scope> ScopeAsync(ControlPanelDbContext db, Viewer viewer, Filter filter)
+    {
+        var accountId = filter.AccountId;
+        if (viewer.IsOwner)
+        {
+            if (viewer.AccountId is not { } own || (accountId is { } asked && asked != own)) throw new AccessDeniedException();
+            accountId = own;
+        }
+        else if (!viewer.IsStaff)
+        {
+            throw new AccessDeniedException();
+        }
+        if (filter.ApplicationId is { } applicationId)
+        {
+            var owner = await db.Applications.Where(a => a.Id == applicationId).Select(a => (Guid?)a.AccountId).SingleOrDefaultAsync();
+            if (owner is not { } ownerId || !viewer.CanRead(ownerId) || (accountId is { } chosen && chosen != ownerId)) throw new AccessDeniedException();
+        }
+        return new Scope(accountId, filter.ApplicationId, filter.Environment?.ToString());
+    }
+
+    private static IQueryable<Application> Applications(ControlPanelDbContext db, Scope scope)
+    {
+        var applications = db.Applications.AsNoTracking();
+        if (scope.ApplicationId is { } applicationId) applications = applications.Where(a => a.Id == applicationId);
+        else if (scope.AccountId is { } accountId) applications = applications.Where(a => a.AccountId == accountId);
+        return applications;
+    }
+
+    private static IQueryable<UsageDay> Days(ControlPanelDbContext db, Scope scope)
+    {
+        var days = db.UsageDays.AsNoTracking();
+        // Staff with no account chosen read every row, unrecognised keys included, without a join.
+        if (scope.ApplicationId is { } applicationId) days = days.Where(d => d.ApplicationId == applicationId);
+        else if (scope.AccountId is { } accountId) days = days.Where(d => db.Applications.Where(a => a.AccountId == accountId).Select(a => a.Id).Contains(d.ApplicationId));
+        if (scope.Environment is { } environment) days = days.Where(d => d.Environment == environment);
+        return days;
+    }
+
+    private static IQueryable<UsageMinute> Minutes(ControlPanelDbContext db, Scope scope)
+    {
+        var minutes = db.UsageMinutes.AsNoTracking();
+        if (scope.ApplicationId is { } applicationId) minutes = minutes.Where(m => m.ApplicationId == applicationId);
+        else if (scope.AccountId is { } accountId) minutes = minutes.Where(m => db.Applications.Where(a => a.AccountId == accountId).Select(a => a.Id).Contains(m.ApplicationId));
+        if (scope.Environment is { } environment) minutes = minutes.Where(m => m.Environment == environment);
+        return minutes;
+    }
+
+    private async Task<QuotaMonth> QuotaMonthAsync(ControlPanelDbContext db, IQueryable<Application> applications, IQueryable<UsageDay> days)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var monthStart = QuotaState.MonthStart(now);
+        var monthEnd = monthStart.AddMonths(1);
+        var firstDay = DateOnly.FromDateTime(monthStart);
+        var defaultQuota = apiOptions.Value.DefaultMonthlyQuota;
+
+        var sums = await days
+            .Where(d => d.Day >= firstDay)
+            .GroupBy(d => d.ApplicationId)
+            .Select(g => new
+            {
+                ApplicationId = g.Key,
+                Used = g.Sum(d => d.Counted && d.Outcome == 0 ? d.Calls : 0),
+                RateLimited = g.Sum(d => d.Outcome == 158 ? d.Calls : 0),
+                RefusedOverQuota = g.Sum(d => d.Outcome == 103 ? d.Calls : 0),
+            })
+            .ToDictionaryAsync(s => s.ApplicationId);
+        var rows = await applications
+            .Select(a => new
+            {
+                a.Id, a.Name, a.AccountId, AccountName = a.Account!.Name, AccountLocked = a.Account.IsLocked,
+                a.Environment, a.IsOnline, a.MonthlyQuota, a.QuotaOverrunAllowance,
+            })
+            .ToListAsync();
+
+        // Straight-line projection from the month so far; in its first hour the month has too little to go on.
+        var elapsed = (now - monthStart).TotalHours;
+        var monthHours = (monthEnd - monthStart).TotalHours;
+        long Project(long used) => elapsed < 1 ? used : (long)Math.Round(used * monthHours / elapsed);
+
+        var quotas = rows
+            .Select(a =>
+            {
+                var sum = sums.GetValueOrDefault(a.Id);
+                var used = sum?.Used ?? 0;
+                return new ApplicationQuota(a.Id, a.Name, a.AccountId, a.AccountName, a.AccountLocked, a.Environment, a.IsOnline,
+                    a.MonthlyQuota ?? defaultQuota, a.QuotaOverrunAllowance, used, sum?.RateLimited ?? 0, sum?.RefusedOverQuota ?? 0, Project(used));
+            })
+            .OrderByDescending(a => a.UsedPercent).ThenByDescending(a => a.Used).ThenBy(a => a.ApplicationName, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        var daysLeft = (int)Math.Ceiling((monthEnd - now).TotalDays);
+        return new QuotaMonth(firstDay, DateOnly.FromDateTime(monthEnd).AddDays(-1), daysLeft, quotas);
+    }
+
+    private static IQueryable<HistoryRow> HistoryRows(ControlPanelDbContext db, Scope scope, DateRange range)
+    {
+        var grouped = Days(db, scope)
+            .Where(d => d.Day >= range.From && d.Day <= range.To)
+            .GroupBy(d => new { d.Day, d.ApplicationId, d.Environment })
+            .Select(g => new
+            {
+                g.Key.Day, g.Key.ApplicationId, g.Key.Environment,
+                Allowed = g.Sum(d => d.Outcome == 0 ? d.Calls : 0),
+                RateLimited = g.Sum(d => d.Outcome == 158 ? d.Calls : 0),
+                OverQuota = g.Sum(d => d.Outcome == 103 ? d.Calls : 0),
+                BadOrigin = g.Sum(d => d.Outcome == 111 ? d.Calls : 0),
+                BadKeys = g.Sum(d => d.Outcome == 204 ? d.Calls : 0),
+                Total = g.Sum(d => d.Calls),
+                Counted = g.Sum(d => d.Counted && d.Outcome == 0 ? d.Calls : 0),
+            });
+        return from g in grouped
+               join a in db.Applications on g.ApplicationId equals a.Id into matched
+               from a in matched.DefaultIfEmpty()
+               select new HistoryRow
+               {
+                   Day = g.Day,
+                   ApplicationId = g.ApplicationId,
+                   ApplicationName = a == null ? UnknownApplicationName : a.Name,
+                   AccountName = a == null ? "" : a.Account!.Name,
+                   Environment = g.Environment,
+                   Allowed = g.Allowed,
+                   RateLimited = g.RateLimited,
+                   OverQuota = g.OverQuota,
+                   BadOrigin = g.BadOrigin,
+                   BadKeys = g.BadKeys,
+                   Other = g.Total - g.Allowed - g.RateLimited - g.OverQuota - g.BadOrigin - g.BadKeys,
+                   Total = g.Total,
+                   Counted = g.Counted,
+               };
+    }
+
+    private static IQueryable<HistoryRow> Sorted(IQueryable<HistoryRow> rows, HistorySort sort)
+    {
+        // A stable order under every sort, so pages neither repeat nor skip rows.
+        var ordered = sort.Column switch
+        {
+            HistoryColumn.Application => Order(rows, r => r.ApplicationName, sort.Descending),
+            HistoryColumn.Account => Order(rows, r => r.AccountName, sort.Descending),
+            HistoryColumn.Environment => Order(rows, r => r.Environment, sort.Descending),
+            HistoryColumn.Allowed => Order(rows, r => r.Allowed, sort.Descending),
+            HistoryColumn.RateLimited => Order(rows, r => r.RateLimited, sort.Descending),
+            HistoryColumn.OverQuota => Order(rows, r => r.OverQuota, sort.Descending),
+            HistoryColumn.BadOrigin => Order(rows, r => r.BadOrigin, sort.Descending),
+            HistoryColumn.BadKeys => Order(rows, r => r.BadKeys, sort.Descending),
+            HistoryColumn.Other => Order(rows, r => r.Other, sort.Descending),
+            HistoryColumn.Total => Order(rows, r => r.Total, sort.Descending),
+            HistoryColumn.Counted => Order(rows, r => r.Counted, sort.Descending),
+            _ => Order(rows, r => r.Day, sort.Descending),
+        };
+        return ordered.ThenByDescending(r => r.Day).ThenBy(r => r.ApplicationName).ThenBy(r => r.ApplicationId).ThenBy(r => r.Environment);
+    }
+
+    private static IOrderedQueryable<HistoryRow> Order<TKey>(IQueryable<HistoryRow> rows, System.Linq.Expressions.Expression<Func<HistoryRow, TKey>> key, bool descending) =>
+        descending ? rows.OrderByDescending(key) : rows.OrderBy(key);
+}

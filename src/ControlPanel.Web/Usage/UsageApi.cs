@@ -1,0 +1,91 @@
+using System.Globalization;
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Errors;
+using ControlPanel.Domain.Usage;
+using ControlPanel.Web.Components.Account;
+
+namespace ControlPanel.Web.Usage;
+
+/// <summary>
+/// Usage for signed-in users (the control panel's cookie): the daily numbers the usage page shows,
+/// and its history table as a CSV file. The same <see cref="UsageReports"/> queries, so the same rules.
+/// </summary>
+public static class UsageApi
+{
+    public static void MapUsageApi(this IEndpointRouteBuilder endpoints)
+    {
+        var usage = endpoints.MapGroup("/api/v1/usage");
+        usage.MapGet("", GetDailyAsync);
+        usage.MapGet("/history.csv", ExportHistoryAsync);
+    }
+
+    public sealed record DayJson(DateOnly Day, long Allowed, long RateLimited, long OverQuota, long BadOrigin, long BadKeys, long Other, long Total, long Counted);
+
+    public sealed record UsageJson(DateOnly From, DateOnly To, IReadOnlyList<DayJson> Days, DayJson Totals);
+
+    /// <summary>GET /api/v1/usage?applicationId=&amp;accountId=&amp;environment=&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd</summary>
+    private static async Task<IResult> GetDailyAsync(HttpContext http, UsageReports reports,
+        Guid? applicationId, Guid? accountId, string? environment, string? from, string? to) =>
+        await AnswerAsync(http, applicationId, accountId, environment, from, to, async (viewer, filter) =>
+        {
+            var history = await reports.DailyAsync(viewer, filter);
+            return TypedResults.Ok(new UsageJson(history.Range.From, history.Range.To, history.Days.Select(Json).ToList(), Json(history.Totals)));
+        });
+
+    /// <summary>GET /api/v1/usage/history.csv?…&amp;sort=Total&amp;descending=true: every row of the history table, in its order.</summary>
+    private static async Task<IResult> ExportHistoryAsync(HttpContext http, UsageReports reports,
+        Guid? applicationId, Guid? accountId, string? environment, string? from, string? to, string? sort, bool? descending) =>
+        await AnswerAsync(http, applicationId, accountId, environment, from, to, async (viewer, filter) =>
+        {
+            var column = Enum.TryParse<UsageReports.HistoryColumn>(sort, ignoreCase: true, out var c) ? c : UsageReports.HistoryColumn.Day;
+            var rows = await reports.ExportHistoryAsync(viewer, filter, new UsageReports.HistorySort(column, descending ?? true));
+            var range = reports.ResolveRange(filter);
+            return Results.Stream(output => UsageCsv.WriteAsync(output, rows, http.RequestAborted), "text/csv; charset=utf-8", UsageCsv.FileName(range));
+        });
+
+    private static async Task<IResult> AnswerAsync(HttpContext http, Guid? applicationId, Guid? accountId, string? environment, string? from, string? to,
+        Func<Viewer, UsageReports.Filter, Task<IResult>> answer)
+    {
+        if (ViewerClaims.ToViewer(http.User) is not { } viewer) return TypedResults.Unauthorized();
+
+        ApplicationEnvironment? chosenEnvironment = null;
+        if (!string.IsNullOrEmpty(environment))
+        {
+            if (!Enum.TryParse<ApplicationEnvironment>(environment, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                return Error(ErrorCatalogue.DataNotValid, "environment must be Development, Staging or Live.");
+            chosenEnvironment = parsed;
+        }
+        if (!TryParseDay(from, out var fromDay)) return Error(ErrorCatalogue.InvalidDateRange, "from must be a date written yyyy-MM-dd.");
+        if (!TryParseDay(to, out var toDay)) return Error(ErrorCatalogue.InvalidDateRange, "to must be a date written yyyy-MM-dd.");
+
+        try
+        {
+            return await answer(viewer, new UsageReports.Filter(accountId, applicationId, chosenEnvironment, fromDay, toDay));
+        }
+        catch (InvalidDateRangeException e)
+        {
+            return Error(InvalidDateRangeException.Error, e.Message);
+        }
+        catch (AccessDeniedException)
+        {
+            return TypedResults.NotFound();
+        }
+    }
+
+    private static bool TryParseDay(string? text, out DateOnly? day)
+    {
+        day = null;
+        if (string.IsNullOrEmpty(text)) return true;
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) return false;
+        day = parsed;
+        return true;
+    }
+
+    /// <summary>The platform's error body, with the HTTP status the error table gives the code.</summary>
+    private static IResult Error(ApiError error, string extraInfo) =>
+        TypedResults.Json(ApiErrorBody.For(error, extraInfo), statusCode: error.HttpStatus);
+
+    private static DayJson Json(UsageCounts counts) => new(DateOnly.FromDateTime(counts.Start),
+        counts.Allowed, counts.RateLimited, counts.OverQuota, counts.BadOrigin, counts.BadKeys, counts.Other, counts.Total, counts.Counted);
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using ControlPanel.Domain.Usage;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace ControlPanel.Web.Usage;
+
+/// <summary>The usage history table as a CSV file: the same rows, in the same order, under the table's headings.</summary>
+public static class UsageCsv
+{
+    public static async Task WriteAsync(Stream output, IAsyncEnumerable<UsageReports.HistoryRow> rows, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(output, leaveOpen: true);
+        await using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture));
+        csv.Context.RegisterClassMap<HistoryRowMap>();
+        await csv.WriteRecordsAsync(rows, cancellationToken);
+    }
+
+    public static string FileName(UsageReports.DateRange range) => $"usage-{range.From:yyyy-MM-dd}-to-{range.To:yyyy-MM-dd}.csv";
+
+    private sealed class HistoryRowMap : ClassMap<UsageReports.HistoryRow>
+    {
+        public HistoryRowMap()
+        {
+            Map(r => r.Day).Name("Day (UTC)").TypeConverterOption.Format("yyyy-MM-dd");
+            Map(r => r.AccountName).Name("Account");
+            Map(r => r.ApplicationName).Name("Application");
+            Map(r => r.Environment).Name("Environment");
+            Map(r => r.Allowed).Name(UsageOutcome.Allowed.Label());
+            Map(r => r.RateLimited).Name(UsageOutcome.RateLimited.Label());
+            Map(r => r.OverQuota).Name(UsageOutcome.OverQuota.Label());
+            Map(r => r.BadOrigin).Name(UsageOutcome.BadOrigin.Label());
+            Map(r => r.BadKeys).Name(UsageOutcome.BadKeys.Label());
+            Map(r => r.Other).Name(UsageOutcome.Other.Label());
+            Map(r => r.Total).Name("Total");
+            Map(r => r.Counted).Name("Counted towards quota");
+        }
+    }
+}
