@@ -9,7 +9,6 @@ using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Web.Api;
-using ControlPanel.Web.Keys;
 using ControlPanel.Web.Sessions;
 using ControlPanel.Web.Usage;
 using ControlPanel.Domain.Data;
@@ -45,7 +44,6 @@ public static class Hosting
     public static void AddControlPanelApplications(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<KeyIndex>();
-        builder.Services.AddHostedService<KeyUseFlusher>();
         builder.Services.AddScoped<ApplicationService>();
         builder.Services.AddScoped<KeyService>();
         builder.Services.AddScoped<AuditLog>();

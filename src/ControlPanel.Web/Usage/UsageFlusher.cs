@@ -1,10 +1,14 @@
+using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Usage;
 
 namespace ControlPanel.Web.Usage;
 
-/// <summary>Writes metered usage and quota notifications every second and on shutdown, so the request path never writes.</summary>
-public sealed class UsageFlusher(UsageMeter usage, QuotaLedger quotas, TimeProvider clock, ILogger<UsageFlusher> logger) : BackgroundService
+/// <summary>
+/// Writes what the request path gathers in memory (metered usage, quota notifications, key pairs' last use)
+/// every second and on shutdown, so the request path never writes.
+/// </summary>
+public sealed class UsageFlusher(UsageMeter usage, QuotaLedger quotas, KeyIndex keys, TimeProvider clock, ILogger<UsageFlusher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,5 +33,7 @@ public sealed class UsageFlusher(UsageMeter usage, QuotaLedger quotas, TimeProvi
         catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write usage; kept for the next second."); }
         try { await quotas.FlushNotificationsAsync(cancellationToken); }
         catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write quota notifications; kept for the next second."); }
+        try { await keys.FlushUsesAsync(cancellationToken); }
+        catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write key last-used times; retrying next second."); }
     }
 }
