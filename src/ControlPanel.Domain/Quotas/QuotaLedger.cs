@@ -1,3 +1,4 @@
+using ControlPanel.Domain.Webhooks;
 using System.Collections.Concurrent;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
@@ -70,12 +71,22 @@ public sealed class QuotaLedger(IDbContextFactory<ControlPanelDbContext> databas
         try
         {
             await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             foreach (var n in batch)
-                await db.Database.ExecuteSqlInterpolatedAsync($"""
+            {
+                var inserted = await db.Database.ExecuteSqlInterpolatedAsync($"""
                     INSERT INTO "QuotaNotifications" ("ApplicationId", "AccountId", "Month", "Kind", "Percent", "At", "Used", "Quota")
                     VALUES ({n.ApplicationId}, {n.AccountId}, {n.Month}, {n.Kind.ToString()}, {n.Percent}, {n.At}, {n.Used}, {n.Quota})
                     ON CONFLICT ("ApplicationId", "Month", "Kind", "Percent") DO NOTHING
                     """, cancellationToken);
+                // A new notification is also a webhook event, saved in the same transaction (another instance may have stored it first).
+                if (inserted == 1)
+                    WebhookOutbox.Enqueue(db, n.AccountId, n.ApplicationId,
+                        n.Kind == QuotaNotificationKind.Overrun ? WebhookEvents.QuotaExceeded : WebhookEvents.QuotaThresholdReached,
+                        new { percent = n.Percent, used = n.Used, quota = n.Quota, month = n.Month.ToString("yyyy-MM") }, n.At);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch
         {

@@ -31,6 +31,24 @@ public sealed class QuotaLedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_new_notification_is_also_a_webhook_event_of_the_account()
+    {
+        var (accountId, applicationId, keys) = await harness.CreateApplicationAsync();
+        await harness.AdminControls.SetQuotaAsync(CheckHarness.Admin, applicationId, 10, 5);
+        for (var i = 0; i < 11; i++) harness.Check.Check(CheckHarness.With(keys));
+        await harness.Quotas.FlushNotificationsAsync();
+        await harness.Quotas.FlushNotificationsAsync();
+
+        await using var db = harness.Database.CreateContext();
+        var events = await db.WebhookEvents.OrderBy(e => e.OccurredAt).ToListAsync();
+        Assert.Equal(
+            [ControlPanel.Domain.Webhooks.WebhookEvents.QuotaThresholdReached, ControlPanel.Domain.Webhooks.WebhookEvents.QuotaThresholdReached, ControlPanel.Domain.Webhooks.WebhookEvents.QuotaThresholdReached, ControlPanel.Domain.Webhooks.WebhookEvents.QuotaExceeded],
+            events.Select(e => e.Name));
+        Assert.All(events, e => Assert.Equal(accountId, e.AccountId));
+        Assert.All(events, e => Assert.Equal(applicationId, e.ApplicationId));
+    }
+
+    [Fact]
     public async Task A_new_utc_month_resets_the_count_and_the_notifications()
     {
         var (_, applicationId, keys) = await harness.CreateApplicationAsync();

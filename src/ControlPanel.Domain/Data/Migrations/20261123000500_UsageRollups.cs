@@ -26,8 +26,8 @@ public sealed class UsageRollups : Migration
             },
             constraints: table => table.PrimaryKey("PK_UsageDays", x => new { x.ApplicationId, x.Day, x.Environment, x.Outcome, x.Counted }));
         migrationBuilder.CreateIndex(
-            name: "IX_UsageDays_Day_ApplicationId_Outcome_Counted_Calls", table: "UsageDays",
-            columns: ["Day", "ApplicationId", "Outcome", "Counted", "Calls"]);
+            name: "IX_UsageDays_Day_Covering", table: "UsageDays",
+            columns: ["Day", "ApplicationId", "Environment", "Outcome", "Counted", "Calls"]);
 
         // Minutes are stored as UTC: SQLite as ISO text ("yyyy-MM-dd HH:mm:ss"), PostgreSQL as timestamptz.
         var day = migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL"
