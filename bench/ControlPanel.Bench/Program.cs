@@ -19,7 +19,7 @@ await using (var db = databases.CreateDbContext())
     await DatabaseSetup.MigrateAsync(db);
 
 var clock = TimeProvider.System;
-var changes = new ChangeFeed();
+var changes = new ChangeFeed(databases, clock);
 var admin = new Viewer("bench", "Benchmark seeder", Roles.Admin, null);
 var accountId = Guid.NewGuid();
 await using (var db = databases.CreateDbContext())

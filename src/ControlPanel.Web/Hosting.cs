@@ -14,6 +14,8 @@ using ControlPanel.Web.Usage;
 using ControlPanel.Domain.Data;
 using ControlPanel.Web.Components.Account;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using ControlPanel.Web.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -32,12 +34,14 @@ public static class Hosting
             DatabaseSetup.Configure(options, services.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ChangeFeed>();
+        builder.Services.AddHostedService<ChangeFollower>();
         builder.Services.AddHealthChecks().AddDbContextCheck<ControlPanelDbContext>();
 
-        // Cookies and Identity tokens stay valid across restarts: keys live beside the database.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("ControlPanel")
-            .PersistKeysToFileSystem(new DirectoryInfo(DataFolder(builder.Configuration)));
+        // Cookies, Identity tokens and webhook secrets stay readable across restarts and instances: the key ring lives in the database.
+        builder.Services.AddDataProtection().SetApplicationName("ControlPanel");
+        var legacyKeys = new DirectoryInfo(LegacyKeyFolder(builder.Configuration));
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<IDbContextFactory<ControlPanelDbContext>>((options, databases) => options.XmlRepository = new DatabaseKeyRing(databases, legacyKeys));
     }
 
     /// <summary>Applications, their keys and the audit log; the in-memory key index the request check reads.</summary>
@@ -58,7 +62,13 @@ public static class Hosting
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ApplicationDirectory>();
         builder.Services.AddSingleton<SessionStore>();
-        builder.Services.AddSingleton(services => new RateLimiter(services.GetRequiredService<TimeProvider>()));
+        // One instance (SQLite) counts in memory; instances sharing PostgreSQL lease blocks of every limit from it.
+        builder.Services.AddSingleton<CounterStore>(services =>
+            services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.PostgreSql
+                ? new DatabaseCounterStore(services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>())
+                : new ProcessCounterStore());
+        builder.Services.AddSingleton<LeasedCounters>();
+        builder.Services.AddSingleton<RateLimiter>();
         builder.Services.AddSingleton<QuotaLedger>();
         builder.Services.AddSingleton<UsageMeter>();
         builder.Services.AddSingleton<RequestCheck>();
@@ -97,10 +107,13 @@ public static class Hosting
         var services = scope.ServiceProvider;
         await using (var db = await services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync())
             await DatabaseSetup.MigrateAsync(db);
+        // The key ring is made (or read) before the first request, so instances starting together agree on it.
+        services.GetRequiredService<IDataProtectionProvider>().CreateProtector("ControlPanel.Start").Protect([1]);
         // The in-memory indexes subscribe to the change feed when first made; make them, then fill them.
         services.GetRequiredService<KeyIndex>();
         services.GetRequiredService<ApplicationDirectory>();
-        await services.GetRequiredService<ChangeFeed>().PublishAsync();
+        services.GetRequiredService<SessionStore>();
+        await services.GetRequiredService<ChangeFeed>().StartAsync();
         // Sessions and this month's quota counts survive restarts: they are read once here, then kept in memory.
         await services.GetRequiredService<SessionStore>().LoadAsync();
         await services.GetRequiredService<QuotaLedger>().LoadAsync();
@@ -117,8 +130,8 @@ public static class Hosting
         }
     }
 
-    /// <summary>The folder holding the SQLite file (or ./data for PostgreSQL installations).</summary>
-    private static string DataFolder(IConfiguration configuration)
+    /// <summary>Where versions before the shared key ring kept Data Protection keys: beside the SQLite file (or ./data).</summary>
+    private static string LegacyKeyFolder(IConfiguration configuration)
     {
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var folder = "data";

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Origins;
+using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,7 @@ public sealed class ApplicationDirectory
     {
         _databases = databases;
         _options = options;
-        changes.Subscribe(ReloadAsync);
+        changes.Subscribe(ChangeTopic.Directory, (_, cancellationToken) => ReloadAsync(cancellationToken));
     }
 
     public ApplicationState? Find(Guid applicationId) => _applications.GetValueOrDefault(applicationId);
@@ -71,6 +72,8 @@ public sealed class ApplicationState
     /// <summary>Pre-formatted for response headers and rate-limit partitions, so the check does not format them per call.</summary>
     public required string IdText { get; init; }
     public required string EnvironmentText { get; init; }
+    /// <summary>The key of this application's quota months in the shared counters.</summary>
+    public required string QuotaKey { get; init; }
 
     /// <summary>The rate-limit partition of application-only calls from one client address.</summary>
     public string PartitionFor(string clientAddress) => string.Concat("a:", IdText, ":", clientAddress);
@@ -92,5 +95,6 @@ public sealed class ApplicationState
         OverrunAllowance = application.QuotaOverrunAllowance,
         IdText = application.Id.ToString(),
         EnvironmentText = application.Environment.ToString(),
+        QuotaKey = QuotaLedger.QuotaKey(application.Id),
     };
 }

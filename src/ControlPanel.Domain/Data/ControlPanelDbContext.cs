@@ -2,6 +2,7 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
@@ -32,6 +33,9 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<Change> Changes => Set<Change>();
+    public DbSet<SharedCounter> SharedCounters => Set<SharedCounter>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -122,5 +126,26 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
         });
 
         WebhookModel.Configure(builder);
+
+        builder.Entity<Change>(change =>
+        {
+            change.ToTable("Changes");
+            change.Property(c => c.Topic).HasConversion<string>().HasMaxLength(20);
+            change.HasIndex(c => c.At);
+        });
+
+        builder.Entity<SharedCounter>(counter =>
+        {
+            counter.ToTable("SharedCounters");
+            counter.HasKey(c => new { c.Key, c.Period });
+            counter.Property(c => c.Key).HasMaxLength(SharedCounter.KeyMaxLength);
+            counter.HasIndex(c => c.ExpiresAt);
+        });
+
+        builder.Entity<DataProtectionKey>(key =>
+        {
+            key.ToTable("DataProtectionKeys");
+            key.Property(k => k.FriendlyName).HasMaxLength(256);
+        });
     }
 }

@@ -15,4 +15,11 @@ public sealed class DatabaseOptions
     /// <summary>For SQLite, a relative "Data Source" is taken from the working directory; its folder is created on start.</summary>
     [Required]
     public string ConnectionString { get; set; } = "Data Source=data/controlpanel.db";
+
+    /// <summary>
+    /// How often an instance reads the change log for other instances' changes. On PostgreSQL a
+    /// NOTIFY wakes it at once and this is the fallback; keep it under a second.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:05", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    public TimeSpan ChangePollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }

@@ -24,7 +24,7 @@ public sealed class KeyIndex
     {
         _databases = databases;
         _clock = clock;
-        changes.Subscribe(ReloadAsync);
+        changes.Subscribe(ChangeTopic.Directory, (_, cancellationToken) => ReloadAsync(cancellationToken));
     }
 
     public sealed record Match(Guid KeyPairId, Guid ApplicationId);

@@ -1,6 +1,6 @@
 namespace ControlPanel.Domain.Limits;
 
-/// <summary>The outcome of one call to <see cref="RateLimiter.TryAcquire(string, int, DateTimeOffset)"/>.</summary>
+/// <summary>The outcome of one call to <see cref="RateLimiter.TryAcquireAsync(string, int, DateTimeOffset)"/>.</summary>
 /// <param name="Allowed">True when the call fits within the limit for the current window.</param>
 /// <param name="Limit">The limit the call was checked against.</param>
 /// <param name="Remaining">Calls still allowed in this window after this one; never negative.</param>

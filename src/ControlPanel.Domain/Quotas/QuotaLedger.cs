@@ -2,6 +2,7 @@ using ControlPanel.Domain.Webhooks;
 using System.Collections.Concurrent;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,50 +10,43 @@ using Microsoft.Extensions.Options;
 namespace ControlPanel.Domain.Quotas;
 
 /// <summary>
-/// Counted calls per application this calendar month (UTC), in memory: the request check counts
-/// and refuses here without a database call. Filled at start from the usage table. Crossing a
-/// notification threshold queues a <see cref="QuotaNotification"/>, once per threshold per month;
-/// the host writes the queue with the usage flush.
+/// Counted calls per application this calendar month (UTC), for the request check: counted and
+/// refused from memory, exact across instances (the months are <see cref="LeasedCounters"/>).
+/// Started at start-up from the usage table. Crossing a notification threshold queues a
+/// <see cref="QuotaNotification"/>, once per threshold per month; the host writes the queue with
+/// the usage flush (the table's unique index keeps one when two instances both see a crossing).
 /// </summary>
-/// <remarks>
-/// Admission is exact under concurrency (compare-and-swap on one counter per application), so no
-/// more than quota + allowance calls are allowed in a month.
-/// </remarks>
-public sealed class QuotaLedger(IDbContextFactory<ControlPanelDbContext> databases, IOptions<ApiOptions> options, TimeProvider clock)
+/// <remarks>No more than quota + allowance calls are allowed in a month.</remarks>
+public sealed class QuotaLedger(
+    LeasedCounters counters, IDbContextFactory<ControlPanelDbContext> databases, IOptions<ApiOptions> options, TimeProvider clock)
 {
     private const int OverrunBit = 1 << 30;
 
-    private readonly ConcurrentDictionary<Guid, MonthCounter> _counters = new();
+    private readonly ConcurrentDictionary<Guid, MonthNotes> _notes = new();
     private readonly ConcurrentQueue<QuotaNotification> _pending = new();
     private readonly int[] _thresholds = [.. options.Value.NotificationThresholds];
 
     /// <summary>The state without counting a call (for calls that do not count towards the quota).</summary>
     public QuotaState Peek(ApplicationState application, DateTime now)
     {
-        var counter = CounterFor(application.Id, QuotaState.MonthStart(now));
-        return State(application, counter, Volatile.Read(ref counter.Used));
+        var month = QuotaState.MonthStart(now);
+        return State(application, month, counters.Peek(application.QuotaKey, month));
     }
 
-    /// <summary>Counts one call; false when quota and overrun allowance are used up (the call is not counted then).</summary>
-    public bool TryCount(ApplicationState application, DateTime now, out QuotaState state)
+    /// <summary>The state over all instances, for pages (reads the shared total; not for the request path).</summary>
+    public async Task<QuotaState> ReadAsync(ApplicationState application, CancellationToken cancellationToken = default)
     {
-        var counter = CounterFor(application.Id, QuotaState.MonthStart(now));
-        var ceiling = application.MonthlyQuota + application.OverrunAllowance;
-        long used;
-        while (true)
-        {
-            used = Volatile.Read(ref counter.Used);
-            if (used >= ceiling)
-            {
-                state = State(application, counter, used);
-                return false;
-            }
-            if (Interlocked.CompareExchange(ref counter.Used, used + 1, used) == used) break;
-        }
-        var newUsed = used + 1;
-        NotifyCrossings(application, counter, newUsed, now);
-        state = State(application, counter, newUsed);
-        return true;
+        var month = QuotaState.MonthStart(clock.GetUtcNow().UtcDateTime);
+        return State(application, month, await counters.ReadAsync(application.QuotaKey, month, month.AddMonths(1), cancellationToken));
+    }
+
+    /// <summary>Counts one call; not allowed when quota and overrun allowance are used up (the call is not counted then).</summary>
+    public async ValueTask<(bool Allowed, QuotaState State)> TryCountAsync(ApplicationState application, DateTime now)
+    {
+        var month = QuotaState.MonthStart(now);
+        var count = await counters.TryCountAsync(application.QuotaKey, month, month.AddMonths(1), application.MonthlyQuota + application.OverrunAllowance);
+        if (count.Allowed) NotifyCrossings(application, month, count.Used, now);
+        return (count.Allowed, State(application, month, count.Used));
     }
 
     /// <summary>Notifications queued since the last call, for the host to store.</summary>
@@ -95,7 +89,10 @@ public sealed class QuotaLedger(IDbContextFactory<ControlPanelDbContext> databas
         }
     }
 
-    /// <summary>Fills the counters from this month's counted, allowed usage, and remembers the notifications already sent.</summary>
+    /// <summary>
+    /// Starts this month's counters from the counted, allowed usage stored (where no instance has
+    /// started them yet), and remembers the notifications already sent.
+    /// </summary>
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
         var month = QuotaState.MonthStart(clock.GetUtcNow().UtcDateTime);
@@ -113,37 +110,41 @@ public sealed class QuotaLedger(IDbContextFactory<ControlPanelDbContext> databas
             .ToListAsync(cancellationToken);
 
         foreach (var row in used)
-            CounterFor(row.ApplicationId, month).Used = row.Calls;
+            await counters.SeedAsync(QuotaKey(row.ApplicationId), month, month.AddMonths(1), row.Calls, cancellationToken);
         foreach (var n in sent)
         {
             var bit = n.Kind == QuotaNotificationKind.Overrun ? OverrunBit : ThresholdBit(n.Percent);
-            if (bit != 0) CounterFor(n.ApplicationId, month).Notified |= bit;
+            if (bit != 0) NotesFor(n.ApplicationId, month).Notified |= bit;
         }
     }
 
-    private void NotifyCrossings(ApplicationState application, MonthCounter counter, long used, DateTime now)
+    /// <summary>The counter key of an application's quota month (as <see cref="ApplicationState.QuotaKey"/>).</summary>
+    public static string QuotaKey(Guid applicationId) => $"q:{applicationId}";
+
+    private void NotifyCrossings(ApplicationState application, DateTime month, long used, DateTime now)
     {
         var quota = application.MonthlyQuota;
+        MonthNotes? notes = null;
         for (var i = 0; i < _thresholds.Length; i++)
         {
             // used / quota >= threshold%, in integers; a zero quota is crossed by the first call.
-            if (used * 100 >= quota * _thresholds[i] && Mark(counter, 1 << i))
-                Queue(application, counter, QuotaNotificationKind.Threshold, _thresholds[i], used, now);
+            if (used * 100 >= quota * _thresholds[i] && Mark(notes ??= NotesFor(application.Id, month), 1 << i))
+                Queue(application, month, QuotaNotificationKind.Threshold, _thresholds[i], used, now);
         }
-        if (used > quota && Mark(counter, OverrunBit))
-            Queue(application, counter, QuotaNotificationKind.Overrun, 100, used, now);
+        if (used > quota && Mark(notes ??= NotesFor(application.Id, month), OverrunBit))
+            Queue(application, month, QuotaNotificationKind.Overrun, 100, used, now);
     }
 
     /// <summary>Sets a bit; true only for the one caller that set it first.</summary>
-    private static bool Mark(MonthCounter counter, int bit) =>
-        (Volatile.Read(ref counter.Notified) & bit) == 0 && (Interlocked.Or(ref counter.Notified, bit) & bit) == 0;
+    private static bool Mark(MonthNotes notes, int bit) =>
+        (Volatile.Read(ref notes.Notified) & bit) == 0 && (Interlocked.Or(ref notes.Notified, bit) & bit) == 0;
 
-    private void Queue(ApplicationState application, MonthCounter counter, QuotaNotificationKind kind, int percent, long used, DateTime now) =>
+    private void Queue(ApplicationState application, DateTime month, QuotaNotificationKind kind, int percent, long used, DateTime now) =>
         _pending.Enqueue(new QuotaNotification
         {
             ApplicationId = application.Id,
             AccountId = application.AccountId,
-            Month = new DateTime(counter.MonthStartTicks, DateTimeKind.Utc),
+            Month = month,
             Kind = kind,
             Percent = percent,
             At = now,
@@ -157,25 +158,24 @@ public sealed class QuotaLedger(IDbContextFactory<ControlPanelDbContext> databas
         return index < 0 ? 0 : 1 << index;
     }
 
-    private static QuotaState State(ApplicationState application, MonthCounter counter, long used) =>
-        new(application.MonthlyQuota, application.OverrunAllowance, used, new DateTime(counter.MonthStartTicks, DateTimeKind.Utc).AddMonths(1));
+    private static QuotaState State(ApplicationState application, DateTime month, long used) =>
+        new(application.MonthlyQuota, application.OverrunAllowance, used, month.AddMonths(1));
 
-    private MonthCounter CounterFor(Guid applicationId, DateTime monthStart)
+    private MonthNotes NotesFor(Guid applicationId, DateTime month)
     {
-        var ticks = monthStart.Ticks;
         while (true)
         {
-            var counter = _counters.GetOrAdd(applicationId, static (_, start) => new MonthCounter(start), ticks);
-            if (counter.MonthStartTicks >= ticks) return counter;
-            // A new month: the count starts again, and so do the notifications.
-            _counters.TryUpdate(applicationId, new MonthCounter(ticks), counter);
+            var notes = _notes.GetOrAdd(applicationId, static (_, start) => new MonthNotes(start), month);
+            if (notes.Month >= month) return notes;
+            // A new month: the notifications start again.
+            _notes.TryUpdate(applicationId, new MonthNotes(month), notes);
         }
     }
 
-    private sealed class MonthCounter(long monthStartTicks)
+    /// <summary>Which notifications of one month this instance has raised or seen stored.</summary>
+    private sealed class MonthNotes(DateTime month)
     {
-        public readonly long MonthStartTicks = monthStartTicks;
-        public long Used;
+        public readonly DateTime Month = month;
         /// <summary>One bit per threshold index, plus <see cref="OverrunBit"/>.</summary>
         public int Notified;
     }

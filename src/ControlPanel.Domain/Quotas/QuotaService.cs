@@ -6,16 +6,16 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPanel.Domain.Quotas;
 
 /// <summary>What the UI shows about quotas: this month's state and the notifications sent.</summary>
-public sealed class QuotaService(IDbContextFactory<ControlPanelDbContext> databases, ApplicationDirectory applications, QuotaLedger ledger, TimeProvider clock)
+public sealed class QuotaService(IDbContextFactory<ControlPanelDbContext> databases, ApplicationDirectory applications, QuotaLedger ledger)
 {
-    /// <summary>The application's quota this month, from the in-memory ledger (the same numbers the check uses).</summary>
+    /// <summary>The application's quota this month, over all instances (the counters the check leases from).</summary>
     public async Task<QuotaState> GetStateAsync(Viewer viewer, Guid applicationId)
     {
         await using var db = await databases.CreateDbContextAsync();
         var accountId = await db.Applications.Where(a => a.Id == applicationId).Select(a => (Guid?)a.AccountId).SingleOrDefaultAsync();
         if (accountId is not { } id || !viewer.CanRead(id)) throw new AccessDeniedException();
         var state = applications.Find(applicationId) ?? throw new AccessDeniedException();
-        return ledger.Peek(state, clock.GetUtcNow().UtcDateTime);
+        return await ledger.ReadAsync(state);
     }
 
     /// <summary>Notifications, newest first: an owner sees their own account's, staff see all (or one account's).</summary>

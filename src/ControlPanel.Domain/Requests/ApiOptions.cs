@@ -28,6 +28,14 @@ public sealed class ApiOptions : IValidatableObject
     /// <summary>Percentages of the quota at which the owner is notified, once each per month. Empty means 80, 90, 100.</summary>
     public int[] QuotaNotificationThresholds { get; set; } = [];
 
+    /// <summary>
+    /// Bearer tokens this instance does not hold that it may look up in the database per second (a
+    /// session opened on another instance moments ago); past it they answer 114 until the next second,
+    /// so a flood of made-up tokens cannot turn into a flood of queries.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int SessionLookupsPerSecond { get; set; } = 200;
+
     public IReadOnlyList<int> NotificationThresholds =>
         QuotaNotificationThresholds.Length == 0 ? DefaultNotificationThresholds : QuotaNotificationThresholds.Distinct().Order().ToArray();
 

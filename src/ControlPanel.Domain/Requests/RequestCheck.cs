@@ -12,8 +12,9 @@ namespace ControlPanel.Domain.Requests;
 /// <summary>
 /// The one check every API call goes through, in a straight line:
 /// HTTPS → credentials → key pair → account and application status → origin → rate limit →
-/// monthly quota → decision → usage meter. Everything it reads is in memory; it never calls the
-/// database (changes arrive through the <c>ChangeFeed</c> reloads).
+/// monthly quota → decision → usage meter. Everything it reads is in memory (changes arrive through
+/// the <c>ChangeFeed</c> reloads); the database is reached only to lease the next block of a limit
+/// shared by several instances, or to look up a session another instance opened.
 /// </summary>
 public sealed class RequestCheck(
     KeyIndex keys,
@@ -30,17 +31,18 @@ public sealed class RequestCheck(
     /// <summary>Calls not made over HTTPS are refused with 101 (Api:RequireHttps).</summary>
     public bool RequiresHttps => _requireHttps;
 
-    public Decision Check(CheckRequest request)
+    /// <summary>Checks one call. Completes at once unless a limit's block must be leased or a session opened elsewhere looked up.</summary>
+    public async ValueTask<Decision> CheckAsync(CheckRequest request)
     {
         var now = clock.GetUtcNow();
-        var decision = Decide(request, now);
+        var decision = await DecideAsync(request, now);
         var at = now.UtcDateTime;
         usage.Record(decision.ApplicationId, decision.KeyPairId, decision.Environment, decision.Error?.Code ?? 0, request.Counted, at);
         if (decision.KeyPairId is { } keyPairId) keys.RecordUse(keyPairId, at);
         return decision;
     }
 
-    private Decision Decide(CheckRequest request, DateTimeOffset now)
+    private async ValueTask<Decision> DecideAsync(CheckRequest request, DateTimeOffset now)
     {
         var utc = now.UtcDateTime;
         if (_requireHttps && !request.IsHttps) return Refuse(ErrorCatalogue.NotUsingHttps, now);
@@ -50,7 +52,8 @@ public sealed class RequestCheck(
         if (request.SessionToken is { } token)
         {
             if (token.Length == 0) return Refuse(ErrorCatalogue.NoTokenOrSession, now, "The Authorization header has no Bearer token.");
-            switch (sessions.Find(token, utc, out session))
+            (var lookup, session) = await sessions.FindAsync(token, utc);
+            switch (lookup)
             {
                 case SessionLookup.Unknown: return Refuse(ErrorCatalogue.InvalidToken, now, "The session token is not recognised.");
                 case SessionLookup.Expired: return Refuse(ErrorCatalogue.TokenExpired, now, "The session expired 2 hours after it was created; open a new one.");
@@ -100,14 +103,15 @@ public sealed class RequestCheck(
         if (refusal is not null)
             return new Decision(refusal, extraInfo, application, pair.KeyPairId, session, limiter.Peek(partition, limit, now), quotas.Peek(application, utc));
 
-        var rate = limiter.TryAcquire(partition, limit, now);
+        var rate = await limiter.TryAcquireAsync(partition, limit, now);
         if (!rate.Allowed)
             return new Decision(ErrorCatalogue.RateLimitExceeded, RateLimitTable.ExceededMessage(limit), application, pair.KeyPairId, session, rate, quotas.Peek(application, utc));
 
         QuotaState quota;
         if (request.Counted)
         {
-            if (!quotas.TryCount(application, utc, out quota))
+            (var counted, quota) = await quotas.TryCountAsync(application, utc);
+            if (!counted)
                 return new Decision(ErrorCatalogue.QuotaExceeded, QuotaExceededMessage(quota), application, pair.KeyPairId, session, rate, quota);
         }
         else

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPanel.Domain.Sessions;
 
 /// <summary>Opening sessions and changing their view: the two writes behind the session endpoints.</summary>
-public sealed partial class SessionService(IDbContextFactory<ControlPanelDbContext> databases, SessionStore store, TimeProvider clock)
+public sealed partial class SessionService(IDbContextFactory<ControlPanelDbContext> databases, SessionStore store, ChangeFeed changes, TimeProvider clock)
 {
     /// <summary>A new session; <see cref="Token"/> is the only time the token exists in plaintext.</summary>
     public sealed record Opened(Guid SessionId, string Token, DateTime ExpiresAt, string View)
@@ -37,7 +37,8 @@ public sealed partial class SessionService(IDbContextFactory<ControlPanelDbConte
             db.Sessions.Add(session);
             await db.SaveChangesAsync(cancellationToken);
         }
-        store.Add(session.TokenHash, new LiveSession(session.Id, session.ApplicationId, session.KeyPairId, session.View, session.CreatedAt, session.ExpiresAt));
+        // Other instances look the token up on its first use there.
+        store.Add(session.TokenHash, LiveSession.From(session));
         return new Opened(session.Id, token, session.ExpiresAt, session.View);
     }
 
@@ -53,6 +54,7 @@ public sealed partial class SessionService(IDbContextFactory<ControlPanelDbConte
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
             await db.Sessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(set => set.SetProperty(s => s.View, view), cancellationToken);
         session.View = view!;
+        await changes.PublishAsync(ChangeTopic.Session, sessionId, cancellationToken);
         return true;
     }
 

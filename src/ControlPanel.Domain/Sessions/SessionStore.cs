@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Sessions;
 
@@ -22,27 +24,44 @@ public sealed class LiveSession(Guid id, Guid applicationId, Guid keyPairId, str
 
     /// <summary>Per-user calls are rate limited per session ("per access token").</summary>
     public string RateLimitPartition { get; } = $"s:{id}";
+
+    internal static LiveSession From(Session s) => new(s.Id, s.ApplicationId, s.KeyPairId, s.View, s.CreatedAt, s.ExpiresAt);
 }
 
 /// <summary>
 /// The sessions, in memory, keyed by token hash: the request check finds a Bearer token without a
-/// database read. Loaded from the database at start (sessions survive restarts); expired sessions
-/// stay for <see cref="Session.ExpiredRetention"/> so their tokens answer 113 rather than 114.
+/// database read. Loaded from the database at start (sessions survive restarts); a token opened on
+/// another instance is looked up once on first use (within <see cref="ApiOptions.SessionLookupsPerSecond"/>),
+/// and view changes arrive through the <see cref="ChangeFeed"/>. Expired sessions stay for
+/// <see cref="Session.ExpiredRetention"/> so their tokens answer 113 rather than 114.
 /// </summary>
-public sealed class SessionStore(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock)
+public sealed class SessionStore
 {
     private readonly ConcurrentDictionary<HashKey, LiveSession> _byToken = new();
     private readonly ConcurrentDictionary<Guid, HashKey> _tokenById = new();
+    private readonly IDbContextFactory<ControlPanelDbContext> _databases;
+    private readonly TimeProvider _clock;
+    private readonly int _lookupsPerSecond;
+    private long _lookupSecond;
+    private int _lookupsThisSecond;
+
+    public SessionStore(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock, IOptions<ApiOptions> options, ChangeFeed changes)
+    {
+        _databases = databases;
+        _clock = clock;
+        _lookupsPerSecond = options.Value.SessionLookupsPerSecond;
+        changes.Subscribe(ChangeTopic.Session, (id, cancellationToken) => id is { } sessionId ? ReloadAsync(sessionId, cancellationToken) : Task.CompletedTask);
+    }
 
     public int Count => _byToken.Count;
 
-    public SessionLookup Find(ReadOnlySpan<char> token, DateTime now, out LiveSession? session)
+    /// <summary>Finds a token; completes at once unless the token is not held here and must be looked up.</summary>
+    public ValueTask<(SessionLookup Lookup, LiveSession? Session)> FindAsync(string token, DateTime now)
     {
-        session = null;
-        if (!SessionToken.IsWellFormed(token) || !_byToken.TryGetValue(SessionToken.Key(token), out var found))
-            return SessionLookup.Unknown;
-        session = found;
-        return found.ExpiresAt > now ? SessionLookup.Live : SessionLookup.Expired;
+        if (!SessionToken.IsWellFormed(token)) return ValueTask.FromResult<(SessionLookup, LiveSession?)>((SessionLookup.Unknown, null));
+        var key = SessionToken.Key(token);
+        if (_byToken.TryGetValue(key, out var found)) return ValueTask.FromResult(Classify(found, now));
+        return LookUpAsync(token, now);
     }
 
     public LiveSession? FindById(Guid sessionId) =>
@@ -58,17 +77,17 @@ public sealed class SessionStore(IDbContextFactory<ControlPanelDbContext> databa
     /// <summary>Fills the store from the database; called once at start.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
-        var keepFrom = clock.GetUtcNow().UtcDateTime - Session.ExpiredRetention;
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var keepFrom = _clock.GetUtcNow().UtcDateTime - Session.ExpiredRetention;
+        await using var db = await _databases.CreateDbContextAsync(cancellationToken);
         var sessions = await db.Sessions.AsNoTracking().Where(s => s.ExpiresAt > keepFrom).ToListAsync(cancellationToken);
         foreach (var s in sessions)
-            Add(s.TokenHash, new LiveSession(s.Id, s.ApplicationId, s.KeyPairId, s.View, s.CreatedAt, s.ExpiresAt));
+            Add(s.TokenHash, LiveSession.From(s));
     }
 
     /// <summary>Forgets sessions expired longer than the retention, in memory and in the database; returns how many.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
     {
-        var keepFrom = clock.GetUtcNow().UtcDateTime - Session.ExpiredRetention;
+        var keepFrom = _clock.GetUtcNow().UtcDateTime - Session.ExpiredRetention;
         var removed = 0;
         foreach (var (key, session) in _byToken)
         {
@@ -76,8 +95,47 @@ public sealed class SessionStore(IDbContextFactory<ControlPanelDbContext> databa
             if (_byToken.TryRemove(new KeyValuePair<HashKey, LiveSession>(key, session))) removed++;
             _tokenById.TryRemove(session.Id, out _);
         }
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await _databases.CreateDbContextAsync(cancellationToken);
         await db.Sessions.Where(s => s.ExpiresAt <= keepFrom).ExecuteDeleteAsync(cancellationToken);
         return removed;
+    }
+
+    private static (SessionLookup, LiveSession?) Classify(LiveSession session, DateTime now) =>
+        (session.ExpiresAt > now ? SessionLookup.Live : SessionLookup.Expired, session);
+
+    private async ValueTask<(SessionLookup, LiveSession?)> LookUpAsync(string token, DateTime now)
+    {
+        if (!TakeLookup(now)) return (SessionLookup.Unknown, null);
+        var hash = SessionToken.HashHex(token);
+        await using var db = await _databases.CreateDbContextAsync();
+        var stored = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.TokenHash == hash);
+        if (stored is null) return (SessionLookup.Unknown, null);
+        var session = LiveSession.From(stored);
+        Add(stored.TokenHash, session);
+        return Classify(session, now);
+    }
+
+    /// <summary>Takes one of this second's lookups; false when they are used up.</summary>
+    private bool TakeLookup(DateTime now)
+    {
+        var second = now.Ticks / TimeSpan.TicksPerSecond;
+        var current = Interlocked.Read(ref _lookupSecond);
+        if (current != second && Interlocked.CompareExchange(ref _lookupSecond, second, current) == current)
+            Interlocked.Exchange(ref _lookupsThisSecond, 0);
+        return Interlocked.Increment(ref _lookupsThisSecond) <= _lookupsPerSecond;
+    }
+
+    /// <summary>Reloads one session after another instance changed it (or forgets it when it is gone).</summary>
+    private async Task ReloadAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        if (!_tokenById.ContainsKey(sessionId)) return; // not held here: looked up whole on first use
+        await using var db = await _databases.CreateDbContextAsync(cancellationToken);
+        var stored = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        if (stored is null)
+        {
+            if (_tokenById.TryRemove(sessionId, out var key)) _byToken.TryRemove(key, out _);
+            return;
+        }
+        Add(stored.TokenHash, LiveSession.From(stored));
     }
 }

@@ -22,7 +22,7 @@ public sealed class PlatformEventIntake(IDbContextFactory<ControlPanelDbContext>
 
     public async Task<Result> AcceptAsync(CheckRequest request, JsonElement body, CancellationToken cancellationToken = default)
     {
-        var decision = check.Check(request);
+        var decision = await check.CheckAsync(request);
         if (decision.Error is { } error) return Result.Refused(error.RefusalStatus, error, decision.ExtraInfo);
         var caller = decision.Application!;
 

@@ -83,8 +83,8 @@ public static class KeyValidationApi
     /// </summary>
     private static void MapCheck(RouteGroupBuilder api, string pattern, bool forNginx, string name, string summary, string description, params int[] refusals)
     {
-        Task Handle(HttpContext context, CheckRequestReader reader, RequestCheck check) =>
-            DecisionResponses.WriteCheckAsync(context, check.Check(reader.Read(context)), forNginx);
+        async Task Handle(HttpContext context, CheckRequestReader reader, RequestCheck check) =>
+            await DecisionResponses.WriteCheckAsync(context, await check.CheckAsync(reader.Read(context)), forNginx);
 
         api.MapMethods(pattern, [HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options], Handle).ExcludeFromDescription();
         foreach (var method in new[] { HttpMethods.Get, HttpMethods.Head, HttpMethods.Post })
@@ -131,7 +131,7 @@ public static class KeyValidationApi
             }
             clientIp = parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed;
         }
-        var decision = check.Check(new CheckRequest
+        var decision = await check.CheckAsync(new CheckRequest
         {
             ApplicationKey = body.ApplicationKey?.Trim(),
             ConsumerKey = body.ConsumerKey?.Trim(),
@@ -163,7 +163,7 @@ public static class KeyValidationApi
     private static async Task OpenSessionAsync(HttpContext context, CheckRequestReader reader, RequestCheck check, SessionService sessions)
     {
         // Opening a session is session management, not a resource call: rate limited and metered, not counted.
-        var decision = check.Check(reader.Read(context) with { Counted = false, SessionToken = null });
+        var decision = await check.CheckAsync(reader.Read(context) with { Counted = false, SessionToken = null });
         DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
         if (decision.Error is { } error)
         {
@@ -180,7 +180,7 @@ public static class KeyValidationApi
 
     private static async Task ChangeViewAsync(HttpContext context, CheckRequestReader reader, RequestCheck check, SessionService sessions)
     {
-        var decision = check.Check(reader.Read(context) with { Counted = false, SessionRequired = true });
+        var decision = await check.CheckAsync(reader.Read(context) with { Counted = false, SessionRequired = true });
         DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
         if (decision.Error is { } error)
         {

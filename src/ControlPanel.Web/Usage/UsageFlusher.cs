@@ -1,4 +1,5 @@
 using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Usage;
 
@@ -6,9 +7,11 @@ namespace ControlPanel.Web.Usage;
 
 /// <summary>
 /// Writes what the request path gathers in memory (metered usage, quota notifications, key pairs' last use)
-/// every second and on shutdown, so the request path never writes.
+/// every second and on shutdown, so the request path never writes; and gives back the unused part of
+/// limit blocks idle for a while (all of them on shutdown) for the other instances.
 /// </summary>
-public sealed class UsageFlusher(UsageMeter usage, QuotaLedger quotas, KeyIndex keys, TimeProvider clock, ILogger<UsageFlusher> logger) : BackgroundService
+public sealed class UsageFlusher(
+    UsageMeter usage, QuotaLedger quotas, KeyIndex keys, LeasedCounters counters, TimeProvider clock, ILogger<UsageFlusher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,10 +27,10 @@ public sealed class UsageFlusher(UsageMeter usage, QuotaLedger quotas, KeyIndex 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushAsync(cancellationToken);
+        await FlushAsync(cancellationToken, stopping: true);
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    private async Task FlushAsync(CancellationToken cancellationToken, bool stopping = false)
     {
         try { await usage.FlushAsync(clock.GetUtcNow().UtcDateTime, cancellationToken); }
         catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write usage; kept for the next second."); }
@@ -35,5 +38,7 @@ public sealed class UsageFlusher(UsageMeter usage, QuotaLedger quotas, KeyIndex 
         catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write quota notifications; kept for the next second."); }
         try { await keys.FlushUsesAsync(cancellationToken); }
         catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write key last-used times; retrying next second."); }
+        try { await counters.ReturnUnusedAsync(all: stopping, cancellationToken); }
+        catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not give back unused limit blocks; retrying next second."); }
     }
 }

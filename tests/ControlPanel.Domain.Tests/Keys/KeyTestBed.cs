@@ -13,6 +13,7 @@ public sealed class KeyTestBed : IAsyncDisposable
     private KeyTestBed(TestDatabase database, Account acme, Account other)
     {
         Database = database;
+        Changes = new ChangeFeed(database.Factory, Clock);
         Index = new KeyIndex(database.Factory, Clock, Changes);
         Keys = new KeyService(database.Factory, Changes, Clock);
         Applications = new ApplicationService(database.Factory, Keys, Changes, Clock);
@@ -23,7 +24,7 @@ public sealed class KeyTestBed : IAsyncDisposable
 
     public TestDatabase Database { get; }
     public ManualClock Clock { get; } = new();
-    public ChangeFeed Changes { get; } = new();
+    public ChangeFeed Changes { get; }
     public KeyIndex Index { get; }
     public KeyService Keys { get; }
     public ApplicationService Applications { get; }

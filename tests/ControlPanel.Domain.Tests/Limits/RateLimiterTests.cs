@@ -11,7 +11,7 @@ public class RateLimiterTests
     [Fact]
     public void First_call_is_allowed_and_reports_the_window()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
 
         var decision = limiter.TryAcquire("app:1:ip:203.0.113.7", 100, MinuteStart.AddSeconds(20));
 
@@ -26,7 +26,7 @@ public class RateLimiterTests
     [Fact]
     public void Exactly_the_limit_is_allowed_then_calls_are_refused_with_nothing_remaining()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
         const int limit = 5;
 
         var decisions = Enumerable.Range(0, 8)
@@ -41,7 +41,7 @@ public class RateLimiterTests
     [Fact]
     public void A_zero_limit_refuses_every_call()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
 
         var decision = limiter.TryAcquire("session:abc", 0, MinuteStart);
 
@@ -52,7 +52,7 @@ public class RateLimiterTests
     [Fact]
     public void Invalid_arguments_are_rejected()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
 
         Assert.Throws<ArgumentOutOfRangeException>(() => limiter.TryAcquire("session:abc", -1, MinuteStart));
         Assert.Throws<ArgumentNullException>(() => limiter.TryAcquire(null!, 10, MinuteStart));
@@ -61,7 +61,7 @@ public class RateLimiterTests
     [Fact]
     public void Windows_are_aligned_to_utc_minute_boundaries()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
 
         var lastTickOfMinute = limiter.TryAcquire("k", 1, NextMinute.AddTicks(-1));
         var firstTickOfNext = limiter.TryAcquire("k", 1, NextMinute);
@@ -75,7 +75,7 @@ public class RateLimiterTests
     [Fact]
     public void Alignment_uses_utc_whatever_the_offset_of_now()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
         var localNoonPlusTwo = new DateTimeOffset(2026, 11, 22, 14, 0, 30, TimeSpan.FromHours(2)); // 12:00:30Z
 
         var decision = limiter.TryAcquire("k", 10, localNoonPlusTwo);
@@ -87,7 +87,7 @@ public class RateLimiterTests
     [Fact]
     public void Offsets_that_are_not_whole_minutes_still_align_to_utc_minutes()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
         // 12:00:10Z written with a +05:45 offset.
         var now = new DateTimeOffset(2026, 11, 22, 17, 45, 10, new TimeSpan(5, 45, 0));
 
@@ -97,7 +97,7 @@ public class RateLimiterTests
     [Fact]
     public void Count_starts_again_when_the_window_rolls_over()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
         for (int i = 0; i < 3; i++)
         {
             limiter.TryAcquire("k", 3, MinuteStart.AddSeconds(i));
@@ -115,7 +115,7 @@ public class RateLimiterTests
     [Fact]
     public void Count_starts_again_after_a_gap_of_several_minutes()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
         limiter.TryAcquire("k", 1, MinuteStart);
 
         var later = limiter.TryAcquire("k", 1, MinuteStart.AddHours(3).AddSeconds(5));
@@ -128,7 +128,7 @@ public class RateLimiterTests
     public void A_call_stamped_just_before_a_newer_window_counts_in_the_newer_window()
     {
         // At a minute boundary one thread may read the clock a moment before another.
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
         limiter.TryAcquire("k", 2, NextMinute);
 
         var late = limiter.TryAcquire("k", 2, NextMinute.AddTicks(-1));
@@ -143,7 +143,7 @@ public class RateLimiterTests
     [Fact]
     public void Partitions_are_counted_separately()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
 
         var first = limiter.TryAcquire("app:1:ip:10.0.0.1", 1, MinuteStart);
         var otherIp = limiter.TryAcquire("app:1:ip:10.0.0.2", 1, MinuteStart);
@@ -152,14 +152,14 @@ public class RateLimiterTests
         Assert.True(first.Allowed);
         Assert.True(otherIp.Allowed);
         Assert.False(firstAgain.Allowed);
-        Assert.Equal(2, limiter.PartitionCount);
+        Assert.Equal(2, limiter.Counters.SlotCount);
     }
 
     [Fact]
     public void Partition_keys_are_case_sensitive()
     {
         // Keys are opaque: tokens and ids may differ only by case.
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
 
         limiter.TryAcquire("session:AbC", 1, MinuteStart);
 
@@ -171,7 +171,7 @@ public class RateLimiterTests
     [InlineData(10_000)] // many admitted increments under contention: a lost update would show
     public void Admission_is_exact_under_heavy_concurrency(int limit)
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
 
         int allowed = CountAllowedConcurrently(threads: 64, callsPerThread: 500, _ => limiter.TryAcquire("app:1:ip:10.0.0.1", limit, MinuteStart.AddSeconds(30)));
 
@@ -181,7 +181,7 @@ public class RateLimiterTests
     [Fact]
     public void Admission_is_exact_in_every_window_when_threads_race_to_roll_windows_over()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
         const int limit = 100;
         const int threads = 32;
         const int windows = 200;
@@ -213,7 +213,7 @@ public class RateLimiterTests
     [Fact]
     public void Admission_is_exact_per_partition_when_partitions_are_created_concurrently()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
         const int limit = 25;
         const int partitions = 16;
 
@@ -223,43 +223,33 @@ public class RateLimiterTests
             call => limiter.TryAcquire($"session:{call % partitions}", limit, MinuteStart));
 
         Assert.Equal(limit * partitions, allowed);
-        Assert.Equal(partitions, limiter.PartitionCount);
+        Assert.Equal(partitions, limiter.Counters.SlotCount);
     }
 
     [Fact]
-    public void RemoveExpired_keeps_counters_of_the_current_window()
+    public async Task Ended_windows_are_forgotten_and_current_ones_kept()
     {
-        var limiter = new RateLimiter();
-        limiter.TryAcquire("a", 10, MinuteStart);
-        limiter.TryAcquire("b", 10, MinuteStart.AddSeconds(59));
-
-        int removed = limiter.RemoveExpired(MinuteStart.AddSeconds(59));
-
-        Assert.Equal(0, removed);
-        Assert.Equal(2, limiter.PartitionCount);
-    }
-
-    [Fact]
-    public void RemoveExpired_drops_counters_of_past_windows_only()
-    {
-        var limiter = new RateLimiter();
+        var clock = new ManualTimeProvider(MinuteStart);
+        var limiter = NewLimiter(clock);
         limiter.TryAcquire("old-1", 10, MinuteStart);
         limiter.TryAcquire("old-2", 10, MinuteStart.AddSeconds(30));
         limiter.TryAcquire("current", 10, NextMinute.AddSeconds(5));
 
-        int removed = limiter.RemoveExpired(NextMinute.AddSeconds(10));
+        clock.Now = NextMinute.AddSeconds(10);
+        await limiter.Counters.ReturnUnusedAsync();
 
-        Assert.Equal(2, removed);
-        Assert.Equal(1, limiter.PartitionCount);
+        Assert.Equal(1, limiter.Counters.SlotCount);
         Assert.Equal(8, limiter.TryAcquire("current", 10, NextMinute.AddSeconds(11)).Remaining);
     }
 
     [Fact]
-    public void A_removed_partition_starts_a_fresh_count()
+    public async Task A_forgotten_partition_starts_a_fresh_count()
     {
-        var limiter = new RateLimiter();
+        var clock = new ManualTimeProvider(MinuteStart);
+        var limiter = NewLimiter(clock);
         limiter.TryAcquire("k", 1, MinuteStart);
-        limiter.RemoveExpired(NextMinute);
+        clock.Now = NextMinute;
+        await limiter.Counters.ReturnUnusedAsync();
 
         var decision = limiter.TryAcquire("k", 1, NextMinute);
 
@@ -268,26 +258,9 @@ public class RateLimiterTests
     }
 
     [Fact]
-    public void Overloads_without_now_use_the_time_provider()
-    {
-        var clock = new ManualTimeProvider(MinuteStart.AddSeconds(15));
-        var limiter = new RateLimiter(clock);
-
-        var first = limiter.TryAcquire("k", 1);
-        var second = limiter.TryAcquire("k", 1);
-        clock.Now = NextMinute;
-        int removed = limiter.RemoveExpired();
-
-        Assert.True(first.Allowed);
-        Assert.False(second.Allowed);
-        Assert.Equal(NextMinute, first.ResetAt);
-        Assert.Equal(1, removed);
-    }
-
-    [Fact]
     public void Calls_on_an_existing_partition_do_not_allocate()
     {
-        var limiter = new RateLimiter();
+        var limiter = NewLimiter();
         var now = MinuteStart.AddSeconds(1);
         for (int i = 0; i < 1_000; i++)
         {
@@ -304,6 +277,18 @@ public class RateLimiterTests
 
         Assert.Equal(0, allocated);
     }
+
+    private sealed class Limiter(LeasedCounters counters)
+    {
+        private readonly RateLimiter _limiter = new(counters);
+        public LeasedCounters Counters { get; } = counters;
+
+        // The in-process store completes at once, so these tests stay synchronous.
+        public RateLimitDecision TryAcquire(string key, int limit, DateTimeOffset now) =>
+            _limiter.TryAcquireAsync(key, limit, now).GetAwaiter().GetResult();
+    }
+
+    private static Limiter NewLimiter(TimeProvider? clock = null) => new(new LeasedCounters(new ProcessCounterStore(), clock ?? TimeProvider.System));
 
     /// <summary>Runs <paramref name="call"/> from many threads released at once; returns how many were allowed.</summary>
     private static int CountAllowedConcurrently(int threads, int callsPerThread, Func<int, RateLimitDecision> call)

@@ -22,7 +22,8 @@ public sealed class CheckHarness : IDisposable
     public TestDatabase Database { get; }
     public ManualClock Clock { get; } = new();
     public ApiOptions Options { get; }
-    public ChangeFeed Changes { get; } = new();
+    public ChangeFeed Changes { get; }
+    public LeasedCounters Counters { get; }
     public IDbContextFactory<ControlPanelDbContext> Databases { get; }
     public KeyIndex Keys { get; }
     public ApplicationDirectory Applications { get; }
@@ -43,24 +44,26 @@ public sealed class CheckHarness : IDisposable
         Options = options;
         Databases = new Factory(database);
         var wrapped = Microsoft.Extensions.Options.Options.Create(options);
+        Changes = new ChangeFeed(Databases, Clock);
+        Counters = new LeasedCounters(new ProcessCounterStore(), Clock);
         Keys = new KeyIndex(Databases, Clock, Changes);
         Applications = new ApplicationDirectory(Databases, wrapped, Changes);
-        Sessions = new SessionStore(Databases, Clock);
-        Limiter = new RateLimiter(Clock);
-        Quotas = new QuotaLedger(Databases, wrapped, Clock);
+        Sessions = new SessionStore(Databases, Clock, wrapped, Changes);
+        Limiter = new RateLimiter(Counters);
+        Quotas = new QuotaLedger(Counters, Databases, wrapped, Clock);
         Usage = new UsageMeter(Databases);
         Check = new RequestCheck(Keys, Applications, Sessions, Limiter, Quotas, Usage, wrapped, Clock);
         KeyService = new KeyService(Databases, Changes, Clock);
         ApplicationService = new ApplicationService(Databases, KeyService, Changes, Clock);
         AdminControls = new AdminControls(Databases, Changes, Clock);
         Allowlists = new AllowlistService(Databases, Changes, Clock);
-        SessionService = new SessionService(Databases, Sessions, Clock);
+        SessionService = new SessionService(Databases, Sessions, Changes, Clock);
     }
 
     public static async Task<CheckHarness> CreateAsync(ApiOptions? options = null)
     {
         var harness = new CheckHarness(await TestDatabase.CreateMigratedAsync(), options ?? new ApiOptions { RequireHttps = false });
-        await harness.Changes.PublishAsync();
+        await harness.Changes.StartAsync();
         return harness;
     }
 

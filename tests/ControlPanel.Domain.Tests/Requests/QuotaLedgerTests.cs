@@ -1,3 +1,4 @@
+using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
@@ -17,8 +18,8 @@ public sealed class QuotaLedgerTests : IAsyncLifetime
         var (accountId, applicationId, keys) = await harness.CreateApplicationAsync();
         await harness.AdminControls.SetQuotaAsync(CheckHarness.Admin, applicationId, 10, 5);
 
-        for (var i = 0; i < 15; i++) Assert.True(harness.Check.Check(CheckHarness.With(keys)).Allowed);
-        Assert.Equal(103, harness.Check.Check(CheckHarness.With(keys)).Error?.Code);
+        for (var i = 0; i < 15; i++) Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
+        Assert.Equal(103, (await harness.Check.CheckAsync(CheckHarness.With(keys))).Error?.Code);
         await harness.Quotas.FlushNotificationsAsync();
 
         await using var db = harness.Database.CreateContext();
@@ -35,7 +36,7 @@ public sealed class QuotaLedgerTests : IAsyncLifetime
     {
         var (accountId, applicationId, keys) = await harness.CreateApplicationAsync();
         await harness.AdminControls.SetQuotaAsync(CheckHarness.Admin, applicationId, 10, 5);
-        for (var i = 0; i < 11; i++) harness.Check.Check(CheckHarness.With(keys));
+        for (var i = 0; i < 11; i++) await harness.Check.CheckAsync(CheckHarness.With(keys));
         await harness.Quotas.FlushNotificationsAsync();
         await harness.Quotas.FlushNotificationsAsync();
 
@@ -55,19 +56,19 @@ public sealed class QuotaLedgerTests : IAsyncLifetime
         var (_, applicationId, keys) = await harness.CreateApplicationAsync();
         await harness.AdminControls.SetQuotaAsync(CheckHarness.Admin, applicationId, 2, 0);
         harness.Clock.Set(new DateTimeOffset(2026, 11, 30, 23, 59, 59, TimeSpan.Zero));
-        Assert.True(harness.Check.Check(CheckHarness.With(keys)).Allowed);
-        Assert.True(harness.Check.Check(CheckHarness.With(keys)).Allowed);
-        var refused = harness.Check.Check(CheckHarness.With(keys));
+        Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
+        Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
+        var refused = await harness.Check.CheckAsync(CheckHarness.With(keys));
         Assert.Equal(103, refused.Error?.Code);
         Assert.Equal(new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc), refused.Quota!.Value.ResetsAt);
 
         // One second later, at midnight UTC (still 30 November in UTC-1), the month is new.
         harness.Clock.Advance(TimeSpan.FromSeconds(1));
-        var allowed = harness.Check.Check(CheckHarness.With(keys));
+        var allowed = await harness.Check.CheckAsync(CheckHarness.With(keys));
         Assert.True(allowed.Allowed);
         Assert.Equal(1, allowed.Quota!.Value.Used);
 
-        Assert.True(harness.Check.Check(CheckHarness.With(keys)).Allowed);
+        Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
         await harness.Quotas.FlushNotificationsAsync();
         await using var db = harness.Database.CreateContext();
         var months = await db.QuotaNotifications.Where(n => n.Percent == 100 && n.Kind == QuotaNotificationKind.Threshold).Select(n => n.Month).ToListAsync();
@@ -79,17 +80,18 @@ public sealed class QuotaLedgerTests : IAsyncLifetime
     {
         var (_, applicationId, keys) = await harness.CreateApplicationAsync();
         await harness.AdminControls.SetQuotaAsync(CheckHarness.Admin, applicationId, 10, 0);
-        for (var i = 0; i < 8; i++) harness.Check.Check(CheckHarness.With(keys));
-        harness.Check.Check(CheckHarness.With(keys) with { Counted = false });
+        for (var i = 0; i < 8; i++) await harness.Check.CheckAsync(CheckHarness.With(keys));
+        await harness.Check.CheckAsync(CheckHarness.With(keys) with { Counted = false });
         await harness.Usage.FlushAsync(harness.Clock.GetUtcNow().UtcDateTime);
         await harness.Quotas.FlushNotificationsAsync();
 
-        var restarted = new QuotaLedger(harness.Databases, Microsoft.Extensions.Options.Options.Create(harness.Options), harness.Clock);
+        var restarted = new QuotaLedger(new LeasedCounters(new ProcessCounterStore(), harness.Clock), harness.Databases, Microsoft.Extensions.Options.Options.Create(harness.Options), harness.Clock);
         await restarted.LoadAsync();
         var application = harness.Applications.Find(applicationId)!;
         Assert.Equal(8, restarted.Peek(application, harness.Clock.GetUtcNow().UtcDateTime).Used);
 
-        Assert.True(restarted.TryCount(application, harness.Clock.GetUtcNow().UtcDateTime, out var state));
+        var (allowed, state) = await restarted.TryCountAsync(application, harness.Clock.GetUtcNow().UtcDateTime);
+        Assert.True(allowed);
         Assert.Equal(9, state.Used);
         Assert.Equal([90], restarted.TakePending().Select(n => n.Percent));
     }
@@ -100,7 +102,7 @@ public sealed class QuotaLedgerTests : IAsyncLifetime
         using var custom = await CheckHarness.CreateAsync(new ApiOptions { RequireHttps = false, QuotaNotificationThresholds = [50] });
         var (_, applicationId, keys) = await custom.CreateApplicationAsync();
         await custom.AdminControls.SetQuotaAsync(CheckHarness.Admin, applicationId, 4, 0);
-        for (var i = 0; i < 4; i++) custom.Check.Check(CheckHarness.With(keys));
+        for (var i = 0; i < 4; i++) await custom.Check.CheckAsync(CheckHarness.With(keys));
         Assert.Equal([50], custom.Quotas.TakePending().Where(n => n.Kind == QuotaNotificationKind.Threshold).Select(n => n.Percent));
     }
 
@@ -112,9 +114,9 @@ public sealed class QuotaLedgerTests : IAsyncLifetime
         await harness.AdminControls.SetRateLimitsAsync(CheckHarness.Admin, applicationId, 100_000, null);
 
         var allowed = 0;
-        Parallel.For(0, 1000, new ParallelOptions { MaxDegreeOfParallelism = 16 }, _ =>
+        await Parallel.ForAsync(0, 1000, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, _) =>
         {
-            if (harness.Check.Check(CheckHarness.With(keys)).Allowed) Interlocked.Increment(ref allowed);
+            if ((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed) Interlocked.Increment(ref allowed);
         });
         Assert.Equal(100, allowed);
     }

@@ -17,7 +17,7 @@ public sealed class RequestCheckTests : IAsyncLifetime
     {
         var (_, applicationId, keys) = await harness.CreateApplicationAsync(ApplicationEnvironment.Live);
 
-        var decision = harness.Check.Check(CheckHarness.With(keys) with { ClientIp = IPAddress.Parse("203.0.113.9") });
+        var decision = await harness.Check.CheckAsync(CheckHarness.With(keys) with { ClientIp = IPAddress.Parse("203.0.113.9") });
 
         Assert.True(decision.Allowed);
         Assert.Equal(applicationId, decision.ApplicationId);
@@ -35,20 +35,20 @@ public sealed class RequestCheckTests : IAsyncLifetime
         using var strict = await CheckHarness.CreateAsync(new ApiOptions { RequireHttps = true });
         var (_, _, keys) = await strict.CreateApplicationAsync();
 
-        Assert.Equal(101, strict.Check.Check(CheckHarness.With(keys) with { IsHttps = false }).Error?.Code);
-        Assert.True(strict.Check.Check(CheckHarness.With(keys)).Allowed);
+        Assert.Equal(101, (await strict.Check.CheckAsync(CheckHarness.With(keys) with { IsHttps = false })).Error?.Code);
+        Assert.True((await strict.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
     }
 
     [Fact]
     public async Task Missing_and_malformed_credentials_have_their_own_codes()
     {
         var (_, _, keys) = await harness.CreateApplicationAsync();
-        Assert.Equal(201, harness.Check.Check(new CheckRequest { ConsumerKey = keys.ConsumerKey }).Error?.Code);
-        Assert.Equal(201, harness.Check.Check(new CheckRequest()).Error?.Code);
-        Assert.Equal(202, harness.Check.Check(new CheckRequest { ApplicationKey = keys.ApplicationKey }).Error?.Code);
-        Assert.Equal(102, harness.Check.Check(CheckHarness.With(keys) with { ApplicationKey = "zz" + keys.ApplicationKey[2..] }).Error?.Code);
-        Assert.Equal(102, harness.Check.Check(CheckHarness.With(keys) with { ConsumerKey = keys.ConsumerKey + "0" }).Error?.Code);
-        Assert.Equal(102, harness.Check.Check(CheckHarness.With(keys) with { MalformedCredentials = true }).Error?.Code);
+        Assert.Equal(201, (await harness.Check.CheckAsync(new CheckRequest { ConsumerKey = keys.ConsumerKey })).Error?.Code);
+        Assert.Equal(201, (await harness.Check.CheckAsync(new CheckRequest())).Error?.Code);
+        Assert.Equal(202, (await harness.Check.CheckAsync(new CheckRequest { ApplicationKey = keys.ApplicationKey })).Error?.Code);
+        Assert.Equal(102, (await harness.Check.CheckAsync(CheckHarness.With(keys) with { ApplicationKey = "zz" + keys.ApplicationKey[2..] })).Error?.Code);
+        Assert.Equal(102, (await harness.Check.CheckAsync(CheckHarness.With(keys) with { ConsumerKey = keys.ConsumerKey + "0" })).Error?.Code);
+        Assert.Equal(102, (await harness.Check.CheckAsync(CheckHarness.With(keys) with { MalformedCredentials = true })).Error?.Code);
     }
 
     [Fact]
@@ -57,14 +57,14 @@ public sealed class RequestCheckTests : IAsyncLifetime
         var (_, applicationId, keys) = await harness.CreateApplicationAsync();
         var other = await harness.CreateApplicationAsync(name: "Other");
 
-        var unknown = harness.Check.Check(CheckHarness.With(keys) with { ConsumerKey = new string('a', 32) });
-        var mixed = harness.Check.Check(CheckHarness.With(keys) with { ConsumerKey = other.Keys.ConsumerKey });
+        var unknown = await harness.Check.CheckAsync(CheckHarness.With(keys) with { ConsumerKey = new string('a', 32) });
+        var mixed = await harness.Check.CheckAsync(CheckHarness.With(keys) with { ConsumerKey = other.Keys.ConsumerKey });
         Assert.Equal(204, unknown.Error?.Code);
         Assert.Equal(204, mixed.Error?.Code);
         Assert.Equal("", unknown.ExtraInfo);
 
         await harness.KeyService.RevokeAsync(CheckHarness.Admin, applicationId, keys.KeyPairId);
-        Assert.Equal(204, harness.Check.Check(CheckHarness.With(keys)).Error?.Code);
+        Assert.Equal(204, (await harness.Check.CheckAsync(CheckHarness.With(keys))).Error?.Code);
     }
 
     [Fact]
@@ -73,14 +73,14 @@ public sealed class RequestCheckTests : IAsyncLifetime
         var (accountId, applicationId, keys) = await harness.CreateApplicationAsync();
 
         await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, false);
-        Assert.Equal(110, harness.Check.Check(CheckHarness.With(keys)).Error?.Code);
+        Assert.Equal(110, (await harness.Check.CheckAsync(CheckHarness.With(keys))).Error?.Code);
 
         await harness.AdminControls.SetAccountLockedAsync(CheckHarness.Admin, accountId, true);
-        Assert.Equal(225, harness.Check.Check(CheckHarness.With(keys)).Error?.Code);
+        Assert.Equal(225, (await harness.Check.CheckAsync(CheckHarness.With(keys))).Error?.Code);
 
         await harness.AdminControls.SetAccountLockedAsync(CheckHarness.Admin, accountId, false);
         await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, true);
-        Assert.True(harness.Check.Check(CheckHarness.With(keys)).Allowed);
+        Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
     }
 
     [Fact]
@@ -90,10 +90,10 @@ public sealed class RequestCheckTests : IAsyncLifetime
         var saved = await harness.Allowlists.SaveAsync(CheckHarness.Admin, applicationId, "https://*.example.com\n198.51.100.0/24\n2001:db8::/32");
         Assert.True(saved.Saved);
 
-        Assert.True(harness.Check.Check(CheckHarness.With(keys) with { Origin = "https://shop.example.com" }).Allowed);
-        Assert.True(harness.Check.Check(CheckHarness.With(keys) with { ClientIp = IPAddress.Parse("198.51.100.77") }).Allowed);
-        Assert.True(harness.Check.Check(CheckHarness.With(keys) with { ClientIp = IPAddress.Parse("2001:db8::1") }).Allowed);
-        var refused = harness.Check.Check(CheckHarness.With(keys) with { Origin = "https://example.org", ClientIp = IPAddress.Parse("192.0.2.1") });
+        Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys) with { Origin = "https://shop.example.com" })).Allowed);
+        Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys) with { ClientIp = IPAddress.Parse("198.51.100.77") })).Allowed);
+        Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys) with { ClientIp = IPAddress.Parse("2001:db8::1") })).Allowed);
+        var refused = await harness.Check.CheckAsync(CheckHarness.With(keys) with { Origin = "https://example.org", ClientIp = IPAddress.Parse("192.0.2.1") });
         Assert.Equal(111, refused.Error?.Code);
         // Refused before the limiter: nothing was counted in the caller's window.
         Assert.Equal(refused.RateLimit.Limit, refused.RateLimit.Remaining);
@@ -117,17 +117,17 @@ public sealed class RequestCheckTests : IAsyncLifetime
         await harness.AdminControls.SetRateLimitsAsync(CheckHarness.Admin, applicationId, 3, null);
         var request = CheckHarness.With(keys) with { ClientIp = IPAddress.Parse("203.0.113.1") };
 
-        for (var i = 0; i < 3; i++) Assert.True(harness.Check.Check(request).Allowed);
-        var refused = harness.Check.Check(request);
+        for (var i = 0; i < 3; i++) Assert.True((await harness.Check.CheckAsync(request)).Allowed);
+        var refused = await harness.Check.CheckAsync(request);
 
         Assert.Equal(158, refused.Error?.Code);
         Assert.Equal("The one-minute API limit of 3 requests has been exceeded. Please wait 60 seconds before attempting again. You are currently being throttled.", refused.ExtraInfo);
         Assert.Equal(0, refused.RateLimit.Remaining);
         // Another client address has its own window.
-        Assert.True(harness.Check.Check(request with { ClientIp = IPAddress.Parse("203.0.113.2") }).Allowed);
+        Assert.True((await harness.Check.CheckAsync(request with { ClientIp = IPAddress.Parse("203.0.113.2") })).Allowed);
         // The next minute starts again.
         harness.Clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.True(harness.Check.Check(request).Allowed);
+        Assert.True((await harness.Check.CheckAsync(request)).Allowed);
     }
 
     [Fact]
@@ -136,11 +136,11 @@ public sealed class RequestCheckTests : IAsyncLifetime
         var (_, applicationId, keys) = await harness.CreateApplicationAsync();
         await harness.AdminControls.SetQuotaAsync(CheckHarness.Admin, applicationId, 2, 1);
 
-        for (var i = 0; i < 3; i++) Assert.True(harness.Check.Check(CheckHarness.With(keys)).Allowed);
-        var refused = harness.Check.Check(CheckHarness.With(keys));
+        for (var i = 0; i < 3; i++) Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
+        var refused = await harness.Check.CheckAsync(CheckHarness.With(keys));
         Assert.Equal(103, refused.Error?.Code);
         Assert.Contains("overrun allowance of 1", refused.ExtraInfo);
-        Assert.True(harness.Check.Check(CheckHarness.With(keys) with { Counted = false }).Allowed);
+        Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys) with { Counted = false })).Allowed);
     }
 
     [Fact]
@@ -159,50 +159,51 @@ public sealed class RequestCheckTests : IAsyncLifetime
     public async Task Sessions_use_per_user_limits_and_expire_after_two_hours()
     {
         var (_, applicationId, keys) = await harness.CreateApplicationAsync(ApplicationEnvironment.Staging);
-        var opened = await harness.SessionService.OpenAsync(harness.Check.Check(CheckHarness.With(keys)));
+        var opened = await harness.SessionService.OpenAsync(await harness.Check.CheckAsync(CheckHarness.With(keys)));
 
         var withToken = new CheckRequest { SessionToken = opened.Token, IsHttps = true, SessionRequired = true };
-        var allowed = harness.Check.Check(withToken);
+        var allowed = await harness.Check.CheckAsync(withToken);
         Assert.True(allowed.Allowed);
         Assert.Equal(600, allowed.RateLimit.Limit);
         Assert.Equal(opened.SessionId, allowed.Session!.Id);
-        Assert.True(harness.Check.Check(withToken with { ApplicationKey = keys.ApplicationKey, ConsumerKey = keys.ConsumerKey }).Allowed);
+        Assert.True((await harness.Check.CheckAsync(withToken with { ApplicationKey = keys.ApplicationKey, ConsumerKey = keys.ConsumerKey })).Allowed);
 
-        Assert.Equal(114, harness.Check.Check(withToken with { SessionToken = Guid.NewGuid().ToString().ToUpperInvariant() }).Error?.Code);
-        Assert.Equal(114, harness.Check.Check(withToken with { SessionToken = "tampered" }).Error?.Code);
-        Assert.Equal(194, harness.Check.Check(CheckHarness.With(keys) with { SessionRequired = true }).Error?.Code);
-        Assert.Equal(194, harness.Check.Check(withToken with { SessionToken = "" }).Error?.Code);
+        Assert.Equal(114, (await harness.Check.CheckAsync(withToken with { SessionToken = Guid.NewGuid().ToString().ToUpperInvariant() })).Error?.Code);
+        Assert.Equal(114, (await harness.Check.CheckAsync(withToken with { SessionToken = "tampered" })).Error?.Code);
+        Assert.Equal(194, (await harness.Check.CheckAsync(CheckHarness.With(keys) with { SessionRequired = true })).Error?.Code);
+        Assert.Equal(194, (await harness.Check.CheckAsync(withToken with { SessionToken = "" })).Error?.Code);
 
         harness.Clock.Advance(TimeSpan.FromHours(2));
-        Assert.Equal(113, harness.Check.Check(withToken).Error?.Code);
+        Assert.Equal(113, (await harness.Check.CheckAsync(withToken)).Error?.Code);
     }
 
     [Fact]
     public async Task Sessions_survive_a_restart_and_end_with_their_keys()
     {
         var (_, applicationId, keys) = await harness.CreateApplicationAsync();
-        var opened = await harness.SessionService.OpenAsync(harness.Check.Check(CheckHarness.With(keys)));
+        var opened = await harness.SessionService.OpenAsync(await harness.Check.CheckAsync(CheckHarness.With(keys)));
         Assert.True(await harness.SessionService.ChangeViewAsync(opened.SessionId, "support desk"));
         Assert.False(await harness.SessionService.ChangeViewAsync(opened.SessionId, "<script>"));
 
-        var restarted = new ControlPanel.Domain.Sessions.SessionStore(harness.Databases, harness.Clock);
+        var restarted = new ControlPanel.Domain.Sessions.SessionStore(harness.Databases, harness.Clock, Microsoft.Extensions.Options.Options.Create(harness.Options), harness.Changes);
         await restarted.LoadAsync();
-        Assert.Equal(ControlPanel.Domain.Sessions.SessionLookup.Live, restarted.Find(opened.Token, harness.Clock.GetUtcNow().UtcDateTime, out var session));
+        var (lookup, session) = await restarted.FindAsync(opened.Token, harness.Clock.GetUtcNow().UtcDateTime);
+        Assert.Equal(ControlPanel.Domain.Sessions.SessionLookup.Live, lookup);
         Assert.Equal("support desk", session!.View);
         await using (var db = harness.Database.CreateContext())
             Assert.DoesNotContain(db.Sessions, s => s.TokenHash.Contains(opened.Token, StringComparison.OrdinalIgnoreCase));
 
         await harness.KeyService.RevokeAsync(CheckHarness.Admin, applicationId, keys.KeyPairId);
-        Assert.Equal(204, harness.Check.Check(new CheckRequest { SessionToken = opened.Token, IsHttps = true }).Error?.Code);
+        Assert.Equal(204, (await harness.Check.CheckAsync(new CheckRequest { SessionToken = opened.Token, IsHttps = true })).Error?.Code);
     }
 
     [Fact]
     public async Task Every_decision_is_metered_and_key_use_recorded()
     {
         var (_, applicationId, keys) = await harness.CreateApplicationAsync(ApplicationEnvironment.Development);
-        harness.Check.Check(CheckHarness.With(keys));
-        harness.Check.Check(CheckHarness.With(keys) with { Counted = false });
-        harness.Check.Check(new CheckRequest());
+        await harness.Check.CheckAsync(CheckHarness.With(keys));
+        await harness.Check.CheckAsync(CheckHarness.With(keys) with { Counted = false });
+        await harness.Check.CheckAsync(new CheckRequest());
 
         var pending = harness.Usage.Pending();
         Assert.Equal(1, pending.Single(p => p.Key.ApplicationId == applicationId && p.Key.Counted).Value);

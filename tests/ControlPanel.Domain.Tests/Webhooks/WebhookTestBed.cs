@@ -27,6 +27,7 @@ public sealed class WebhookTestBed : IAsyncDisposable
         Database = database;
         Clock = clock;
         Options = options;
+        Changes = new ChangeFeed(database.Factory, clock);
         Index = new KeyIndex(database.Factory, clock, Changes);
         Keys = new KeyService(database.Factory, Changes, clock);
         Applications = new ApplicationService(database.Factory, Keys, Changes, clock);
@@ -36,8 +37,9 @@ public sealed class WebhookTestBed : IAsyncDisposable
         Log = new WebhookDeliveryLog(database.Factory, clock);
         var api = Microsoft.Extensions.Options.Options.Create(new ApiOptions { RequireHttps = false });
         Directory = new ApplicationDirectory(database.Factory, api, Changes);
-        Check = new RequestCheck(Index, Directory, new SessionStore(database.Factory, clock), new RateLimiter(clock),
-            new QuotaLedger(database.Factory, api, clock), new UsageMeter(database.Factory), api, clock);
+        var counters = new LeasedCounters(new ProcessCounterStore(), clock);
+        Check = new RequestCheck(Index, Directory, new SessionStore(database.Factory, clock, api, Changes), new RateLimiter(counters),
+            new QuotaLedger(counters, database.Factory, api, clock), new UsageMeter(database.Factory), api, clock);
         Intake = new PlatformEventIntake(database.Factory, Check, clock);
         Owner = new Viewer("owner-id", "Olivia Owner", Roles.Owner, acme.Id, "192.0.2.10");
         OtherOwner = new Viewer("other-id", "Mallory", Roles.Owner, other.Id);
@@ -49,7 +51,7 @@ public sealed class WebhookTestBed : IAsyncDisposable
     public WebhookOptions Options { get; }
     /// <summary>One key ring for every dispatcher of the bed, as one app's keys folder would be across restarts.</summary>
     public IDataProtectionProvider Protection { get; } = new EphemeralDataProtectionProvider();
-    public ChangeFeed Changes { get; } = new();
+    public ChangeFeed Changes { get; }
     public KeyIndex Index { get; }
     public KeyService Keys { get; }
     public ApplicationService Applications { get; }

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+
+namespace ControlPanel.Domain.Limits;
+
+/// <summary>
+/// Counts calls against limits per period (a rate-limit window, a quota month) without a store
+/// round trip per call: each instance leases a block of the period's calls from the
+/// <see cref="CounterStore"/> and hands them out from memory. Blocks shrink as the limit nears (an
+/// eighth of what is left each time), so the last calls are leased one by one.
+/// </summary>
+/// <remarks>
+/// The trade-off: no more than the limit is ever allowed over all instances, since every call comes
+/// out of a block the store handed out once. A block an instance leased but did not use before its
+/// client moved to another instance is given back only when the instance stops or the block has
+/// been idle for <see cref="IdleReturn"/>; until then the other instances may refuse slightly
+/// before the limit. Within one instance, counting is exact.
+/// </remarks>
+public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
+{
+    /// <summary>A leased block unused this long is given back, for the instances the client moved to.</summary>
+    public static readonly TimeSpan IdleReturn = TimeSpan.FromSeconds(5);
+
+    private const int BlockDivisor = 8;
+
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+
+    /// <summary>The result of counting one call.</summary>
+    /// <param name="Allowed">False when the limit is used up; the call was not counted then.</param>
+    /// <param name="Used">Calls counted in the period, including this one when allowed (as far as this instance knows).</param>
+    /// <param name="PeriodEnd">The end of the period counted in: a later one than asked when another caller has started it already.</param>
+    public readonly record struct Count(bool Allowed, long Used, DateTime PeriodEnd);
+
+    /// <summary>How many keys have a slot here (current or stale).</summary>
+    public int SlotCount => _slots.Count;
+
+    /// <summary>Counts one call against <paramref name="key"/>'s <paramref name="period"/>, which ends at <paramref name="periodEnd"/>.</summary>
+    public ValueTask<Count> TryCountAsync(string key, DateTime period, DateTime periodEnd, long limit)
+    {
+        var slot = SlotFor(key, period, periodEnd);
+        lock (slot)
+        {
+            if (TryTakeLeased(slot, limit, out var count)) return ValueTask.FromResult(count);
+        }
+        return RefillAndCountAsync(slot, limit);
+    }
+
+    /// <summary>Calls counted in the period so far, as far as this instance knows, without counting one.</summary>
+    public long Peek(string key, DateTime period)
+    {
+        if (!_slots.TryGetValue(key, out var slot) || slot.Period != period) return 0;
+        lock (slot) return slot.Used;
+    }
+
+    /// <summary>
+    /// Calls handed out in the period over all instances (from the store; blocks leased and not yet
+    /// used count as used), for pages that show usage rather than for the request check.
+    /// </summary>
+    public async Task<long> ReadAsync(string key, DateTime period, DateTime periodEnd, CancellationToken cancellationToken = default) =>
+        Math.Max(Peek(key, period), await store.AddAsync(key, period, 0, periodEnd, cancellationToken));
+
+    /// <summary>Starts a period at <paramref name="used"/> calls unless the store has a total for it already (usage from before a restart).</summary>
+    public async Task SeedAsync(string key, DateTime period, DateTime periodEnd, long used, CancellationToken cancellationToken = default)
+    {
+        await store.SeedAsync(key, period, used, periodEnd, cancellationToken);
+        var slot = SlotFor(key, period, periodEnd);
+        lock (slot)
+        {
+            slot.Known = Math.Max(slot.Known, used);
+            slot.Used = Math.Max(slot.Used, used);
+        }
+    }
+
+    /// <summary>Gives back the unused part of blocks idle for <see cref="IdleReturn"/> (or all of them), and forgets ended periods.</summary>
+    public async Task ReturnUnusedAsync(bool all = false, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var (key, slot) in _slots)
+        {
+            long unused;
+            lock (slot)
+            {
+                if (slot.PeriodEnd <= now)
+                {
+                    _slots.TryRemove(new KeyValuePair<string, Slot>(key, slot));
+                    continue;
+                }
+                if (slot.Refill is { IsCompleted: false } || (!all && now - slot.LastCountAt < IdleReturn)) continue;
+                unused = slot.End - slot.Next;
+                if (unused <= 0) continue;
+                slot.Known -= unused;
+                slot.End = slot.Next;
+            }
+            await store.AddAsync(key, slot.Period, -unused, slot.PeriodEnd, cancellationToken);
+        }
+    }
+
+    private bool TryTakeLeased(Slot slot, long limit, out Count count)
+    {
+        if (slot.Next < slot.End && slot.Next < limit)
+        {
+            slot.Next++;
+            slot.Used = Math.Max(slot.Used, slot.Next);
+            slot.LastCountAt = clock.GetUtcNow().UtcDateTime;
+            count = new Count(true, slot.Next, slot.PeriodEnd);
+            return true;
+        }
+        if (slot.Known >= limit)
+        {
+            count = new Count(false, Math.Max(slot.Used, Math.Min(slot.Known, limit)), slot.PeriodEnd);
+            return true;
+        }
+        count = default;
+        return false;
+    }
+
+    private async ValueTask<Count> RefillAndCountAsync(Slot slot, long limit)
+    {
+        while (true)
+        {
+            Task refill;
+            lock (slot)
+            {
+                if (TryTakeLeased(slot, limit, out var count)) return count;
+                // One lease at a time per key: callers arriving meanwhile wait for it.
+                if (slot.Refill is null || slot.Refill.IsCompleted)
+                    slot.Refill = RefillAsync(slot, Math.Max(1, (limit - slot.Known) / BlockDivisor));
+                refill = slot.Refill;
+            }
+            await refill;
+        }
+    }
+
+    private async Task RefillAsync(Slot slot, long want)
+    {
+        var total = await store.AddAsync(slot.Key, slot.Period, want, slot.PeriodEnd);
+        lock (slot)
+        {
+            // The store's total went from total - want to total: that range is this instance's alone.
+            slot.Known = Math.Max(slot.Known, total);
+            slot.Next = total - want;
+            slot.End = total;
+        }
+    }
+
+    private Slot SlotFor(string key, DateTime period, DateTime periodEnd)
+    {
+        while (true)
+        {
+            var slot = _slots.GetOrAdd(key, static (k, p) => new Slot(k, p.period, p.periodEnd), (period, periodEnd));
+            if (slot.Period >= period) return slot;
+            // A new period starts from nothing; only one caller's replacement wins.
+            _slots.TryUpdate(key, new Slot(key, period, periodEnd), slot);
+        }
+    }
+
+    private sealed class Slot(string key, DateTime period, DateTime periodEnd)
+    {
+        public readonly string Key = key;
+        public readonly DateTime Period = period;
+        public readonly DateTime PeriodEnd = periodEnd;
+        /// <summary>The leased block: call numbers Next..End-1 of the period are this instance's to hand out.</summary>
+        public long Next, End;
+        /// <summary>The store's total as of this instance's last lease.</summary>
+        public long Known;
+        /// <summary>The highest call number this instance handed out, plus one.</summary>
+        public long Used;
+        public DateTime LastCountAt;
+        public Task? Refill;
+    }
+}
