@@ -11,14 +11,18 @@ namespace ControlPanel.Domain.Limits;
 /// <remarks>
 /// The trade-off: no more than the limit is ever allowed over all instances, since every call comes
 /// out of a block the store handed out once. A block an instance leased but did not use before its
-/// client moved to another instance is given back only when the instance stops or the block has
-/// been idle for <see cref="IdleReturn"/>; until then the other instances may refuse slightly
-/// before the limit. Within one instance, counting is exact.
+/// client moved to another instance is given back when the instance stops or the block has been
+/// idle for <see cref="IdleReturn"/> (the others find it within <see cref="ExhaustedRecheck"/>);
+/// until then they may refuse slightly before the limit. A crashed instance's block is lost for
+/// the rest of its period. Within one instance, counting is exact.
 /// </remarks>
 public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
 {
     /// <summary>A leased block unused this long is given back, for the instances the client moved to.</summary>
     public static readonly TimeSpan IdleReturn = TimeSpan.FromSeconds(5);
+
+    /// <summary>An instance that found a limit used up asks the store again this often, so blocks given back are found.</summary>
+    public static readonly TimeSpan ExhaustedRecheck = TimeSpan.FromSeconds(1);
 
     private const int BlockDivisor = 8;
 
@@ -104,7 +108,7 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
             count = new Count(true, slot.Next, slot.PeriodEnd);
             return true;
         }
-        if (slot.Known >= limit)
+        if (slot.Known >= limit && clock.GetUtcNow().UtcDateTime - slot.CheckedAt < ExhaustedRecheck)
         {
             count = new Count(false, Math.Max(slot.Used, Math.Min(slot.Known, limit)), slot.PeriodEnd);
             return true;
@@ -123,9 +127,10 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
                 if (TryTakeLeased(slot, limit, out var count)) return count;
                 // One lease at a time per key: callers arriving meanwhile wait for it.
                 if (slot.Refill is null || slot.Refill.IsCompleted)
-                    slot.Refill = RefillAsync(slot, Math.Max(1, (limit - slot.Known) / BlockDivisor));
+                    slot.Refill = slot.Known >= limit ? RecheckAsync(slot) : RefillAsync(slot, Math.Max(1, (limit - slot.Known) / BlockDivisor));
                 refill = slot.Refill;
             }
+            // Then counted from the new block, or refused until the next recheck when the store had nothing left.
             await refill;
         }
     }
@@ -136,9 +141,21 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
         lock (slot)
         {
             // The store's total went from total - want to total: that range is this instance's alone.
-            slot.Known = Math.Max(slot.Known, total);
+            slot.Known = total;
+            slot.CheckedAt = clock.GetUtcNow().UtcDateTime;
             slot.Next = total - want;
             slot.End = total;
+        }
+    }
+
+    /// <summary>Reads the store's total without taking anything: other instances may have given blocks back.</summary>
+    private async Task RecheckAsync(Slot slot)
+    {
+        var total = await store.AddAsync(slot.Key, slot.Period, 0, slot.PeriodEnd);
+        lock (slot)
+        {
+            slot.Known = total;
+            slot.CheckedAt = clock.GetUtcNow().UtcDateTime;
         }
     }
 
@@ -165,6 +182,8 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
         /// <summary>The highest call number this instance handed out, plus one.</summary>
         public long Used;
         public DateTime LastCountAt;
+        /// <summary>When <see cref="Known"/> was last read from the store.</summary>
+        public DateTime CheckedAt;
         public Task? Refill;
     }
 }

@@ -136,6 +136,8 @@ public sealed class SessionStore
             if (_tokenById.TryRemove(sessionId, out var key)) _byToken.TryRemove(key, out _);
             return;
         }
-        Add(stored.TokenHash, LiveSession.From(stored));
+        // Changed in place: a call holding the session sees the new view too.
+        if (FindById(sessionId) is { } held) held.View = stored.View;
+        else Add(stored.TokenHash, LiveSession.From(stored));
     }
 }

@@ -1,0 +1,92 @@
+using ControlPanel.Domain.Data;
+using ControlPanel.Tests;
+
+namespace ControlPanel.Domain.Tests.Data;
+
+/// <summary>Two instances over one database, each with its own <see cref="ChangeFeed"/>.</summary>
+public class ChangeFeedTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_change_published_on_one_instance_is_applied_on_the_other_once(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var clock = new ManualClock();
+        var (a, b) = (new ChangeFeed(database.Factory, clock), new ChangeFeed(database.Factory, clock));
+        var (reloadsA, reloadsB) = (0, 0);
+        a.Subscribe(ChangeTopic.Directory, (_, _) => { reloadsA++; return Task.CompletedTask; });
+        b.Subscribe(ChangeTopic.Directory, (_, _) => { reloadsB++; return Task.CompletedTask; });
+        await a.StartAsync();
+        await b.StartAsync();
+        (reloadsA, reloadsB) = (0, 0);
+
+        await a.PublishAsync();
+        await a.PublishAsync();
+
+        Assert.Equal(2, reloadsA); // applied before publishing returns
+        Assert.Equal(2, await b.CatchUpAsync());
+        Assert.Equal(1, reloadsB); // one reload covers both
+        Assert.Equal(0, await b.CatchUpAsync());
+        Assert.Equal(0, await a.CatchUpAsync()); // its own changes are not applied twice
+        Assert.Equal(2, reloadsA);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Session_changes_reach_the_other_instance_with_their_subject(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var clock = new ManualClock();
+        var (a, b) = (new ChangeFeed(database.Factory, clock), new ChangeFeed(database.Factory, clock));
+        var reloaded = new List<Guid?>();
+        b.Subscribe(ChangeTopic.Session, (id, _) => { reloaded.Add(id); return Task.CompletedTask; });
+        await b.StartAsync();
+        var sessionId = Guid.NewGuid();
+
+        await a.PublishAsync(ChangeTopic.Session, sessionId);
+        await b.CatchUpAsync();
+
+        Assert.Equal([sessionId], reloaded);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Old_changes_are_removed_and_not_applied_again(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var clock = new ManualClock();
+        var (a, b) = (new ChangeFeed(database.Factory, clock), new ChangeFeed(database.Factory, clock));
+        var reloadsB = 0;
+        b.Subscribe(ChangeTopic.Directory, (_, _) => { reloadsB++; return Task.CompletedTask; });
+        await b.StartAsync();
+        await a.PublishAsync();
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await b.CatchUpAsync();
+
+        clock.Advance(ChangeFeed.Retention);
+        Assert.Equal(1, await a.RemoveOldAsync());
+        Assert.Equal(0, await b.CatchUpAsync());
+        Assert.Equal(2, reloadsB); // the start, and the change
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_following_instance_applies_changes_without_being_asked(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var (a, b) = (new ChangeFeed(database.Factory, TimeProvider.System), new ChangeFeed(database.Factory, TimeProvider.System));
+        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Subscribe(ChangeTopic.Session, (_, _) => { applied.TrySetResult(); return Task.CompletedTask; });
+        await b.StartAsync();
+        using var stop = new CancellationTokenSource();
+        // On PostgreSQL the poll is far longer than the wait below, so only NOTIFY can wake it in time; SQLite polls.
+        var poll = provider == DatabaseProvider.PostgreSql ? TimeSpan.FromMinutes(5) : TimeSpan.FromMilliseconds(100);
+        var following = b.FollowAsync(poll, e => applied.TrySetException(e), stop.Token);
+
+        await a.PublishAsync(ChangeTopic.Session, Guid.NewGuid());
+
+        await applied.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await following;
+    }
+}

@@ -1,0 +1,91 @@
+using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Limits;
+using ControlPanel.Tests;
+
+namespace ControlPanel.Domain.Tests.Limits;
+
+/// <summary>Limits shared by several instances: each instance is a <see cref="LeasedCounters"/> over one database.</summary>
+public class LeasedCountersTests
+{
+    private static readonly DateTime Period = new(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime PeriodEnd = Period.AddMinutes(1);
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Instances_sharing_a_database_allow_exactly_the_limit_between_them(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var clock = new ManualClock();
+        var instances = Enumerable.Range(0, 3).Select(_ => new LeasedCounters(new DatabaseCounterStore(database.Factory), clock)).ToArray();
+
+        // Every instance keeps calling well past the limit, concurrently with the others.
+        var allowed = await Task.WhenAll(instances.Select(instance => Task.Run(async () =>
+        {
+            var allowedHere = 0;
+            for (var i = 0; i < 150; i++)
+                if ((await instance.TryCountAsync("a:app:203.0.113.7", Period, PeriodEnd, 100)).Allowed) allowedHere++;
+            return allowedHere;
+        })));
+
+        Assert.Equal(100, allowed.Sum());
+        await using var db = database.CreateContext();
+        Assert.True(db.SharedCounters.Single().Taken >= 100);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_block_left_idle_is_given_back_for_the_other_instances(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var clock = new ManualClock();
+        clock.Set(new DateTimeOffset(Period.AddSeconds(1)));
+        var first = new LeasedCounters(new DatabaseCounterStore(database.Factory), clock);
+        var second = new LeasedCounters(new DatabaseCounterStore(database.Factory), clock);
+
+        Assert.True((await first.TryCountAsync("k", Period, PeriodEnd, 100)).Allowed); // leases a block, uses one call
+        var beforeReturn = await CountAllowedAsync(second, 100);
+        clock.Advance(LeasedCounters.IdleReturn);
+        await first.ReturnUnusedAsync();
+        var afterReturn = await CountAllowedAsync(second, 100);
+
+        Assert.True(beforeReturn < 99, "the first instance's block was held back");
+        Assert.Equal(99, beforeReturn + afterReturn);
+    }
+
+    [Fact]
+    public async Task A_busy_block_is_kept_and_every_block_is_given_back_on_shutdown()
+    {
+        var store = new ProcessCounterStore();
+        var clock = new ManualClock();
+        clock.Set(new DateTimeOffset(Period.AddSeconds(1)));
+        var counters = new LeasedCounters(store, clock);
+        await counters.TryCountAsync("k", Period, PeriodEnd, 800);
+
+        await counters.ReturnUnusedAsync();
+        Assert.Equal(100, await store.AddAsync("k", Period, 0, PeriodEnd)); // an eighth of 800, still held
+
+        await counters.ReturnUnusedAsync(all: true);
+        Assert.Equal(1, await store.AddAsync("k", Period, 0, PeriodEnd));
+    }
+
+    [Fact]
+    public async Task A_seeded_period_continues_from_the_stored_usage()
+    {
+        var counters = new LeasedCounters(new ProcessCounterStore(), new ManualClock());
+        await counters.SeedAsync("q:app", Period, PeriodEnd, 40);
+
+        Assert.Equal(40, counters.Peek("q:app", Period));
+        var count = await counters.TryCountAsync("q:app", Period, PeriodEnd, 42);
+        Assert.Equal((true, 41L), (count.Allowed, count.Used));
+        Assert.True((await counters.TryCountAsync("q:app", Period, PeriodEnd, 42)).Allowed);
+        Assert.False((await counters.TryCountAsync("q:app", Period, PeriodEnd, 42)).Allowed);
+    }
+
+    private static async Task<int> CountAllowedAsync(LeasedCounters counters, long limit)
+    {
+        var allowed = 0;
+        for (var i = 0; i < limit * 2; i++)
+            if ((await counters.TryCountAsync("k", Period, PeriodEnd, limit)).Allowed) allowed++;
+        return allowed;
+    }
+}
