@@ -105,10 +105,16 @@ public static class Hosting
     {
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        await using (var db = await services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync())
-            await DatabaseSetup.MigrateAsync(db);
-        // The key ring is made (or read) before the first request, so instances starting together agree on it.
-        services.GetRequiredService<IDataProtectionProvider>().CreateProtector("ControlPanel.Start").Protect([1]);
+        string? setupToken = null;
+        // Instances starting together take turns: one upgrades the schema, makes the key ring and the first Admin.
+        await DatabaseSetup.RunStartupExclusiveAsync(services.GetRequiredService<IOptions<DatabaseOptions>>().Value, async () =>
+        {
+            await using (var db = await services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync())
+                await DatabaseSetup.MigrateAsync(db);
+            services.GetRequiredService<IDataProtectionProvider>().CreateProtector("ControlPanel.Start").Protect([1]);
+            setupToken = await services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(
+                services.GetRequiredService<UserManager<ControlPanelUser>>(), services.GetRequiredService<RoleManager<IdentityRole>>());
+        });
         // The in-memory indexes subscribe to the change feed when first made; make them, then fill them.
         services.GetRequiredService<KeyIndex>();
         services.GetRequiredService<ApplicationDirectory>();
@@ -118,8 +124,6 @@ public static class Hosting
         await services.GetRequiredService<SessionStore>().LoadAsync();
         await services.GetRequiredService<QuotaLedger>().LoadAsync();
 
-        var setupToken = await services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(
-            services.GetRequiredService<UserManager<ControlPanelUser>>(), services.GetRequiredService<RoleManager<IdentityRole>>());
         if (setupToken is not null)
         {
             // Written to the console only, never to the log pipeline: it is a one-time secret.

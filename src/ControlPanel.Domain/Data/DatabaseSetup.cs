@@ -24,6 +24,36 @@ public static class DatabaseSetup
         builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> (schema upgrade, first Admin) on one starting instance at a time:
+    /// instances sharing a PostgreSQL database wait on an advisory lock; SQLite has one instance.
+    /// </summary>
+    public static async Task RunStartupExclusiveAsync(DatabaseOptions options, Func<Task> work, CancellationToken cancellationToken = default)
+    {
+        if (options.Provider != DatabaseProvider.PostgreSql)
+        {
+            await work();
+            return;
+        }
+        await using var connection = new Npgsql.NpgsqlConnection(options.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using (var take = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({StartupLockId})", connection))
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            // Closing the connection releases the lock as well, should the unlock fail.
+            await using var release = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({StartupLockId})", connection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>An arbitrary number naming ControlPanel's start-up lock among the database's advisory locks.</summary>
+    private const long StartupLockId = 0x436F6E74726F6C; // "Control"
+
     /// <summary>Creates the SQLite file's folder, then applies every migration not yet applied. Existing data is kept.</summary>
     public static async Task MigrateAsync(ControlPanelDbContext db, CancellationToken cancellationToken = default)
     {
