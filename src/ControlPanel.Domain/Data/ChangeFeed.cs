@@ -82,17 +82,14 @@ public sealed class ChangeFeed(IDbContextFactory<ControlPanelDbContext> database
             await using (var db = await databases.CreateDbContextAsync(cancellationToken))
                 changes = await db.Changes.AsNoTracking().Where(c => c.Id > settled).OrderBy(c => c.Id).ToListAsync(cancellationToken);
 
-            var applied = 0;
-            var directoryChanged = false;
-            foreach (var change in changes)
-            {
-                if (!_seen.Add(change.Id) || change.Origin == InstanceId) continue;
-                applied++;
-                // One reload covers any number of directory changes.
-                if (change.Topic == ChangeTopic.Directory) directoryChanged = true;
-                else await ApplyAsync(change.Topic, change.SubjectId, cancellationToken);
-            }
-            if (directoryChanged) await ApplyAsync(ChangeTopic.Directory, null, cancellationToken);
+            // Marked seen only once applied: a reload that fails is tried again on the next read.
+            var fresh = changes.Where(c => !_seen.Contains(c.Id)).ToList();
+            var applied = fresh.Where(c => c.Origin != InstanceId).ToList();
+            // One reload covers any number of directory changes.
+            if (applied.Any(c => c.Topic == ChangeTopic.Directory)) await ApplyAsync(ChangeTopic.Directory, null, cancellationToken);
+            foreach (var change in applied.Where(c => c.Topic != ChangeTopic.Directory))
+                await ApplyAsync(change.Topic, change.SubjectId, cancellationToken);
+            foreach (var change in fresh) _seen.Add(change.Id);
 
             // The settled prefix is never read again.
             var settleFrom = clock.GetUtcNow().UtcDateTime - SettleTime;
@@ -103,7 +100,7 @@ public sealed class ChangeFeed(IDbContextFactory<ControlPanelDbContext> database
             }
             lock (_gate) _settled = settled;
             _seen.RemoveWhere(id => id <= settled);
-            return applied;
+            return applied.Count;
         }
         finally
         {

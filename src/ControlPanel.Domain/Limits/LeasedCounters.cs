@@ -5,8 +5,8 @@ namespace ControlPanel.Domain.Limits;
 /// <summary>
 /// Counts calls against limits per period (a rate-limit window, a quota month) without a store
 /// round trip per call: each instance leases a block of the period's calls from the
-/// <see cref="CounterStore"/> and hands them out from memory. Blocks shrink as the limit nears (an
-/// eighth of what is left each time), so the last calls are leased one by one.
+/// <see cref="CounterStore"/> and hands them out from memory. Blocks are an eighth of what is left
+/// (at most <see cref="MaxBlock"/>), so the last calls of a limit are leased one by one.
 /// </summary>
 /// <remarks>
 /// The trade-off: no more than the limit is ever allowed over all instances, since every call comes
@@ -25,6 +25,12 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
     public static readonly TimeSpan ExhaustedRecheck = TimeSpan.FromSeconds(1);
 
     private const int BlockDivisor = 8;
+
+    /// <summary>
+    /// The largest block: it bounds what a crashed instance takes with it and how far another
+    /// instance's view of usage can run ahead, at one store round trip per this many calls.
+    /// </summary>
+    public const long MaxBlock = 1000;
 
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
 
@@ -56,11 +62,16 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
     }
 
     /// <summary>
-    /// Calls handed out in the period over all instances (from the store; blocks leased and not yet
-    /// used count as used), for pages that show usage rather than for the request check.
+    /// Calls counted in the period over all instances, for pages that show usage rather than for the
+    /// request check: the store's total less this instance's unused block (other instances' unused
+    /// blocks count as used, at most <see cref="MaxBlock"/> each).
     /// </summary>
-    public async Task<long> ReadAsync(string key, DateTime period, DateTime periodEnd, CancellationToken cancellationToken = default) =>
-        Math.Max(Peek(key, period), await store.AddAsync(key, period, 0, periodEnd, cancellationToken));
+    public async Task<long> ReadAsync(string key, DateTime period, DateTime periodEnd, CancellationToken cancellationToken = default)
+    {
+        var total = await store.AddAsync(key, period, 0, periodEnd, cancellationToken);
+        if (!_slots.TryGetValue(key, out var slot) || slot.Period != period) return total;
+        lock (slot) return Math.Max(slot.Used, total - Math.Max(0, slot.End - slot.Next));
+    }
 
     /// <summary>Starts a period at <paramref name="used"/> calls unless the store has a total for it already (usage from before a restart).</summary>
     public async Task SeedAsync(string key, DateTime period, DateTime periodEnd, long used, CancellationToken cancellationToken = default)
@@ -127,7 +138,7 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
                 if (TryTakeLeased(slot, limit, out var count)) return count;
                 // One lease at a time per key: callers arriving meanwhile wait for it.
                 if (slot.Refill is null || slot.Refill.IsCompleted)
-                    slot.Refill = slot.Known >= limit ? RecheckAsync(slot) : RefillAsync(slot, Math.Max(1, (limit - slot.Known) / BlockDivisor));
+                    slot.Refill = slot.Known >= limit ? RecheckAsync(slot) : RefillAsync(slot, Math.Clamp((limit - slot.Known) / BlockDivisor, 1, MaxBlock));
                 refill = slot.Refill;
             }
             // Then counted from the new block, or refused until the next recheck when the store had nothing left.

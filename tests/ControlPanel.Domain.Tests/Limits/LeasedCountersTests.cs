@@ -81,6 +81,18 @@ public class LeasedCountersTests
         Assert.False((await counters.TryCountAsync("q:app", Period, PeriodEnd, 42)).Allowed);
     }
 
+    [Fact]
+    public async Task Pages_read_the_calls_counted_not_the_blocks_leased()
+    {
+        var store = new ProcessCounterStore();
+        var (one, other) = (new LeasedCounters(store, new ManualClock()), new LeasedCounters(store, new ManualClock()));
+        for (var i = 0; i < 3; i++) await one.TryCountAsync("q:app", Period, PeriodEnd, 1_000_000);
+
+        Assert.Equal(3, await one.ReadAsync("q:app", Period, PeriodEnd));
+        // Another instance counts the first one's unused block as used, and never more than a block.
+        Assert.Equal(LeasedCounters.MaxBlock, await other.ReadAsync("q:app", Period, PeriodEnd));
+    }
+
     private static async Task<int> CountAllowedAsync(LeasedCounters counters, long limit)
     {
         var allowed = 0;
