@@ -62,19 +62,28 @@ public sealed class WebhookDispatcher(
     internal async Task FanOutAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var events = await db.WebhookEvents.Where(e => e.FannedOutAt == null).OrderBy(e => e.OccurredAt).Take(200).ToListAsync(cancellationToken);
+        var events = await db.WebhookEvents.AsNoTracking().Where(e => e.FannedOutAt == null)
+            .OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).Take(200).ToListAsync(cancellationToken);
         if (events.Count == 0) return;
         var accountIds = events.Select(e => e.AccountId).Distinct().ToList();
         var endpoints = await db.WebhookEndpoints.AsNoTracking().Where(e => accountIds.Contains(e.AccountId) && e.IsEnabled).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
+
+        // Every instance runs this pass. Each event is claimed by a conditional update inside the
+        // transaction that adds its deliveries, so exactly one instance fans it out and the others
+        // skip it instead of failing on the unique index; claims go in one order, so two instances
+        // never wait on each other in a cycle.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var webhookEvent in events)
         {
-            webhookEvent.FannedOutAt = now;
+            var claimed = await db.WebhookEvents.Where(e => e.Id == webhookEvent.Id && e.FannedOutAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.FannedOutAt, now), cancellationToken);
+            if (claimed == 0) continue;
             foreach (var endpoint in endpoints.Where(e => e.AccountId == webhookEvent.AccountId && e.Subscribes(webhookEvent.Name)))
                 db.WebhookDeliveries.Add(NewDelivery(webhookEvent, endpoint, now));
         }
-        // One transaction: the event is marked fanned out only together with its deliveries.
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private async Task<int> StartDueAsync(CancellationToken cancellationToken)

@@ -89,9 +89,9 @@ public sealed class WebhookTestBed : IAsyncDisposable
         PollInterval = TimeSpan.FromMilliseconds(50),
     };
 
-    public static async Task<WebhookTestBed> CreateAsync(WebhookOptions? options = null, TimeProvider? clock = null)
+    public static async Task<WebhookTestBed> CreateAsync(WebhookOptions? options = null, TimeProvider? clock = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
-        var database = await TestDatabase.CreateMigratedAsync();
+        var database = await TestDatabase.CreateMigratedAsync(provider);
         var acme = new Account { Name = "Acme" };
         var other = new Account { Name = "Other" };
         await using (var db = database.CreateContext())
