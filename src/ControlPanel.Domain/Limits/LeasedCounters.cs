@@ -6,15 +6,17 @@ namespace ControlPanel.Domain.Limits;
 /// Counts calls against limits per period (a rate-limit window, a quota month) without a store
 /// round trip per call: each instance leases a block of the period's calls from the
 /// <see cref="CounterStore"/> and hands them out from memory. Blocks are an eighth of what is left
-/// (at most <see cref="MaxBlock"/>), so the last calls of a limit are leased one by one.
+/// (at most <see cref="MaxBlock"/>), so the last calls of a limit are leased one by one. A busy key
+/// far from its limit leases its next block while a quarter of the current one is left, so its
+/// calls do not wait for the store.
 /// </summary>
 /// <remarks>
 /// The trade-off: no more than the limit is ever allowed over all instances, since every call comes
 /// out of a block the store handed out once. A block an instance leased but did not use before its
 /// client moved to another instance is given back when the instance stops or the block has been
 /// idle for <see cref="IdleReturn"/> (the others find it within <see cref="ExhaustedRecheck"/>);
-/// until then they may refuse slightly before the limit. A crashed instance's block is lost for
-/// the rest of its period. Within one instance, counting is exact.
+/// until then they may refuse slightly before the limit. A crashed instance's blocks (the current
+/// one and the one leased ahead) are lost for the rest of their period. Within one instance, counting is exact.
 /// </remarks>
 public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
 {
@@ -47,11 +49,19 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
     public ValueTask<Count> TryCountAsync(string key, DateTime period, DateTime periodEnd, long limit)
     {
         var slot = SlotFor(key, period, periodEnd);
+        Count count;
+        TaskCompletionSource? leaseAhead = null;
         lock (slot)
         {
-            if (TryTakeLeased(slot, limit, out var count)) return ValueTask.FromResult(count);
+            if (!TryTakeLeased(slot, limit, out count)) return RefillAndCountAsync(slot, limit);
+            if (ShouldLeaseAhead(slot, limit))
+            {
+                leaseAhead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                slot.Refill = leaseAhead.Task;
+            }
         }
-        return RefillAndCountAsync(slot, limit);
+        if (leaseAhead is not null) _ = LeaseAheadAsync(slot, leaseAhead);
+        return ValueTask.FromResult(count);
     }
 
     /// <summary>Calls counted in the period so far, as far as this instance knows, without counting one.</summary>
@@ -63,14 +73,14 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
 
     /// <summary>
     /// Calls counted in the period over all instances, for pages that show usage rather than for the
-    /// request check: the store's total less this instance's unused block (other instances' unused
-    /// blocks count as used, at most <see cref="MaxBlock"/> each).
+    /// request check: the store's total less this instance's unused blocks (other instances' unused
+    /// blocks count as used, at most two of <see cref="MaxBlock"/> each).
     /// </summary>
     public async Task<long> ReadAsync(string key, DateTime period, DateTime periodEnd, CancellationToken cancellationToken = default)
     {
         var total = await store.AddAsync(key, period, 0, periodEnd, cancellationToken);
         if (!_slots.TryGetValue(key, out var slot) || slot.Period != period) return total;
-        lock (slot) return Math.Max(slot.Used, total - Math.Max(0, slot.End - slot.Next));
+        lock (slot) return Math.Max(slot.Used, total - slot.Unused);
     }
 
     /// <summary>Starts a period at <paramref name="used"/> calls unless the store has a total for it already (usage from before a restart).</summary>
@@ -100,10 +110,11 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
                     continue;
                 }
                 if (slot.Refill is { IsCompleted: false } || (!all && now - slot.LastCountAt < IdleReturn)) continue;
-                unused = slot.End - slot.Next;
+                unused = slot.Unused;
                 if (unused <= 0) continue;
                 slot.Known -= unused;
                 slot.End = slot.Next;
+                slot.AheadNext = slot.AheadEnd = 0;
             }
             await store.AddAsync(key, slot.Period, -unused, slot.PeriodEnd, cancellationToken);
         }
@@ -111,6 +122,11 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
 
     private bool TryTakeLeased(Slot slot, long limit, out Count count)
     {
+        if (slot.Next >= slot.End && slot.AheadNext < slot.AheadEnd)
+        {
+            (slot.Next, slot.End) = (slot.AheadNext, slot.AheadEnd);
+            slot.AheadNext = slot.AheadEnd = 0;
+        }
         if (slot.Next < slot.End && slot.Next < limit)
         {
             slot.Next++;
@@ -159,6 +175,38 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// Only full blocks are leased ahead: near the limit, calls held by one instance are calls the
+    /// others cannot have, so there blocks are leased only when needed.
+    /// </summary>
+    private static bool ShouldLeaseAhead(Slot slot, long limit) =>
+        slot.End - slot.Next <= MaxBlock / 4
+        && slot.AheadNext == slot.AheadEnd
+        && slot.Refill is not { IsCompleted: false }
+        && (limit - slot.Known) / BlockDivisor >= MaxBlock;
+
+    private async Task LeaseAheadAsync(Slot slot, TaskCompletionSource done)
+    {
+        try
+        {
+            var total = await store.AddAsync(slot.Key, slot.Period, MaxBlock, slot.PeriodEnd);
+            lock (slot)
+            {
+                slot.Known = total;
+                slot.CheckedAt = clock.GetUtcNow().UtcDateTime;
+                (slot.AheadNext, slot.AheadEnd) = (total - MaxBlock, total);
+            }
+        }
+        catch (Exception)
+        {
+            // Not an error yet: when the block runs out, the regular refill asks the store again and reports a failure.
+        }
+        finally
+        {
+            done.SetResult();
+        }
+    }
+
     /// <summary>Reads the store's total without taking anything: other instances may have given blocks back.</summary>
     private async Task RecheckAsync(Slot slot)
     {
@@ -188,6 +236,10 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
         public readonly DateTime PeriodEnd = periodEnd;
         /// <summary>The leased block: call numbers Next..End-1 of the period are this instance's to hand out.</summary>
         public long Next, End;
+        /// <summary>The next block, leased ahead while the current one runs low.</summary>
+        public long AheadNext, AheadEnd;
+        /// <summary>Calls leased here and not handed out yet.</summary>
+        public long Unused => Math.Max(0, End - Next) + (AheadEnd - AheadNext);
         /// <summary>The store's total as of this instance's last lease.</summary>
         public long Known;
         /// <summary>The highest call number this instance handed out, plus one.</summary>

@@ -34,6 +34,55 @@ public class LeasedCountersTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Instances_leasing_blocks_ahead_still_allow_exactly_the_limit_between_them(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var clock = new ManualClock();
+        var instances = Enumerable.Range(0, 3).Select(_ => new LeasedCounters(new DatabaseCounterStore(database.Factory), clock)).ToArray();
+        const long limit = 12_000; // far enough from the limit at first for full blocks leased ahead
+
+        // Every instance keeps calling until it could have used the whole limit alone.
+        var allowed = await Task.WhenAll(instances.Select(instance => Task.Run(async () =>
+        {
+            var allowedHere = 0;
+            for (var i = 0; i < limit; i++)
+                if ((await instance.TryCountAsync("q:app", Period, PeriodEnd, limit)).Allowed) allowedHere++;
+            return allowedHere;
+        })));
+
+        Assert.Equal(limit, allowed.Sum());
+    }
+
+    [Fact]
+    public async Task A_busy_key_leases_its_next_block_while_a_quarter_of_the_current_one_is_left()
+    {
+        var store = new ProcessCounterStore();
+        var counters = new LeasedCounters(store, new ManualClock());
+        const long limit = 1_000_000_000;
+        async Task<LeasedCounters.Count> CountAsync(int calls)
+        {
+            LeasedCounters.Count last = default;
+            for (var i = 0; i < calls; i++) last = await counters.TryCountAsync("q:app", Period, PeriodEnd, limit);
+            return last;
+        }
+
+        await CountAsync(749);
+        Assert.Equal(LeasedCounters.MaxBlock, await store.AddAsync("q:app", Period, 0, PeriodEnd));
+        await CountAsync(1); // 250 left
+        Assert.Equal(2 * LeasedCounters.MaxBlock, await store.AddAsync("q:app", Period, 0, PeriodEnd));
+
+        // The next block continues the count without another lease.
+        Assert.Equal(1001, (await CountAsync(251)).Used);
+        Assert.Equal(2 * LeasedCounters.MaxBlock, await store.AddAsync("q:app", Period, 0, PeriodEnd));
+        Assert.Equal(1001, await counters.ReadAsync("q:app", Period, PeriodEnd));
+
+        // Both blocks' unused calls go back on shutdown.
+        await counters.ReturnUnusedAsync(all: true);
+        Assert.Equal(1001, await store.AddAsync("q:app", Period, 0, PeriodEnd));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_block_left_idle_is_given_back_for_the_other_instances(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
