@@ -22,7 +22,7 @@ app_pid=""
 cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-eval "$(dotnet bench/ControlPanel.Bench/bin/Release/net10.0/ControlPanel.Bench.dll "$work/controlpanel.db")"
+eval "$(dotnet bench/ControlPanel.Bench/bin/Release/net10.0/ControlPanel.Bench.dll --connection "Data Source=$work/controlpanel.db")"
 export APPLICATION_KEY CONSUMER_KEY
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
