@@ -19,8 +19,11 @@ need_package() { # need_package COMMAND-OR-PATH PACKAGE
 }
 
 free_port() { # a loopback port nothing listens on
-  local port
-  for port in $(shuf -i 20000-60000 -n 50); do
+  # Below the ephemeral range: wrk and the app's own connections take ports from that range, and
+  # a port free of listeners there may still be taken by a connection by the time we bind it.
+  local port ephemeral
+  ephemeral=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  for port in $(shuf -i 20000-$((ephemeral > 20100 ? ephemeral - 1 : 60000)) -n 50); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
   return 1
