@@ -1,94 +1,186 @@
 #!/usr/bin/env bash
-# Load test of the key check against a trivial endpoint of the same server.
-# Builds Release, seeds a fresh database (bench/ControlPanel.Bench), starts the app on loopback,
-# runs wrk at full speed against /health/live (baseline) and /api/v1/check (valid keys), then
-# both again at a fixed rate of half the check's peak, and writes the results to bench/results/.
-# Usage: bench/run.sh [seconds per run, default 15]
+# Load test of the key check against a trivial endpoint of the same server, per deployment mode:
+#   sqlite            one instance on SQLite
+#   postgres          one instance on PostgreSQL
+#   postgres-2-nginx  two instances on one PostgreSQL database behind nginx (round robin)
+# Per mode: seeds a fresh database (bench/ControlPanel.Bench), starts the app, warms up, runs wrk at
+# full speed against /health/live (baseline) and /api/v1/check (valid keys), then both again at a
+# fixed rate of half the check's peak. PostgreSQL and nginx are throwaways on loopback ports,
+# stopped and deleted on exit. See bench/README.md for where the results land.
+# Usage: bench/run.sh [seconds per run, default 15] [modes..., default all three]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-duration="${1:-15}"
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "Installing wrk..."
-  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
+duration=15
+if [[ "${1:-}" =~ ^[0-9]+$ ]]; then duration=$1; shift; fi
+all_modes=(sqlite postgres postgres-2-nginx)
+modes=("$@")
+[ ${#modes[@]} -gt 0 ] || modes=("${all_modes[@]}")
+for mode in "${modes[@]}"; do
+  [[ " ${all_modes[*]} " == *" $mode "* ]] || { echo "Unknown mode '$mode'; modes: ${all_modes[*]}" >&2; exit 2; }
+done
 
+work=$(mktemp -d /tmp/controlpanel-bench.XXXXXX)
+source bench/lib.sh
+trap 'set +e; bench_cleanup' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+need_package wrk wrk
 dotnet build src/ControlPanel.Web -c Release -nologo -v quiet >/dev/null
 dotnet build bench/ControlPanel.Bench -c Release -nologo -v quiet >/dev/null
 
-work=$(mktemp -d)
-app_pid=""
-cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+# Only a full run (all modes, long enough to mean something) replaces the committed results, so a
+# quick smoke run cannot overwrite real numbers; anything else goes to an ignored folder.
+if [ "$duration" -ge 10 ] && [ ${#modes[@]} -eq ${#all_modes[@]} ]; then results=bench/results; else results=bench/results/scratch; fi
+mkdir -p "$results"
 
-eval "$(dotnet bench/ControlPanel.Bench/bin/Release/net10.0/ControlPanel.Bench.dll "$work/controlpanel.db")"
-export APPLICATION_KEY CONSUMER_KEY
+connections=64   # at full speed; wrk runs one thread, leaving the other core to the server
+pause_ms=5       # between a connection's requests in the fixed-rate runs
+declare -A rps_of p50_of p99_of errors_of note_of
+failed=0
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-base="http://127.0.0.1:$port"
-ASPNETCORE_ENVIRONMENT=Production \
-Database__ConnectionString="Data Source=$work/controlpanel.db" \
-Bootstrap__AdminEmail=bench-admin@controlpanel.test Bootstrap__AdminPassword=Bench-admin-password-1 \
-Api__RequireHttps=false \
-Logging__LogLevel__Default=Warning \
-  dotnet src/ControlPanel.Web/bin/Release/net10.0/ControlPanel.Web.dll --urls "$base" >"$work/app.log" 2>&1 &
-app_pid=$!
-for _ in $(seq 1 100); do curl -fs "$base/health/live" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fs "$base/health/live" >/dev/null || { cat "$work/app.log"; exit 1; }
-status=$(curl -s -o /dev/null -w '%{http_code}' -H "APPLICATIONKEY: $APPLICATION_KEY" -H "CONSUMERKEY: $CONSUMER_KEY" "$base/api/v1/check")
-[ "$status" = 200 ] || { echo "the check answered $status for the seeded keys"; cat "$work/app.log"; exit 1; }
-
-threads=1      # two cores here: one for wrk, the rest for the server
-connections=64
-
-# run NAME SCRIPT PATH CONNECTIONS DELAY_MS -> sets rps, p50, p99, errors
-run() {
-  local out
-  out=$(WRK_DELAY_MS="$5" wrk -t"$threads" -c"$4" -d"${duration}s" --latency -s "bench/$2" "$base$3")
-  echo "$out" > "$work/$1.txt"
-  rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
-  p50=$(awk '$1 == "50%" { print $2 }' <<<"$out" | to_ms)
-  p99=$(awk '$1 == "99%" { print $2 }' <<<"$out" | to_ms)
-  errors=$(awk '/Non-2xx/ { print $5 }' <<<"$out"); errors=${errors:-0}
-  printf '%-28s %10s req/s   p50 %8s ms   p99 %8s ms   non-2xx %s\n' "$1" "$rps" "$p50" "$p99" "$errors"
+# start_mode MODE: seeds and starts what MODE needs; sets target (the base URL wrk calls).
+start_mode() {
+  local port
+  case "$1" in
+    sqlite)
+      seed Sqlite "Data Source=$work/controlpanel.db"
+      port=$(free_port)
+      app_start app "$port" Sqlite "Data Source=$work/controlpanel.db"
+      target="http://127.0.0.1:$port" ;;
+    postgres)
+      pg_start
+      seed PostgreSql "$(pg_connection bench_postgres)"
+      port=$(free_port)
+      app_start app "$port" PostgreSql "$(pg_connection bench_postgres)"
+      target="http://127.0.0.1:$port" ;;
+    postgres-2-nginx)
+      pg_start
+      seed PostgreSql "$(pg_connection bench_postgres_2)"
+      local first second
+      first=$(free_port); app_start app-1 "$first" PostgreSql "$(pg_connection bench_postgres_2)"
+      second=$(free_port); app_start app-2 "$second" PostgreSql "$(pg_connection bench_postgres_2)"
+      # Each instance on its own answers too, so a failure behind nginx is not hidden by the other.
+      for port in "$first" "$second"; do
+        local status; status=$(check_status "http://127.0.0.1:$port")
+        [ "$status" = 200 ] || { echo "FAILED: instance on port $port answered $status to the check" >&2; cat "$work"/app-*.log >&2; exit 1; }
+      done
+      port=$(free_port)
+      nginx_start "$port" "$first" "$second"
+      target="http://127.0.0.1:$port" ;;
+  esac
 }
-to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.3f", v }'; }
 
-echo "Warming up..."
-WRK_DELAY_MS=0 wrk -t"$threads" -c"$connections" -d5s -s bench/check.lua "$base/api/v1/check" >/dev/null
-WRK_DELAY_MS=0 wrk -t"$threads" -c"$connections" -d5s -s bench/baseline.lua "$base/health/live" >/dev/null
+# measure MODE: the four runs of today's benchmark against $target.
+measure() {
+  local mode=$1 status i
+  # Two calls, so behind nginx both instances are asked.
+  for i in 1 2; do
+    status=$(check_status "$target")
+    if [ "$status" != 200 ]; then
+      echo "FAILED: the check answered $status for the seeded keys ($mode)" >&2
+      cat "$work"/app*.log "$work"/nginx/error.log >&2 2>/dev/null || true
+      exit 1
+    fi
+  done
 
-echo "Peak ($connections connections, ${duration}s each):"
-run baseline-peak baseline.lua /health/live "$connections" 0; base_rps=$rps base_p50=$p50 base_p99=$p99
-run check-peak check.lua /api/v1/check "$connections" 0; check_rps=$rps check_p50=$p50 check_p99=$p99 check_errors=$errors
-ratio=$(awk -v c="$check_rps" -v b="$base_rps" 'BEGIN { printf "%.0f", 100 * c / b }')
+  echo "Warming up..."
+  WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s bench/check.lua "$target/api/v1/check" >/dev/null
+  WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s bench/baseline.lua "$target/health/live" >/dev/null
 
-# Half of the check's peak at a fixed pace (wrk2 is not available): each connection waits 5 ms
-# after each answer, so with about 1 ms per answer a connection sends ~1000/6 requests a second.
-# The pace is approximate; the achieved rate is what the table reports.
-target=$((check_rps / 2))
-pause_ms=5
-paced=$(( (target * (pause_ms + 1) + 999) / 1000 ))
-echo "Fixed rate, about $target req/s ($paced connections, ${pause_ms} ms apart):"
-run check-half-peak check.lua /api/v1/check "$paced" "$pause_ms"; half_rps=$rps half_p50=$p50 half_p99=$p99
-run baseline-half-peak baseline.lua /health/live "$paced" "$pause_ms"; bhalf_rps=$rps bhalf_p50=$p50 bhalf_p99=$p99
+  echo "Peak ($connections connections, ${duration}s each):"
+  record "$mode" baseline-peak baseline.lua /health/live "$connections" 0
+  record "$mode" check-peak check.lua /api/v1/check "$connections" 0
 
-mkdir -p bench/results
+  # Half of the check's peak at a fixed pace (wrk2 is not available): each connection waits 5 ms
+  # after each answer, so with about 1 ms per answer a connection sends ~1000/6 requests a second.
+  # The pace is approximate; the achieved rate is what the table reports.
+  local target_rps=$(( ${rps_of[$mode,check-peak]} / 2 ))
+  local paced=$(( (target_rps * (pause_ms + 1) + 999) / 1000 ))
+  note_of[$mode]="$target_rps req/s ($paced connections pausing $pause_ms ms)"
+  echo "Fixed rate, about $target_rps req/s ($paced connections, $pause_ms ms apart):"
+  record "$mode" check-half check.lua /api/v1/check "$paced" "$pause_ms"
+  record "$mode" baseline-half baseline.lua /health/live "$paced" "$pause_ms"
+}
+
+# record MODE RUN SCRIPT PATH CONNECTIONS DELAY_MS
+record() {
+  wrk_run "$2" "$3" "$target$4" "$5" "$6"
+  rps_of[$1,$2]=$rps p50_of[$1,$2]=$p50 p99_of[$1,$2]=$p99 errors_of[$1,$2]=$errors
+  if [ "$errors" -ne 0 ]; then
+    echo "FAILED: $errors errors (non-2xx answers or socket errors) in $1 $2; see $results/wrk-$1.txt" >&2
+    failed=1
+  fi
+}
+
+for mode in "${modes[@]}"; do
+  echo
+  echo "== $mode"
+  raw="$work/wrk-$mode.txt"
+  : >"$raw"
+  start_mode "$mode"
+  measure "$mode"
+  cp "$raw" "$results/wrk-$mode.txt"
+  # The next mode gets the cores to itself.
+  apps_stop
+  nginx_stop
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf "%.2f", a / b }'; }
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'; }
+has_sqlite=""; [ -n "${rps_of[sqlite,check-peak]:-}" ] && has_sqlite=1
+
+label() {
+  case "$1" in
+    sqlite) echo "SQLite, one instance" ;;
+    postgres) echo "PostgreSQL, one instance" ;;
+    postgres-2-nginx) echo "PostgreSQL, two instances behind nginx" ;;
+  esac
+}
+run_label() {
+  case "$1" in
+    baseline-peak) echo "baseline \`/health/live\`, peak" ;;
+    check-peak) echo "check \`/api/v1/check\`, peak" ;;
+    check-half) echo "check at half its peak (fixed rate)" ;;
+    baseline-half) echo "baseline at the same rate" ;;
+  esac
+}
+
 {
-  echo "| run | requests/s | p50 (ms) | p99 (ms) |"
-  echo "|---|---:|---:|---:|"
-  echo "| baseline \`/health/live\`, peak | $base_rps | $base_p50 | $base_p99 |"
-  echo "| check \`/api/v1/check\`, peak | $check_rps | $check_p50 | $check_p99 |"
-  echo "| check at half its peak (fixed rate) | $half_rps | $half_p50 | $half_p99 |"
-  echo "| baseline at the same rate | $bhalf_rps | $bhalf_p50 | $bhalf_p99 |"
+  echo "| mode | run | requests/s | p50 (ms) | p99 (ms) | errors | throughput vs SQLite | p99 vs SQLite |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|"
+  for mode in "${modes[@]}"; do
+    for run in baseline-peak check-peak check-half baseline-half; do
+      throughput="" latency=""
+      if [ -n "$has_sqlite" ]; then
+        [ "$run" = check-peak ] && throughput="$(ratio "${rps_of[$mode,$run]}" "${rps_of[sqlite,$run]}")×"
+        [ "$run" = check-half ] && latency="$(ratio "${p99_of[$mode,$run]}" "${p99_of[sqlite,$run]}")×"
+      fi
+      name=""; [ "$run" = baseline-peak ] && name="**$(label "$mode")**"
+      echo "| $name | $(run_label "$run") | ${rps_of[$mode,$run]} | ${p50_of[$mode,$run]} | ${p99_of[$mode,$run]} | ${errors_of[$mode,$run]} | $throughput | $latency |"
+    done
+  done
   echo
-  echo "Check throughput: **$ratio %** of the baseline (target ≥ 50 %). Check p99 at half peak: **$half_p99 ms** (target < 5 ms)."
-  echo "Non-2xx answers during the check's peak run: $check_errors."
+  echo "Against the targets (check throughput ≥ 50 % of the same mode's baseline; check p99 < 5 ms at half its peak):"
   echo
-  echo "Target rate for the fixed-rate runs: $target req/s ($paced connections pausing ${pause_ms} ms)."
-  echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), wrk and the server on the same host; $(date -u +%Y-%m-%d)."
-} > bench/results/latest.md
-cat "$work"/*.txt > bench/results/wrk-output.txt
+  for mode in "${modes[@]}"; do
+    echo "- $(label "$mode"): check at **$(percent "${rps_of[$mode,check-peak]}" "${rps_of[$mode,baseline-peak]}") %** of the baseline;" \
+      "p99 at half peak **${p99_of[$mode,check-half]} ms**; fixed-rate target ${note_of[$mode]}."
+  done
+  echo
+  if [ -n "$has_sqlite" ]; then
+    echo "The ratio columns compare each mode with SQLite in this run: the check's peak throughput, and"
+    echo "the check's p99 at half of each mode's own peak (above 1 is slower)."
+  else
+    echo "SQLite was not measured in this run, so there are no ratios."
+  fi
+  echo "${duration} s per run, wrk with 1 thread and $connections connections at full speed. Machine: $(nproc) cores" \
+    "($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), wrk, nginx, the app and PostgreSQL on the same host; $(date -u +%Y-%m-%d)."
+} >"$results/latest.md"
+
 echo
-cat bench/results/latest.md
+cat "$results/latest.md"
+echo
+echo "Results in $results/latest.md, wrk's output in $results/wrk-<mode>.txt."
+if [ "$failed" -ne 0 ]; then echo "FAILED: some runs had errors; the figures above are not trustworthy." >&2; exit 1; fi

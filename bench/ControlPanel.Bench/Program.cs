@@ -2,21 +2,28 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-// Seeds a fresh SQLite database for bench/run.sh: one account, one Live application whose rate
-// limits and quota an admin has raised for load testing, and its key pair, printed as shell
-// variables. Everything goes through the domain services the app uses; the app starts afterwards.
-if (args.Length != 1)
+// Seeds a fresh database for bench/run.sh: one account, one Live application whose rate limits
+// and quota an admin has raised for load testing, and its key pair, printed as shell variables.
+// Everything goes through the domain services the app uses; the app starts afterwards.
+// Usage: ControlPanel.Bench [--provider Sqlite|PostgreSql] --connection "<connection string>"
+// The database is dropped and created again, so every run starts from the same state.
+DatabaseOptions options;
+try
 {
-    Console.Error.WriteLine("usage: ControlPanel.Bench <path to the SQLite file to create>");
+    options = ParseArguments(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine("usage: ControlPanel.Bench [--provider Sqlite|PostgreSql] --connection \"<connection string>\"");
     return 2;
 }
 
-var options = new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={args[0]};Pooling=False" };
 var databases = new Databases(options);
-await using (var db = databases.CreateDbContext())
-    await DatabaseSetup.MigrateAsync(db);
+await RecreateAsync(options, databases);
 
 var clock = TimeProvider.System;
 var changes = new ChangeFeed(databases, clock);
@@ -38,6 +45,52 @@ await controls.SetQuotaAsync(admin, created.Application.Id, Application.MaxQuota
 Console.WriteLine($"APPLICATION_KEY={created.Keys.ApplicationKey}");
 Console.WriteLine($"CONSUMER_KEY={created.Keys.ConsumerKey}");
 return 0;
+
+static DatabaseOptions ParseArguments(string[] args)
+{
+    var provider = DatabaseProvider.Sqlite;
+    string? connection = null;
+    for (var i = 0; i < args.Length; i++)
+    {
+        string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+        switch (args[i])
+        {
+            case "--provider":
+                var name = Next();
+                if (!Enum.TryParse(name, ignoreCase: true, out provider) || !Enum.IsDefined(provider))
+                    throw new ArgumentException($"Unknown provider {name}.");
+                break;
+            case "--connection":
+                connection = Next();
+                break;
+            default:
+                throw new ArgumentException($"Unknown argument {args[i]}.");
+        }
+    }
+    if (string.IsNullOrWhiteSpace(connection)) throw new ArgumentException("--connection is required.");
+    if (provider == DatabaseProvider.Sqlite)
+    {
+        // Without pooling the file is closed when the seeder is done with it, before the app opens it.
+        connection = new SqliteConnectionStringBuilder(connection) { Pooling = false }.ToString();
+    }
+    return new DatabaseOptions { Provider = provider, ConnectionString = connection };
+}
+
+static async Task RecreateAsync(DatabaseOptions options, Databases databases)
+{
+    if (options.Provider == DatabaseProvider.Sqlite)
+    {
+        var file = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" }) File.Delete(path);
+    }
+    else
+    {
+        await using var db = databases.CreateDbContext();
+        await db.Database.EnsureDeletedAsync();
+    }
+    await using (var db = databases.CreateDbContext())
+        await DatabaseSetup.MigrateAsync(db);
+}
 
 sealed class Databases(DatabaseOptions options) : IDbContextFactory<ControlPanelDbContext>
 {

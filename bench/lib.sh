@@ -1,0 +1,202 @@
+# Shell functions for bench/run.sh: tools, free ports, a throwaway PostgreSQL and nginx, app
+# instances and wrk runs. Everything started here is recorded by process id or data folder so
+# bench_cleanup stops exactly that, and nothing else on the machine.
+# Expects: $work (a temporary folder the caller removes) and `set -euo pipefail`.
+
+app_pids=()
+nginx_pid=""
+pg_dir=""
+pg_port=""
+apt_updated=""
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_package() { # need_package COMMAND-OR-PATH PACKAGE
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "Installing $2 (needed by the benchmark)..."
+  [ -n "$apt_updated" ] || { as_root apt-get update -qq && apt_updated=1; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+
+free_port() { # a loopback port nothing listens on
+  # Below the ephemeral range: wrk and the app's own connections take ports from that range, and
+  # a port free of listeners there may still be taken by a connection by the time we bind it.
+  local port ephemeral
+  ephemeral=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  for port in $(shuf -i 20000-$((ephemeral > 20100 ? ephemeral - 1 : 60000)) -n 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+  return 1
+}
+
+wait_until_listening() { # wait_until_listening PORT LOG NAME
+  for _ in $(seq 1 150); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "$3 did not listen on 127.0.0.1:$1:" >&2
+  cat "$2" >&2 2>/dev/null || true
+  return 1
+}
+
+# PostgreSQL on a free loopback port with a throwaway data folder, as test.sh starts it. Started
+# once per run; each mode seeds a database of its own on it.
+pg_start() {
+  [ -n "$pg_port" ] && return 0
+  ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_package /usr/lib/postgresql/15/bin/pg_ctl postgresql
+  pg_bin=$(dirname "$(ls /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -n 1)")
+  pg_run=()
+  pg_dir=$(mktemp -d /tmp/controlpanel-bench-pg.XXXXXX)
+  # PostgreSQL refuses to run as root: run it as the postgres user the package created.
+  if [ "$(id -u)" -eq 0 ]; then chown postgres "$pg_dir"; pg_run=(runuser -u postgres --); fi
+  local port; port=$(free_port)
+  # fsync off: the database is thrown away, and the bench measures the app, not the disk.
+  "${pg_run[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres >/dev/null &&
+    "${pg_run[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+      -o "-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null ||
+    { echo "PostgreSQL did not start:" >&2; cat "$pg_dir/server.log" >&2 2>/dev/null; return 1; }
+  pg_port=$port
+  echo "PostgreSQL $(basename "$(dirname "$pg_bin")") on 127.0.0.1:$pg_port"
+}
+
+pg_connection() { echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$1"; }
+
+pg_stop() {
+  [ -n "$pg_dir" ] || return 0
+  [ -f "$pg_dir/data/postmaster.pid" ] && "${pg_run[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1
+  rm -rf "$pg_dir"
+  pg_dir="" pg_port=""
+}
+
+# seed PROVIDER CONNECTION: a fresh database through the domain services; exports the keys.
+seed() {
+  local exports
+  exports=$(dotnet bench/ControlPanel.Bench/bin/Release/net10.0/ControlPanel.Bench.dll --provider "$1" --connection "$2")
+  eval "$exports"
+  export APPLICATION_KEY CONSUMER_KEY
+}
+
+# app_start NAME PORT PROVIDER CONNECTION: one instance of the app, in the background.
+app_start() {
+  # wrk speaks plain HTTP; the gateway (wrk itself, or nginx) is on loopback and trusted for
+  # X-Forwarded-For, so the per-IP rate limit sees the clients check.lua names.
+  ASPNETCORE_ENVIRONMENT=Production \
+  Database__Provider="$3" Database__ConnectionString="$4" \
+  Bootstrap__AdminEmail=bench-admin@controlpanel.test Bootstrap__AdminPassword=Bench-admin-password-1 \
+  Api__RequireHttps=false Api__TrustedProxies__0=127.0.0.1 \
+  Logging__LogLevel__Default=Warning \
+    dotnet src/ControlPanel.Web/bin/Release/net10.0/ControlPanel.Web.dll --urls "http://127.0.0.1:$2" >"$work/$1.log" 2>&1 &
+  app_pids+=($!)
+  wait_until_listening "$2" "$work/$1.log" "$1"
+  curl -fs "http://127.0.0.1:$2/health/live" >/dev/null || { echo "$1 does not answer /health/live:" >&2; cat "$work/$1.log" >&2; return 1; }
+}
+
+# Stops the instances and waits for them: on PostgreSQL an instance gives back its leased blocks
+# and flushes usage as it stops, which must not overlap the next mode's runs.
+apps_stop() {
+  local pid
+  for pid in "${app_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${app_pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  app_pids=()
+}
+
+# nginx_start PORT UPSTREAM_PORT...: a real nginx in front of the instances, configured as the
+# README's sample for /api/ (round robin, keepalive to the upstreams, X-Forwarded-For set).
+nginx_start() {
+  [ -x /usr/sbin/nginx ] || need_package /usr/sbin/nginx nginx
+  local port=$1; shift
+  local folder="$work/nginx" servers="" upstream
+  mkdir -p "$folder"
+  for upstream in "$@"; do servers+="        server 127.0.0.1:$upstream;"$'\n'; done
+  cat >"$folder/nginx.conf" <<EOF
+# One process (no master), like one worker: the host has two cores for nginx, wrk and the app.
+daemon off;
+master_process off;
+pid $folder/nginx.pid;
+error_log $folder/error.log warn;
+events { worker_connections 1024; }
+
+http {
+    access_log off;
+    client_body_temp_path $folder/client_body;
+    proxy_temp_path $folder/proxy;
+    fastcgi_temp_path $folder/fastcgi;
+    uwsgi_temp_path $folder/uwsgi;
+    scgi_temp_path $folder/scgi;
+
+    upstream controlpanel_api {
+$servers        keepalive 64;
+    }
+
+    server {
+        listen 127.0.0.1:$port;
+
+        # wrk stands for a gateway in front of many clients and names each in X-Forwarded-For
+        # (check.lua). Believe that from loopback only, so \$remote_addr below is the client.
+        set_real_ip_from 127.0.0.1;
+        real_ip_header X-Forwarded-For;
+
+        location /api/ {
+            proxy_pass http://controlpanel_api;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$remote_addr;   # overwrite, never append
+            proxy_set_header X-Forwarded-Proto \$scheme;
+        }
+
+        # The baseline takes the same hop and upstreams, so the pair stays comparable.
+        location = /health/live {
+            proxy_pass http://controlpanel_api;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host \$host;
+        }
+    }
+}
+EOF
+  /usr/sbin/nginx -p "$folder" -c "$folder/nginx.conf" -e "$folder/error.log" >"$folder/stdout.log" 2>&1 &
+  nginx_pid=$!
+  wait_until_listening "$port" "$folder/error.log" nginx
+}
+
+nginx_stop() {
+  [ -n "$nginx_pid" ] || return 0
+  kill -TERM "$nginx_pid" 2>/dev/null || true
+  wait "$nginx_pid" 2>/dev/null || true
+  nginx_pid=""
+}
+
+bench_cleanup() {
+  apps_stop
+  nginx_stop
+  pg_stop
+  rm -rf "$work"
+}
+
+# check_status BASE: the status of one check with the seeded keys, from a named client.
+check_status() {
+  curl -s -o /dev/null -w '%{http_code}' -H "APPLICATIONKEY: $APPLICATION_KEY" -H "CONSUMERKEY: $CONSUMER_KEY" \
+    -H "X-Forwarded-For: 198.51.100.1" "$1/api/v1/check"
+}
+
+to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.3f", v }'; }
+
+# wrk_run NAME SCRIPT URL CONNECTIONS DELAY_MS: appends wrk's output to $raw; sets rps, p50, p99,
+# errors (non-2xx answers plus socket errors).
+wrk_run() {
+  local out non2xx socket
+  out=$(WRK_DELAY_MS="$5" wrk -t1 -c"$4" -d"${duration}s" --latency -s "bench/$2" "$3")
+  printf '== %s\n%s\n\n' "$1" "$out" >>"$raw"
+  rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
+  p50=$(awk '$1 == "50%" { print $2 }' <<<"$out" | to_ms)
+  p99=$(awk '$1 == "99%" { print $2 }' <<<"$out" | to_ms)
+  non2xx=$(awk '/Non-2xx/ { print $5 }' <<<"$out")
+  socket=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' <<<"$out")
+  errors=$(( ${non2xx:-0} + ${socket:-0} ))
+  printf '  %-20s %8s req/s   p50 %8s ms   p99 %8s ms   errors %s\n' "$1" "$rps" "$p50" "$p99" "$errors"
+}
