@@ -19,9 +19,10 @@ need_package chromium chromium
 [ -x /usr/sbin/nginx ] || need_package nginx nginx
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 
-free_port() { # a loopback port nothing listens on
-  local port
-  for port in $(shuf -i 20000-60000 -n 50); do
+free_port() { # a loopback port nothing listens on, below the ephemeral range outgoing connections take theirs from
+  local port ephemeral
+  ephemeral=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  for port in $(shuf -i 20000-$((ephemeral > 20100 ? ephemeral - 1 : 60000)) -n 50); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
   return 1
