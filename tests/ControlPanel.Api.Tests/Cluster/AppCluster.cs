@@ -22,7 +22,7 @@ namespace ControlPanel.Api.Tests.Cluster;
 /// the same database: they publish through the change feed exactly as they do inside an instance,
 /// so the instances learn of it the way they learn of each other's changes.
 /// </summary>
-/// <remarks>One cluster per test class (a class fixture): a subclass names the size and the settings.</remarks>
+/// <remarks>A test fixture: a subclass names the size and the settings (<see cref="ClusterCollection"/>).</remarks>
 public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? settings = null) : IAsyncLifetime
 {
     public static readonly Viewer Admin = new("cluster-admin", "Cluster test admin", Roles.Admin, null);
@@ -37,9 +37,6 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
     /// <summary>One client per instance, in the same order.</summary>
     public IReadOnlyList<HttpClient> Clients => _clients;
 
-    /// <summary>How long starting every instance took, for the test output.</summary>
-    public TimeSpan StartupTime { get; private set; }
-
     private static string PostgresServer =>
         Environment.GetEnvironmentVariable("CONTROLPANEL_TEST_POSTGRES") is { Length: > 0 } server
             ? server
@@ -50,7 +47,6 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
 
     public async Task InitializeAsync()
     {
-        var started = Stopwatch.StartNew();
         await ExecuteOnServerAsync($"CREATE DATABASE \"{_database}\"");
         var all = new Dictionary<string, string>
         {
@@ -66,13 +62,10 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
 
         try
         {
-            // One after the other: the first creates the schema and the key ring, the others find them.
+            // One after the other: the first creates the schema, the key ring and the Admin, the others find them.
+            // (Starting the others together is no faster on a small machine, and leaves them busier when tests begin.)
             for (var i = 0; i < size; i++)
-            {
-                var instance = await AppProcess.StartAsync(all);
-                _instances.Add(instance);
-                _clients.Add(new HttpClient { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(30) });
-            }
+                Add(await AppProcess.StartAsync(all));
         }
         catch
         {
@@ -81,7 +74,12 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
             throw;
         }
         _services = DomainServices(ConnectionString(pooling: false));
-        StartupTime = started.Elapsed;
+    }
+
+    private void Add(AppProcess instance)
+    {
+        _instances.Add(instance);
+        _clients.Add(new HttpClient { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(30) });
     }
 
     /// <summary>Stops every instance and drops the database; safe to call twice.</summary>
@@ -151,6 +149,14 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
         return new TestApplication(accountId, created.Application.Id, created.Keys);
     }
 
+    /// <summary>A webhook endpoint on the application's account for the platform's chat_ended events; returns its id.</summary>
+    public async Task<Guid> CreateEndpointAsync(TestApplication application, string url)
+    {
+        var secret = await UseAsync<WebhookEndpointService, IssuedSecret>(endpoints => endpoints.CreateAsync(Admin,
+            new WebhookEndpointService.Form { Url = url, Events = [WebhookEvents.ChatEnded], AccountId = application.AccountId }));
+        return secret.EndpointId;
+    }
+
     /// <summary>Runs a domain service (admin controls, key service, webhook endpoints...) against the shared database.</summary>
     public async Task<T> UseAsync<TService, T>(Func<TService, Task<T>> action) where TService : notnull
     {
@@ -200,11 +206,4 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
-}
-
-/// <summary>The cluster tests start several app processes each and measure timings: they run alone, one class at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ClusterCollection
-{
-    public const string Name = "cluster";
 }

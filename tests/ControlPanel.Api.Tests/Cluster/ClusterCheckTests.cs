@@ -14,10 +14,8 @@ namespace ControlPanel.Api.Tests.Cluster;
 /// are exact over all of them, and a change made anywhere is in force everywhere within a second.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterCheckTests(ClusterCheckTests.ThreeInstances cluster, ITestOutputHelper output) : IClassFixture<ClusterCheckTests.ThreeInstances>
+public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, ITestOutputHelper output)
 {
-    public sealed class ThreeInstances() : AppCluster(3);
-
     private const int RateLimit = 60;
 
     [Fact]
