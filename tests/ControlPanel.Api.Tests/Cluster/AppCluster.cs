@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using TestApplication = ControlPanel.Api.Tests.ControlPanelFactory.TestApplication;
 
 namespace ControlPanel.Api.Tests.Cluster;
 
@@ -128,13 +129,7 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
 
     private IServiceProvider Services => _services ?? throw new InvalidOperationException("The cluster has not started.");
 
-    public sealed record TestApplication(Guid AccountId, Guid Id, IssuedKeys Keys)
-    {
-        public string ApplicationKey => Keys.ApplicationKey;
-        public string ConsumerKey => Keys.ConsumerKey;
-    }
-
-    /// <summary>A new account with one Live application and its first key pair.</summary>
+    /// <summary>A new account with one Live application and its first key pair (the record the in-process tests use).</summary>
     public async Task<TestApplication> CreateApplicationAsync()
     {
         var accountId = Guid.NewGuid();
@@ -189,7 +184,7 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
             if (_instances[i].HasExited) continue;
             while (true)
             {
-                using var response = await _clients[i].PostAsJsonAsync("api/v1/verify", probe);
+                using var response = await _clients[i].PostAsJsonAsync("/api/v1/verify", probe);
                 var answer = await response.Content.ReadFromJsonAsync<VerifyResponse>();
                 if (answer is not null && isCurrent(answer)) break;
                 if (patience.Elapsed > TimeSpan.FromSeconds(10))

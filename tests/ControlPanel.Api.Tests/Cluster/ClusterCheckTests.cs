@@ -78,6 +78,7 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
     {
         var application = await ApplicationWithLimitsAsync(applicationOnly: Application.MaxRateLimit);
 
+        // Revoked with the key service, as an instance's UI does it (the browser tests revoke in one instance's UI).
         await cluster.UseAsync<KeyService>(keys => keys.RevokeAsync(AppCluster.Admin, application.Id, application.Keys.KeyPairId));
         var revoked = Stopwatch.StartNew();
         // Every instance is asked at once and over and over, so each one's own delay is measured.
@@ -98,7 +99,7 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
         }));
 
         output.WriteLine($"Revoked keys refused by the instances after {string.Join(", ", refusedAfter.Select(t => $"{t.TotalMilliseconds:0} ms"))}.");
-        Assert.All(refusedAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(1), $"refused only after {elapsed.TotalMilliseconds:0} ms"));
+        Assert.All(refusedAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:0} ms"));
     }
 
     [Fact]
@@ -117,7 +118,7 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
             Assert.Equal("default", check.HeaderValue("X-ControlPanel-View"));
         }
 
-        var changed = await second.SendAsync(new HttpRequestMessage(HttpMethod.Put, "api/v1/session/view") { Content = JsonContent.Create(new { view = "support desk" }) }.Bearer(token));
+        var changed = await second.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/session/view") { Content = JsonContent.Create(new { view = "support desk" }) }.Bearer(token));
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         var viewChanged = Stopwatch.StartNew();
         var seenAfter = await Task.WhenAll(new[] { first, third }.Select(async client =>
@@ -132,7 +133,7 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
         }));
 
         output.WriteLine($"A view changed on the second instance was seen by the first and third after {string.Join(", ", seenAfter.Select(t => $"{t.TotalMilliseconds:0} ms"))}.");
-        Assert.All(seenAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(1), $"seen only after {elapsed.TotalMilliseconds:0} ms"));
+        Assert.All(seenAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:0} ms"));
     }
 
     [Fact]
@@ -151,7 +152,7 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
     }
 
     /// <summary>A new application with rate-limit overrides, once every instance has them.</summary>
-    private async Task<AppCluster.TestApplication> ApplicationWithLimitsAsync(int applicationOnly, int? perUser = null)
+    private async Task<ControlPanelFactory.TestApplication> ApplicationWithLimitsAsync(int applicationOnly, int? perUser = null)
     {
         var application = await cluster.CreateApplicationAsync();
         await cluster.UseAsync<AdminControls>(admin => admin.SetRateLimitsAsync(AppCluster.Admin, application.Id, applicationOnly, perUser));
@@ -177,19 +178,15 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
         Assert.Equal(allowed, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
         foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.OK))
             await refused.AssertErrorAsync(refusal, code);
-        Assert.Equal(answers.Count - allowed, answers.Count(a => a.StatusCode == refusal));
     }
 
-    private static async Task<(string Token, Guid SessionId)> OpenSessionAsync(HttpClient client, AppCluster.TestApplication application)
+    private static async Task<(string Token, Guid SessionId)> OpenSessionAsync(HttpClient client, ControlPanelFactory.TestApplication application)
     {
-        var response = await client.SendAsync(ApiRequests.Check(KeyStyle.Headers, application.ApplicationKey, application.ConsumerKey, "api/v1/session", HttpMethod.Post));
+        var response = await client.SendAsync(Check(application, path: "/api/v1/session").WithMethod(HttpMethod.Post));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var json = await response.ReadJsonAsync();
         return (json.GetProperty("token").GetString()!, json.GetProperty("sessionId").GetGuid());
     }
 
-    private static HttpRequestMessage BearerCheck(string token) => new HttpRequestMessage(HttpMethod.Get, "api/v1/check").Bearer(token);
-
-    private static HttpRequestMessage Check(AppCluster.TestApplication application, string path = "api/v1/check") =>
-        ApiRequests.Check(KeyStyle.Headers, application.ApplicationKey, application.ConsumerKey, path);
+    private static HttpRequestMessage BearerCheck(string token) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/check").Bearer(token);
 }

@@ -49,7 +49,7 @@ public sealed class ClusterWebhookTests(ClusterCollection.ThreeInstances cluster
         Assert.All(receipts.Values, attempts => Assert.Equal([1, 2], attempts));
     }
 
-    private async Task<(AppCluster.TestApplication Application, Guid EndpointId)> ApplicationWithEndpointAsync(string url)
+    private async Task<(ControlPanelFactory.TestApplication Application, Guid EndpointId)> ApplicationWithEndpointAsync(string url)
     {
         var application = await cluster.CreateApplicationAsync();
         var endpointId = await cluster.CreateEndpointAsync(application, url);

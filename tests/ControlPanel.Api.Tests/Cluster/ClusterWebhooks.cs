@@ -10,17 +10,13 @@ namespace ControlPanel.Api.Tests.Cluster;
 internal static class ClusterWebhooks
 {
     /// <summary>Posts <paramref name="count"/> chat_ended events, each to the next instance in turn; returns their ids.</summary>
-    public static async Task<IReadOnlyList<Guid>> PostEventsAsync(AppCluster cluster, AppCluster.TestApplication application, int count)
+    public static async Task<IReadOnlyList<Guid>> PostEventsAsync(AppCluster cluster, ControlPanelFactory.TestApplication application, int count)
     {
         var ids = new List<Guid>();
         for (var i = 0; i < count; i++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/webhooks/events")
-            {
-                Content = JsonContent.Create(new { event_name = WebhookEvents.ChatEnded, data = new { chat_id = $"c-{i}" } }),
-            };
-            request.Headers.Add("APPLICATIONKEY", application.ApplicationKey);
-            request.Headers.Add("CONSUMERKEY", application.ConsumerKey);
+            using var request = ApiRequests.Check(application, path: "/api/v1/webhooks/events").WithMethod(HttpMethod.Post);
+            request.Content = JsonContent.Create(new { event_name = WebhookEvents.ChatEnded, data = new { chat_id = $"c-{i}" } });
             using var response = await cluster.Clients[i % cluster.Clients.Count].SendAsync(request);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             ids.Add((await response.ReadJsonAsync()).GetProperty("event_id").GetGuid());
