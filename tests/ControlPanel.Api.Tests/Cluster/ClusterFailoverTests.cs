@@ -11,9 +11,12 @@ public sealed class ClusterFailoverTests(ClusterFailoverTests.ThreeInstances clu
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long an attempt holds its delivery (WebhookOptions.Lease): a dead instance's delivery waits this long.</summary>
+    private static readonly TimeSpan Lease = 2 * Timeout + TimeSpan.FromSeconds(5);
+
     public sealed class ThreeInstances() : AppCluster(3, new Dictionary<string, string>(ClusterCollection.WebhookSettings)
     {
-        // The lease is twice the timeout plus 5 s: a dead instance's delivery is taken up again after 9 s.
+        // Short, so the lease a dead instance leaves behind runs out soon.
         ["Webhooks:Timeout"] = Timeout.ToString(),
         // One attempt at a time per instance to an endpoint: three held at once are one on each instance.
         ["Webhooks:MaxConcurrencyPerEndpoint"] = "1",
@@ -69,7 +72,7 @@ public sealed class ClusterFailoverTests(ClusterFailoverTests.ThreeInstances clu
         var receipts = receiver.Requests.ToList();
         Assert.Equal(outcome.Attempts.Select(a => (a.DeliveryId.ToString(), a.Number)).Order(), receipts.Select(r => (r.Id, r.Attempt)).Distinct().Order());
         Assert.Equal(outcome.Attempts.Count + 1, receipts.Count);
-        // That delivery was sent again under the same attempt number (the lost one was never counted)
+        // That delivery was sent again under the same attempt number (the lost one was never counted),
         // by a surviving instance once the dead one's lease had run out.
         var repeated = Assert.Single(receipts.GroupBy(r => (r.Id, r.Attempt)), g => g.Count() == 2).Key;
         var redelivery = Assert.Single(outcome.Attempts, a => a.DeliveryId.ToString() == repeated.Id && a.Number == repeated.Attempt);
@@ -77,6 +80,6 @@ public sealed class ClusterFailoverTests(ClusterFailoverTests.ThreeInstances clu
         Assert.True(redelivery.StartedAt > killedAt, "the repeated attempt started after the kill");
 
         output.WriteLine($"All {events.Count} events delivered {finishedAfter.TotalSeconds:0.0} s after an instance was killed mid-delivery " +
-            $"(lease {2 * Timeout + TimeSpan.FromSeconds(5):%s} s); {outcome.Attempts.Count} attempts recorded, {receipts.Count} received.");
+            $"(lease {Lease.TotalSeconds:0} s); {outcome.Attempts.Count} attempts recorded, {receipts.Count} received.");
     }
 }
