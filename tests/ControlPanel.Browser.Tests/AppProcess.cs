@@ -113,11 +113,40 @@ public sealed class AppProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// A loopback port nothing listens on, below the ephemeral range: a free port from that range may
+    /// be taken by one of the many outgoing connections (to the database, to receivers) before the app
+    /// binds it.
+    /// </summary>
+    public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var ephemeralStart = EphemeralPortsStart();
+        var below = ephemeralStart > 20100 ? ephemeralStart : 60000;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(20000, below);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException) { }
+        }
+        throw new InvalidOperationException("No free loopback port below the ephemeral range.");
+    }
+
+    private static int EphemeralPortsStart()
+    {
+        try
+        {
+            // Linux only: the first and last port, e.g. "32768\t60999".
+            return int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split('\t', ' ')[0]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return 32768;
+        }
     }
 
     private static string FindRepositoryRoot()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ControlPanel.Tests;
 
 namespace ControlPanel.Api.Tests.Nginx;
 
@@ -155,12 +156,7 @@ public sealed class NginxGateway : IAsyncDisposable
         throw new TimeoutException($"nginx did not listen on {port}.\n{ErrorLog}");
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => AppProcess.FreePort();
 
     public async ValueTask DisposeAsync()
     {
