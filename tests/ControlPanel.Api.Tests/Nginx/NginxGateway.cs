@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ControlPanel.Tests;
 
 namespace ControlPanel.Api.Tests.Nginx;
 
 /// <summary>
 /// A real nginx in front of the app: a temporary prefix folder holding the configuration, logs
-/// and pid, one server that guards "/" with auth_request against the check, and a stand-in
-/// upstream answering "upstream ok". Stopped and removed on dispose.
+/// and pid, one server that guards "/" with auth_request against the check (round-robin over the
+/// app's instances when there are several), and a stand-in upstream answering "upstream ok".
+/// Stopped and removed on dispose.
 /// </summary>
 public sealed class NginxGateway : IAsyncDisposable
 {
@@ -27,14 +29,20 @@ public sealed class NginxGateway : IAsyncDisposable
     public static string? Executable { get; } =
         new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists);
 
-    public string ErrorLog => File.Exists(Path.Combine(_folder, "error.log")) ? File.ReadAllText(Path.Combine(_folder, "error.log")) : "";
+    public string ErrorLog => ReadLog("error.log");
 
-    public static async Task<NginxGateway> StartAsync(int controlPanelPort)
+    /// <summary>One line per request and per check subrequest: the URI, the status and the upstream that answered.</summary>
+    public string AccessLog => ReadLog("access.log");
+
+    private string ReadLog(string name) => File.Exists(Path.Combine(_folder, name)) ? File.ReadAllText(Path.Combine(_folder, name)) : "";
+
+    /// <param name="controlPanelPorts">The app's instances; nginx sends the checks to them in turn.</param>
+    public static async Task<NginxGateway> StartAsync(params int[] controlPanelPorts)
     {
         var folder = Directory.CreateTempSubdirectory("cp-nginx-").FullName;
         var gatewayPort = FreePort();
         var upstreamPort = FreePort();
-        await File.WriteAllTextAsync(Path.Combine(folder, "nginx.conf"), Configuration(folder, gatewayPort, upstreamPort, controlPanelPort));
+        await File.WriteAllTextAsync(Path.Combine(folder, "nginx.conf"), Configuration(folder, gatewayPort, upstreamPort, controlPanelPorts));
 
         var start = new ProcessStartInfo(Executable ?? throw new InvalidOperationException("nginx is not installed."))
         {
@@ -51,7 +59,7 @@ public sealed class NginxGateway : IAsyncDisposable
     }
 
     /// <summary>The configuration the README documents, with the test's ports and folder.</summary>
-    private static string Configuration(string folder, int gatewayPort, int upstreamPort, int controlPanelPort) => $$"""
+    private static string Configuration(string folder, int gatewayPort, int upstreamPort, int[] controlPanelPorts) => $$"""
         daemon off;
         master_process off;
         worker_processes 1;
@@ -60,14 +68,19 @@ public sealed class NginxGateway : IAsyncDisposable
         events { worker_connections 256; }
 
         http {
-            access_log {{folder}}/access.log;
+            log_format checks '$request_uri $status $upstream_addr';
+            log_subrequest on;
+            access_log {{folder}}/access.log checks;
             client_body_temp_path {{folder}}/client_body;
             proxy_temp_path {{folder}}/proxy;
             fastcgi_temp_path {{folder}}/fastcgi;
             uwsgi_temp_path {{folder}}/uwsgi;
             scgi_temp_path {{folder}}/scgi;
 
-            upstream controlpanel { server 127.0.0.1:{{controlPanelPort}}; keepalive 16; }
+            upstream controlpanel {
+                {{string.Join(" ", controlPanelPorts.Select(port => $"server 127.0.0.1:{port};"))}}
+                keepalive 16;
+            }
 
             # Stand-in for the platform's API behind the gateway.
             server {
@@ -143,12 +156,7 @@ public sealed class NginxGateway : IAsyncDisposable
         throw new TimeoutException($"nginx did not listen on {port}.\n{ErrorLog}");
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => AppProcess.FreePort();
 
     public async ValueTask DisposeAsync()
     {

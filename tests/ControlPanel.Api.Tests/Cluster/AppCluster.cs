@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Webhooks;
+using ControlPanel.Tests;
+using ControlPanel.Web.Api;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using TestApplication = ControlPanel.Api.Tests.ControlPanelFactory.TestApplication;
+
+namespace ControlPanel.Api.Tests.Cluster;
+
+/// <summary>
+/// Several instances of the real app, each its own process on a loopback port, sharing one fresh
+/// PostgreSQL database on the server CONTROLPANEL_TEST_POSTGRES names (test.sh starts one); the
+/// database is dropped afterwards. Test data is made with the domain services in this process over
+/// the same database: they publish through the change feed exactly as they do inside an instance,
+/// so the instances learn of it the way they learn of each other's changes.
+/// </summary>
+/// <remarks>A test fixture: a subclass names the size and the settings (<see cref="ClusterCollection"/>).</remarks>
+public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? settings = null) : IAsyncLifetime
+{
+    public static readonly Viewer Admin = new("cluster-admin", "Cluster test admin", Roles.Admin, null);
+
+    private readonly string _database = $"cp_cluster_{Guid.NewGuid():N}";
+    private readonly List<AppProcess> _instances = [];
+    private readonly List<HttpClient> _clients = [];
+    private ServiceProvider? _services;
+
+    public IReadOnlyList<AppProcess> Instances => _instances;
+
+    /// <summary>One client per instance, in the same order.</summary>
+    public IReadOnlyList<HttpClient> Clients => _clients;
+
+    private static string PostgresServer =>
+        Environment.GetEnvironmentVariable("CONTROLPANEL_TEST_POSTGRES") is { Length: > 0 } server
+            ? server
+            : throw new InvalidOperationException("CONTROLPANEL_TEST_POSTGRES is not set: run ./test.sh, which starts a throwaway PostgreSQL.");
+
+    private string ConnectionString(bool pooling) =>
+        new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _database, Pooling = pooling }.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        await ExecuteOnServerAsync($"CREATE DATABASE \"{_database}\"");
+        var all = new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "PostgreSql",
+            ["Database:ConnectionString"] = ConnectionString(pooling: true),
+            // With several instances the first Admin comes from configuration (README).
+            ["Bootstrap:AdminEmail"] = "admin@controlpanel.test",
+            ["Bootstrap:AdminPassword"] = "Admin-password-1",
+            // Plain HTTP on loopback; TLS is not what is under test.
+            ["Api:RequireHttps"] = "false",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) all[key] = value;
+
+        try
+        {
+            // One after the other: the first creates the schema, the key ring and the Admin, the others find them.
+            // (Starting the others together is no faster on a small machine, and leaves them busier when tests begin.)
+            for (var i = 0; i < size; i++)
+                Add(await AppProcess.StartAsync(all));
+        }
+        catch
+        {
+            // Leave no process or database behind, whether or not the runner disposes a fixture that failed to start.
+            await DisposeAsync();
+            throw;
+        }
+        _services = DomainServices(ConnectionString(pooling: false));
+    }
+
+    private void Add(AppProcess instance)
+    {
+        _instances.Add(instance);
+        _clients.Add(new HttpClient { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(30) });
+    }
+
+    /// <summary>Stops every instance and drops the database; safe to call twice.</summary>
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients) client.Dispose();
+        foreach (var instance in _instances) await instance.DisposeAsync();
+        _clients.Clear();
+        _instances.Clear();
+        if (_services is not null) await _services.DisposeAsync();
+        _services = null;
+        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+    }
+
+    /// <summary>What the instances wrote to their consoles, for a failure message.</summary>
+    public string Output => string.Join("\n", _instances.Select((instance, i) => $"--- instance {i} ({instance.BaseAddress})\n{instance.Output}"));
+
+    /// <summary>
+    /// The domain services the instances run, here in the test process on the shared database,
+    /// including Data Protection on the shared key ring (webhook secrets must be readable by the instances).
+    /// </summary>
+    private static ServiceProvider DomainServices(string connectionString)
+    {
+        var options = new DatabaseOptions { Provider = DatabaseProvider.PostgreSql, ConnectionString = connectionString };
+        var services = new ServiceCollection();
+        services.AddDbContextFactory<ControlPanelDbContext>(builder => DatabaseSetup.Configure(builder, options));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ChangeFeed>();
+        services.AddScoped<KeyService>();
+        services.AddScoped<ApplicationService>();
+        services.AddScoped<AdminControls>();
+        // The tests' receivers listen on plain HTTP on loopback.
+        services.AddOptions<WebhookOptions>().Configure(webhooks =>
+        {
+            webhooks.AllowHttp = true;
+            webhooks.AllowPrivateAddresses = true;
+        });
+        services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<WebhookUrlRules>();
+        services.AddScoped<WebhookEndpointService>();
+        services.AddDataProtection().SetApplicationName("ControlPanel");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IDbContextFactory<ControlPanelDbContext>>((keys, databases) => keys.XmlRepository = new DatabaseKeyRing(databases, null));
+        return services.BuildServiceProvider();
+    }
+
+    private IServiceProvider Services => _services ?? throw new InvalidOperationException("The cluster has not started.");
+
+    /// <summary>A new account with one Live application and its first key pair (the record the in-process tests use).</summary>
+    public async Task<TestApplication> CreateApplicationAsync()
+    {
+        var accountId = Guid.NewGuid();
+        await using (var db = await DatabasesAsync())
+        {
+            // Accounts are made by customer registration (Identity); the tests need only the row.
+            db.Accounts.Add(new Account { Id = accountId, Name = $"Cluster {accountId:N}"[..20], CreatedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        var created = await UseAsync<ApplicationService, ApplicationService.Created>(applications => applications.CreateAsync(Admin,
+            new ApplicationService.Form { Name = "App " + accountId.ToString("N")[..6], Environment = ApplicationEnvironment.Live, AccountId = accountId }));
+        return new TestApplication(accountId, created.Application.Id, created.Keys);
+    }
+
+    /// <summary>A webhook endpoint on the application's account for the platform's chat_ended events; returns its id.</summary>
+    public async Task<Guid> CreateEndpointAsync(TestApplication application, string url)
+    {
+        var secret = await UseAsync<WebhookEndpointService, IssuedSecret>(endpoints => endpoints.CreateAsync(Admin,
+            new WebhookEndpointService.Form { Url = url, Events = [WebhookEvents.ChatEnded], AccountId = application.AccountId }));
+        return secret.EndpointId;
+    }
+
+    /// <summary>Runs a domain service (admin controls, key service, webhook endpoints...) against the shared database.</summary>
+    public async Task<T> UseAsync<TService, T>(Func<TService, Task<T>> action) where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public async Task UseAsync<TService>(Func<TService, Task> action) where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>A context on the shared database, for reading what the instances stored.</summary>
+    public Task<ControlPanelDbContext> DatabasesAsync() =>
+        Services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync();
+
+    /// <summary>
+    /// Waits until every running instance answers a verify call for <paramref name="application"/> the way
+    /// <paramref name="isCurrent"/> wants: changes arrive through the change feed, so a test waits for them
+    /// before it counts. The probe is not counted towards the quota and comes from its own client IP, so
+    /// it uses up none of the limits under test.
+    /// </summary>
+    public async Task WaitUntilEveryInstanceSeesAsync(TestApplication application, Func<VerifyResponse, bool> isCurrent)
+    {
+        var probe = new VerifyRequest(application.ApplicationKey, application.ConsumerKey, ClientIp: "192.0.2.250", Counted: false);
+        var patience = Stopwatch.StartNew();
+        for (var i = 0; i < _instances.Count; i++)
+        {
+            if (_instances[i].HasExited) continue;
+            while (true)
+            {
+                using var response = await _clients[i].PostAsJsonAsync("/api/v1/verify", probe);
+                var answer = await response.Content.ReadFromJsonAsync<VerifyResponse>();
+                if (answer is not null && isCurrent(answer)) break;
+                if (patience.Elapsed > TimeSpan.FromSeconds(10))
+                    throw new TimeoutException($"Instance {i} still answers {System.Text.Json.JsonSerializer.Serialize(answer)}.\n{Output}");
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    private static async Task ExecuteOnServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(PostgresServer);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using ControlPanel.Api.Tests.Nginx;
+using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Keys;
+using Xunit.Abstractions;
+using static ControlPanel.Api.Tests.ApiRequests;
+
+namespace ControlPanel.Api.Tests.Cluster;
+
+/// <summary>
+/// The key check answered by three instances sharing one PostgreSQL database: limits and quotas
+/// are exact over all of them, and a change made anywhere is in force everywhere within a second.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, ITestOutputHelper output)
+{
+    private const int RateLimit = 60;
+
+    [Fact]
+    public async Task A_rate_limit_is_exact_over_three_instances_called_in_turn()
+    {
+        var application = await ApplicationWithLimitsAsync(applicationOnly: RateLimit);
+        await WaitForRoomInTheMinuteAsync();
+
+        var answers = new List<HttpResponseMessage>();
+        for (var call = 0; call < 2 * RateLimit; call++)
+            answers.Add(await cluster.Clients[call % cluster.Clients.Count].SendAsync(Check(application)));
+
+        await AssertExactlyAsync(answers, RateLimit, HttpStatusCode.TooManyRequests, 158);
+        // One window: every answer reports the same reset.
+        Assert.Single(answers.Select(a => a.HeaderValue("X-RateLimit-Reset")).Distinct());
+    }
+
+    [NginxFact]
+    public async Task A_rate_limit_is_exact_through_nginx_sending_the_checks_round_robin()
+    {
+        var application = await ApplicationWithLimitsAsync(applicationOnly: RateLimit);
+        await using var gateway = await NginxGateway.StartAsync([.. cluster.Instances.Select(i => i.Port)]);
+        using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
+        await WaitForRoomInTheMinuteAsync();
+
+        var answers = new List<HttpResponseMessage>();
+        for (var call = 0; call < 2 * RateLimit; call++)
+            answers.Add(await client.SendAsync(Check(application, path: "/orders/42")));
+
+        await AssertExactlyAsync(answers, RateLimit, HttpStatusCode.TooManyRequests, 158);
+        foreach (var allowed in answers.Where(a => a.StatusCode == HttpStatusCode.OK))
+            Assert.Equal("upstream ok", await allowed.Content.ReadAsStringAsync());
+        // nginx really spread the checks: every instance answered some.
+        var log = gateway.AccessLog;
+        Assert.All(cluster.Instances, instance => Assert.Contains($"127.0.0.1:{instance.Port}", log));
+    }
+
+    [Fact]
+    public async Task A_monthly_quota_and_its_overrun_allowance_are_exact_over_three_instances()
+    {
+        const long quota = 100, allowance = 20;
+        var application = await cluster.CreateApplicationAsync();
+        await cluster.UseAsync<AdminControls>(async admin =>
+        {
+            await admin.SetRateLimitsAsync(AppCluster.Admin, application.Id, Application.MaxRateLimit, null);
+            await admin.SetQuotaAsync(AppCluster.Admin, application.Id, quota, allowance);
+        });
+        await cluster.WaitUntilEveryInstanceSeesAsync(application, answer =>
+            answer.Valid && answer.Quota is { Limit: quota, OverrunAllowance: allowance } && answer.RateLimit.Limit == Application.MaxRateLimit);
+
+        var answers = new List<HttpResponseMessage>();
+        for (var call = 0; call < 3 * (quota + allowance) / 2; call++)
+            answers.Add(await cluster.Clients[call % cluster.Clients.Count].SendAsync(Check(application)));
+
+        await AssertExactlyAsync(answers, (int)(quota + allowance), HttpStatusCode.NotAcceptable, 103);
+    }
+
+    [Fact]
+    public async Task A_revoked_key_is_refused_by_every_instance_within_a_second()
+    {
+        var application = await ApplicationWithLimitsAsync(applicationOnly: Application.MaxRateLimit);
+
+        // Revoked with the key service, as an instance's UI does it (the browser tests revoke in one instance's UI).
+        await cluster.UseAsync<KeyService>(keys => keys.RevokeAsync(AppCluster.Admin, application.Id, application.Keys.KeyPairId));
+        var revoked = Stopwatch.StartNew();
+        // Every instance is asked at once and over and over, so each one's own delay is measured.
+        var refusedAfter = await Task.WhenAll(cluster.Clients.Select(async client =>
+        {
+            while (true)
+            {
+                using var response = await client.SendAsync(Check(application));
+                if (response.StatusCode == HttpStatusCode.Forbidden)
+                {
+                    await response.AssertErrorAsync(HttpStatusCode.Forbidden, 204);
+                    return revoked.Elapsed;
+                }
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                if (revoked.Elapsed > TimeSpan.FromSeconds(5)) return revoked.Elapsed;
+                await Task.Delay(5);
+            }
+        }));
+
+        output.WriteLine($"Revoked keys refused by the instances after {string.Join(", ", refusedAfter.Select(t => $"{t.TotalMilliseconds:0} ms"))}.");
+        Assert.All(refusedAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:0} ms"));
+    }
+
+    [Fact]
+    public async Task A_session_opened_on_one_instance_works_on_the_others_and_a_view_changed_on_one_is_seen_by_all_within_a_second()
+    {
+        var application = await cluster.CreateApplicationAsync();
+        await cluster.WaitUntilEveryInstanceSeesAsync(application, answer => answer.Valid);
+        var (first, second, third) = (cluster.Clients[0], cluster.Clients[1], cluster.Clients[2]);
+
+        var (token, sessionId) = await OpenSessionAsync(first, application);
+        foreach (var client in new[] { second, third, first })
+        {
+            var check = await client.SendAsync(BearerCheck(token));
+            Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+            Assert.Equal(sessionId.ToString(), check.HeaderValue("X-ControlPanel-Session"));
+            Assert.Equal("default", check.HeaderValue("X-ControlPanel-View"));
+        }
+
+        var changed = await second.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/session/view") { Content = JsonContent.Create(new { view = "support desk" }) }.Bearer(token));
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var viewChanged = Stopwatch.StartNew();
+        var seenAfter = await Task.WhenAll(new[] { first, third }.Select(async client =>
+        {
+            while (true)
+            {
+                using var check = await client.SendAsync(BearerCheck(token));
+                Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+                if (check.HeaderValue("X-ControlPanel-View") == "support desk" || viewChanged.Elapsed > TimeSpan.FromSeconds(5)) return viewChanged.Elapsed;
+                await Task.Delay(5);
+            }
+        }));
+
+        output.WriteLine($"A view changed on the second instance was seen by the first and third after {string.Join(", ", seenAfter.Select(t => $"{t.TotalMilliseconds:0} ms"))}.");
+        Assert.All(seenAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:0} ms"));
+    }
+
+    [Fact]
+    public async Task A_per_session_rate_limit_is_exact_over_three_instances_called_in_turn()
+    {
+        var application = await ApplicationWithLimitsAsync(applicationOnly: Application.MaxRateLimit, perUser: RateLimit);
+        var (token, _) = await OpenSessionAsync(cluster.Clients[0], application);
+        await WaitForRoomInTheMinuteAsync();
+
+        var answers = new List<HttpResponseMessage>();
+        for (var call = 0; call < 2 * RateLimit; call++)
+            answers.Add(await cluster.Clients[call % cluster.Clients.Count].SendAsync(BearerCheck(token)));
+
+        await AssertExactlyAsync(answers, RateLimit, HttpStatusCode.TooManyRequests, 158);
+        Assert.All(answers, a => Assert.Equal(RateLimit.ToString(), a.HeaderValue("X-RateLimit-Limit")));
+    }
+
+    /// <summary>A new application with rate-limit overrides, once every instance has them.</summary>
+    private async Task<ControlPanelFactory.TestApplication> ApplicationWithLimitsAsync(int applicationOnly, int? perUser = null)
+    {
+        var application = await cluster.CreateApplicationAsync();
+        await cluster.UseAsync<AdminControls>(admin => admin.SetRateLimitsAsync(AppCluster.Admin, application.Id, applicationOnly, perUser));
+        // Both limits arrive in one change: an instance that reports the application-only one has the per-user one too.
+        await cluster.WaitUntilEveryInstanceSeesAsync(application, answer => answer.Valid && answer.RateLimit.Limit == applicationOnly);
+        return application;
+    }
+
+    /// <summary>
+    /// Windows are UTC minutes on the instances' clock (this machine's): a run that crossed into the
+    /// next minute would count in two windows. Each run takes well under a second; ten seconds is room.
+    /// </summary>
+    private static async Task WaitForRoomInTheMinuteAsync()
+    {
+        var intoMinute = TimeSpan.FromTicks(DateTime.UtcNow.Ticks % TimeSpan.TicksPerMinute);
+        var left = TimeSpan.FromMinutes(1) - intoMinute;
+        if (left < TimeSpan.FromSeconds(10)) await Task.Delay(left + TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>Exactly <paramref name="allowed"/> answers are 200 and every other one is the refusal, with the seed's body.</summary>
+    private static async Task AssertExactlyAsync(IReadOnlyList<HttpResponseMessage> answers, int allowed, HttpStatusCode refusal, int code)
+    {
+        Assert.Equal(allowed, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.OK))
+            await refused.AssertErrorAsync(refusal, code);
+    }
+
+    private static async Task<(string Token, Guid SessionId)> OpenSessionAsync(HttpClient client, ControlPanelFactory.TestApplication application)
+    {
+        var response = await client.SendAsync(Check(application, path: "/api/v1/session").WithMethod(HttpMethod.Post));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var json = await response.ReadJsonAsync();
+        return (json.GetProperty("token").GetString()!, json.GetProperty("sessionId").GetGuid());
+    }
+
+    private static HttpRequestMessage BearerCheck(string token) => new HttpRequestMessage(HttpMethod.Get, "/api/v1/check").Bearer(token);
+}
