@@ -154,7 +154,7 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
                 if (TryTakeLeased(slot, limit, out var count)) return count;
                 // One lease at a time per key: callers arriving meanwhile wait for it.
                 if (slot.Refill is null || slot.Refill.IsCompleted)
-                    slot.Refill = slot.Known >= limit ? RecheckAsync(slot) : RefillAsync(slot, Math.Clamp((limit - slot.Known) / BlockDivisor, 1, MaxBlock));
+                    slot.Refill = slot.Known >= limit ? RecheckAsync(slot) : LeaseAsync(slot, Math.Clamp((limit - slot.Known) / BlockDivisor, 1, MaxBlock), ahead: false);
                 refill = slot.Refill;
             }
             // Then counted from the new block, or refused until the next recheck when the store had nothing left.
@@ -162,7 +162,8 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
         }
     }
 
-    private async Task RefillAsync(Slot slot, long want)
+    /// <summary>Leases <paramref name="want"/> calls as the current block, or as the next one when leased <paramref name="ahead"/>.</summary>
+    private async Task LeaseAsync(Slot slot, long want, bool ahead)
     {
         var total = await store.AddAsync(slot.Key, slot.Period, want, slot.PeriodEnd);
         lock (slot)
@@ -170,8 +171,8 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
             // The store's total went from total - want to total: that range is this instance's alone.
             slot.Known = total;
             slot.CheckedAt = clock.GetUtcNow().UtcDateTime;
-            slot.Next = total - want;
-            slot.End = total;
+            if (ahead) (slot.AheadNext, slot.AheadEnd) = (total - want, total);
+            else (slot.Next, slot.End) = (total - want, total);
         }
     }
 
@@ -189,13 +190,7 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
     {
         try
         {
-            var total = await store.AddAsync(slot.Key, slot.Period, MaxBlock, slot.PeriodEnd);
-            lock (slot)
-            {
-                slot.Known = total;
-                slot.CheckedAt = clock.GetUtcNow().UtcDateTime;
-                (slot.AheadNext, slot.AheadEnd) = (total - MaxBlock, total);
-            }
+            await LeaseAsync(slot, MaxBlock, ahead: true);
         }
         catch (Exception)
         {
