@@ -1,3 +1,4 @@
+using ControlPanel.Benchmarks;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
@@ -22,8 +23,8 @@ catch (ArgumentException e)
     return 2;
 }
 
-var databases = new Databases(options);
-await RecreateAsync(options, databases);
+var databases = new BenchDatabase(options);
+await databases.RecreateAsync();
 
 var clock = TimeProvider.System;
 var changes = new ChangeFeed(databases, clock);
@@ -74,30 +75,4 @@ static DatabaseOptions ParseArguments(string[] args)
         connection = new SqliteConnectionStringBuilder(connection) { Pooling = false }.ToString();
     }
     return new DatabaseOptions { Provider = provider, ConnectionString = connection };
-}
-
-static async Task RecreateAsync(DatabaseOptions options, Databases databases)
-{
-    if (options.Provider == DatabaseProvider.Sqlite)
-    {
-        var file = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
-        foreach (var path in new[] { file, file + "-wal", file + "-shm" }) File.Delete(path);
-    }
-    else
-    {
-        await using var db = databases.CreateDbContext();
-        await db.Database.EnsureDeletedAsync();
-    }
-    await using (var db = databases.CreateDbContext())
-        await DatabaseSetup.MigrateAsync(db);
-}
-
-sealed class Databases(DatabaseOptions options) : IDbContextFactory<ControlPanelDbContext>
-{
-    public ControlPanelDbContext CreateDbContext()
-    {
-        var builder = new DbContextOptionsBuilder<ControlPanelDbContext>();
-        DatabaseSetup.Configure(builder, options);
-        return new ControlPanelDbContext(builder.Options);
-    }
 }

@@ -2,33 +2,23 @@
 // Usage: dotnet run -c Release --project bench/ControlPanel.UsageGenerator -- [--provider Sqlite|PostgreSql]
 //        [--connection "..."] [--applications 1000] [--days 365] [--minute-days 35] [--runs 30] [--measure-only]
 using System.Diagnostics;
+using ControlPanel.Benchmarks;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Usage;
 using ControlPanel.UsageGenerator;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 var options = GeneratorOptions.Parse(args);
 var databaseOptions = new DatabaseOptions { Provider = options.Provider, ConnectionString = options.ConnectionString };
-var databases = new ContextFactory(databaseOptions);
+var databases = new BenchDatabase(databaseOptions);
 var now = DateTime.UtcNow;
 
 if (!options.MeasureOnly)
 {
-    if (options.Provider == DatabaseProvider.Sqlite)
-    {
-        var file = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
-        foreach (var path in new[] { file, file + "-wal", file + "-shm" }) File.Delete(path);
-    }
-    else
-    {
-        await using var db = databases.CreateDbContext();
-        await db.Database.EnsureDeletedAsync();
-    }
-    await using (var db = databases.CreateDbContext()) await DatabaseSetup.MigrateAsync(db);
+    await databases.RecreateAsync();
 
     var watch = Stopwatch.StartNew();
     var simulation = new UsageSimulation(options, now);
@@ -108,15 +98,4 @@ static async Task<List<(Guid AccountId, Guid ApplicationId, ApplicationEnvironme
     }
     await db.SaveChangesAsync();
     return created;
-}
-
-/// <summary>Contexts on the chosen database, configured exactly as the app configures them.</summary>
-sealed class ContextFactory(DatabaseOptions options) : IDbContextFactory<ControlPanelDbContext>
-{
-    public ControlPanelDbContext CreateDbContext()
-    {
-        var builder = new DbContextOptionsBuilder<ControlPanelDbContext>();
-        DatabaseSetup.Configure(builder, options);
-        return new ControlPanelDbContext(builder.Options);
-    }
 }
