@@ -66,32 +66,13 @@ public sealed class ControlPanelFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A new account with one application and its first key pair, made through the domain services.</summary>
-    public async Task<TestApplication> CreateApplicationAsync(ApplicationEnvironment environment = ApplicationEnvironment.Live)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var accountId = Guid.NewGuid();
-        await using (var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync())
-        {
-            db.Accounts.Add(new Account { Id = accountId, Name = $"Account {accountId:N}"[..20], CreatedAt = DateTime.UtcNow });
-            await db.SaveChangesAsync();
-        }
-        var created = await scope.ServiceProvider.GetRequiredService<ApplicationService>().CreateAsync(Admin,
-            new ApplicationService.Form { Name = "App " + accountId.ToString("N")[..6], Environment = environment, AccountId = accountId });
-        return new TestApplication(accountId, created.Application.Id, created.Keys);
-    }
+    public Task<TestApplication> CreateApplicationAsync(ApplicationEnvironment environment = ApplicationEnvironment.Live) =>
+        Services.CreateApplicationAsync(Admin, environment);
 
     /// <summary>Runs a scoped domain service (admin controls, allowlists, key service...).</summary>
-    public async Task<T> UseAsync<TService, T>(Func<TService, Task<T>> action) where TService : notnull
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<TService>());
-    }
+    public Task<T> UseAsync<TService, T>(Func<TService, Task<T>> action) where TService : notnull => Services.UseAsync(action);
 
-    public async Task UseAsync<TService>(Func<TService, Task> action) where TService : notnull
-    {
-        await using var scope = Services.CreateAsyncScope();
-        await action(scope.ServiceProvider.GetRequiredService<TService>());
-    }
+    public Task UseAsync<TService>(Func<TService, Task> action) where TService : notnull => Services.UseAsync(action);
 
     public override async ValueTask DisposeAsync()
     {

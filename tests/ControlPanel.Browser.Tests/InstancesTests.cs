@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
+using ControlPanel.Tests;
 using Microsoft.Playwright;
-using Npgsql;
 using static Microsoft.Playwright.Assertions;
 
 namespace ControlPanel.Browser.Tests;
@@ -14,22 +14,17 @@ namespace ControlPanel.Browser.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class InstancesTests(BrowserFixture browser) : IAsyncLifetime
 {
-    private readonly string _database = $"cp_browser_{Guid.NewGuid():N}";
+    private string _database = default!;
     private AppHost first = default!;
     private AppHost second = default!;
 
-    private static string PostgresServer =>
-        Environment.GetEnvironmentVariable("CONTROLPANEL_TEST_POSTGRES") is { Length: > 0 } server
-            ? server
-            : throw new InvalidOperationException("CONTROLPANEL_TEST_POSTGRES is not set: run ./test.sh, which starts a throwaway PostgreSQL.");
-
     public async Task InitializeAsync()
     {
-        await ExecuteAsync($"CREATE DATABASE \"{_database}\"");
+        _database = TestPostgres.CreateDatabase("cp_browser");
         var settings = new Dictionary<string, string>
         {
             ["Database:Provider"] = "PostgreSql",
-            ["Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _database }.ConnectionString,
+            ["Database:ConnectionString"] = TestPostgres.ConnectionString(_database),
             ["Api:RequireHttps"] = "false",
         };
         first = await AppHost.StartAsync(settings: settings);
@@ -40,7 +35,7 @@ public sealed class InstancesTests(BrowserFixture browser) : IAsyncLifetime
     {
         await first.DisposeAsync();
         await second.DisposeAsync();
-        await ExecuteAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+        TestPostgres.DropDatabase(_database);
     }
 
     [Fact]
@@ -88,13 +83,5 @@ public sealed class InstancesTests(BrowserFixture browser) : IAsyncLifetime
             if (status == wanted || deadline.Elapsed > patience) return status;
             await Task.Delay(20);
         }
-    }
-
-    private static async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(PostgresServer);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

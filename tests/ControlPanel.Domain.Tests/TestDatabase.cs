@@ -1,6 +1,6 @@
 using ControlPanel.Domain.Data;
+using ControlPanel.Tests;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace ControlPanel.Domain.Tests;
 
@@ -10,12 +10,9 @@ namespace ControlPanel.Domain.Tests;
 /// </summary>
 public sealed class TestDatabase : IDisposable
 {
-    /// <summary>Connection string of the PostgreSQL server the tests may use, or null to test SQLite only.</summary>
-    public static string? PostgresServer => Environment.GetEnvironmentVariable("CONTROLPANEL_TEST_POSTGRES") is { Length: > 0 } value ? value : null;
-
     /// <summary>The providers database-facing tests run on: SQLite always, PostgreSQL when a server is given.</summary>
     public static TheoryData<DatabaseProvider> Providers =>
-        PostgresServer is null ? new() { DatabaseProvider.Sqlite } : new() { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql };
+        TestPostgres.Server is null ? new() { DatabaseProvider.Sqlite } : new() { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql };
 
     private readonly string? _postgresDatabase;
 
@@ -24,11 +21,7 @@ public sealed class TestDatabase : IDisposable
         Provider = provider;
         if (provider == DatabaseProvider.PostgreSql)
         {
-            _postgresDatabase = $"cp_test_{Guid.NewGuid():N}";
-            using var connection = new NpgsqlConnection(PostgresServer ?? throw new InvalidOperationException("CONTROLPANEL_TEST_POSTGRES is not set."));
-            connection.Open();
-            using var create = new NpgsqlCommand($"CREATE DATABASE \"{_postgresDatabase}\"", connection);
-            create.ExecuteNonQuery();
+            _postgresDatabase = TestPostgres.CreateDatabase("cp_test");
         }
     }
 
@@ -38,7 +31,7 @@ public sealed class TestDatabase : IDisposable
 
     public DatabaseOptions Options => Provider == DatabaseProvider.Sqlite
         ? new() { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={FilePath};Pooling=False" }
-        : new() { Provider = DatabaseProvider.PostgreSql, ConnectionString = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _postgresDatabase, Pooling = false }.ConnectionString };
+        : new() { Provider = DatabaseProvider.PostgreSql, ConnectionString = TestPostgres.ConnectionString(_postgresDatabase!, pooling: false) };
 
     public ControlPanelDbContext CreateContext()
     {
@@ -66,10 +59,6 @@ public sealed class TestDatabase : IDisposable
     public void Dispose()
     {
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
-        if (_postgresDatabase is null) return;
-        using var connection = new NpgsqlConnection(PostgresServer);
-        connection.Open();
-        using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
-        drop.ExecuteNonQuery();
+        if (_postgresDatabase is not null) TestPostgres.DropDatabase(_postgresDatabase);
     }
 }

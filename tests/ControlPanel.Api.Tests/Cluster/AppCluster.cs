@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using TestApplication = ControlPanel.Api.Tests.ControlPanelFactory.TestApplication;
 
 namespace ControlPanel.Api.Tests.Cluster;
@@ -28,7 +27,7 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
 {
     public static readonly Viewer Admin = new("cluster-admin", "Cluster test admin", Roles.Admin, null);
 
-    private readonly string _database = $"cp_cluster_{Guid.NewGuid():N}";
+    private string? _database;
     private readonly List<AppProcess> _instances = [];
     private readonly List<HttpClient> _clients = [];
     private ServiceProvider? _services;
@@ -38,21 +37,13 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
     /// <summary>One client per instance, in the same order.</summary>
     public IReadOnlyList<HttpClient> Clients => _clients;
 
-    private static string PostgresServer =>
-        Environment.GetEnvironmentVariable("CONTROLPANEL_TEST_POSTGRES") is { Length: > 0 } server
-            ? server
-            : throw new InvalidOperationException("CONTROLPANEL_TEST_POSTGRES is not set: run ./test.sh, which starts a throwaway PostgreSQL.");
-
-    private string ConnectionString(bool pooling) =>
-        new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _database, Pooling = pooling }.ConnectionString;
-
     public async Task InitializeAsync()
     {
-        await ExecuteOnServerAsync($"CREATE DATABASE \"{_database}\"");
+        _database = TestPostgres.CreateDatabase("cp_cluster");
         var all = new Dictionary<string, string>
         {
             ["Database:Provider"] = "PostgreSql",
-            ["Database:ConnectionString"] = ConnectionString(pooling: true),
+            ["Database:ConnectionString"] = TestPostgres.ConnectionString(_database),
             // With several instances the first Admin comes from configuration (README).
             ["Bootstrap:AdminEmail"] = "admin@controlpanel.test",
             ["Bootstrap:AdminPassword"] = "Admin-password-1",
@@ -74,7 +65,7 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
             await DisposeAsync();
             throw;
         }
-        _services = DomainServices(ConnectionString(pooling: false));
+        _services = DomainServices(TestPostgres.ConnectionString(_database, pooling: false));
     }
 
     private void Add(AppProcess instance)
@@ -92,7 +83,8 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
         _instances.Clear();
         if (_services is not null) await _services.DisposeAsync();
         _services = null;
-        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+        if (_database is not null) TestPostgres.DropDatabase(_database);
+        _database = null;
     }
 
     /// <summary>What the instances wrote to their consoles, for a failure message.</summary>
@@ -130,19 +122,7 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
     private IServiceProvider Services => _services ?? throw new InvalidOperationException("The cluster has not started.");
 
     /// <summary>A new account with one Live application and its first key pair (the record the in-process tests use).</summary>
-    public async Task<TestApplication> CreateApplicationAsync()
-    {
-        var accountId = Guid.NewGuid();
-        await using (var db = await DatabasesAsync())
-        {
-            // Accounts are made by customer registration (Identity); the tests need only the row.
-            db.Accounts.Add(new Account { Id = accountId, Name = $"Cluster {accountId:N}"[..20], CreatedAt = DateTime.UtcNow });
-            await db.SaveChangesAsync();
-        }
-        var created = await UseAsync<ApplicationService, ApplicationService.Created>(applications => applications.CreateAsync(Admin,
-            new ApplicationService.Form { Name = "App " + accountId.ToString("N")[..6], Environment = ApplicationEnvironment.Live, AccountId = accountId }));
-        return new TestApplication(accountId, created.Application.Id, created.Keys);
-    }
+    public Task<TestApplication> CreateApplicationAsync() => Services.CreateApplicationAsync(Admin, ApplicationEnvironment.Live);
 
     /// <summary>A webhook endpoint on the application's account for the platform's chat_ended events; returns its id.</summary>
     public async Task<Guid> CreateEndpointAsync(TestApplication application, string url)
@@ -153,17 +133,9 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
     }
 
     /// <summary>Runs a domain service (admin controls, key service, webhook endpoints...) against the shared database.</summary>
-    public async Task<T> UseAsync<TService, T>(Func<TService, Task<T>> action) where TService : notnull
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<TService>());
-    }
+    public Task<T> UseAsync<TService, T>(Func<TService, Task<T>> action) where TService : notnull => Services.UseAsync(action);
 
-    public async Task UseAsync<TService>(Func<TService, Task> action) where TService : notnull
-    {
-        await using var scope = Services.CreateAsyncScope();
-        await action(scope.ServiceProvider.GetRequiredService<TService>());
-    }
+    public Task UseAsync<TService>(Func<TService, Task> action) where TService : notnull => Services.UseAsync(action);
 
     /// <summary>A context on the shared database, for reading what the instances stored.</summary>
     public Task<ControlPanelDbContext> DatabasesAsync() =>
@@ -192,13 +164,5 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
                 await Task.Delay(20);
             }
         }
-    }
-
-    private static async Task ExecuteOnServerAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(PostgresServer);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
