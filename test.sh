@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of ControlPanel: domain, HTTP API and browser tests.
+# Runs every test of ControlPanel: domain, HTTP API, component (bUnit) and browser tests.
 # Installs what the tests need when it is missing (Debian's Chromium, nginx and PostgreSQL, see tests/servers.sh), builds once, runs each
 # test project and ends with one line: "N passed, N failed".
 set -uo pipefail
@@ -24,7 +24,7 @@ if ! dotnet build ControlPanel.sln -c "$configuration" -nologo -v quiet; then
 fi
 
 passed=0; failed=0; log=$(mktemp)
-for project in tests/ControlPanel.Domain.Tests tests/ControlPanel.Api.Tests tests/ControlPanel.Browser.Tests; do
+for project in tests/ControlPanel.Domain.Tests tests/ControlPanel.Api.Tests tests/ControlPanel.Components.Tests tests/ControlPanel.Browser.Tests; do
   echo "== $project"
   dotnet test "$project" -c "$configuration" --no-build -nologo 2>&1 | tee "$log"
   summary=$(grep -E "(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+" "$log" | tail -n 1)

@@ -13,6 +13,7 @@ using ControlPanel.Web.Sessions;
 using ControlPanel.Web.Usage;
 using ControlPanel.Domain.Data;
 using ControlPanel.Web.Components.Account;
+using ControlPanel.Web.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using ControlPanel.Web.Data;
@@ -20,6 +21,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ControlPanel.Web.Components.Shared;
+using MudBlazor;
+using MudBlazor.Services;
 using Radzen;
 
 namespace ControlPanel.Web;
@@ -27,6 +31,18 @@ namespace ControlPanel.Web;
 /// <summary>The host's set-up, one method per area, called from Program.cs.</summary>
 public static class Hosting
 {
+    /// <summary>Every area of the app: the host, the component tests and the bench build this same graph.</summary>
+    public static void AddControlPanel(this WebApplicationBuilder builder)
+    {
+        builder.AddControlPanelDatabase();
+        builder.AddControlPanelIdentity();
+        builder.AddControlPanelApplications();
+        builder.AddControlPanelKeyValidation();
+        builder.AddControlPanelUi();
+        builder.AddControlPanelWebhooks();
+        builder.AddControlPanelUsage();
+    }
+
     public static void AddControlPanelDatabase(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -95,6 +111,13 @@ public static class Hosting
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
+        builder.Services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomCenter;
+            options.SnackbarConfiguration.PreventDuplicates = false;
+            options.SnackbarConfiguration.VisibleStateDuration = 6000;
+        });
+        builder.Services.AddScoped<ChangeRunner>();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<CurrentViewer>();
         builder.Services.AddScoped<Dashboard>();

@@ -6,16 +6,10 @@ using ControlPanel.Web.Webhooks;
 using ControlPanel.Web.Usage;
 
 var builder = WebApplication.CreateBuilder(args);
-// Serves static web assets (Radzen, the Blazor script, wwwroot-assets/) straight from the build output in every environment.
+// Serves static web assets (MudBlazor, the Blazor script, wwwroot-assets/) straight from the build output in every environment.
 builder.WebHost.UseStaticWebAssets();
 
-builder.AddControlPanelDatabase();
-builder.AddControlPanelIdentity();
-builder.AddControlPanelApplications();
-builder.AddControlPanelKeyValidation();
-builder.AddControlPanelUi();
-builder.AddControlPanelWebhooks();
-builder.AddControlPanelUsage();
+builder.AddControlPanel();
 
 var app = builder.Build();
 
