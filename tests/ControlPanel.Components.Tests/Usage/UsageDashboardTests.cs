@@ -1,5 +1,7 @@
 using ControlPanel.Domain.Usage;
 using ControlPanel.Web.Components.Pages.Usage;
+using ControlPanel.Web.Components.Shared;
+using MudBlazor;
 
 namespace ControlPanel.Components.Tests.Usage;
 
@@ -25,11 +27,11 @@ public sealed class UsageDashboardTests : UsageComponentTest
             Assert.NotEmpty(cut.FindAll($"[data-testid={chart}-chart] svg"));
             Assert.Empty(cut.FindAll($"[data-testid={chart}-empty]"));
         }
-        Assert.Contains("Allowed", cut.Find("[data-testid=daily-chart]").TextContent);
+        Assert.Equal(["Allowed"], SeriesOf(cut, "daily-chart"));
         Assert.Contains("100% allowed (3 of 3 calls)", cut.Find("[data-testid=success-rate]").TextContent);
         // A quota of a million is far above three calls: drawing it would flatten them to a line at zero.
         Assert.Contains("far above", cut.Find("[data-testid=month-chart]").TextContent);
-        Assert.DoesNotContain("Monthly quota", cut.Find("[data-testid=month-chart-chart]").TextContent);
+        Assert.Equal(["Month to date"], SeriesOf(cut, "month-chart"));
     }
 
     [Fact]
@@ -43,10 +45,10 @@ public sealed class UsageDashboardTests : UsageComponentTest
 
         var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter(ApplicationId: id)));
 
-        var chart = cut.Find("[data-testid=month-chart-chart]").TextContent;
-        Assert.Contains("Month to date", chart);
-        Assert.Contains("Monthly quota", chart);
-        Assert.Contains("Quota + overrun allowance", chart);
+        Assert.Equal(["Monthly quota", "Quota + overrun allowance", "Month to date"], SeriesOf(cut, "month-chart"));
+        var quotaLine = Chart(cut, "month-chart").ChartSeries[0].Data.Values;
+        Assert.Equal(4, quotaLine[0]);
+        Assert.Equal(4, quotaLine[^1]);
         Assert.Contains("monthly quota of 4 calls and the overrun allowance up to 6 calls", cut.Find("[data-testid=month-chart]").TextContent);
     }
 
@@ -69,8 +71,14 @@ public sealed class UsageDashboardTests : UsageComponentTest
         var bars = cut.FindAll("[data-testid=quota-bar-text]").Select(b => b.TextContent.Trim()).ToList();
         Assert.Equal(["8 of 10 (80%)", "0 of 1,000,000 (0%)"], bars);
         // The month chart does not pretend there is one quota either.
-        Assert.DoesNotContain("Monthly quota", cut.Find("[data-testid=month-chart-chart]").TextContent);
+        Assert.Equal(["Month to date"], SeriesOf(cut, "month-chart"));
     }
+
+    private static MudChart<double> Chart(IRenderedComponent<UsageDashboard> cut, string panel) =>
+        cut.FindComponents<ChartPanel>().Single(p => p.Instance.TestId == panel).FindComponent<MudChart<double>>().Instance;
+
+    private static List<string> SeriesOf(IRenderedComponent<UsageDashboard> cut, string panel) =>
+        Chart(cut, panel).ChartSeries.Select(s => s.Name).ToList();
 
     [Fact]
     public async Task Without_calls_every_chart_shows_an_empty_state_instead_of_bare_axes()
@@ -106,6 +114,7 @@ public sealed class UsageDashboardTests : UsageComponentTest
         Assert.Contains("1 call", cut.Find("[data-testid=daily-chart]").TextContent);
         Assert.DoesNotContain("1 calls", cut.Markup);
         Assert.NotEmpty(cut.FindAll("[data-testid=outcome-chart-chart] svg"));
+        Assert.Equal(["103 over quota"], SeriesOf(cut, "daily-chart"));
         await cut.Find("[data-testid=outcome-chart-toggle]").ClickAsync(new());
         Assert.Equal(["0", "0", "1", "0", "0", "0"], cut.FindAll("[data-testid=outcome-calls]").Select(c => c.TextContent));
     }

@@ -70,7 +70,7 @@ public static class UsageCharts
     /// Category labels that do not overlap: at most <paramref name="most"/> of them, evenly spaced, the rest blank
     /// (a month's thirty labels, or an hour's sixty, do not fit under a chart).
     /// </summary>
-    public static string[] SparseLabels(IReadOnlyList<DateTime> starts, string format, int most = 7)
+    public static string[] SparseLabels(IReadOnlyList<DateTime> starts, string format, int most = 5)
     {
         var every = Math.Max(1, (int)Math.Ceiling(starts.Count / (double)most));
         return starts.Select((start, i) => i % every == 0 ? start.ToString(format, Invariant) : "").ToArray();
