@@ -197,11 +197,13 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         await page.GotoAsync("usage");
         await page.WaitForCircuitAsync();
         var today = DateTime.UtcNow.Date;
-        await page.GetByTestId("filter-from").Locator("input.rz-inputtext").FillAsync(today.ToString("yyyy-MM-dd"));
-        await page.GetByTestId("filter-from").Locator("input.rz-inputtext").PressAsync("Tab");
-        await page.GetByTestId("filter-to").Locator("input.rz-inputtext").FillAsync(today.AddDays(-3).ToString("yyyy-MM-dd"));
-        await page.GetByTestId("filter-to").Locator("input.rz-inputtext").PressAsync("Tab");
-        await Expect(page.GetByTestId("range-error")).ToContainTextAsync("is before the start date");
+        // The date-range picker's two text boxes: start, then end.
+        var dates = page.GetByTestId("filter-range").GetByRole(AriaRole.Textbox);
+        await dates.Nth(0).FillAsync(today.ToString("yyyy-MM-dd"));
+        await dates.Nth(0).PressAsync("Tab");
+        await dates.Nth(1).FillAsync(today.AddDays(-3).ToString("yyyy-MM-dd"));
+        await dates.Nth(1).PressAsync("Tab");
+        await Expect(page.GetByTestId("filter-range")).ToContainTextAsync("is before the start date");
         await Expect(page.GetByTestId("export-csv")).ToHaveCountAsync(0);
 
         // The same rule through the API, with the browser's sign-in cookie.

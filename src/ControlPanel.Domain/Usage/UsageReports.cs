@@ -48,10 +48,11 @@ public sealed class UsageReports(
     /// <summary>The current calendar month (UTC) and its applications' quotas.</summary>
     public sealed record QuotaMonth(DateOnly FirstDay, DateOnly LastDay, int DaysLeft, IReadOnlyList<ApplicationQuota> Applications);
 
-    public sealed record AccountQuota(Guid AccountId, string AccountName, bool IsLocked, int Applications, long Quota, long Used, long RateLimited)
-    {
-        public double UsedPercent => Quota > 0 ? 100.0 * Used / Quota : Used > 0 ? 100 : 0;
-    }
+    /// <summary>
+    /// One account this month. Quotas belong to applications, so an account is as full as its fullest application
+    /// (<paramref name="Fullest"/>); <paramref name="Quota"/> is the sum of its applications' quotas, not a limit of its own.
+    /// </summary>
+    public sealed record AccountQuota(Guid AccountId, string AccountName, bool IsLocked, int Applications, long Quota, long Used, long RateLimited, ApplicationQuota Fullest);
 
     /// <summary>The admin overview: who uses most of their quota, who hits rate limits, who is over quota.</summary>
     public sealed record Overview(
@@ -174,8 +175,9 @@ public sealed class UsageReports(
         var month = await QuotaMonthAsync(db, db.Applications, db.UsageDays);
         var accounts = month.Applications
             .GroupBy(a => (a.AccountId, a.AccountName, a.AccountLocked))
-            .Select(g => new AccountQuota(g.Key.AccountId, g.Key.AccountName, g.Key.AccountLocked, g.Count(), g.Sum(a => a.Quota), g.Sum(a => a.Used), g.Sum(a => a.RateLimited)))
-            .OrderByDescending(a => a.UsedPercent).ThenByDescending(a => a.Used).ThenBy(a => a.AccountName)
+            // Applications come fullest first, so each group's first is its fullest.
+            .Select(g => new AccountQuota(g.Key.AccountId, g.Key.AccountName, g.Key.AccountLocked, g.Count(), g.Sum(a => a.Quota), g.Sum(a => a.Used), g.Sum(a => a.RateLimited), g.First()))
+            .OrderByDescending(a => a.Fullest.UsedPercent).ThenByDescending(a => a.Used).ThenBy(a => a.AccountName)
             .Take(top).ToList();
         return new Overview(
             month with { Applications = [] },

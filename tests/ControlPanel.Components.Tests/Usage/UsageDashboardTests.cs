@@ -1,0 +1,158 @@
+using ControlPanel.Domain.Usage;
+using ControlPanel.Web.Components.Pages.Usage;
+using ControlPanel.Web.Components.Shared;
+using MudBlazor;
+
+namespace ControlPanel.Components.Tests.Usage;
+
+public sealed class UsageDashboardTests : UsageComponentTest
+{
+    [Fact]
+    public async Task An_owners_calls_show_in_every_chart_and_table_with_the_applications_quota()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var (id, keys) = await NewApplicationAsync(owner, "Storefront");
+        Assert.Equal([0, 0, 0], await CallAsync(keys, 3));
+        SignIn(owner);
+
+        var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter(ApplicationId: id)));
+
+        Assert.Equal("3", cut.Find("[data-testid=quota-used]").TextContent);
+        Assert.Equal("1,000,000", cut.Find("[data-testid=quota-limit]").TextContent);
+        Assert.Equal("3", cut.Find("[data-testid=range-total]").TextContent);
+        Assert.Equal("3", cut.Find("[data-testid=live-total]").TextContent);
+        // Charts draw (SVG), not empty states.
+        foreach (var chart in new[] { "month-chart", "daily-chart", "outcome-chart", "live-chart" })
+        {
+            Assert.NotEmpty(cut.FindAll($"[data-testid={chart}-chart] svg"));
+            Assert.Empty(cut.FindAll($"[data-testid={chart}-empty]"));
+        }
+        Assert.Equal(["Allowed"], SeriesOf(cut, "daily-chart"));
+        Assert.Contains("100% allowed (3 of 3 calls)", cut.Find("[data-testid=success-rate]").TextContent);
+        // A quota of a million is far above three calls: drawing it would flatten them to a line at zero.
+        Assert.Contains("far above", cut.Find("[data-testid=month-chart]").TextContent);
+        Assert.Equal(["Month to date"], SeriesOf(cut, "month-chart"));
+    }
+
+    [Fact]
+    public async Task The_month_chart_draws_the_quota_and_the_allowance_when_they_are_near_the_calls()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var (id, keys) = await NewApplicationAsync(owner, "Storefront");
+        await SetQuotaAsync(id, 4, 2);
+        await CallAsync(keys, 3);
+        SignIn(owner);
+
+        var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter(ApplicationId: id)));
+
+        Assert.Equal(["Monthly quota", "Quota + overrun allowance", "Month to date"], SeriesOf(cut, "month-chart"));
+        var quotaLine = Chart(cut, "month-chart").ChartSeries[0].Data.Values;
+        Assert.Equal(4, quotaLine[0]);
+        Assert.Equal(4, quotaLine[^1]);
+        Assert.Contains("monthly quota of 4 calls and the overrun allowance up to 6 calls", cut.Find("[data-testid=month-chart]").TextContent);
+    }
+
+    [Fact]
+    public async Task With_several_applications_the_quota_panel_shows_each_applications_use_and_never_adds_quotas_up()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var (small, smallKeys) = await NewApplicationAsync(owner, "Small");
+        await NewApplicationAsync(owner, "Big");
+        await SetQuotaAsync(small, 10, 0);
+        await CallAsync(smallKeys, 8);
+        SignIn(owner);
+
+        var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter()));
+
+        var panel = cut.Find("[data-testid=quota-gauge]").TextContent;
+        Assert.DoesNotContain("1,000,010", panel);
+        Assert.Empty(cut.FindAll("[data-testid=quota-used]"));
+        Assert.Contains("Most used: Small", cut.Find("[data-testid=quota-fullest]").TextContent);
+        var bars = cut.FindAll("[data-testid=quota-bar-text]").Select(b => b.TextContent.Trim()).ToList();
+        Assert.Equal(["8 of 10 (80%)", "0 of 1,000,000 (0%)"], bars);
+        // The month chart does not pretend there is one quota either.
+        Assert.Equal(["Month to date"], SeriesOf(cut, "month-chart"));
+    }
+
+    private static MudChart<double> Chart(IRenderedComponent<UsageDashboard> cut, string panel) =>
+        cut.FindComponents<ChartPanel>().Single(p => p.Instance.TestId == panel).FindComponent<MudChart<double>>().Instance;
+
+    private static List<string> SeriesOf(IRenderedComponent<UsageDashboard> cut, string panel) =>
+        Chart(cut, panel).ChartSeries.Select(s => s.Name).ToList();
+
+    [Fact]
+    public async Task Without_calls_every_chart_shows_an_empty_state_instead_of_bare_axes()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var (id, _) = await NewApplicationAsync(owner, "Storefront");
+        SignIn(owner);
+
+        var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter(ApplicationId: id)));
+
+        Assert.Contains("No counted calls this month yet.", cut.Find("[data-testid=month-chart-empty]").TextContent);
+        Assert.Contains("No calls in this date range.", cut.Find("[data-testid=daily-chart-empty]").TextContent);
+        Assert.Contains("No calls in this date range.", cut.Find("[data-testid=outcome-chart-empty]").TextContent);
+        Assert.Contains("No calls in the last hour.", cut.Find("[data-testid=live-chart-empty]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=daily-chart] svg.mud-chart-line, [data-testid=daily-chart-chart]"));
+        // The tables still have the zeros.
+        await cut.Find("[data-testid=daily-chart-toggle]").ClickAsync(new());
+        Assert.Equal("0", cut.Find("[data-testid=daily-table-totals] td[data-outcome=Total]").TextContent);
+    }
+
+    [Fact]
+    public async Task A_zero_percent_success_rate_and_a_single_call_read_as_words()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var (id, keys) = await NewApplicationAsync(owner, "Storefront");
+        await SetQuotaAsync(id, 0, 0);
+        Assert.Equal([103], await CallAsync(keys, 1));
+        SignIn(owner);
+
+        var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter(ApplicationId: id)));
+
+        Assert.Equal("0% allowed (0 of 1 call)", cut.Find("[data-testid=success-rate]").TextContent.Trim());
+        Assert.Contains("1 call", cut.Find("[data-testid=daily-chart]").TextContent);
+        Assert.DoesNotContain("1 calls", cut.Markup);
+        Assert.NotEmpty(cut.FindAll("[data-testid=outcome-chart-chart] svg"));
+        Assert.Equal(["103 over quota"], SeriesOf(cut, "daily-chart"));
+        await cut.Find("[data-testid=outcome-chart-toggle]").ClickAsync(new());
+        Assert.Equal(["0", "0", "1", "0", "0", "0"], cut.FindAll("[data-testid=outcome-calls]").Select(c => c.TextContent));
+    }
+
+    [Fact]
+    public async Task An_owner_asking_for_another_accounts_application_gets_not_found()
+    {
+        var other = await NewOwnerAsync("Globex");
+        var (theirs, keys) = await NewApplicationAsync(other, "Secret app");
+        await CallAsync(keys, 2);
+        SignIn(await NewOwnerAsync("Acme"));
+
+        var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter(ApplicationId: theirs)));
+
+        Assert.NotNull(cut.Find("[data-testid=not-found]"));
+        Assert.DoesNotContain("Secret app", cut.Markup);
+        Assert.Empty(cut.FindAll("[data-testid=quota-used]"));
+    }
+
+    [Theory]
+    [InlineData("Support")]
+    [InlineData("Admin")]
+    public async Task Staff_see_every_accounts_applications_with_their_account_and_no_change_controls(string role)
+    {
+        var acme = await NewOwnerAsync("Acme");
+        var (_, keys) = await NewApplicationAsync(acme, "Storefront");
+        var globex = await NewOwnerAsync("Globex");
+        await NewApplicationAsync(globex, "Backoffice");
+        await CallAsync(keys, 2);
+        SignIn(role == "Admin" ? Admin : await NewStaffAsync(role));
+
+        var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter()));
+
+        var panel = cut.Find("[data-testid=quota-gauge]").TextContent;
+        Assert.Contains("Storefront · Acme", panel);
+        Assert.Contains("Backoffice · Globex", panel);
+        Assert.Equal("2", cut.Find("[data-testid=range-total]").TextContent);
+        // Only the chart/table toggles are buttons here.
+        Assert.All(cut.FindAll("button"), b => Assert.EndsWith("-toggle", b.GetAttribute("data-testid")));
+    }
+}
