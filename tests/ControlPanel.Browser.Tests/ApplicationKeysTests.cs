@@ -21,7 +21,12 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
         Assert.Matches("^[0-9a-f]{32}$", applicationKey);
         Assert.Matches("^[0-9a-f]{32}$", consumerKey);
 
-        await page.GetByTestId("open-created").ClickAsync();
+        // Esc does not close the one-time dialog: only "I have saved the keys" does, and then the application opens.
+        await page.Keyboard.PressAsync("Escape");
+        await page.WaitForTimeoutAsync(300);
+        await Expect(page.GetByTestId("one-time-secret-dialog")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("issued-application-key")).ToHaveTextAsync(applicationKey);
+        await page.GetByTestId("dismiss-secrets").ClickAsync();
         await Expect(page.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
 
         // After a reload only the last four characters remain.
@@ -29,23 +34,28 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
         await page.WaitForCircuitAsync();
         await page.GetByRole(AriaRole.Tab, new() { Name = "Keys" }).ClickAsync();
         await Expect(page.GetByTestId("pair-application-key")).ToHaveTextAsync("…" + applicationKey[^4..]);
-        await Expect(page.GetByTestId("issued-keys")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("one-time-secret-dialog")).ToHaveCountAsync(0);
         var html = await page.ContentAsync();
         Assert.DoesNotContain(applicationKey, html);
         Assert.DoesNotContain(consumerKey, html);
 
-        // Rotate with the default 1-hour grace: two live pairs, the old one with an expiry.
+        // Rotate with the default 1-hour grace, after confirming: two live pairs, the old one with an expiry.
         await Expect(page.GetByTestId("grace")).ToContainTextAsync("1 hour");
         await page.GetByTestId("rotate").ClickAsync();
+        await Expect(page.GetByTestId("confirm-dialog")).ToContainTextAsync("keep working for 1 hour");
+        await page.GetByTestId("confirm").ClickAsync();
         var newKey = await page.GetByTestId("issued-application-key").InnerTextAsync();
         Assert.NotEqual(applicationKey, newKey);
+        await page.GetByTestId("dismiss-secrets").ClickAsync();
+        await Expect(page.GetByTestId("one-time-secret-dialog")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("pair-state")).ToHaveCountAsync(2);
         await Expect(page.GetByTestId("pair-state").Nth(0)).ToHaveTextAsync("Live");
         await Expect(page.GetByTestId("pair-state").Nth(1)).ToHaveTextAsync(new Regex("^Live until "));
 
         // Revoke the old pair, after confirming.
         await page.GetByTestId("revoke").Nth(1).ClickAsync();
-        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(page.GetByTestId("confirm")).ToHaveTextAsync("Revoke");
+        await page.GetByTestId("confirm").ClickAsync();
         await Expect(page.GetByTestId("pair-state").Nth(1)).ToHaveTextAsync(new Regex("^Revoked "));
         await Expect(page.GetByTestId("revoke")).ToHaveCountAsync(1);
 
@@ -60,14 +70,18 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
         var page = await browser.NewPageAsync(app);
         await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
         await page.CreateApplicationAsync("Storefront");
+        await page.GetByTestId("dismiss-secrets").ClickAsync();
         await page.GotoAsync("applications");
         await page.WaitForCircuitAsync();
         await page.GetByTestId("new-application").ClickAsync();
+        var dialog = page.GetByTestId("create-application-dialog");
         await page.GetByTestId("create-application").ClickAsync();
-        await Expect(page.Locator(".rz-dialog .validation-message")).ToContainTextAsync("Enter a name.");
+        await Expect(dialog.GetByText("Enter a name.")).ToBeVisibleAsync();
         await page.GetByTestId("application-name").FillAsync("storefront");
         await page.GetByTestId("create-application").ClickAsync();
-        await Expect(page.GetByTestId("form-error")).ToContainTextAsync("already exists");
+        // At the field, and in a snackbar.
+        await Expect(dialog.GetByText("already exists in this account")).ToBeVisibleAsync();
+        await Expect(page.GetByText("already exists in this account")).ToHaveCountAsync(2);
     }
 
     [Fact]
@@ -114,7 +128,7 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
         var owner = await browser.NewPageAsync(app);
         await owner.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
         await owner.CreateApplicationAsync("Storefront");
-        await owner.GetByTestId("open-created").ClickAsync();
+        await owner.GetByTestId("dismiss-secrets").ClickAsync();
         await Expect(owner.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
         return owner.Url;
     }

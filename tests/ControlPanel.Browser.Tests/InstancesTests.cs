@@ -50,10 +50,10 @@ public sealed class InstancesTests(BrowserFixture browser) : IAsyncLifetime
         // The new application reached the other instance through the change log.
         Assert.Equal(HttpStatusCode.OK, await PollAsync(CheckOnSecondAsync, HttpStatusCode.OK, TimeSpan.FromSeconds(5)));
 
-        await page.GetByTestId("open-created").ClickAsync();
+        await page.GetByTestId("dismiss-secrets").ClickAsync();
         await page.GetByRole(AriaRole.Tab, new() { Name = "Keys" }).ClickAsync();
         await page.GetByTestId("revoke").ClickAsync();
-        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await page.GetByTestId("confirm").ClickAsync();
         await Expect(page.GetByTestId("pair-state")).ToHaveTextAsync(new Regex("^Revoked "));
         var revoked = Stopwatch.StartNew();
 

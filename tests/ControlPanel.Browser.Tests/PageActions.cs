@@ -43,7 +43,10 @@ public static class PageActions
     public static async Task WaitForCircuitAsync(this IPage page) =>
         await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
-    /// <summary>Creates an application from the list page's dialog; returns the keys shown that one time.</summary>
+    /// <summary>
+    /// Creates an application from the list page's dialog; returns the keys shown that one time. The one-time key
+    /// dialog stays open: the caller dismisses it with "dismiss-secrets", which opens the new application's page.
+    /// </summary>
     public static async Task<(string ApplicationKey, string ConsumerKey)> CreateApplicationAsync(this IPage page, string name)
     {
         await page.GotoAsync("applications");
@@ -51,7 +54,7 @@ public static class PageActions
         await page.GetByTestId("new-application").ClickAsync();
         await page.GetByTestId("application-name").FillAsync(name);
         await page.GetByTestId("create-application").ClickAsync();
-        await Expect(page.GetByTestId("issued-keys")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("one-time-secret-dialog")).ToBeVisibleAsync();
         return (await page.GetByTestId("issued-application-key").InnerTextAsync(), await page.GetByTestId("issued-consumer-key").InnerTextAsync());
     }
 

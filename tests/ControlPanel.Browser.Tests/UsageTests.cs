@@ -37,7 +37,7 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         var keys = await page.CreateApplicationAsync("Storefront");
         Assert.Equal([0, 0, 0], await CallAsync(keys, 3));
 
-        await page.GetByTestId("open-created").ClickAsync();
+        await page.GetByTestId("dismiss-secrets").ClickAsync(); // the one-time key dialog; dismissing it opens the application
         await page.WaitForCircuitAsync();
         await page.GetByRole(AriaRole.Tab, new() { Name = "Usage" }).ClickAsync();
         var daily = page.GetByTestId("daily-chart");
@@ -73,7 +73,7 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         var owner = await browser.NewPageAsync(app);
         await owner.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
         var keys = await owner.CreateApplicationAsync("Storefront");
-        await owner.GetByTestId("open-created").ClickAsync();
+        await owner.GetByTestId("dismiss-secrets").ClickAsync(); // the one-time key dialog; dismissing it opens the application
         await Expect(owner.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
         var applicationUrl = owner.Url;
         await Expect(owner.GetByRole(AriaRole.Tab, new() { Name = "Admin" })).ToHaveCountAsync(0);
@@ -84,15 +84,29 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         await admin.WaitForCircuitAsync();
         await admin.GetByRole(AriaRole.Tab, new() { Name = "Admin" }).ClickAsync();
 
-        // The domain's validation message is shown as is.
-        await admin.GetByTestId("admin-quota").Locator("input").FillAsync("-5");
+        // The domain's validation message is shown as is, next to the button.
+        await admin.GetByTestId("admin-quota").FillAsync("-5");
         await admin.GetByTestId("admin-save-quota").ClickAsync();
-        await Expect(admin.GetByTestId("form-error")).ToContainTextAsync("The monthly quota must be from 0");
+        await Expect(admin.GetByTestId("admin-quota-error")).ToContainTextAsync("The monthly quota must be from 0");
 
-        await admin.GetByTestId("admin-quota").Locator("input").FillAsync("2");
-        await admin.GetByTestId("admin-allowance").Locator("input").FillAsync("1");
+        await admin.GetByTestId("admin-quota").FillAsync("2");
+        await admin.GetByTestId("admin-allowance").FillAsync("1");
         await admin.GetByTestId("admin-save-quota").ClickAsync();
-        await Expect(admin.GetByTestId("admin-saved")).ToBeVisibleAsync();
+        await Expect(admin.GetByText("Quota saved; it applies to the next call.")).ToBeVisibleAsync();
+        await Expect(admin.GetByTestId("admin-quota-error")).ToHaveCountAsync(0);
+        // The fields show what was saved (read back from the domain), after a second save too.
+        var inForce = admin.GetByTestId("admin-quota-in-force");
+        await Expect(inForce).ToContainTextAsync("In force: 2 calls a month and 1 beyond it.");
+        await Expect(admin.GetByTestId("admin-quota")).ToHaveValueAsync("2");
+        await admin.GetByTestId("admin-quota").FillAsync("3");
+        await admin.GetByTestId("admin-save-quota").ClickAsync();
+        await Expect(inForce).ToContainTextAsync("In force: 3 calls a month");
+        await Expect(admin.GetByTestId("admin-quota")).ToHaveValueAsync("3");
+        await admin.GetByTestId("admin-quota").FillAsync("2");
+        await admin.GetByTestId("admin-save-quota").ClickAsync();
+        await Expect(inForce).ToContainTextAsync("In force: 2 calls a month");
+        await Expect(admin.GetByTestId("admin-quota")).ToHaveValueAsync("2");
+        await Expect(admin.GetByTestId("admin-allowance")).ToHaveValueAsync("1");
 
         // Two calls within the quota, one on the allowance, then 103.
         Assert.Equal([0, 0, 0, 103, 103], await CallAsync(keys, 5));
@@ -143,7 +157,7 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         var owner = await browser.NewPageAsync(app);
         await owner.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
         var storefront = await owner.CreateApplicationAsync("Storefront");
-        await owner.GetByTestId("open-created").ClickAsync();
+        await owner.GetByTestId("dismiss-secrets").ClickAsync(); // the one-time key dialog; dismissing it opens the application
         await Expect(owner.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
         var applicationUrl = owner.Url;
         var backoffice = await owner.CreateApplicationAsync("Backoffice");

@@ -39,6 +39,9 @@ public abstract class ComponentTest : IAsyncLifetime
     /// <summary>Where dialogs render: pages open them through IDialogService.</summary>
     protected IRenderedComponent<MudDialogProvider> DialogHost { get; private set; } = default!;
 
+    /// <summary>Where popovers (MudSelect's choices, menus) render.</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = default!;
+
     /// <summary>Where snackbars (confirmations, refusals) render.</summary>
     protected IRenderedComponent<MudSnackbarProvider> Snackbars { get; private set; } = default!;
 
@@ -113,7 +116,7 @@ public abstract class ComponentTest : IAsyncLifetime
     {
         if (hostsRendered) return;
         hostsRendered = true;
-        Context.Render<MudPopoverProvider>();
+        Popovers = Context.Render<MudPopoverProvider>();
         DialogHost = Context.Render<MudDialogProvider>();
         Snackbars = Context.Render<MudSnackbarProvider>();
     }

@@ -47,6 +47,9 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
 
     public sealed record Created(Application Application, IssuedKeys Keys);
 
+    /// <summary>Owners create in their own account, Admins in any; Support creates nothing.</summary>
+    public static bool CanCreate(Viewer viewer) => viewer.IsOwner || viewer.IsAdmin;
+
     public async Task<IReadOnlyList<Summary>> ListAsync(Viewer viewer, Guid? accountId = null)
     {
         await using var db = await databases.CreateDbContextAsync();
@@ -156,7 +159,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
     {
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(form, new ValidationContext(form), results, validateAllProperties: true))
-            throw new ValidationException(results[0].ErrorMessage);
+            throw new ValidationException(results[0], null, form);
         if (!Enum.IsDefined(form.Environment)) throw new ValidationException("Choose Development, Staging or Live.");
     }
 
@@ -164,7 +167,8 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
     {
         // Case-insensitive in memory: SQLite's and PostgreSQL's collations differ, an account's applications are few.
         var names = await db.Applications.Where(a => a.AccountId == accountId && a.Id != exceptApplicationId).Select(a => a.Name).ToListAsync();
+        // Names the field, so a form shows the message at the name.
         if (names.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
-            throw new ValidationException($"An application named \"{name}\" already exists in this account.");
+            throw new ValidationException(new ValidationResult($"An application named \"{name}\" already exists in this account. Choose another name.", [nameof(Form.Name)]), null, name);
     }
 }

@@ -1,0 +1,106 @@
+using ControlPanel.Domain.Applications;
+using ControlPanel.Web.Components.Pages.Applications;
+
+namespace ControlPanel.Components.Tests.Applications;
+
+/// <summary>The Admin tab of the application page, rendered in the page so the header and the panel are checked together.</summary>
+public sealed class ApplicationAdminPanelTests : ApplicationTest
+{
+    private async Task<(IRenderedComponent<ApplicationPage> Page, Guid Id)> OpenAdminTabAsync()
+    {
+        var created = await NewApplicationAsync(await NewOwnerAsync("Acme"), "Storefront");
+        SignIn(Admin);
+        var page = Render<ApplicationPage>(p => p.Add(x => x.Id, created.Application.Id));
+        page.WaitForElement("[data-testid=application-title]");
+        await OpenTabAsync(page, "Admin");
+        page.WaitForElement("[data-testid=admin-panel]");
+        return (page, created.Application.Id);
+    }
+
+    private Task<Application> StoredAsync(Guid id) =>
+        UseAsync<ApplicationService, Application>(async applications => (await applications.GetAsync(Admin, id)).Application);
+
+    private static string Value(IRenderedComponent<ApplicationPage> page, string testId) => Input(page, testId).GetAttribute("value") ?? "";
+
+    [Fact]
+    public async Task The_fields_show_the_saved_values_after_each_of_two_saves()
+    {
+        var (page, id) = await OpenAdminTabAsync();
+
+        Input(page, "admin-quota").Change("5000");
+        Input(page, "admin-allowance").Change("100");
+        await page.Find("[data-testid=admin-save-quota]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(5000, StoredAsync(id).Result.MonthlyQuota));
+        Snackbars.WaitForAssertion(() => Assert.Contains("Quota saved", Snackbars.Markup));
+
+        Input(page, "admin-quota").Change("7000");
+        Input(page, "admin-allowance").Change("0");
+        await page.Find("[data-testid=admin-save-quota]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal(7000, StoredAsync(id).Result.MonthlyQuota));
+        page.WaitForAssertion(() => Assert.Equal("7000", Value(page, "admin-quota").Replace(",", "")));
+        Assert.Equal("0", Value(page, "admin-allowance"));
+
+        Input(page, "admin-limit-application").Change("120");
+        await page.Find("[data-testid=admin-save-limits]").ClickAsync(new());
+        Input(page, "admin-limit-application").Change("90");
+        Input(page, "admin-limit-user").Change("30");
+        await page.Find("[data-testid=admin-save-limits]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(90, StoredAsync(id).Result.ApplicationRateLimit));
+        Assert.Equal("90", Value(page, "admin-limit-application"));
+        Assert.Equal("30", Value(page, "admin-limit-user"));
+    }
+
+    [Fact]
+    public async Task A_refused_value_is_explained_next_to_its_button_and_in_a_snackbar()
+    {
+        var (page, id) = await OpenAdminTabAsync();
+
+        Input(page, "admin-quota").Change("-5");
+        await page.Find("[data-testid=admin-save-quota]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("The monthly quota must be from 0", page.Find("[data-testid=admin-quota-error]").TextContent));
+        Snackbars.WaitForAssertion(() => Assert.Contains("The monthly quota must be from 0", Snackbars.Markup));
+        Assert.Null((await StoredAsync(id)).MonthlyQuota);
+    }
+
+    [Fact]
+    public async Task Taking_offline_confirms_in_the_danger_colour_and_then_the_header_and_the_status_card_both_say_offline()
+    {
+        var (page, id) = await OpenAdminTabAsync();
+        Assert.Equal("Take offline", page.Find("[data-testid=admin-toggle-online]").TextContent.Trim());
+
+        page.Find("[data-testid=admin-toggle-online]").Click();
+        var confirm = DialogHost.WaitForElement("[data-testid=confirm]");
+        Assert.Contains("mud-button-filled-error", confirm.ClassName);
+        Assert.Contains("110 APPLICATION OFFLINE", DialogHost.Markup);
+        await confirm.ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal("Offline", page.Find("[data-testid=application-status]").TextContent.Trim()));
+        Assert.Equal("Offline", page.Find("[data-testid=admin-status]").TextContent.Trim());
+        Assert.Equal("Bring online", page.Find("[data-testid=admin-toggle-online]").TextContent.Trim());
+        Assert.False((await StoredAsync(id)).IsOnline);
+
+        // Bringing it back confirms too, without the danger colour.
+        page.Find("[data-testid=admin-toggle-online]").Click();
+        confirm = DialogHost.WaitForElement("[data-testid=confirm]");
+        Assert.Contains("mud-button-filled-primary", confirm.ClassName);
+        await confirm.ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal("Online", page.Find("[data-testid=application-status]").TextContent.Trim()));
+        Assert.Equal("Online", page.Find("[data-testid=admin-status]").TextContent.Trim());
+        Assert.Equal("Take offline", page.Find("[data-testid=admin-toggle-online]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Cancelling_take_offline_changes_nothing()
+    {
+        var (page, id) = await OpenAdminTabAsync();
+
+        page.Find("[data-testid=admin-toggle-online]").Click();
+        await DialogHost.WaitForElement("[data-testid=confirm-cancel]").ClickAsync(new());
+
+        DialogHost.WaitForAssertion(() => Assert.Empty(DialogHost.FindAll("[data-testid=confirm]")));
+        Assert.True((await StoredAsync(id)).IsOnline);
+        Assert.Equal("Online", page.Find("[data-testid=admin-status]").TextContent.Trim());
+    }
+}

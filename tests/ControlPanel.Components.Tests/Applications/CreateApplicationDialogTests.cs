@@ -1,0 +1,142 @@
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Keys;
+using ApplicationsPage = ControlPanel.Web.Components.Pages.Applications.Applications;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ControlPanel.Components.Tests.Applications;
+
+public sealed class CreateApplicationDialogTests : ApplicationTest
+{
+    private NavigationManager Navigation => Context.Services.GetRequiredService<NavigationManager>();
+
+    private async Task<IRenderedComponent<ApplicationsPage>> OpenDialogAsync()
+    {
+        var list = Render<ApplicationsPage>();
+        // Not awaited: the click's handler waits for the dialog to close.
+        list.WaitForElement("[data-testid=new-application]").Click();
+        DialogHost.WaitForElement("[data-testid=create-application]");
+        return list;
+    }
+
+    private async Task SubmitAsync() => await DialogHost.Find("[data-testid=create-application]").ClickAsync(new());
+
+    private IReadOnlyList<string> FieldMessages() => DialogHost.FindAll(".mud-input-error").Select(e => e.TextContent.Trim()).ToList();
+
+    [Fact]
+    public async Task An_empty_name_gets_a_message_at_the_field_and_nothing_is_created()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        SignIn(owner);
+        await OpenDialogAsync();
+
+        await SubmitAsync();
+
+        DialogHost.WaitForAssertion(() => Assert.Contains("Enter a name.", FieldMessages()));
+        Assert.DoesNotContain(FieldMessages(), m => m.Contains("field", StringComparison.OrdinalIgnoreCase));
+        Assert.NotEmpty(DialogHost.FindAll("[data-testid=create-application]"));
+        Assert.Empty(await UseAsync<ApplicationService, IReadOnlyList<ApplicationService.Summary>>(s => s.ListAsync(owner)));
+
+        // Owners create in their own account: no account choice.
+        Assert.Empty(DialogHost.FindAll("[data-testid=create-account]"));
+    }
+
+    [Fact]
+    public async Task A_bad_default_view_gets_a_human_message_at_the_field()
+    {
+        SignIn(await NewOwnerAsync("Acme"));
+        await OpenDialogAsync();
+
+        Input(DialogHost, "application-name").Change("Storefront");
+        Input(DialogHost, "application-view").Change("no/slashes");
+        await SubmitAsync();
+
+        DialogHost.WaitForAssertion(() => Assert.Contains("The view name uses letters, digits, spaces, '.', '_' or '-'.", FieldMessages()));
+    }
+
+    [Fact]
+    public async Task A_duplicate_name_is_refused_at_the_field_and_in_a_snackbar()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        await NewApplicationAsync(owner, "Storefront");
+        SignIn(owner);
+        await OpenDialogAsync();
+
+        Input(DialogHost, "application-name").Change("storefront");
+        await SubmitAsync();
+
+        const string message = "An application named \"storefront\" already exists in this account. Choose another name.";
+        DialogHost.WaitForAssertion(() => Assert.Contains(message, FieldMessages()));
+        Snackbars.WaitForAssertion(() => Assert.Contains("already exists in this account", Snackbars.Markup));
+        Assert.Single(await UseAsync<ApplicationService, IReadOnlyList<ApplicationService.Summary>>(s => s.ListAsync(owner)));
+
+        // Editing the name clears the message.
+        Input(DialogHost, "application-name").Change("Storefront 2");
+        DialogHost.WaitForAssertion(() => Assert.DoesNotContain(message, FieldMessages()));
+    }
+
+    [Fact]
+    public async Task After_creating_the_keys_show_once_in_a_dialog_that_only_its_button_closes_then_the_application_opens()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        SignIn(owner);
+        var list = await OpenDialogAsync();
+
+        Input(DialogHost, "application-name").Change("Storefront");
+        await SubmitAsync();
+
+        var applicationKey = DialogHost.WaitForElement("[data-testid=issued-application-key]").TextContent;
+        var consumerKey = DialogHost.Find("[data-testid=issued-consumer-key]").TextContent;
+        Assert.Matches("^[0-9a-f]{32}$", applicationKey);
+        Assert.Matches("^[0-9a-f]{32}$", consumerKey);
+        Assert.Empty(DialogHost.FindAll("[data-testid=create-application]"));
+        Assert.Empty(DialogHost.FindAll(".mud-button-close"));
+        var created = Assert.Single(await UseAsync<ApplicationService, IReadOnlyList<ApplicationService.Summary>>(s => s.ListAsync(owner)));
+        Assert.EndsWith(created.Id.ToString(), created.Id.ToString());
+
+        // Behind the dialog the list already shows the application, never "No applications yet".
+        list.WaitForAssertion(() => Assert.Equal("Storefront", list.Find("[data-testid=application-link]").TextContent));
+        Assert.DoesNotContain("No applications yet", list.Markup);
+        Assert.False(Navigation.Uri.EndsWith(created.Id.ToString()));
+
+        await DialogHost.Find("[data-testid=dismiss-secrets]").ClickAsync(new());
+
+        DialogHost.WaitForAssertion(() => Assert.Empty(DialogHost.FindAll("[data-testid=one-time-secret-dialog]")));
+        Assert.EndsWith($"applications/{created.Id}", Navigation.Uri);
+        Snackbars.WaitForAssertion(() => Assert.Contains("Created Storefront.", Snackbars.Markup));
+    }
+
+    [Fact]
+    public async Task Cancelling_leaves_the_list_as_it_is()
+    {
+        SignIn(await NewOwnerAsync("Acme"));
+        var list = await OpenDialogAsync();
+
+        await DialogHost.Find("[data-testid=cancel-create]").ClickAsync(new());
+
+        DialogHost.WaitForAssertion(() => Assert.Empty(DialogHost.FindAll("[data-testid=create-application]")));
+        Assert.NotEmpty(list.FindAll("[data-testid=applications-empty]"));
+        Assert.Empty(DialogHost.FindAll("[data-testid=one-time-secret-dialog]"));
+    }
+
+    [Fact]
+    public async Task An_admin_must_choose_the_account_and_creates_in_it()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        await NewOwnerAsync("Globex");
+        SignIn(Admin);
+        await OpenDialogAsync();
+
+        Input(DialogHost, "application-name").Change("Storefront");
+        await SubmitAsync();
+        DialogHost.WaitForAssertion(() => Assert.Contains("Choose an account.", FieldMessages()));
+
+        await ChooseAsync(DialogHost, "create-account", "Acme");
+        await SubmitAsync();
+
+        DialogHost.WaitForElement("[data-testid=issued-application-key]");
+        var created = Assert.Single(await UseAsync<ApplicationService, IReadOnlyList<ApplicationService.Summary>>(s => s.ListAsync(owner)));
+        Assert.Equal("Storefront", created.Name);
+    }
+}
