@@ -58,7 +58,7 @@ public sealed class AuditPageTests : ComponentTest
         await page.InvokeAsync(() => application.Instance.ValueChanged.InvokeAsync(billing));
         await page.InvokeAsync(() => account.Instance.ValueChanged.InvokeAsync(acme.AccountId));
         page.WaitForAssertion(() => Assert.Equal(["Storefront"], Column(page, "audit-application")));
-        Assert.Null(application.Instance.Value);
+        Assert.Null(application.Instance.GetState(x => x.Value));
     }
 
     [Fact]
