@@ -3,6 +3,7 @@ using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Web.Components.Pages.Audit;
 using MudBlazor;
+using MudBlazor.Extensions;
 
 namespace ControlPanel.Components.Tests.Audit;
 
