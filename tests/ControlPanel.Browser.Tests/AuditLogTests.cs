@@ -24,7 +24,8 @@ public sealed class AuditLogTests(BrowserFixture browser) : IAsyncLifetime
         await acme.GotoAsync("audit");
         await acme.WaitForCircuitAsync();
         await Expect(acme.Locator("[data-testid=audit-table] tbody tr")).ToHaveCountAsync(1);
-        await Expect(acme.GetByTestId("audit-table")).ToContainTextAsync("Storefront");
+        // The account-wide log names each entry's application.
+        await Expect(acme.GetByTestId("audit-application")).ToHaveTextAsync("Storefront");
         await Expect(acme.GetByTestId("audit-table")).Not.ToContainTextAsync("Billing");
 
         var admin = await browser.NewPageAsync(app);
@@ -33,10 +34,10 @@ public sealed class AuditLogTests(BrowserFixture browser) : IAsyncLifetime
         await admin.WaitForCircuitAsync();
         await Expect(admin.Locator("[data-testid=audit-table] tbody tr")).ToHaveCountAsync(2);
 
-        await admin.GetByTestId("audit-filters").Locator(".rz-dropdown").First.ClickAsync();
-        await admin.Locator(".rz-dropdown-item", new() { HasText = "Globex" }).ClickAsync();
+        await admin.GetByTestId("filter-account").ClickAsync();
+        await admin.GetByRole(AriaRole.Option, new() { Name = "Globex", Exact = true }).ClickAsync();
         await Expect(admin.Locator("[data-testid=audit-table] tbody tr")).ToHaveCountAsync(1);
-        await Expect(admin.GetByTestId("audit-table")).ToContainTextAsync("Billing");
+        await Expect(admin.GetByTestId("audit-application")).ToHaveTextAsync("Billing");
         await Expect(admin.GetByTestId("audit-table")).Not.ToContainTextAsync("Storefront");
     }
 }

@@ -33,10 +33,13 @@ public sealed class FoundationTests(BrowserFixture browser) : IAsyncLifetime
         await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
         await Expect(page.GetByTestId("owner-dashboard")).ToHaveTextAsync("Acme Ltd");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Staff" })).ToHaveCountAsync(0);
+        // A new owner is pointed at their first application and shown the first calls against this installation.
+        await Expect(page.GetByTestId("create-first-application")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("curl-check")).ToContainTextAsync($"{app.BaseAddress.AbsoluteUri.TrimEnd('/')}/api/v1/check");
     }
 
     [Fact]
-    public async Task A_radzen_button_click_reaches_the_server_over_the_circuit()
+    public async Task A_mudblazor_button_click_reaches_the_server_over_the_circuit()
     {
         var page = await browser.NewPageAsync(app);
         await page.SignInAsAdminAsync();

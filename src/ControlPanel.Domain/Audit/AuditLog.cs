@@ -1,5 +1,6 @@
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Audit;
@@ -12,6 +13,15 @@ public sealed class AuditLog(IDbContextFactory<ControlPanelDbContext> databases)
         DateTime? From = null, DateTime? To = null, int Skip = 0, int Take = 50);
 
     public sealed record Page(IReadOnlyList<AuditEntry> Entries, int Total);
+
+    /// <summary>A filter for whole UTC days, both inclusive; a range that ends before it starts is refused.</summary>
+    public static Filter ForDays(Guid? accountId, Guid? applicationId, string? actor, string? action, DateOnly? from, DateOnly? to)
+    {
+        if (from is { } f && to is { } t && t < f)
+            throw new InvalidDateRangeException($"The end date {t:yyyy-MM-dd} is before the start date {f:yyyy-MM-dd}.");
+        return new Filter(accountId, applicationId, actor, action,
+            from?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+    }
 
     /// <summary>Adds an entry to the unit of work, so it is saved together with the change it describes.</summary>
     public static void Record(ControlPanelDbContext db, Viewer actor, DateTime at, string action, Guid? accountId, Guid? applicationId, string changes) =>
