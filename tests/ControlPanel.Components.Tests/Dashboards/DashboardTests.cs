@@ -9,7 +9,7 @@ using ControlPanel.Web.Components.Pages;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ControlPanel.Components.Tests.Dashboard;
+namespace ControlPanel.Components.Tests.Dashboards;
 
 public sealed class DashboardTests : ComponentTest
 {
