@@ -150,6 +150,64 @@ public sealed class IdentityTests(BrowserFixture browser)
         await Expect(page.GetByText("field is required")).ToHaveCountAsync(0);
     }
 
+    /// <summary>
+    /// The pages FitTests does not reach (signed out, invitation links, two-factor set-up, the staff page with a link
+    /// on screen) at a laptop and a phone width, light and dark: no sideways scrolling; screenshots for a person to look at.
+    /// </summary>
+    [Fact]
+    public async Task Identity_pages_fit_a_laptop_and_a_phone_in_light_and_dark()
+    {
+        await using var app = await AppHost.StartAsync();
+        var admin = await browser.NewPageAsync(app);
+        await admin.SignInAsAdminAsync();
+        var used = await InviteStaffAsync(admin, "used.invitation.with.a.long.address@controlpanel-example.test", "Ulla Used", "Support");
+        await AcceptInvitationAsync(await browser.NewPageAsync(app), used, "Support-password-1");
+        var open = await InviteStaffAsync(admin, "pending.invitation.with.a.long.address@controlpanel-example.test", "Pia Pending", "Admin");
+        var owner = await browser.NewPageAsync(app);
+        await owner.RegisterOwnerAsync(OwnerEmail, "Acme Ltd", OwnerPassword);
+        var visitor = await browser.NewPageAsync(app);
+
+        var folder = Environment.GetEnvironmentVariable("CONTROLPANEL_SCREENSHOTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        Directory.CreateDirectory(folder);
+        var problems = new List<string>();
+        foreach (var theme in new[] { "light", "dark" })
+            foreach (var width in new[] { 1366, 390 })
+            {
+                async Task CheckAsync(IPage page, string name, Func<Task> open)
+                {
+                    await page.Context.AddCookiesAsync([new Cookie { Name = "cp-theme", Value = theme, Url = app.BaseAddress.ToString() }]);
+                    await page.SetViewportSizeAsync(width, width == 390 ? 844 : 768);
+                    await open();
+                    await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                    await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"identity-{name}-{theme}-{width}.png"), FullPage = true });
+                    var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                    if (overflow > 0) problems.Add($"{name} ({theme}) at {width}px scrolls sideways by {overflow}px");
+                }
+
+                await CheckAsync(visitor, "login", () => visitor.GotoAsync("Account/Login"));
+                await CheckAsync(visitor, "login-error", () => visitor.SignInAsync("nobody@controlpanel.test", "Wrong-password-1"));
+                await CheckAsync(visitor, "register-errors", async () =>
+                {
+                    await visitor.GotoAsync("Account/Register");
+                    await visitor.GetByTestId("email").FillAsync("not-an-email");
+                    await visitor.GetByTestId("password").FillAsync("short");
+                    await visitor.GetByTestId("register").ClickAsync();
+                });
+                await CheckAsync(visitor, "setup-closed", () => visitor.GotoAsync("setup"));
+                await CheckAsync(visitor, "lockout", () => visitor.GotoAsync("Account/Lockout"));
+                await CheckAsync(visitor, "accept", () => visitor.GotoAsync(open));
+                await CheckAsync(visitor, "accept-used", () => visitor.GotoAsync(used));
+                await CheckAsync(owner, "manage", () => owner.GotoAsync("Account/Manage"));
+                await CheckAsync(owner, "two-factor", () => owner.GotoAsync("Account/Manage/TwoFactor"));
+                await CheckAsync(owner, "not-found", () => owner.GotoAsync("no/such/page"));
+                await CheckAsync(admin, "staff", async () =>
+                {
+                    await InviteStaffAsync(admin, $"new.{theme}.{width}@controlpanel-example.test", "Nina New", "Support");
+                });
+            }
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
     private static ILocator Row(IPage page, string table, string email) =>
         page.GetByTestId(table).Locator("tbody tr", new() { HasText = email });
 
