@@ -68,7 +68,7 @@ public static class PageActions
         await admin.GetByTestId("invite-email").FillAsync(email);
         await admin.GetByTestId("invite-name").FillAsync(role + " person");
         await admin.GetByTestId("invite-role").ClickAsync();
-        await admin.Locator(".rz-dropdown-item", new() { HasText = role }).ClickAsync();
+        await admin.GetByRole(AriaRole.Option, new() { Name = role, Exact = true }).ClickAsync();
         await admin.GetByTestId("invite").ClickAsync();
         var link = await admin.GetByTestId("invitation-link").InnerTextAsync();
         await admin.Context.CloseAsync();

@@ -73,6 +73,8 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.Services.AddMudServices();
         Context.Services.AddScoped<CurrentViewer>();
         Context.Services.AddScoped<ChangeRunner>();
+        // Validation attributes get their services from the validation context, which sees only what is registered here.
+        Context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<PasswordRules>());
         Context.Services.AddFallbackServiceProvider(scope.ServiceProvider);
         authorization = Context.AddAuthorization();
         // Pages run in an interactive Server circuit.

@@ -11,4 +11,6 @@ public class ControlPanelUser : IdentityUser
     public Guid? AccountId { get; set; }
     public Account? Account { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>When the newest invitation link of a staff member who has not chosen a password yet was issued.</summary>
+    public DateTime? InvitationSentAt { get; set; }
 }

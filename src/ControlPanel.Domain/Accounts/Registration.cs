@@ -9,19 +9,23 @@ public sealed class Registration(ControlPanelDbContext db, UserManager<ControlPa
 {
     public sealed class Form
     {
-        [Required, StringLength(Account.NameMaxLength, MinimumLength = 2), Display(Name = "Organisation")]
+        [Required(ErrorMessage = "Enter your organisation's name.")]
+        [StringLength(Account.NameMaxLength, MinimumLength = 2, ErrorMessage = "Use 2 to {1} characters.")]
         public string AccountName { get; set; } = "";
 
-        [Required, StringLength(ControlPanelUser.DisplayNameMaxLength), Display(Name = "Your name")]
+        [Required(ErrorMessage = "Enter your name.")]
+        [StringLength(ControlPanelUser.DisplayNameMaxLength, ErrorMessage = "Use at most {1} characters.")]
         public string DisplayName { get; set; } = "";
 
-        [Required, EmailAddress, StringLength(256)]
+        [Required(ErrorMessage = "Enter your email address.")]
+        [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+        [StringLength(256, ErrorMessage = "Use at most {1} characters.")]
         public string Email { get; set; } = "";
 
-        [Required, StringLength(100, MinimumLength = 10), DataType(DataType.Password)]
+        [Required(ErrorMessage = "Choose a password."), Password, DataType(DataType.Password)]
         public string Password { get; set; } = "";
 
-        [DataType(DataType.Password), Compare(nameof(Password), ErrorMessage = "The passwords do not match."), Display(Name = "Confirm password")]
+        [DataType(DataType.Password), Compare(nameof(Password), ErrorMessage = "The passwords do not match.")]
         public string ConfirmPassword { get; set; } = "";
     }
 

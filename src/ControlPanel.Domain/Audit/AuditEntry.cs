@@ -35,6 +35,10 @@ public static class AuditActions
     public const string WebhookEndpointUpdated = "webhook.endpoint_updated";
     public const string WebhookEndpointDisabled = "webhook.endpoint_disabled";
     public const string WebhookSecretRotated = "webhook.secret_rotated";
+    public const string StaffInvited = "staff.invited";
+    public const string StaffInvitationResent = "staff.invitation_resent";
+    public const string StaffInvitationRevoked = "staff.invitation_revoked";
+    public const string StaffInvitationAccepted = "staff.invitation_accepted";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -42,5 +46,6 @@ public static class AuditActions
         ApplicationViewChanged, KeysRotated, KeysRevoked, ApplicationOriginsChanged, ApplicationQuotaChanged,
         ApplicationRateLimitsChanged, AccountLocked, AccountUnlocked,
         WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookSecretRotated,
+        StaffInvited, StaffInvitationResent, StaffInvitationRevoked, StaffInvitationAccepted,
     ];
 }

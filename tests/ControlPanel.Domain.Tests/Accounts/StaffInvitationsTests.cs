@@ -28,6 +28,9 @@ public class StaffInvitationsTests
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => invitations.InviteAsync(viewer, Form("sam@controlpanel.test", Roles.Support)));
         await Assert.ThrowsAsync<AccessDeniedException>(() => invitations.ListAsync(viewer));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => invitations.PendingAsync(viewer));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => invitations.ResendAsync(viewer, "any"));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => invitations.RevokeAsync(viewer, "any"));
         Assert.Null(await scope.Users().FindByEmailAsync("sam@controlpanel.test"));
     }
 
@@ -146,5 +149,68 @@ public class StaffInvitationsTests
 
         Assert.False((await scope.Get<StaffInvitations>().AcceptAsync(owner!.Id, token, "Taken-over-password-1")).Succeeded);
         Assert.True(await scope.Users().CheckPasswordAsync(owner, IdentityTestServices.Password));
+    }
+
+    [Fact]
+    public async Task A_pending_invitation_shows_when_its_link_expires_and_a_resend_ends_the_old_link()
+    {
+        await using var services = await ServicesAsync();
+        await using var scope = services.CreateScope();
+        var invitations = scope.Get<StaffInvitations>();
+        var (_, first) = await invitations.InviteAsync(Admin, Form("sam@controlpanel.test", Roles.Support));
+
+        var pending = Assert.Single(await invitations.PendingAsync(Admin));
+        Assert.Equal(pending.SentAt + invitations.LinkLifetime, pending.ExpiresAt);
+        Assert.Equal(first!.ExpiresAt, pending.ExpiresAt);
+        Assert.False(pending.IsExpired);
+        Assert.Equal(StaffInvitations.LinkState.Valid, (await invitations.CheckAsync(first.UserId, first.Token)).State);
+
+        var second = await invitations.ResendAsync(Admin, first.UserId);
+        Assert.Equal(StaffInvitations.LinkState.Replaced, (await invitations.CheckAsync(first.UserId, first.Token)).State);
+        Assert.False((await invitations.AcceptAsync(first.UserId, first.Token, IdentityTestServices.Password)).Succeeded);
+        Assert.True((await invitations.AcceptAsync(second.UserId, second.Token, IdentityTestServices.Password)).Succeeded);
+        Assert.Equal(StaffInvitations.LinkState.Used, (await invitations.CheckAsync(second.UserId, second.Token)).State);
+        Assert.Empty(await invitations.PendingAsync(Admin));
+        await Assert.ThrowsAsync<System.ComponentModel.DataAnnotations.ValidationException>(() => invitations.ResendAsync(Admin, second.UserId));
+        await Assert.ThrowsAsync<System.ComponentModel.DataAnnotations.ValidationException>(() => invitations.RevokeAsync(Admin, second.UserId));
+
+        await using var db = services.CreateContext();
+        var actions = db.AuditEntries.OrderBy(e => e.Id).Select(e => e.Action).ToList();
+        Assert.Equal([Audit.AuditActions.StaffInvited, Audit.AuditActions.StaffInvitationResent, Audit.AuditActions.StaffInvitationAccepted], actions);
+    }
+
+    [Fact]
+    public async Task A_revoked_invitation_link_is_not_valid_and_the_email_can_be_invited_again()
+    {
+        await using var services = await ServicesAsync();
+        await using var scope = services.CreateScope();
+        var invitations = scope.Get<StaffInvitations>();
+        var (_, invitation) = await invitations.InviteAsync(Admin, Form("sam@controlpanel.test", Roles.Admin));
+
+        await invitations.RevokeAsync(Admin, invitation!.UserId);
+
+        Assert.Equal(StaffInvitations.LinkState.NotValid, (await invitations.CheckAsync(invitation.UserId, invitation.Token)).State);
+        Assert.False((await invitations.AcceptAsync(invitation.UserId, invitation.Token, IdentityTestServices.Password)).Succeeded);
+        Assert.Empty(await invitations.PendingAsync(Admin));
+        Assert.True((await invitations.InviteAsync(Admin, Form("sam@controlpanel.test", Roles.Support))).Result.Succeeded);
+        await using var db = services.CreateContext();
+        Assert.Contains(db.AuditEntries, e => e.Action == Audit.AuditActions.StaffInvitationRevoked && e.Changes == "Revoked the invitation of sam@controlpanel.test as Admin");
+    }
+
+    [Fact]
+    public async Task A_link_for_an_owner_or_nobody_is_not_an_invitation()
+    {
+        await using var services = await ServicesAsync();
+        await using var scope = services.CreateScope();
+        var (_, owner) = await scope.Get<Registration>().RegisterOwnerAsync(new Registration.Form
+        {
+            AccountName = "Acme Ltd", DisplayName = "Olivia", Email = "olivia@acme.test", Password = IdentityTestServices.Password, ConfirmPassword = IdentityTestServices.Password,
+        });
+        var token = await scope.Users().GeneratePasswordResetTokenAsync(owner!);
+        var invitations = scope.Get<StaffInvitations>();
+
+        Assert.Equal(new StaffInvitations.LinkCheck(StaffInvitations.LinkState.NotValid), await invitations.CheckAsync(owner!.Id, token));
+        Assert.Equal(StaffInvitations.LinkState.NotValid, (await invitations.CheckAsync("no-such-user", token)).State);
+        Assert.Equal(StaffInvitations.LinkState.NotValid, (await invitations.CheckAsync(null, null)).State);
     }
 }

@@ -15,6 +15,11 @@ public sealed class AccountSecurityOptions
     [Range(1, 24 * 60)]
     public int LockoutMinutes { get; set; } = 15;
 
+    /// <summary>Shortest password accepted; stated under every password field.</summary>
     [Range(8, 128)]
     public int MinimumPasswordLength { get; set; } = 10;
+
+    /// <summary>How long a staff invitation link works before the Admin must send a new one.</summary>
+    [Range(1, 30 * 24)]
+    public int InvitationLinkHours { get; set; } = 72;
 }

@@ -3,6 +3,7 @@ using ControlPanel.Domain.Data;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Web.Components.Account;
 
@@ -10,8 +11,17 @@ public static class IdentityHosting
 {
     public static void AddControlPanelIdentity(this WebApplicationBuilder builder)
     {
-        var security = builder.Configuration.GetSection(AccountSecurityOptions.Section).Get<AccountSecurityOptions>() ?? new AccountSecurityOptions();
         builder.Services.AddOptions<AccountSecurityOptions>().BindConfiguration(AccountSecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Identity's rules follow AccountSecurity, so the rule stated on the forms, the check at the field and Identity's own check agree.
+        builder.Services.AddOptions<IdentityOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
+        {
+            options.Password.RequiredLength = security.Value.MinimumPasswordLength;
+            options.Lockout.MaxFailedAccessAttempts = security.Value.MaxFailedAttempts;
+            options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.Value.LockoutMinutes);
+        });
+        // Only staff invitations use Identity's data-protection tokens here, so their lifespan is the invitation link's.
+        builder.Services.AddOptions<DataProtectionTokenProviderOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
+            options.TokenLifespan = TimeSpan.FromHours(security.Value.InvitationLinkHours));
         builder.Services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
 
         builder.Services.AddAuthentication(options =>
@@ -32,11 +42,8 @@ public static class IdentityHosting
             {
                 options.SignIn.RequireConfirmedAccount = false;
                 options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = security.MinimumPasswordLength;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = security.MaxFailedAttempts;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.LockoutMinutes);
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ControlPanelDbContext>()
@@ -46,6 +53,7 @@ public static class IdentityHosting
 
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
         builder.Services.AddSingleton<AdminBootstrap>();
+        builder.Services.AddSingleton<PasswordRules>();
         builder.Services.AddScoped<Registration>();
         builder.Services.AddScoped<StaffInvitations>();
     }
