@@ -56,6 +56,7 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
         await receiver.DisposeAsync();
     }
 
+    /// <summary>Adds an endpoint through the dialog; returns the signing secret shown once (its dialog still open).</summary>
     private async Task<string> AddEndpointAsync(IPage page)
     {
         await page.GotoAsync("webhooks");
@@ -63,7 +64,7 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByTestId("add-endpoint").ClickAsync();
         await page.GetByTestId("endpoint-url").FillAsync(receiverUrl);
         await page.GetByTestId("create-endpoint").ClickAsync();
-        await Expect(page.Locator(".rz-dialog .validation-message")).ToContainTextAsync("Choose at least one event.");
+        await Expect(page.GetByTestId("events-error")).ToContainTextAsync("Choose at least one event.");
         await page.GetByTestId("event-chat_ended").CheckAsync();
         await page.GetByTestId("create-endpoint").ClickAsync();
         await Expect(page.GetByTestId("issued-secret")).ToBeVisibleAsync();
@@ -77,8 +78,12 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
         await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
         var secret = await AddEndpointAsync(page);
         Assert.StartsWith(WebhookSecrets.SecretPrefix, secret);
+        // Esc does not close the secret dialog (the secret would be lost); the help on verifying opens beside it.
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.GetByTestId("issued-secret")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("one-time-secret-dialog").GetByTestId("verify-help-link")).ToHaveAttributeAsync("href", "help/webhooks");
 
-        await page.GetByTestId("open-endpoint").ClickAsync();
+        await page.GetByTestId("dismiss-secrets").ClickAsync();
         await Expect(page.GetByTestId("endpoint-title")).ToHaveTextAsync(receiverUrl);
         // The secret is gone once the dialog is: only its public id remains.
         await page.ReloadAsync();
@@ -104,7 +109,7 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
         await page.WaitForCircuitAsync();
         await page.GetByRole(AriaRole.Tab, new() { Name = "Deliveries" }).ClickAsync();
         await Expect(page.GetByTestId("delivery-event")).ToHaveTextAsync(WebhookEvents.Test);
-        await Expect(page.GetByTestId("delivery-attempts")).ToHaveTextAsync("2");
+        await Expect(page.GetByTestId("delivery-attempts")).ToHaveTextAsync("2 attempts");
         await page.GotoAsync("webhooks");
         await page.WaitForCircuitAsync();
         await Expect(page.GetByTestId("delivery-status-cell")).ToHaveTextAsync("Delivered");
@@ -125,7 +130,7 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
         var owner = await browser.NewPageAsync(app);
         await owner.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
         await AddEndpointAsync(owner);
-        await owner.GetByTestId("open-endpoint").ClickAsync();
+        await owner.GetByTestId("dismiss-secrets").ClickAsync();
         await Expect(owner.GetByTestId("endpoint-title")).ToHaveTextAsync(receiverUrl);
         var endpointUrl = owner.Url;
         await owner.WaitForCircuitAsync();
@@ -160,5 +165,73 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
         await other.WaitForCircuitAsync();
         await Expect(other.GetByTestId("endpoint-link")).ToHaveCountAsync(0);
         await Expect(other.GetByTestId("delivery-link")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_refused_url_shows_beside_the_add_button_on_a_short_screen()
+    {
+        var page = await browser.NewPageAsync(app);
+        await page.SetViewportSizeAsync(1366, 768);
+        await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
+        await page.GotoAsync("webhooks");
+        await page.WaitForCircuitAsync();
+        await page.GetByTestId("add-endpoint").ClickAsync();
+        await page.GetByTestId("endpoint-url").FillAsync("https://user:secret@example.com/hook");
+        await page.GetByTestId("event-chat_ended").CheckAsync();
+        await page.GetByTestId("create-endpoint").ClickAsync();
+
+        var error = page.GetByTestId("add-endpoint-error");
+        await Expect(error).ToContainTextAsync("Leave the user name and password out of the URL");
+        await Expect(error).ToBeInViewportAsync();
+        await Expect(page.GetByTestId("create-endpoint")).ToBeInViewportAsync();
+        await Expect(page.GetByTestId("add-endpoint-dialog")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_webhook_pages_fit_a_laptop_and_a_phone_for_every_role()
+    {
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
+        await AddEndpointAsync(page);
+        await page.GetByTestId("dismiss-secrets").ClickAsync();
+        await Expect(page.GetByTestId("endpoint-title")).ToHaveTextAsync(receiverUrl);
+        var endpointPath = new Uri(page.Url).AbsolutePath.TrimStart('/');
+        await page.WaitForCircuitAsync();
+        await page.GetByTestId("send-test").ClickAsync();
+        await page.GetByTestId("test-delivery-link").ClickAsync();
+        await Expect(page.GetByTestId("delivery-status")).ToHaveTextAsync("Delivered");
+        var deliveryPath = new Uri(page.Url).AbsolutePath.TrimStart('/');
+
+        var support = await browser.NewPageAsync(app);
+        await support.SignInAsNewStaffAsync(browser, app, "sam@controlpanel.test", "Support");
+        var admin = await browser.NewPageAsync(app);
+        await admin.SignInAsAdminAsync();
+
+        var folder = Environment.GetEnvironmentVariable("CONTROLPANEL_SCREENSHOTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        Directory.CreateDirectory(folder);
+        var problems = new List<string>();
+        foreach (var (role, viewer) in new[] { ("owner", page), ("support", support), ("admin", admin) })
+        foreach (var (width, height) in new[] { (1366, 768), (390, 844) })
+        {
+            await viewer.SetViewportSizeAsync(width, height);
+            foreach (var (path, tab, name) in new[]
+            {
+                ("webhooks", "", "webhooks"), (endpointPath, "", "endpoint"), (endpointPath, "Deliveries", "endpoint-deliveries"),
+                (endpointPath, "Success rate", "endpoint-success-rate"), (deliveryPath, "", "delivery"), ("help/webhooks", "", "help-webhooks"),
+                ("webhooks", "add", "add-endpoint-dialog"),
+            })
+            {
+                if (role == "support" && tab == "add") continue; // Support adds nothing
+                await viewer.GotoAsync(path);
+                await viewer.WaitForCircuitAsync();
+                if (tab == "add") await viewer.GetByTestId("add-endpoint").ClickAsync();
+                else if (tab != "") await viewer.GetByRole(AriaRole.Tab, new() { Name = tab }).ClickAsync();
+                await viewer.WaitForTimeoutAsync(400);
+                await viewer.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{role}-{name}-{width}.png"), FullPage = true });
+                var overflow = await viewer.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                if (overflow > 0) problems.Add($"{role} /{path} {tab} at {width}px scrolls sideways by {overflow}px");
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 }

@@ -17,6 +17,9 @@ public static class WebhookSignature
     public const string AttemptHeader = "Webhook-Attempt";
     public const string Version = "v1";
 
+    /// <summary>How far a receiver should let <see cref="TimestampHeader"/> differ from its own clock before rejecting a delivery as replayed.</summary>
+    public static readonly TimeSpan RecommendedTolerance = TimeSpan.FromMinutes(5);
+
     public static string Sign(string secret, string messageId, long timestamp, ReadOnlySpan<byte> body)
     {
         var prefix = Encoding.UTF8.GetBytes($"{messageId}.{timestamp}.");
