@@ -24,7 +24,6 @@ using Microsoft.Extensions.Options;
 using ControlPanel.Web.Components.Shared;
 using MudBlazor;
 using MudBlazor.Services;
-using Radzen;
 
 namespace ControlPanel.Web;
 
@@ -110,7 +109,6 @@ public static class Hosting
     public static void AddControlPanelUi(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddRadzenComponents();
         builder.Services.AddMudServices(options =>
         {
             options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomCenter;
