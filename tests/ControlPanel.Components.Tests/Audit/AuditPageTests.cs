@@ -46,7 +46,9 @@ public sealed class AuditPageTests : ComponentTest
         SignIn(await NewStaffAsync(Roles.Support));
 
         var page = Render<AuditPage>();
-        page.WaitForAssertion(() => Assert.Equal(["Billing", "Storefront"], Column(page, "audit-application").Order()));
+        // Staff sees every account's changes, and the staff invitation that made this Support user (no application: "—").
+        page.WaitForAssertion(() => Assert.Equal(["Billing", "Storefront", "—", "—"], Column(page, "audit-application").Order(StringComparer.Ordinal)));
+        Assert.Contains("staff.invited", Column(page, "audit-action"));
         Assert.NotNull(page.Find("[data-testid=filter-account]"));
 
         var account = page.FindComponents<MudSelect<Guid?>>()[0];
