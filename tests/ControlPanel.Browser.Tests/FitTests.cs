@@ -45,8 +45,6 @@ public sealed class FitTests(BrowserFixture browser) : IAsyncLifetime
 
     private static async Task CheckAsync(IPage page, string role, IEnumerable<string> paths, List<string> problems)
     {
-        var folder = Environment.GetEnvironmentVariable("CONTROLPANEL_SCREENSHOTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
-        Directory.CreateDirectory(folder);
         foreach (var (width, height) in Sizes)
         {
             await page.SetViewportSizeAsync(width, height);
@@ -55,11 +53,8 @@ public sealed class FitTests(BrowserFixture browser) : IAsyncLifetime
                 await page.GotoAsync(path);
                 await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
                 await page.WaitForTimeoutAsync(400); // charts and drawers settle after the circuit's first renders
-                var name = $"{role}-{(path == "" ? "dashboard" : path.Replace('/', '-'))}-{width}";
-                if (name.Contains("applications-") && name.Length > 60) name = $"{role}-application-{width}";
-                await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
-
-                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                var name = $"{role}-{(path == "" ? "dashboard" : path.StartsWith("applications/") ? "application" : path.Replace('/', '-'))}-{width}";
+                var overflow = await page.ScreenshotAndMeasureOverflowAsync(name);
                 if (overflow > 0) problems.Add($"{role} /{path} at {width}px scrolls sideways by {overflow}px");
                 if (!await page.GetByTestId("sign-out").IsVisibleAsync()) problems.Add($"{role} /{path} at {width}px: Sign out is not visible");
             }

@@ -167,8 +167,6 @@ public sealed class IdentityTests(BrowserFixture browser)
         await owner.RegisterOwnerAsync(OwnerEmail, "Acme Ltd", OwnerPassword);
         var visitor = await browser.NewPageAsync(app);
 
-        var folder = Environment.GetEnvironmentVariable("CONTROLPANEL_SCREENSHOTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
-        Directory.CreateDirectory(folder);
         var problems = new List<string>();
         foreach (var theme in new[] { "light", "dark" })
             foreach (var width in new[] { 1366, 390 })
@@ -179,8 +177,7 @@ public sealed class IdentityTests(BrowserFixture browser)
                     await page.SetViewportSizeAsync(width, width == 390 ? 844 : 768);
                     await open();
                     await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-                    await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"identity-{name}-{theme}-{width}.png"), FullPage = true });
-                    var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                    var overflow = await page.ScreenshotAndMeasureOverflowAsync($"identity-{name}-{theme}-{width}");
                     if (overflow > 0) problems.Add($"{name} ({theme}) at {width}px scrolls sideways by {overflow}px");
                 }
 

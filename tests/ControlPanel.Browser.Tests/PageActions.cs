@@ -79,4 +79,16 @@ public static class PageActions
         await page.GetByTestId("accept").ClickAsync();
         await Expect(page.GetByTestId(role == "Admin" ? "admin-dashboard" : "support-dashboard")).ToBeVisibleAsync();
     }
+
+    /// <summary>
+    /// Saves a full-page screenshot as <paramref name="name"/>.png (in CONTROLPANEL_SCREENSHOTS, else TestResults/screenshots,
+    /// for a person to look at) and answers how many pixels the page scrolls sideways: 0 when it fits the viewport.
+    /// </summary>
+    public static async Task<int> ScreenshotAndMeasureOverflowAsync(this IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("CONTROLPANEL_SCREENSHOTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+        return await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    }
 }

@@ -207,8 +207,6 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
         var admin = await browser.NewPageAsync(app);
         await admin.SignInAsAdminAsync();
 
-        var folder = Environment.GetEnvironmentVariable("CONTROLPANEL_SCREENSHOTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
-        Directory.CreateDirectory(folder);
         var problems = new List<string>();
         foreach (var (role, viewer) in new[] { ("owner", page), ("support", support), ("admin", admin) })
         foreach (var (width, height) in new[] { (1366, 768), (390, 844) })
@@ -227,8 +225,7 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
                 if (tab == "add") await viewer.GetByTestId("add-endpoint").ClickAsync();
                 else if (tab != "") await viewer.GetByRole(AriaRole.Tab, new() { Name = tab }).ClickAsync();
                 await viewer.WaitForTimeoutAsync(400);
-                await viewer.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{role}-{name}-{width}.png"), FullPage = true });
-                var overflow = await viewer.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                var overflow = await viewer.ScreenshotAndMeasureOverflowAsync($"{role}-{name}-{width}");
                 if (overflow > 0) problems.Add($"{role} /{path} {tab} at {width}px scrolls sideways by {overflow}px");
             }
         }
