@@ -31,7 +31,8 @@ public sealed class ApiOptions : IValidatableObject
     /// <summary>
     /// Bearer tokens this instance does not hold that it may look up in the database per second (a
     /// session opened on another instance moments ago); past it they answer 114 until the next second,
-    /// so a flood of made-up tokens cannot turn into a flood of queries.
+    /// so a flood of made-up tokens cannot turn into a flood of queries. Only tokens whose MAC verifies
+    /// (signed by some instance) are looked up, so forgeries never spend this budget.
     /// </summary>
     [Range(0, 100_000)]
     public int SessionLookupsPerSecond { get; set; } = 200;

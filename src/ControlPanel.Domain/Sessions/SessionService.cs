@@ -22,7 +22,7 @@ public sealed partial class SessionService(IDbContextFactory<ControlPanelDbConte
             throw new InvalidOperationException("Only an allowed decision opens a session.");
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var token = SessionToken.New();
+        var token = SessionToken.New(await store.GetTokenKeyAsync().WaitAsync(cancellationToken));
         var session = new Session
         {
             ApplicationId = application.Id,
