@@ -74,6 +74,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
             session.HasOne<Application>().WithMany().HasForeignKey(s => s.ApplicationId).OnDelete(DeleteBehavior.Cascade);
             session.HasIndex(s => s.TokenHash).IsUnique();
             session.HasIndex(s => s.ExpiresAt);
+            session.HasIndex(s => new { s.KeyPairId, s.ExpiresAt });
         });
 
         builder.Entity<UsageMinute>(usage =>

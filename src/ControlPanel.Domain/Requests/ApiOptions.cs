@@ -37,6 +37,21 @@ public sealed class ApiOptions : IValidatableObject
     [Range(0, 100_000)]
     public int SessionLookupsPerSecond { get; set; } = 200;
 
+    /// <summary>
+    /// Sessions one application may open per minute, all its key pairs and client addresses together
+    /// (exact across instances); past it <c>POST /api/v1/session</c> answers 158 RATE LIMIT EXCEEDED (429)
+    /// with rate-limit headers for this window. Each session is a row and memory for 26 hours.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int SessionsPerApplicationPerMinute { get; set; } = 300;
+
+    /// <summary>
+    /// Unexpired sessions one key pair may hold at once; past it <c>POST /api/v1/session</c> answers
+    /// 196 YOUR SLOTS ARE FULL (429, with Retry-After until the oldest of them expires).
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxLiveSessionsPerKeyPair { get; set; } = 10_000;
+
     public IReadOnlyList<int> NotificationThresholds =>
         QuotaNotificationThresholds.Length == 0 ? DefaultNotificationThresholds : QuotaNotificationThresholds.Distinct().Order().ToArray();
 

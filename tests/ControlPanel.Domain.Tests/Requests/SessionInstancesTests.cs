@@ -137,7 +137,7 @@ public sealed class SessionInstancesTests : IAsyncLifetime
     private async Task<SessionService.Opened> OpenSessionAsync()
     {
         var (_, _, keys) = await harness.CreateApplicationAsync();
-        return await harness.SessionService.OpenAsync(await harness.Check.CheckAsync(CheckHarness.With(keys)));
+        return (await harness.SessionService.OpenAsync(await harness.Check.CheckAsync(CheckHarness.With(keys)))).Session!;
     }
 
     [Fact]

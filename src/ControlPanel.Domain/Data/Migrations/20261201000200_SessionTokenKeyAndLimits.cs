@@ -5,13 +5,15 @@ namespace ControlPanel.Domain.Data.Migrations;
 
 /// <summary>
 /// Secrets every instance shares, made once: the key of the MAC that session tokens carry, so a forged
-/// token is refused on any instance without a database look-up.
+/// token is refused on any instance without a database look-up. And an index to count a key pair's
+/// live sessions against Api:MaxLiveSessionsPerKeyPair.
 /// </summary>
 [DbContext(typeof(ControlPanelDbContext))]
-[Migration("20261201000200_SharedSecrets")]
-public sealed class SharedSecrets : Migration
+[Migration("20261201000200_SessionTokenKeyAndLimits")]
+public sealed class SessionTokenKeyAndLimits : Migration
 {
-    protected override void Up(MigrationBuilder migrationBuilder) =>
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
         migrationBuilder.CreateTable(
             name: "SharedSecrets",
             columns: table => new
@@ -21,7 +23,12 @@ public sealed class SharedSecrets : Migration
                 CreatedAt = table.Column<DateTime>(nullable: false),
             },
             constraints: table => table.PrimaryKey("PK_SharedSecrets", x => x.Name));
+        migrationBuilder.CreateIndex(name: "IX_Sessions_KeyPairId_ExpiresAt", table: "Sessions", columns: ["KeyPairId", "ExpiresAt"]);
+    }
 
-    protected override void Down(MigrationBuilder migrationBuilder) =>
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.DropIndex(name: "IX_Sessions_KeyPairId_ExpiresAt", table: "Sessions");
         migrationBuilder.DropTable("SharedSecrets");
+    }
 }
