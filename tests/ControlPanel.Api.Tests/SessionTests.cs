@@ -140,4 +140,30 @@ public sealed class SessionTests(ControlPanelFactory factory) : IClassFixture<Co
         var check = await second.CreateApiClient().SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/check").Bearer(token));
         Assert.Equal(HttpStatusCode.OK, check.StatusCode);
     }
+
+    [Fact]
+    public async Task Opening_sessions_past_the_application_limit_answers_429_158_with_the_creation_window_and_past_the_live_cap_429_196_with_Retry_After()
+    {
+        await using (var limited = new ControlPanelFactory().With("Api:SessionsPerApplicationPerMinute", "2"))
+        {
+            var application = await limited.CreateApplicationAsync();
+            var api = limited.CreateApiClient();
+            for (var i = 0; i < 2; i++)
+                Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(Check(application, path: "/api/v1/session").WithMethod(HttpMethod.Post))).StatusCode);
+            var refused = await api.SendAsync(Check(application, path: "/api/v1/session").WithMethod(HttpMethod.Post));
+            await refused.AssertErrorAsync(HttpStatusCode.TooManyRequests, 158);
+            Assert.Equal("2", refused.HeaderValue("X-RateLimit-Limit"));
+            Assert.Equal("0", refused.HeaderValue("X-RateLimit-Remaining"));
+        }
+
+        await using var capped = new ControlPanelFactory().With("Api:MaxLiveSessionsPerKeyPair", "1");
+        var capApplication = await capped.CreateApplicationAsync();
+        var client = capped.CreateApiClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(Check(capApplication, path: "/api/v1/session").WithMethod(HttpMethod.Post))).StatusCode);
+        var full = await client.SendAsync(Check(capApplication, path: "/api/v1/session").WithMethod(HttpMethod.Post));
+        await full.AssertErrorAsync(HttpStatusCode.TooManyRequests, 196);
+        var retryAfter = full.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.FromMinutes(119), TimeSpan.FromHours(2));
+    }
 }

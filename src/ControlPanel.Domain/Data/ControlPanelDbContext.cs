@@ -36,6 +36,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<Change> Changes => Set<Change>();
     public DbSet<SharedCounter> SharedCounters => Set<SharedCounter>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<SharedSecret> SharedSecrets => Set<SharedSecret>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -73,6 +74,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
             session.HasOne<Application>().WithMany().HasForeignKey(s => s.ApplicationId).OnDelete(DeleteBehavior.Cascade);
             session.HasIndex(s => s.TokenHash).IsUnique();
             session.HasIndex(s => s.ExpiresAt);
+            session.HasIndex(s => new { s.KeyPairId, s.ExpiresAt });
         });
 
         builder.Entity<UsageMinute>(usage =>
@@ -146,6 +148,13 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
         {
             key.ToTable("DataProtectionKeys");
             key.Property(k => k.FriendlyName).HasMaxLength(256);
+        });
+
+        builder.Entity<SharedSecret>(secret =>
+        {
+            secret.ToTable("SharedSecrets");
+            secret.HasKey(s => s.Name);
+            secret.Property(s => s.Name).HasMaxLength(SharedSecret.NameMaxLength);
         });
     }
 }

@@ -202,6 +202,9 @@ public static class ErrorCatalogue
     /// <summary>158: the one-minute rate limit is exceeded (HTTP 429).</summary>
     public static ApiError RateLimitExceeded { get; } = Get(158);
 
+    /// <summary>196: a key pair already holds as many live sessions as it may (Api:MaxLiveSessionsPerKeyPair); HTTP 429.</summary>
+    public static ApiError SlotsFull { get; } = Get(196);
+
     /// <summary>194: a resource that needs a session was called without a Bearer token.</summary>
     public static ApiError NoTokenOrSession { get; } = Get(194);
 

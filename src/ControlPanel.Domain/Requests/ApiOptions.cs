@@ -31,10 +31,26 @@ public sealed class ApiOptions : IValidatableObject
     /// <summary>
     /// Bearer tokens this instance does not hold that it may look up in the database per second (a
     /// session opened on another instance moments ago); past it they answer 114 until the next second,
-    /// so a flood of made-up tokens cannot turn into a flood of queries.
+    /// so a flood of made-up tokens cannot turn into a flood of queries. Only tokens whose MAC verifies
+    /// (signed by some instance) are looked up, so forgeries never spend this budget.
     /// </summary>
     [Range(0, 100_000)]
     public int SessionLookupsPerSecond { get; set; } = 200;
+
+    /// <summary>
+    /// Sessions one application may open per minute, all its key pairs and client addresses together
+    /// (exact across instances); past it <c>POST /api/v1/session</c> answers 158 RATE LIMIT EXCEEDED (429)
+    /// with rate-limit headers for this window. Each session is a row and memory for 26 hours.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int SessionsPerApplicationPerMinute { get; set; } = 300;
+
+    /// <summary>
+    /// Unexpired sessions one key pair may hold at once; past it <c>POST /api/v1/session</c> answers
+    /// 196 YOUR SLOTS ARE FULL (429, with Retry-After until the oldest of them expires).
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxLiveSessionsPerKeyPair { get; set; } = 10_000;
 
     public IReadOnlyList<int> NotificationThresholds =>
         QuotaNotificationThresholds.Length == 0 ? DefaultNotificationThresholds : QuotaNotificationThresholds.Distinct().Order().ToArray();

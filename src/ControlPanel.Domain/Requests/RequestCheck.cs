@@ -91,7 +91,7 @@ public sealed class RequestCheck(
 
         // From here on the limit headers report this caller's own partition.
         var (partition, limit) = session is null
-            ? (application.PartitionFor(request.ClientIpText), application.ApplicationRateLimit)
+            ? (application.PartitionFor(ClientAddressGroup.Of(request.ClientIp)), application.ApplicationRateLimit)
             : (session.RateLimitPartition, application.PerUserRateLimit);
 
         ApiError? refusal = null;

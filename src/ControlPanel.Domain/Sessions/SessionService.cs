@@ -1,28 +1,69 @@
 using System.Text.RegularExpressions;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Errors;
+using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Sessions;
 
 /// <summary>Opening sessions and changing their view: the two writes behind the session endpoints.</summary>
-public sealed partial class SessionService(IDbContextFactory<ControlPanelDbContext> databases, SessionStore store, ChangeFeed changes, TimeProvider clock)
+public sealed partial class SessionService(
+    IDbContextFactory<ControlPanelDbContext> databases, SessionStore store, ChangeFeed changes, RateLimiter limiter, IOptions<ApiOptions> options, TimeProvider clock)
 {
+    private readonly int _perApplicationPerMinute = options.Value.SessionsPerApplicationPerMinute;
+    private readonly int _livePerKeyPair = options.Value.MaxLiveSessionsPerKeyPair;
+
     /// <summary>A new session; <see cref="Token"/> is the only time the token exists in plaintext.</summary>
     public sealed record Opened(Guid SessionId, string Token, DateTime ExpiresAt, string View)
     {
         public override string ToString() => $"Opened {{ SessionId = {SessionId}, ExpiresAt = {ExpiresAt:O} }}";
     }
 
-    /// <summary>Opens a session for the keys of an allowed decision, starting on the application's default view.</summary>
-    public async Task<Opened> OpenAsync(Decision decision, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The outcome of opening a session: <see cref="Session"/>, or a refusal with the rate-limit window
+    /// to report (158) or how long until a slot frees (196).
+    /// </summary>
+    public sealed record OpenResult(Opened? Session, ApiError? Error, string ExtraInfo, RateLimitDecision? RateLimit, TimeSpan? RetryAfter)
+    {
+        public static OpenResult Refused(ApiError error, string extraInfo, RateLimitDecision? rate = null, TimeSpan? retryAfter = null) => new(null, error, extraInfo, rate, retryAfter);
+    }
+
+    /// <summary>
+    /// Opens a session for the keys of an allowed decision, starting on the application's default view,
+    /// unless the application opened <see cref="ApiOptions.SessionsPerApplicationPerMinute"/> this minute (158)
+    /// or the key pair holds <see cref="ApiOptions.MaxLiveSessionsPerKeyPair"/> live sessions (196).
+    /// </summary>
+    public async Task<OpenResult> OpenAsync(Decision decision, CancellationToken cancellationToken = default)
     {
         if (!decision.Allowed || decision.Application is not { } application || decision.KeyPairId is not { } keyPairId)
             throw new InvalidOperationException("Only an allowed decision opens a session.");
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var token = SessionToken.New();
+        var at = clock.GetUtcNow();
+        var now = at.UtcDateTime;
+        // The rate first: it is counted in memory, so a flood is refused before the count below reaches the database.
+        var rate = await limiter.TryAcquireAsync(CreationPartition(application.Id), _perApplicationPerMinute, at);
+        if (!rate.Allowed)
+            return OpenResult.Refused(ErrorCatalogue.RateLimitExceeded,
+                $"An application may open {_perApplicationPerMinute} sessions a minute. Please wait until the next minute, or reuse the sessions you have: each lasts 2 hours.", rate);
+
+        // Counted in the database so sessions opened on every instance count; concurrent opens can pass the
+        // cap by at most how many run at once, and the creation rate above bounds those.
+        DateTime? oldestExpiry = null;
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+        {
+            var live = db.Sessions.Where(s => s.KeyPairId == keyPairId && s.ExpiresAt > now);
+            if (await live.CountAsync(cancellationToken) >= _livePerKeyPair)
+                oldestExpiry = await live.MinAsync(s => (DateTime?)s.ExpiresAt, cancellationToken);
+        }
+        if (oldestExpiry is { } frees)
+            return OpenResult.Refused(ErrorCatalogue.SlotsFull,
+                $"These keys already hold {_livePerKeyPair} live sessions, the most they may. Reuse one; the next slot frees when the oldest expires.",
+                retryAfter: frees - now);
+
+        var token = SessionToken.New(await store.GetTokenKeyAsync().WaitAsync(cancellationToken));
         var session = new Session
         {
             ApplicationId = application.Id,
@@ -39,8 +80,11 @@ public sealed partial class SessionService(IDbContextFactory<ControlPanelDbConte
         }
         // Other instances look the token up on its first use there.
         store.Add(session.TokenHash, LiveSession.From(session));
-        return new Opened(session.Id, token, session.ExpiresAt, session.View);
+        return new OpenResult(new Opened(session.Id, token, session.ExpiresAt, session.View), null, "", null, null);
     }
+
+    /// <summary>The rate-limit partition of session creation for one application (apart from its calls' partitions).</summary>
+    public static string CreationPartition(Guid applicationId) => $"n:{applicationId}";
 
     public static bool IsValidView(string? view) =>
         view is { Length: > 0 and <= Application.ViewMaxLength } && ViewRegex().IsMatch(view);

@@ -31,9 +31,14 @@ public sealed class LiveSession(Guid id, Guid applicationId, Guid keyPairId, str
 /// <summary>
 /// The sessions, in memory, keyed by token hash: the request check finds a Bearer token without a
 /// database read. Loaded from the database at start (sessions survive restarts); a token opened on
-/// another instance is looked up once on first use (within <see cref="ApiOptions.SessionLookupsPerSecond"/>),
-/// and view changes arrive through the <see cref="ChangeFeed"/>. Expired sessions stay for
-/// <see cref="Session.ExpiredRetention"/> so their tokens answer 113 rather than 114.
+/// another instance is looked up once on first use, and view changes arrive through the
+/// <see cref="ChangeFeed"/>. Expired sessions stay for <see cref="Session.ExpiredRetention"/> so their
+/// tokens answer 113 rather than 114.
+/// A token not held here reaches the database only if its MAC verifies under the shared
+/// <see cref="SessionTokenKey"/>: made-up tokens are refused in memory, so they cannot spend the
+/// look-up budget (<see cref="ApiOptions.SessionLookupsPerSecond"/>) that real sessions opened on
+/// other instances need. A signed token the database does not know (a session swept long ago) is
+/// remembered as unknown, so replaying it costs one look-up per instance, not one per call.
 /// </summary>
 public sealed class SessionStore
 {
@@ -42,6 +47,9 @@ public sealed class SessionStore
     private readonly IDbContextFactory<ControlPanelDbContext> _databases;
     private readonly TimeProvider _clock;
     private readonly int _lookupsPerSecond;
+    private readonly ConcurrentDictionary<HashKey, byte> _knownUnknown = new();
+    private Task<SessionTokenKey>? _key;
+    private long _lookups;
     private long _lookupSecond;
     private int _lookupsThisSecond;
 
@@ -53,15 +61,45 @@ public sealed class SessionStore
         changes.Subscribe(ChangeTopic.Session, (id, cancellationToken) => id is { } sessionId ? ReloadAsync(sessionId, cancellationToken) : Task.CompletedTask);
     }
 
+    /// <summary>How many signed tokens remembered as unknown are kept before the memory starts over.</summary>
+    internal const int KnownUnknownCapacity = 100_000;
+
     public int Count => _byToken.Count;
 
-    /// <summary>Finds a token; completes at once unless the token is not held here and must be looked up.</summary>
+    /// <summary>Database look-ups of tokens made so far (for tests and diagnostics).</summary>
+    public long LookupCount => Interlocked.Read(ref _lookups);
+
+    /// <summary>
+    /// The MAC key of session tokens, read from the database (made there by the first instance that
+    /// needs it) once, then held.
+    /// </summary>
+    public Task<SessionTokenKey> GetTokenKeyAsync()
+    {
+        var key = Volatile.Read(ref _key);
+        if (key is null || key.IsFaulted || key.IsCanceled)
+        {
+            // A failed read (database away) is tried again on the next call rather than remembered.
+            var loading = LoadTokenKeyAsync();
+            key = Interlocked.CompareExchange(ref _key, loading, key) == key ? loading : Volatile.Read(ref _key)!;
+        }
+        return key;
+    }
+
+    private async Task<SessionTokenKey> LoadTokenKeyAsync() =>
+        new(await SharedSecret.GetOrCreateAsync(_databases, SessionTokenKey.SecretName, SessionTokenKey.KeyBytes, _clock.GetUtcNow().UtcDateTime));
+
+    /// <summary>Finds a token; completes at once unless the token is not held here and is signed, so must be looked up.</summary>
     public ValueTask<(SessionLookup Lookup, LiveSession? Session)> FindAsync(string token, DateTime now)
     {
         if (!SessionToken.IsWellFormed(token)) return ValueTask.FromResult<(SessionLookup, LiveSession?)>((SessionLookup.Unknown, null));
         var key = SessionToken.Key(token);
+        // Held sessions first: tokens of sessions loaded at start are found even if made before tokens were signed.
         if (_byToken.TryGetValue(key, out var found)) return ValueTask.FromResult(Classify(found, now));
-        return LookUpAsync(token, now);
+        if (_knownUnknown.ContainsKey(key)) return ValueTask.FromResult<(SessionLookup, LiveSession?)>((SessionLookup.Unknown, null));
+        var tokenKey = GetTokenKeyAsync();
+        if (tokenKey.IsCompletedSuccessfully && !SessionToken.IsSignedBy(token, tokenKey.Result))
+            return ValueTask.FromResult<(SessionLookup, LiveSession?)>((SessionLookup.Unknown, null));
+        return LookUpAsync(token, key, tokenKey, now);
     }
 
     public LiveSession? FindById(Guid sessionId) =>
@@ -77,6 +115,7 @@ public sealed class SessionStore
     /// <summary>Fills the store from the database; called once at start.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
+        await GetTokenKeyAsync().WaitAsync(cancellationToken);
         var keepFrom = _clock.GetUtcNow().UtcDateTime - Session.ExpiredRetention;
         await using var db = await _databases.CreateDbContextAsync(cancellationToken);
         var sessions = await db.Sessions.AsNoTracking().Where(s => s.ExpiresAt > keepFrom).ToListAsync(cancellationToken);
@@ -103,13 +142,22 @@ public sealed class SessionStore
     private static (SessionLookup, LiveSession?) Classify(LiveSession session, DateTime now) =>
         (session.ExpiresAt > now ? SessionLookup.Live : SessionLookup.Expired, session);
 
-    private async ValueTask<(SessionLookup, LiveSession?)> LookUpAsync(string token, DateTime now)
+    private async ValueTask<(SessionLookup, LiveSession?)> LookUpAsync(string token, HashKey key, Task<SessionTokenKey> tokenKey, DateTime now)
     {
+        var signingKey = await tokenKey;
+        if (!SessionToken.IsSignedBy(token, signingKey)) return (SessionLookup.Unknown, null);
         if (!TakeLookup(now)) return (SessionLookup.Unknown, null);
+        Interlocked.Increment(ref _lookups);
         var hash = SessionToken.HashHex(token);
         await using var db = await _databases.CreateDbContextAsync();
         var stored = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.TokenHash == hash);
-        if (stored is null) return (SessionLookup.Unknown, null);
+        if (stored is null)
+        {
+            // A session is saved before its token is handed out, so a signed token missing now stays missing.
+            if (_knownUnknown.Count >= KnownUnknownCapacity) _knownUnknown.Clear();
+            _knownUnknown.TryAdd(key, 0);
+            return (SessionLookup.Unknown, null);
+        }
         var session = LiveSession.From(stored);
         Add(stored.TokenHash, session);
         return Classify(session, now);

@@ -170,7 +170,16 @@ public static class KeyValidationApi
             await DecisionResponses.WriteErrorAsync(context, error, decision.ExtraInfo);
             return;
         }
-        var opened = await sessions.OpenAsync(decision, context.RequestAborted);
+        var result = await sessions.OpenAsync(decision, context.RequestAborted);
+        if (result.Session is not { } opened)
+        {
+            // 158 reports the session-creation window instead of the caller's call window; 196 says when a slot frees.
+            if (result.RateLimit is { } rate) DecisionResponses.WriteRateLimitHeaders(context.Response, rate);
+            if (result.RetryAfter is { } wait)
+                context.Response.Headers.RetryAfter = ((long)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await DecisionResponses.WriteErrorAsync(context, result.Error!, result.ExtraInfo);
+            return;
+        }
         context.Response.StatusCode = StatusCodes.Status201Created;
         context.Response.Headers.CacheControl = "no-store";
         await context.Response.WriteAsJsonAsync(

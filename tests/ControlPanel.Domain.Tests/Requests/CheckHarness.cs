@@ -57,7 +57,7 @@ public sealed class CheckHarness : IDisposable
         ApplicationService = new ApplicationService(Databases, KeyService, Changes, Clock);
         AdminControls = new AdminControls(Databases, Changes, Clock);
         Allowlists = new AllowlistService(Databases, Changes, Clock);
-        SessionService = new SessionService(Databases, Sessions, Changes, Clock);
+        SessionService = new SessionService(Databases, Sessions, Changes, Limiter, wrapped, Clock);
     }
 
     public static async Task<CheckHarness> CreateAsync(ApiOptions? options = null)

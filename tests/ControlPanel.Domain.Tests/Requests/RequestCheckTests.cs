@@ -159,7 +159,7 @@ public sealed class RequestCheckTests : IAsyncLifetime
     public async Task Sessions_use_per_user_limits_and_expire_after_two_hours()
     {
         var (_, applicationId, keys) = await harness.CreateApplicationAsync(ApplicationEnvironment.Staging);
-        var opened = await harness.SessionService.OpenAsync(await harness.Check.CheckAsync(CheckHarness.With(keys)));
+        var opened = (await harness.SessionService.OpenAsync(await harness.Check.CheckAsync(CheckHarness.With(keys)))).Session!;
 
         var withToken = new CheckRequest { SessionToken = opened.Token, IsHttps = true, SessionRequired = true };
         var allowed = await harness.Check.CheckAsync(withToken);
@@ -181,7 +181,7 @@ public sealed class RequestCheckTests : IAsyncLifetime
     public async Task Sessions_survive_a_restart_and_end_with_their_keys()
     {
         var (_, applicationId, keys) = await harness.CreateApplicationAsync();
-        var opened = await harness.SessionService.OpenAsync(await harness.Check.CheckAsync(CheckHarness.With(keys)));
+        var opened = (await harness.SessionService.OpenAsync(await harness.Check.CheckAsync(CheckHarness.With(keys)))).Session!;
         Assert.True(await harness.SessionService.ChangeViewAsync(opened.SessionId, "support desk"));
         Assert.False(await harness.SessionService.ChangeViewAsync(opened.SessionId, "<script>"));
 
