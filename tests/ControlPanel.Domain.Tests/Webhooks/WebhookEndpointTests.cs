@@ -210,24 +210,24 @@ public sealed class WebhookEndpointTests
         await bed.AddEndpointAsync("https://hooks.example.test/chats", WebhookEvents.ChatEnded);
         var created = await bed.CreateApplicationAsync();
         var keys = created.Keys;
-        JsonElement Body(string json) => JsonDocument.Parse(json).RootElement;
+        Stream Body(string json) => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
 
-        var accepted = await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""));
+        var accepted = await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""), null);
         Assert.Equal(202, accepted.HttpStatus);
         Assert.NotNull(accepted.EventId);
 
-        var badName = await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_started","data":{}}"""));
+        var badName = await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_started","data":{}}"""), null);
         Assert.Equal(400, badName.HttpStatus);
         Assert.Equal(117, badName.Error!.Error);
         Assert.Equal("DATA NOT VALID", badName.Error.Description);
         Assert.Contains("chat_ended, offline_message", badName.Error.ExtraInfo);
-        Assert.Equal(400, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"offline_message"}"""))).HttpStatus);
+        Assert.Equal(400, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"offline_message"}"""), null)).HttpStatus);
 
-        Assert.Equal(201, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(null, keys.ConsumerKey), Body("{}"))).Error!.Error);
-        Assert.Equal(202, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, ""), Body("{}"))).Error!.Error);
-        Assert.Equal(204, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, ApiKey.New()), Body("{}"))).Error!.Error);
+        Assert.Equal(201, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(null, keys.ConsumerKey), Body("{}"), null)).Error!.Error);
+        Assert.Equal(202, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, ""), Body("{}"), null)).Error!.Error);
+        Assert.Equal(204, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, ApiKey.New()), Body("{}"), null)).Error!.Error);
         await bed.Applications.UpdateAsync(bed.Owner, created.Application.Id, new() { Name = "Storefront", IsOnline = false });
-        Assert.Equal(110, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_ended","data":{}}"""))).Error!.Error);
+        Assert.Equal(110, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_ended","data":{}}"""), null)).Error!.Error);
 
         await bed.NewDispatcher().FanOutAsync();
         var row = Assert.Single((await bed.Log.SearchAsync(bed.Owner, new(EventName: WebhookEvents.ChatEnded))).Rows);
