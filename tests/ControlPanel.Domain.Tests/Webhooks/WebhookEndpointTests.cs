@@ -61,6 +61,24 @@ public sealed class WebhookEndpointTests
     [InlineData("64:ff9b::a00:1", "a private")]
     [InlineData("fd00:ec2::254", "a cloud metadata")]
     [InlineData("224.0.0.1", "a multicast")]
+    // IPv4 carried in IPv6 is judged as the IPv4 address inside.
+    [InlineData("::ffff:10.0.0.1", "a private")]
+    [InlineData("::10.0.0.1", "a private")]
+    [InlineData("::127.0.0.1", "a loopback")]
+    [InlineData("::169.254.169.254", "a cloud metadata")]
+    [InlineData("::8.8.8.8", "a reserved (IPv4-compatible)")]
+    [InlineData("::", "an unspecified")]
+    [InlineData("::1", "a loopback")]
+    [InlineData("2002:a00:1::1", "a private")]
+    [InlineData("2002:c0a8:101::", "a private")]
+    [InlineData("2002:7f00:1::", "a loopback")]
+    [InlineData("2002:a9fe:a9fe::1", "a cloud metadata")]
+    [InlineData("2002:808:808::1", null)]
+    [InlineData("64:ff9b:1::a00:1", "a private (local-use NAT64)")]
+    [InlineData("64:ff9b:1:ffff::1", "a private (local-use NAT64)")]
+    [InlineData("64:ff9b::808:808", null)]
+    [InlineData("fec0::1", "a private (site-local)")]
+    [InlineData("feff:ffff::1", "a private (site-local)")]
     public void Address_rules_name_the_range(string address, string? expected) =>
         Assert.Equal(expected, NetworkAddressRules.WhyRefused(IPAddress.Parse(address)));
 
