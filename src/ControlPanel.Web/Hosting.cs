@@ -66,6 +66,9 @@ public static class Hosting
         builder.Services.AddScoped<ApplicationService>();
         builder.Services.AddScoped<KeyService>();
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Webhook and audit history past its retention, deleted by ExpiredStateSweeper.
+        builder.Services.AddSingleton<HistoryRetention>();
     }
 
     /// <summary>

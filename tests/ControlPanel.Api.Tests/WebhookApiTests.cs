@@ -61,10 +61,18 @@ public sealed class WebhookApiTests : IAsyncLifetime
         return request;
     }
 
+    private async Task SubscribeAsync(Viewer owner, params string[] events)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<WebhookEndpointService>().CreateAsync(owner,
+            new WebhookEndpointService.Form { Url = "https://hooks.example.test/hook", Events = [.. events] });
+    }
+
     [Fact]
     public async Task The_platform_posts_an_event_and_gets_202_with_its_id()
     {
-        var (_, keys, _) = await CreateApplicationAsync();
+        var (owner, keys, _) = await CreateApplicationAsync();
+        await SubscribeAsync(owner, WebhookEvents.OfflineMessage);
         var response = await factory.CreateClient().SendAsync(Post(keys, """{"event_name":"offline_message","data":{"message":"hello"}}"""));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -84,6 +92,101 @@ public sealed class WebhookApiTests : IAsyncLifetime
         Assert.Equal(117, body.GetProperty("Error").GetInt32());
         Assert.Equal("DATA NOT VALID", body.GetProperty("Description").GetString());
         Assert.StartsWith(extraInfo, body.GetProperty("extraInfo").GetString());
+    }
+
+    [Fact]
+    public async Task An_event_nobody_subscribes_to_answers_202_no_subscriber_and_is_not_stored()
+    {
+        var (owner, keys, _) = await CreateApplicationAsync();
+        await SubscribeAsync(owner, WebhookEvents.ChatEnded);
+        var response = await factory.CreateClient().SendAsync(Post(keys, """{"event_name":"offline_message","data":{"message":"hello"}}"""));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("event_id").ValueKind);
+        Assert.Equal("no subscriber", body.GetProperty("info").GetString());
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync();
+        Assert.False(await db.WebhookEvents.AnyAsync(e => e.Name == WebhookEvents.OfflineMessage));
+    }
+
+    [Fact]
+    public async Task A_bad_key_with_a_huge_body_is_refused_without_the_body_being_read()
+    {
+        // Real Kestrel on loopback: the in-process test server pumps a request body to its end whatever the app does.
+        await using var app = new ControlPanelFactory().With("Api:RequireHttps", "false").With("Webhooks:AllowPrivateAddresses", "true");
+        var port = Nginx.NginxGateway.FreePort();
+        app.UseKestrel(port);
+        app.StartServer();
+        var owner = await CreateOwnerAsync(app);
+        var keys = (await app.Services.UseAsync<ApplicationService, ApplicationService.Created>(a => a.CreateAsync(owner, new ApplicationService.Form { Name = "Storefront" }))).Keys;
+        await app.Services.UseAsync<WebhookEndpointService>(e => e.CreateAsync(owner, new WebhookEndpointService.Form { Url = "https://hooks.example.test/hook", Events = [WebhookEvents.ChatEnded] }));
+
+        // A raw socket, so the test sees what an attacker's client sees: the answer, and how much of 256 MB it got to send.
+        const long declared = 256L * 1024 * 1024;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        var stream = tcp.GetStream();
+        var head = $"POST {WebhookApiPath} HTTP/1.1\r\nHost: 127.0.0.1\r\nAPPLICATIONKEY: {keys.ApplicationKey}\r\nCONSUMERKEY: {ApiKey.New()}\r\n"
+            + $"Content-Type: application/json\r\nContent-Length: {declared}\r\n\r\n" + """{"event_name":"chat_ended","data":{"text":" """.TrimEnd();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        var answer = ReadAnswerAsync(stream);
+        var chunk = Encoding.ASCII.GetBytes(new string('a', 64 * 1024));
+        long sent = 0;
+        try
+        {
+            while (!answer.IsCompleted && sent < declared)
+            {
+                await stream.WriteAsync(chunk);
+                sent += chunk.Length;
+            }
+        }
+        catch (IOException) { } // the server closed the connection rather than drain the rest: what it should do
+        var text = await answer.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.StartsWith("HTTP/1.1 403", text);
+        Assert.Contains("\"Error\":204", text);
+        Assert.True(sent < 16 * 1024 * 1024, $"{sent} bytes of the body were sent before the refusal.");
+    }
+
+    private const string WebhookApiPath = "/api/v1/webhooks/events";
+
+    /// <summary>Reads the answer's head and the start of its body (enough for a JSON error body).</summary>
+    private static async Task<string> ReadAnswerAsync(Stream stream)
+    {
+        var buffer = new byte[8192];
+        var text = new StringBuilder();
+        int read;
+        while ((read = await stream.ReadAsync(buffer)) > 0)
+        {
+            text.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            if (text.ToString().Contains("\r\n\r\n{") && text.ToString().TrimEnd().EndsWith('}')) break;
+        }
+        return text.ToString();
+    }
+
+    [Fact]
+    public async Task A_body_over_the_configured_limit_answers_400_with_the_error_body()
+    {
+        await using var small = new ControlPanelFactory().With("Api:RequireHttps", "false").With("Webhooks:MaxEventBodyBytes", "2048")
+            .With("Webhooks:AllowPrivateAddresses", "true");
+        small.CreateClient();
+        var owner = await CreateOwnerAsync(small);
+        var keys = (await small.Services.UseAsync<ApplicationService, ApplicationService.Created>(a => a.CreateAsync(owner, new ApplicationService.Form { Name = "Storefront" }))).Keys;
+        await small.Services.UseAsync<WebhookEndpointService>(e => e.CreateAsync(owner, new WebhookEndpointService.Form { Url = "https://hooks.example.test/hook", Events = [WebhookEvents.ChatEnded] }));
+
+        var response = await small.CreateClient().SendAsync(Post(keys, """{"event_name":"chat_ended","data":{"text":"__"}}""".Replace("__", new string('a', 3000))));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(117, body.GetProperty("Error").GetInt32());
+        Assert.Equal("The body is larger than 2048 bytes.", body.GetProperty("extraInfo").GetString());
+        Assert.Equal(HttpStatusCode.Accepted, (await small.CreateClient().SendAsync(Post(keys, """{"event_name":"chat_ended","data":{}}"""))).StatusCode);
+    }
+
+    private static async Task<Viewer> CreateOwnerAsync(ControlPanelFactory app)
+    {
+        var account = new Account { Name = "Acme" };
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync();
+        db.Accounts.Add(account);
+        await db.SaveChangesAsync();
+        return new Viewer("owner-id", "Olivia Owner", Roles.Owner, account.Id);
     }
 
     [Fact]

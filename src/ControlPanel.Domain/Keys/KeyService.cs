@@ -22,7 +22,7 @@ public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> database
         var now = clock.GetUtcNow().UtcDateTime;
         var pairs = await db.KeyPairs.AsNoTracking().Where(p => p.ApplicationId == applicationId).ToListAsync();
         // Support never sees key material, not even the last characters.
-        string Shown(string last4) => viewer.IsSupport ? "····" : last4;
+        string Shown(string last4) => viewer.IsSupport ? KeyRedaction.Hidden : last4;
         return pairs
             .Select(p => new PairView(p.Id, Shown(p.ApplicationKeyLast4), Shown(p.ConsumerKeyLast4), p.CreatedAt, p.CreatedBy, p.LastUsedAt, p.ExpiresAt, p.RevokedAt, p.RevokedBy, p.IsLive(now)))
             .OrderByDescending(p => p.IsLive).ThenByDescending(p => p.CreatedAt)

@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Text.Json;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Webhooks;
 
@@ -11,33 +13,83 @@ namespace ControlPanel.Domain.Webhooks;
 /// with that application's key pair through the same request check as every API call (keys,
 /// status, origin, rate limit, quota), and puts them in the outbox for the account's endpoints.
 /// </summary>
-public sealed class PlatformEventIntake(IDbContextFactory<ControlPanelDbContext> databases, RequestCheck check, TimeProvider clock)
+public sealed class PlatformEventIntake(IDbContextFactory<ControlPanelDbContext> databases, RequestCheck check, IOptions<WebhookOptions> options, TimeProvider clock)
 {
-    /// <summary>Either the stored event's id (HTTP 202) or an error body with its HTTP status.</summary>
-    public sealed record Result(int HttpStatus, Guid? EventId, ApiErrorBody? Error)
+    /// <summary>What the answer says when no enabled endpoint of the account subscribes to the event, so nothing was stored.</summary>
+    public const string NoSubscriber = "no subscriber";
+
+    /// <summary>
+    /// Either the stored event's id, or (still HTTP 202) <see cref="Info"/> saying nothing was stored,
+    /// or an error body with its HTTP status.
+    /// </summary>
+    public sealed record Result(int HttpStatus, Guid? EventId, ApiErrorBody? Error, string? Info = null)
     {
         public static Result Accepted(Guid eventId) => new(202, eventId, null);
+        public static Result NotStored(string info) => new(202, null, null, info);
         public static Result Refused(int httpStatus, ApiError error, string extraInfo) => new(httpStatus, null, ApiErrorBody.For(error, extraInfo));
     }
 
-    public async Task<Result> AcceptAsync(CheckRequest request, JsonElement body, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Checks the keys before reading a byte of <paramref name="body"/>, so an unauthenticated caller
+    /// costs no body read or parse; then reads at most <see cref="WebhookOptions.MaxEventBodyBytes"/>.
+    /// <paramref name="declaredLength"/> (Content-Length, when sent) lets a too-large body be refused unread.
+    /// </summary>
+    public async Task<Result> AcceptAsync(CheckRequest request, Stream body, long? declaredLength, CancellationToken cancellationToken = default)
     {
         var decision = await check.CheckAsync(request);
         if (decision.Error is { } error) return Result.Refused(error.RefusalStatus, error, decision.ExtraInfo);
         var caller = decision.Application!;
 
-        if (body.ValueKind != JsonValueKind.Object)
-            return DataNotValid("The body must be a JSON object: {\"event_name\": ..., \"data\": {...}}.");
+        var max = options.Value.MaxEventBodyBytes;
+        if (declaredLength > max) return TooLarge(max);
+        var buffer = ArrayPool<byte>.Shared.Rent(max + 1);
+        try
+        {
+            // One byte past the limit is enough to know the body is too large: the rest is never read.
+            var length = 0;
+            int read;
+            while (length <= max && (read = await body.ReadAsync(buffer.AsMemory(length, max + 1 - length), cancellationToken)) > 0) length += read;
+            if (length > max) return TooLarge(max);
+
+            string eventName;
+            JsonElement data;
+            try
+            {
+                using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
+                if (Validate(document.RootElement, out eventName, out data) is { } invalid) return invalid;
+                data = data.Clone();
+            }
+            catch (JsonException) { return NotAnObject(); }
+
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            // An event nobody would receive is not stored: otherwise any key pair could fill the outbox for nothing.
+            var endpoints = await db.WebhookEndpoints.AsNoTracking()
+                .Where(e => e.AccountId == caller.AccountId && e.IsEnabled).ToListAsync(cancellationToken);
+            if (!endpoints.Any(e => e.Subscribes(eventName))) return Result.NotStored(NoSubscriber);
+
+            var stored = WebhookOutbox.Enqueue(db, caller.AccountId, caller.Id, eventName, data, clock.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync(cancellationToken);
+            return Result.Accepted(stored.Id);
+        }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+    }
+
+    private static Result? Validate(JsonElement body, out string eventName, out JsonElement data)
+    {
+        eventName = "";
+        data = default;
+        if (body.ValueKind != JsonValueKind.Object) return NotAnObject();
         if (!body.TryGetProperty("event_name", out var name) || name.ValueKind != JsonValueKind.String || !WebhookEvents.FromPlatform.Contains(name.GetString()))
             return DataNotValid($"event_name must be one of: {string.Join(", ", WebhookEvents.FromPlatform)}.");
-        if (!body.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+        if (!body.TryGetProperty("data", out data) || data.ValueKind != JsonValueKind.Object)
             return DataNotValid("data must be a JSON object.");
-
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var stored = WebhookOutbox.Enqueue(db, caller.AccountId, caller.Id, name.GetString()!, data, clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(cancellationToken);
-        return Result.Accepted(stored.Id);
+        eventName = name.GetString()!;
+        return null;
     }
+
+    private static Result NotAnObject() => DataNotValid("The body must be a JSON object: {\"event_name\": ..., \"data\": {...}}.");
+
+    private static Result TooLarge(int max) => DataNotValid($"The body is larger than {max} bytes.");
 
     /// <summary>An invalid event is refused with HTTP 400 and error 117, the seed's body for bad input.</summary>
     public static Result DataNotValid(string extraInfo) => Result.Refused(400, ErrorCatalogue.DataNotValid, extraInfo);

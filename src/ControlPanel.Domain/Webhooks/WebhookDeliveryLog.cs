@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Keys;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Webhooks;
@@ -65,6 +66,10 @@ public sealed class WebhookDeliveryLog(IDbContextFactory<ControlPanelDbContext> 
         var attempts = await db.WebhookAttempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderBy(a => a.Number)
             .Select(a => new AttemptView(a.Number, a.StartedAt, a.DurationMs, a.HttpStatus, a.Outcome, a.ResponseBody, a.Error))
             .ToListAsync();
+        // Support holds no keys: key_rotated and key_revoked payloads (and answers echoing them) lose the keys' last four.
+        if (viewer.IsSupport)
+            return new Details(row, webhookEvent.Id, KeyRedaction.InJson(webhookEvent.DataJson)!, webhookEvent.OccurredAt,
+                [.. attempts.Select(a => a with { ResponseBody = KeyRedaction.InJson(a.ResponseBody) })], viewer.CanChange(row.AccountId));
         return new Details(row, webhookEvent.Id, webhookEvent.DataJson, webhookEvent.OccurredAt, attempts, viewer.CanChange(row.AccountId));
     }
 

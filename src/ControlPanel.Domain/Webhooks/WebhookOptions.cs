@@ -37,6 +37,22 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The largest body the platform's event intake reads; larger ones answer 400 (117) unread past the limit.</summary>
+    [Range(1024, 1024 * 1024)]
+    public int MaxEventBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Events older than this (days) are deleted with their deliveries and attempts, once no delivery of theirs is still waiting.</summary>
+    [Range(1, 36500)]
+    public int EventRetentionDays { get; set; } = 30;
+
+    /// <summary>Finished deliveries (delivered or failed) created longer ago than this (days) are deleted with their attempts.</summary>
+    [Range(1, 36500)]
+    public int DeliveryRetentionDays { get; set; } = 30;
+
+    /// <summary>Attempts older than this (days) are deleted; the endpoint page charts the last 30 days.</summary>
+    [Range(1, 36500)]
+    public int AttemptRetentionDays { get; set; } = 30;
+
     /// <summary>How long an attempt holds its delivery; past it, a crashed worker's delivery is taken up again.</summary>
     public TimeSpan Lease => Timeout * 2 + TimeSpan.FromSeconds(5);
 }

@@ -4,10 +4,17 @@ using ControlPanel.Domain.Sessions;
 
 namespace ControlPanel.Web.Sessions;
 
-/// <summary>Every minute: forgets long-expired sessions, ended limit periods and old changes, so memory and tables stay bounded.</summary>
+/// <summary>
+/// Every minute: forgets long-expired sessions, ended limit periods and old changes; every hour, webhook
+/// and audit history past its retention; so memory and tables stay bounded.
+/// </summary>
 public sealed class ExpiredStateSweeper(
-    SessionStore sessions, CounterStore counters, ChangeFeed changes, TimeProvider clock, ILogger<ExpiredStateSweeper> logger) : BackgroundService
+    SessionStore sessions, CounterStore counters, ChangeFeed changes, HistoryRetention history, TimeProvider clock, ILogger<ExpiredStateSweeper> logger) : BackgroundService
 {
+    // Retention periods are days long; an hourly pass keeps the scans of large history tables rare.
+    private static readonly TimeSpan HistoryInterval = TimeSpan.FromHours(1);
+    private DateTimeOffset _nextHistorySweep = DateTimeOffset.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1));
@@ -20,6 +27,14 @@ public sealed class ExpiredStateSweeper(
                     await sessions.SweepAsync(stoppingToken);
                     await counters.RemoveExpiredAsync(clock.GetUtcNow().UtcDateTime, stoppingToken);
                     await changes.RemoveOldAsync(stoppingToken);
+                    if (clock.GetUtcNow() >= _nextHistorySweep)
+                    {
+                        _nextHistorySweep = clock.GetUtcNow() + HistoryInterval;
+                        var deleted = await history.DeleteExpiredAsync(stoppingToken);
+                        if (deleted.Total > 0)
+                            logger.LogInformation("Retention deleted {Events} webhook events, {Deliveries} deliveries, {Attempts} attempts and {AuditEntries} audit entries.",
+                                deleted.Events, deleted.Deliveries, deleted.Attempts, deleted.AuditEntries);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not remove expired state; retrying next minute."); }
             }

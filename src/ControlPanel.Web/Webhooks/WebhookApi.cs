@@ -1,7 +1,7 @@
-using System.Text.Json;
 using ControlPanel.Domain.Webhooks;
 using ControlPanel.Web.Api;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Web.Webhooks;
 
@@ -9,31 +9,19 @@ namespace ControlPanel.Web.Webhooks;
 public static class WebhookApi
 {
     public const string EventsPath = "/api/v1/webhooks/events";
-    private const long MaxBodyBytes = 256 * 1024;
 
     public static void MapWebhookApi(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost(EventsPath, ReceiveEventAsync).DisableAntiforgery();
 
-    private static async Task<IResult> ReceiveEventAsync(HttpContext context, PlatformEventIntake intake, CheckRequestReader reader)
+    private static async Task<IResult> ReceiveEventAsync(HttpContext context, PlatformEventIntake intake, CheckRequestReader reader, IOptions<WebhookOptions> options)
     {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
-        // A body that is not JSON reaches the intake as "undefined", so keys are still checked first.
-        JsonElement body = default;
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-            body = document.RootElement.Clone();
-        }
-        catch (JsonException) { }
-        catch (BadHttpRequestException)
-        {
-            var tooLarge = PlatformEventIntake.DataNotValid($"The body is larger than {MaxBodyBytes / 1024} KB.");
-            return Results.Json(tooLarge.Error, statusCode: tooLarge.HttpStatus);
-        }
-
-        var result = await intake.AcceptAsync(reader.Read(context), body, context.RequestAborted);
-        return result.Error is { } error
-            ? Results.Json(error, statusCode: result.HttpStatus)
-            : Results.Json(new { event_id = result.EventId }, statusCode: StatusCodes.Status202Accepted);
+        // The intake reads no more than the limit itself; this makes Kestrel close the connection rather than drain a huge unread body.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = options.Value.MaxEventBodyBytes + 1L;
+        // The intake checks the keys before it reads the body.
+        var result = await intake.AcceptAsync(reader.Read(context), context.Request.Body, context.Request.ContentLength, context.RequestAborted);
+        if (result.Error is { } error) return Results.Json(error, statusCode: result.HttpStatus);
+        return result.EventId is { } eventId
+            ? Results.Json(new { event_id = eventId }, statusCode: StatusCodes.Status202Accepted)
+            : Results.Json(new { event_id = (Guid?)null, info = result.Info }, statusCode: StatusCodes.Status202Accepted);
     }
 }

@@ -61,6 +61,24 @@ public sealed class WebhookEndpointTests
     [InlineData("64:ff9b::a00:1", "a private")]
     [InlineData("fd00:ec2::254", "a cloud metadata")]
     [InlineData("224.0.0.1", "a multicast")]
+    // IPv4 carried in IPv6 is judged as the IPv4 address inside.
+    [InlineData("::ffff:10.0.0.1", "a private")]
+    [InlineData("::10.0.0.1", "a private")]
+    [InlineData("::127.0.0.1", "a loopback")]
+    [InlineData("::169.254.169.254", "a cloud metadata")]
+    [InlineData("::8.8.8.8", "a reserved (IPv4-compatible)")]
+    [InlineData("::", "an unspecified")]
+    [InlineData("::1", "a loopback")]
+    [InlineData("2002:a00:1::1", "a private")]
+    [InlineData("2002:c0a8:101::", "a private")]
+    [InlineData("2002:7f00:1::", "a loopback")]
+    [InlineData("2002:a9fe:a9fe::1", "a cloud metadata")]
+    [InlineData("2002:808:808::1", null)]
+    [InlineData("64:ff9b:1::a00:1", "a private (local-use NAT64)")]
+    [InlineData("64:ff9b:1:ffff::1", "a private (local-use NAT64)")]
+    [InlineData("64:ff9b::808:808", null)]
+    [InlineData("fec0::1", "a private (site-local)")]
+    [InlineData("feff:ffff::1", "a private (site-local)")]
     public void Address_rules_name_the_range(string address, string? expected) =>
         Assert.Equal(expected, NetworkAddressRules.WhyRefused(IPAddress.Parse(address)));
 
@@ -210,24 +228,24 @@ public sealed class WebhookEndpointTests
         await bed.AddEndpointAsync("https://hooks.example.test/chats", WebhookEvents.ChatEnded);
         var created = await bed.CreateApplicationAsync();
         var keys = created.Keys;
-        JsonElement Body(string json) => JsonDocument.Parse(json).RootElement;
+        Stream Body(string json) => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
 
-        var accepted = await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""));
+        var accepted = await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""), null);
         Assert.Equal(202, accepted.HttpStatus);
         Assert.NotNull(accepted.EventId);
 
-        var badName = await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_started","data":{}}"""));
+        var badName = await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_started","data":{}}"""), null);
         Assert.Equal(400, badName.HttpStatus);
         Assert.Equal(117, badName.Error!.Error);
         Assert.Equal("DATA NOT VALID", badName.Error.Description);
         Assert.Contains("chat_ended, offline_message", badName.Error.ExtraInfo);
-        Assert.Equal(400, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"offline_message"}"""))).HttpStatus);
+        Assert.Equal(400, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"offline_message"}"""), null)).HttpStatus);
 
-        Assert.Equal(201, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(null, keys.ConsumerKey), Body("{}"))).Error!.Error);
-        Assert.Equal(202, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, ""), Body("{}"))).Error!.Error);
-        Assert.Equal(204, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, ApiKey.New()), Body("{}"))).Error!.Error);
+        Assert.Equal(201, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(null, keys.ConsumerKey), Body("{}"), null)).Error!.Error);
+        Assert.Equal(202, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, ""), Body("{}"), null)).Error!.Error);
+        Assert.Equal(204, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, ApiKey.New()), Body("{}"), null)).Error!.Error);
         await bed.Applications.UpdateAsync(bed.Owner, created.Application.Id, new() { Name = "Storefront", IsOnline = false });
-        Assert.Equal(110, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_ended","data":{}}"""))).Error!.Error);
+        Assert.Equal(110, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_ended","data":{}}"""), null)).Error!.Error);
 
         await bed.NewDispatcher().FanOutAsync();
         var row = Assert.Single((await bed.Log.SearchAsync(bed.Owner, new(EventName: WebhookEvents.ChatEnded))).Rows);

@@ -40,7 +40,7 @@ public sealed class WebhookTestBed : IAsyncDisposable
         var counters = new LeasedCounters(new ProcessCounterStore(), clock);
         Check = new RequestCheck(Index, Directory, new SessionStore(database.Factory, clock, api, Changes), new RateLimiter(counters),
             new QuotaLedger(counters, database.Factory, api, clock), new UsageMeter(database.Factory), api, clock);
-        Intake = new PlatformEventIntake(database.Factory, Check, clock);
+        Intake = new PlatformEventIntake(database.Factory, Check, Microsoft.Extensions.Options.Options.Create(options), clock);
         Owner = new Viewer("owner-id", "Olivia Owner", Roles.Owner, acme.Id, "192.0.2.10");
         OtherOwner = new Viewer("other-id", "Mallory", Roles.Owner, other.Id);
         AcmeId = acme.Id;
