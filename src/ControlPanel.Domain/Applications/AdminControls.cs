@@ -64,8 +64,7 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
         account.LockedAt = locked ? now : null;
         AuditLog.Record(db, viewer, now, locked ? AuditActions.AccountLocked : AuditActions.AccountUnlocked, account.Id, null,
             locked ? $"Locked account \"{account.Name}\"" : $"Unlocked account \"{account.Name}\"");
-        await db.SaveChangesAsync();
-        await changes.PublishAsync();
+        await changes.SaveAsync(db);
     }
 
     private async Task ChangeApplicationAsync(Viewer viewer, Guid applicationId, string action, Func<Application, string> change)
@@ -76,8 +75,7 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
         var description = change(application);
         if (!db.ChangeTracker.HasChanges()) return;
         AuditLog.Record(db, viewer, clock.GetUtcNow().UtcDateTime, action, application.AccountId, application.Id, description);
-        await db.SaveChangesAsync();
-        await changes.PublishAsync();
+        await changes.SaveAsync(db);
     }
 
     private static string Quota(long? quota) => quota is { } q ? $"{q:N0}" : "default";

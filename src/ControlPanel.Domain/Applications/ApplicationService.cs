@@ -108,8 +108,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
         var issued = keys.Issue(db, application, viewer, now);
         AuditLog.Record(db, viewer, now, AuditActions.ApplicationCreated, id, application.Id,
             $"Created \"{application.Name}\" ({application.Environment}, {(application.IsOnline ? "online" : "offline")}, view \"{application.DefaultView}\"), key pair …{ApiKey.LastFour(issued.ApplicationKey)}");
-        await db.SaveChangesAsync();
-        await changes.PublishAsync();
+        await changes.SaveAsync(db);
         return new Created(application, issued);
     }
 
@@ -148,8 +147,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
             AuditLog.Record(db, viewer, now, AuditActions.ApplicationViewChanged, application.AccountId, application.Id, $"Default view: \"{application.DefaultView}\" → \"{view}\"");
             application.DefaultView = view;
         }
-        await db.SaveChangesAsync();
-        await changes.PublishAsync();
+        await changes.SaveAsync(db);
         return application;
     }
 

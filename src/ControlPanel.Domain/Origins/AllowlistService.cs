@@ -48,8 +48,7 @@ public sealed class AllowlistService(IDbContextFactory<ControlPanelDbContext> da
             application.AllowedOrigins = string.Join('\n', after);
             AuditLog.Record(db, viewer, clock.GetUtcNow().UtcDateTime, AuditActions.ApplicationOriginsChanged, application.AccountId, application.Id,
                 $"Origin allowlist: {Describe(before)} → {Describe(after)}");
-            await db.SaveChangesAsync();
-            await changes.PublishAsync();
+            await changes.SaveAsync(db);
         }
         return new SaveResult(true, [], after);
     }
