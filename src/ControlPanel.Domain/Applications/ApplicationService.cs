@@ -3,7 +3,6 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
-using ControlPanel.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Applications;
@@ -134,14 +133,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
             AuditLog.Record(db, viewer, now, AuditActions.ApplicationEnvironmentChanged, application.AccountId, application.Id, $"Environment: {application.Environment} → {form.Environment}");
             application.Environment = form.Environment;
         }
-        if (form.IsOnline != application.IsOnline)
-        {
-            AuditLog.Record(db, viewer, now, AuditActions.ApplicationStatusChanged, application.AccountId, application.Id, $"Status: {Status(application.IsOnline)} → {Status(form.IsOnline)}");
-            application.IsOnline = form.IsOnline;
-            if (!form.IsOnline)
-                WebhookOutbox.Enqueue(db, application.AccountId, application.Id, WebhookEvents.ApplicationOffline,
-                    new { ApplicationId = application.Id, ApplicationName = name, ChangedBy = viewer.Name, ChangedAt = now }, now);
-        }
+        ApplicationStatus.Set(db, viewer, application, form.IsOnline, now);
         if (view != application.DefaultView)
         {
             AuditLog.Record(db, viewer, now, AuditActions.ApplicationViewChanged, application.AccountId, application.Id, $"Default view: \"{application.DefaultView}\" → \"{view}\"");
@@ -150,8 +142,6 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
         await changes.SaveAsync(db);
         return application;
     }
-
-    private static string Status(bool isOnline) => isOnline ? "online" : "offline";
 
     private static void Validate(Form form)
     {
