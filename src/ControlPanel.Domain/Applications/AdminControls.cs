@@ -44,13 +44,15 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
         });
     }
 
-    public async Task SetOnlineAsync(Viewer viewer, Guid applicationId, bool isOnline) =>
-        await ChangeApplicationAsync(viewer, applicationId, AuditActions.ApplicationStatusChanged, application =>
-        {
-            var before = application.IsOnline;
-            application.IsOnline = isOnline;
-            return $"Status: {Status(before)} → {Status(isOnline)}";
-        });
+    /// <summary>Takes an application online or offline, as its owner can (<see cref="ApplicationStatus"/>).</summary>
+    public async Task SetOnlineAsync(Viewer viewer, Guid applicationId, bool isOnline)
+    {
+        if (!viewer.IsAdmin) throw new AccessDeniedException();
+        await using var db = await databases.CreateDbContextAsync();
+        var application = await db.Applications.SingleOrDefaultAsync(a => a.Id == applicationId) ?? throw new AccessDeniedException();
+        if (ApplicationStatus.Set(db, viewer, application, isOnline, clock.GetUtcNow().UtcDateTime))
+            await changes.SaveAsync(db);
+    }
 
     /// <summary>Locks (every call answers 225 ACCOUNT IS LOCKED) or unlocks an account.</summary>
     public async Task SetAccountLockedAsync(Viewer viewer, Guid accountId, bool locked)
@@ -64,8 +66,7 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
         account.LockedAt = locked ? now : null;
         AuditLog.Record(db, viewer, now, locked ? AuditActions.AccountLocked : AuditActions.AccountUnlocked, account.Id, null,
             locked ? $"Locked account \"{account.Name}\"" : $"Unlocked account \"{account.Name}\"");
-        await db.SaveChangesAsync();
-        await changes.PublishAsync();
+        await changes.SaveAsync(db);
     }
 
     private async Task ChangeApplicationAsync(Viewer viewer, Guid applicationId, string action, Func<Application, string> change)
@@ -76,11 +77,9 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
         var description = change(application);
         if (!db.ChangeTracker.HasChanges()) return;
         AuditLog.Record(db, viewer, clock.GetUtcNow().UtcDateTime, action, application.AccountId, application.Id, description);
-        await db.SaveChangesAsync();
-        await changes.PublishAsync();
+        await changes.SaveAsync(db);
     }
 
     private static string Quota(long? quota) => quota is { } q ? $"{q:N0}" : "default";
     private static string Limit(int? limit) => limit is { } l ? $"{l:N0}/min" : "table default";
-    private static string Status(bool isOnline) => isOnline ? "online" : "offline";
 }

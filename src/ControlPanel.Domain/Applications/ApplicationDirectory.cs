@@ -87,8 +87,8 @@ public sealed class ApplicationState
         IsOnline = application.IsOnline,
         AccountLocked = accountLocked,
         DefaultView = application.DefaultView,
-        // Saved lists were validated by AllowlistService; a line that no longer parses is dropped rather than failing every call.
-        Origins = new OriginAllowlist(OriginAllowlist.Parse(application.AllowedOrigins).Entries),
+        // Saved lists were validated by AllowlistService; a line that no longer parses fails closed (every call 111) and the Allowlist tab shows it.
+        Origins = OriginAllowlist.FromStored(application.AllowedOrigins),
         ApplicationRateLimit = application.ApplicationRateLimit ?? RateLimitTable.ApplicationOnly(application.Environment),
         PerUserRateLimit = application.PerUserRateLimit ?? RateLimitTable.PerUser(application.Environment),
         MonthlyQuota = application.MonthlyQuota ?? defaultQuota,

@@ -3,7 +3,6 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
-using ControlPanel.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Applications;
@@ -108,8 +107,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
         var issued = keys.Issue(db, application, viewer, now);
         AuditLog.Record(db, viewer, now, AuditActions.ApplicationCreated, id, application.Id,
             $"Created \"{application.Name}\" ({application.Environment}, {(application.IsOnline ? "online" : "offline")}, view \"{application.DefaultView}\"), key pair …{ApiKey.LastFour(issued.ApplicationKey)}");
-        await db.SaveChangesAsync();
-        await changes.PublishAsync();
+        await changes.SaveAsync(db);
         return new Created(application, issued);
     }
 
@@ -135,25 +133,15 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
             AuditLog.Record(db, viewer, now, AuditActions.ApplicationEnvironmentChanged, application.AccountId, application.Id, $"Environment: {application.Environment} → {form.Environment}");
             application.Environment = form.Environment;
         }
-        if (form.IsOnline != application.IsOnline)
-        {
-            AuditLog.Record(db, viewer, now, AuditActions.ApplicationStatusChanged, application.AccountId, application.Id, $"Status: {Status(application.IsOnline)} → {Status(form.IsOnline)}");
-            application.IsOnline = form.IsOnline;
-            if (!form.IsOnline)
-                WebhookOutbox.Enqueue(db, application.AccountId, application.Id, WebhookEvents.ApplicationOffline,
-                    new { ApplicationId = application.Id, ApplicationName = name, ChangedBy = viewer.Name, ChangedAt = now }, now);
-        }
+        ApplicationStatus.Set(db, viewer, application, form.IsOnline, now);
         if (view != application.DefaultView)
         {
             AuditLog.Record(db, viewer, now, AuditActions.ApplicationViewChanged, application.AccountId, application.Id, $"Default view: \"{application.DefaultView}\" → \"{view}\"");
             application.DefaultView = view;
         }
-        await db.SaveChangesAsync();
-        await changes.PublishAsync();
+        await changes.SaveAsync(db);
         return application;
     }
-
-    private static string Status(bool isOnline) => isOnline ? "online" : "offline";
 
     private static void Validate(Form form)
     {

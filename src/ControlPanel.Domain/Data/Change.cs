@@ -20,7 +20,7 @@ public class Change
     public ChangeTopic Topic { get; set; }
     public Guid? SubjectId { get; set; }
 
-    /// <summary>The instance that made the change; it has applied it already.</summary>
+    /// <summary>The instance that made the change (it applies it right after the commit).</summary>
     public Guid Origin { get; set; }
 
     public DateTime At { get; set; }

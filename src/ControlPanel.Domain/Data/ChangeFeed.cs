@@ -4,13 +4,15 @@ using Npgsql;
 namespace ControlPanel.Domain.Data;
 
 /// <summary>
-/// The one change notification. Services publish after saving a change the request check must see;
-/// the change is stored (<see cref="Change"/>), applied on this instance before publishing returns
-/// (so the UI's "done" means in force here), and followed by every other instance: at once through
-/// PostgreSQL's <c>NOTIFY</c>, and by reading the log every <see cref="DatabaseOptions.ChangePollInterval"/>
-/// in case a notification is missed. The host runs <see cref="FollowAsync"/>.
+/// The one change notification. Services save a change the request check must see through
+/// <see cref="SaveAsync"/>: the change row (<see cref="Change"/>) is written in the same transaction as
+/// the change itself, so a committed change is always in the log. After the commit it is applied on
+/// this instance (so the UI's "done" means in force here) and other instances are told at once through
+/// PostgreSQL's <c>NOTIFY</c>; whatever happens between the commit and that notification, every
+/// instance reads the log every <see cref="DatabaseOptions.ChangePollInterval"/> and applies what it has
+/// not applied yet. The host runs <see cref="FollowAsync"/>.
 /// </summary>
-public sealed class ChangeFeed(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock)
+public sealed class ChangeFeed(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock, ChangeNotifier? notifier = null)
 {
     /// <summary>The PostgreSQL channel instances listen on.</summary>
     public const string Channel = "controlpanel_changes";
@@ -24,8 +26,10 @@ public sealed class ChangeFeed(IDbContextFactory<ControlPanelDbContext> database
     /// </summary>
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(30);
 
+    private readonly ChangeNotifier _notifier = notifier ?? new ChangeNotifier();
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _readGate = new(1, 1);
+    // Changes applied here (made here, or read from the log), not yet settled; guarded by _gate.
     private readonly HashSet<long> _seen = [];
     private Func<Guid?, CancellationToken, Task>[] _directory = [];
     private Func<Guid?, CancellationToken, Task>[] _session = [];
@@ -44,17 +48,33 @@ public sealed class ChangeFeed(IDbContextFactory<ControlPanelDbContext> database
         }
     }
 
-    /// <summary>Stores a saved change for the other instances and applies it here.</summary>
+    /// <summary>
+    /// Saves <paramref name="db"/>'s unit of work together with a change row, in one transaction (the
+    /// caller's, committed here, when it opened one), then applies the change here and tells the other
+    /// instances. Every writer of something the request check follows saves through this.
+    /// </summary>
+    public async Task SaveAsync(ControlPanelDbContext db, ChangeTopic topic = ChangeTopic.Directory, Guid? subjectId = null, CancellationToken cancellationToken = default)
+    {
+        var change = new Change { Topic = topic, SubjectId = subjectId, Origin = InstanceId, At = clock.GetUtcNow().UtcDateTime };
+        db.Changes.Add(change);
+        await db.SaveChangesAsync(cancellationToken);
+        if (db.Database.CurrentTransaction is { } transaction) await transaction.CommitAsync(cancellationToken);
+
+        // Committed and in the log: if anything below fails, the instances' next read of the log applies it.
+        await _notifier.NotifyAsync(db, cancellationToken);
+        await ApplyAsync(topic, subjectId, cancellationToken);
+        lock (_gate)
+            if (change.Id > _settled) _seen.Add(change.Id);
+    }
+
+    /// <summary>
+    /// Stores a change that has nothing else to save (time passing, such as a key pair's expiry) and applies it.
+    /// A change of data saves through <see cref="SaveAsync"/> instead, in the same transaction.
+    /// </summary>
     public async Task PublishAsync(ChangeTopic topic = ChangeTopic.Directory, Guid? subjectId = null, CancellationToken cancellationToken = default)
     {
-        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
-        {
-            db.Changes.Add(new Change { Topic = topic, SubjectId = subjectId, Origin = InstanceId, At = clock.GetUtcNow().UtcDateTime });
-            await db.SaveChangesAsync(cancellationToken);
-            if (db.Database.IsNpgsql())
-                await db.Database.ExecuteSqlRawAsync($"NOTIFY {Channel}", cancellationToken);
-        }
-        await ApplyAsync(topic, subjectId, cancellationToken);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await SaveAsync(db, topic, subjectId, cancellationToken);
     }
 
     /// <summary>Fills the in-memory state at start: remembers where the log ends, then reloads everything.</summary>
@@ -82,14 +102,14 @@ public sealed class ChangeFeed(IDbContextFactory<ControlPanelDbContext> database
             await using (var db = await databases.CreateDbContextAsync(cancellationToken))
                 changes = await db.Changes.AsNoTracking().Where(c => c.Id > settled).OrderBy(c => c.Id).ToListAsync(cancellationToken);
 
-            // Marked seen only once applied: a reload that fails is tried again on the next read.
-            var fresh = changes.Where(c => !_seen.Contains(c.Id)).ToList();
-            var applied = fresh.Where(c => c.Origin != InstanceId).ToList();
+            // Marked seen only once applied: a reload that fails is tried again on the next read. This
+            // instance's own changes count too when it did not get to apply them after their commit.
+            List<Change> applied;
+            lock (_gate) applied = changes.Where(c => !_seen.Contains(c.Id)).ToList();
             // One reload covers any number of directory changes.
             if (applied.Any(c => c.Topic == ChangeTopic.Directory)) await ApplyAsync(ChangeTopic.Directory, null, cancellationToken);
             foreach (var change in applied.Where(c => c.Topic != ChangeTopic.Directory))
                 await ApplyAsync(change.Topic, change.SubjectId, cancellationToken);
-            foreach (var change in fresh) _seen.Add(change.Id);
 
             // The settled prefix is never read again.
             var settleFrom = clock.GetUtcNow().UtcDateTime - SettleTime;
@@ -98,8 +118,12 @@ public sealed class ChangeFeed(IDbContextFactory<ControlPanelDbContext> database
                 if (change.At >= settleFrom) break;
                 settled = change.Id;
             }
-            lock (_gate) _settled = settled;
-            _seen.RemoveWhere(id => id <= settled);
+            lock (_gate)
+            {
+                foreach (var change in applied) _seen.Add(change.Id);
+                _settled = settled;
+                _seen.RemoveWhere(id => id <= settled);
+            }
             return applied.Count;
         }
         finally
@@ -166,5 +190,19 @@ public sealed class ChangeFeed(IDbContextFactory<ControlPanelDbContext> database
         var subscribers = topic == ChangeTopic.Directory ? _directory : _session;
         foreach (var subscriber in subscribers)
             await subscriber(subjectId, cancellationToken);
+    }
+}
+
+/// <summary>
+/// Tells the other instances at once that a change was committed (PostgreSQL <c>NOTIFY</c>; SQLite
+/// instances only poll). A notification may be lost, so nothing depends on it but speed. Tests
+/// derive from it to fail between a commit and its notification.
+/// </summary>
+public class ChangeNotifier
+{
+    public virtual async Task NotifyAsync(ControlPanelDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlRawAsync($"NOTIFY {ChangeFeed.Channel}", cancellationToken);
     }
 }

@@ -56,8 +56,7 @@ public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> database
             ApplicationKeyLast4 = ApiKey.LastFour(issued.ApplicationKey), PreviousPairsExpireAt = previous.Count == 0 ? (DateTime?)null : expiresAt,
             RotatedBy = viewer.Name, RotatedAt = now,
         }, now);
-        await db.SaveChangesAsync();
-        await changes.PublishAsync();
+        await changes.SaveAsync(db);
         return issued;
     }
 
@@ -79,8 +78,7 @@ public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> database
             ApplicationId = application.Id, ApplicationName = application.Name, KeyPairId = pair.Id,
             ApplicationKeyLast4 = pair.ApplicationKeyLast4, RevokedBy = viewer.Name, RevokedAt = now,
         }, now);
-        await db.SaveChangesAsync();
-        await changes.PublishAsync();
+        await changes.SaveAsync(db);
     }
 
     /// <summary>Adds a new pair to the unit of work and returns its keys in plaintext, the only time they exist.</summary>

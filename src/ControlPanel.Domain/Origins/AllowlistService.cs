@@ -16,12 +16,20 @@ public sealed class AllowlistService(IDbContextFactory<ControlPanelDbContext> da
     /// <param name="Entries">The normalised list now in force (the old one when nothing was saved).</param>
     public sealed record SaveResult(bool Saved, IReadOnlyList<OriginLineError> Errors, IReadOnlyList<string> Entries);
 
-    public async Task<IReadOnlyList<string>> GetAsync(Viewer viewer, Guid applicationId)
+    /// <param name="Lines">The list as stored, one entry per line.</param>
+    /// <param name="Unreadable">
+    /// Stored lines that no longer parse (stricter rules since, or an edit outside the app). While there
+    /// is one, every call is refused with 111 (<see cref="OriginAllowlist.Unreadable"/>) until the list is saved again.
+    /// </param>
+    public sealed record Stored(IReadOnlyList<string> Lines, IReadOnlyList<OriginLineError> Unreadable);
+
+    public async Task<Stored> GetAsync(Viewer viewer, Guid applicationId)
     {
         await using var db = await databases.CreateDbContextAsync();
         var application = await db.Applications.AsNoTracking().SingleOrDefaultAsync(a => a.Id == applicationId);
         if (application is null || !viewer.CanRead(application.AccountId)) throw new AccessDeniedException();
-        return Lines(application.AllowedOrigins);
+        var lines = Lines(application.AllowedOrigins);
+        return new Stored(lines, OriginAllowlist.Parse(lines).Errors);
     }
 
     /// <summary>
@@ -48,8 +56,7 @@ public sealed class AllowlistService(IDbContextFactory<ControlPanelDbContext> da
             application.AllowedOrigins = string.Join('\n', after);
             AuditLog.Record(db, viewer, clock.GetUtcNow().UtcDateTime, AuditActions.ApplicationOriginsChanged, application.AccountId, application.Id,
                 $"Origin allowlist: {Describe(before)} → {Describe(after)}");
-            await db.SaveChangesAsync();
-            await changes.PublishAsync();
+            await changes.SaveAsync(db);
         }
         return new SaveResult(true, [], after);
     }

@@ -72,11 +72,30 @@ public sealed class OriginAllowlist
     /// <summary>An allowlist with no entries, which allows every caller.</summary>
     public static OriginAllowlist Empty { get; } = new([]);
 
+    /// <summary>
+    /// What a stored list with a line that no longer parses stands for: it allows nobody. Dropping the
+    /// line instead could leave the list empty, and an empty list allows everyone.
+    /// </summary>
+    public static OriginAllowlist Unreadable { get; } = new([]) { IsUnreadable = true };
+
+    /// <summary>
+    /// The allowlist a stored list (one entry per line, as <c>AllowlistService</c> saves it) stands
+    /// for, or <see cref="Unreadable"/> when any line no longer parses.
+    /// </summary>
+    public static OriginAllowlist FromStored(string stored)
+    {
+        var parsed = Parse(stored);
+        return parsed.Succeeded ? new OriginAllowlist(parsed.Entries) : Unreadable;
+    }
+
     /// <summary>The entries, normalised and without duplicates, in the order given.</summary>
     public IReadOnlyList<OriginEntry> Entries => _entries;
 
     /// <summary>True when there are no entries: origin access identity is not enforced.</summary>
-    public bool IsEmpty => _entries.Length == 0;
+    public bool IsEmpty => _entries.Length == 0 && !IsUnreadable;
+
+    /// <summary>True for <see cref="Unreadable"/>: every caller is refused until the list is corrected.</summary>
+    public bool IsUnreadable { get; private init; }
 
     /// <summary>
     /// Parses allowlist lines (one entry per line; blank lines are skipped) into normalised,
@@ -123,13 +142,18 @@ public sealed class OriginAllowlist
     }
 
     /// <summary>
-    /// True when the list is empty, the client address is inside an IP entry, or the Origin
+    /// False for an <see cref="Unreadable"/> list. Otherwise true when the list is empty, the client address is inside an IP entry, or the Origin
     /// header matches a URL entry (scheme, host and port; a wildcard entry matches subdomains).
     /// </summary>
     /// <param name="clientAddress">The caller's address; an IPv4-mapped IPv6 address is matched as IPv4.</param>
     /// <param name="originHeader">The request's <c>Origin</c> header, <c>scheme://host[:port]</c>, if any.</param>
     public bool Allows(IPAddress? clientAddress, string? originHeader)
     {
+        if (IsUnreadable)
+        {
+            return false;
+        }
+
         if (_entries.Length == 0)
         {
             return true;

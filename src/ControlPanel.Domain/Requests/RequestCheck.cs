@@ -99,7 +99,9 @@ public sealed class RequestCheck(
         if (application.AccountLocked) (refusal, extraInfo) = (ErrorCatalogue.AccountLocked, "The account is locked; contact support.");
         else if (!application.IsOnline) (refusal, extraInfo) = (ErrorCatalogue.ApplicationOffline, "The application is offline.");
         else if (!application.Origins.Allows(request.ClientIp, request.Origin))
-            (refusal, extraInfo) = (ErrorCatalogue.BadOriginIp, "The caller's origin or IP address is not in the application's allowlist.");
+            (refusal, extraInfo) = (ErrorCatalogue.BadOriginIp, application.Origins.IsUnreadable
+                ? "The application's allowlist has a line that can no longer be read; its owner must correct it."
+                : "The caller's origin or IP address is not in the application's allowlist.");
         if (refusal is not null)
             return new Decision(refusal, extraInfo, application, pair.KeyPairId, session, limiter.Peek(partition, limit, now), quotas.Peek(application, utc));
 

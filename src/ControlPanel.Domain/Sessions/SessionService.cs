@@ -96,9 +96,13 @@ public sealed partial class SessionService(
         if (!IsValidView(view)) return false;
         var session = store.FindById(sessionId) ?? throw new InvalidOperationException("The session is not known.");
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+        {
+            // The view and its change row commit together (SaveAsync commits), so every instance follows.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Sessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(set => set.SetProperty(s => s.View, view), cancellationToken);
+            await changes.SaveAsync(db, ChangeTopic.Session, sessionId, cancellationToken);
+        }
         session.View = view!;
-        await changes.PublishAsync(ChangeTopic.Session, sessionId, cancellationToken);
         return true;
     }
 

@@ -1,6 +1,8 @@
 using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Origins;
 using ControlPanel.Web.Components.Pages.Applications;
+using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Components.Tests.Applications;
 
@@ -59,7 +61,7 @@ public sealed class AllowlistTabTests : ApplicationTest
         });
         Assert.Contains("Nothing was saved", tab.Find("[data-testid=allowlist-errors]").TextContent);
         Assert.NotEmpty(tab.FindAll("[data-testid=allowlist-empty]"));
-        Assert.Empty(await UseAsync<AllowlistService, IReadOnlyList<string>>(allowlists => allowlists.GetAsync(owner, application.Application.Id)));
+        Assert.Empty((await UseAsync<AllowlistService, AllowlistService.Stored>(allowlists => allowlists.GetAsync(owner, application.Application.Id))).Lines);
     }
 
     [Fact]
@@ -78,6 +80,29 @@ public sealed class AllowlistTabTests : ApplicationTest
         Snackbars.WaitForAssertion(() => Assert.Contains("Saved. The list is in force for the next call.", Snackbars.Markup));
         Assert.Empty(tab.FindAll("[data-testid=allowlist-error]"));
         Assert.Equal(["https://shop.example.com", "198.51.100.0/24"],
-            await UseAsync<AllowlistService, IReadOnlyList<string>>(allowlists => allowlists.GetAsync(owner, application.Application.Id)));
+            (await UseAsync<AllowlistService, AllowlistService.Stored>(allowlists => allowlists.GetAsync(owner, application.Application.Id))).Lines);
+    }
+
+    [Fact]
+    public async Task A_stored_line_that_no_longer_parses_is_shown_with_the_refusal_it_causes()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var application = await NewApplicationAsync(owner, "Storefront");
+        await UseAsync<AllowlistService, AllowlistService.SaveResult>(allowlists => allowlists.SaveAsync(owner, application.Application.Id, "203.0.113.7"));
+        // As if the rules had tightened since the list was saved, or the row was edited by hand.
+        await UseAsync<IDbContextFactory<ControlPanelDbContext>, int>(async databases =>
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            return await db.Applications.Where(a => a.Id == application.Application.Id)
+                .ExecuteUpdateAsync(set => set.SetProperty(a => a.AllowedOrigins, "203.0.113.7\n10.0.0.0/33"));
+        });
+        SignIn(owner);
+
+        var tab = Render<AllowlistTab>(p => p.Add(t => t.ApplicationId, application.Application.Id).Add(t => t.CanChange, true));
+
+        tab.WaitForAssertion(() => Assert.StartsWith("Line 2 (10.0.0.0/33): ", tab.Find("[data-testid=allowlist-unreadable-line]").TextContent));
+        Assert.Contains("every call is refused with error 111", tab.Find("[data-testid=allowlist-unreadable]").TextContent);
+        Assert.NotEmpty(tab.FindAll("[data-testid=allowlist-refusing]"));
+        Assert.Empty(tab.FindAll("[data-testid=allowlist-entry]"));
     }
 }

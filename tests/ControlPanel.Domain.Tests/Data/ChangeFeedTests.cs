@@ -1,4 +1,7 @@
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Keys;
 using ControlPanel.Tests;
 
 namespace ControlPanel.Domain.Tests.Data;
@@ -88,5 +91,53 @@ public class ChangeFeedTests
         await applied.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await stop.CancelAsync();
         await following;
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_revocation_reaches_every_instance_when_the_step_after_its_commit_fails(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        var clock = new ManualClock();
+        var account = new Account { Name = "Acme" };
+        await using (var db = database.CreateContext())
+        {
+            db.Accounts.Add(account);
+            await db.SaveChangesAsync();
+        }
+        var owner = new Viewer("owner-id", "Olivia Owner", Roles.Owner, account.Id);
+        var notifier = new FailingNotifier();
+        // Instance A makes the changes; instance B only follows them, each with its own key index.
+        var changesA = new ChangeFeed(database.Factory, clock, notifier);
+        var indexA = new KeyIndex(database.Factory, clock, changesA);
+        var keysA = new KeyService(database.Factory, changesA, clock);
+        var applicationsA = new ApplicationService(database.Factory, keysA, changesA, clock);
+        var changesB = new ChangeFeed(database.Factory, clock);
+        var indexB = new KeyIndex(database.Factory, clock, changesB);
+        await changesA.StartAsync();
+        await changesB.StartAsync();
+        var created = await applicationsA.CreateAsync(owner, new ApplicationService.Form { Name = "Storefront" });
+        await changesB.CatchUpAsync();
+        Assert.NotNull(indexB.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.UtcNow));
+
+        notifier.Fails = true;
+        await Assert.ThrowsAsync<IOException>(() => keysA.RevokeAsync(owner, created.Application.Id, created.Keys.KeyPairId));
+        // Committed, but neither told nor applied anywhere yet: the step after the commit never ran.
+        Assert.NotNull(indexA.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.UtcNow));
+
+        // The next read of the log (what FollowAsync does every poll) applies it on both instances.
+        Assert.Equal(1, await changesB.CatchUpAsync());
+        Assert.Null(indexB.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.UtcNow));
+        Assert.Equal(1, await changesA.CatchUpAsync());
+        Assert.Null(indexA.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.UtcNow));
+    }
+
+    /// <summary>Stands for a crash or a lost connection between a commit and its notification.</summary>
+    private sealed class FailingNotifier : ChangeNotifier
+    {
+        public bool Fails { get; set; }
+
+        public override Task NotifyAsync(ControlPanelDbContext db, CancellationToken cancellationToken) =>
+            Fails ? throw new IOException("The connection broke after the commit.") : base.NotifyAsync(db, cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Requests;
+using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Tests.Requests;
 
@@ -107,7 +108,32 @@ public sealed class RequestCheckTests : IAsyncLifetime
 
         Assert.False(result.Saved);
         Assert.Equal([2, 3], result.Errors.Select(e => e.LineNumber));
-        Assert.Empty(await harness.Allowlists.GetAsync(CheckHarness.Admin, applicationId));
+        Assert.Empty((await harness.Allowlists.GetAsync(CheckHarness.Admin, applicationId)).Lines);
+    }
+
+    [Theory]
+    [InlineData("not a host")]
+    [InlineData("https://shop.example.com\n10.0.0.0/33")]
+    public async Task A_stored_allowlist_line_that_no_longer_parses_refuses_every_call_with_111(string stored)
+    {
+        var (_, applicationId, keys) = await harness.CreateApplicationAsync();
+        // As if the rules had tightened since the list was saved, or the row was edited by hand.
+        await using (var db = harness.Database.CreateContext())
+            await db.Applications.Where(a => a.Id == applicationId).ExecuteUpdateAsync(set => set.SetProperty(a => a.AllowedOrigins, stored));
+        await harness.Changes.PublishAsync();
+
+        foreach (var request in new[]
+        {
+            CheckHarness.With(keys),
+            CheckHarness.With(keys) with { Origin = "https://shop.example.com" },
+            CheckHarness.With(keys) with { ClientIp = IPAddress.Parse("10.0.0.1") },
+        })
+        {
+            var refused = await harness.Check.CheckAsync(request);
+            Assert.Equal(111, refused.Error?.Code);
+        }
+        var unreadable = Assert.Single((await harness.Allowlists.GetAsync(CheckHarness.Admin, applicationId)).Unreadable);
+        Assert.Equal(stored.Split('\n')[^1], unreadable.Text);
     }
 
     [Fact]
