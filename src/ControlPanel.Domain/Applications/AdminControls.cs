@@ -44,12 +44,13 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
         });
     }
 
-    public async Task SetOnlineAsync(Viewer viewer, Guid applicationId, bool isOnline) =>
+    /// <summary>Offline here is a suspension the owner cannot lift; <paramref name="reason"/> (optional) is shown to the owner.</summary>
+    public async Task SetOnlineAsync(Viewer viewer, Guid applicationId, bool isOnline, string? reason = null) =>
         await ChangeApplicationAsync(viewer, applicationId, AuditActions.ApplicationStatusChanged, application =>
         {
-            var before = application.IsOnline;
-            application.IsOnline = isOnline;
-            return $"Status: {Status(before)} → {Status(isOnline)}";
+            var before = application.StatusText;
+            application.SetOnline(isOnline, byAdmin: true, reason);
+            return $"Status: {before} → {application.StatusText}" + (application.SuspensionReason is { } why ? $" ({why})" : "");
         });
 
     /// <summary>Locks (every call answers 225 ACCOUNT IS LOCKED) or unlocks an account.</summary>
@@ -82,5 +83,4 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
 
     private static string Quota(long? quota) => quota is { } q ? $"{q:N0}" : "default";
     private static string Limit(int? limit) => limit is { } l ? $"{l:N0}/min" : "table default";
-    private static string Status(bool isOnline) => isOnline ? "online" : "offline";
 }

@@ -137,8 +137,9 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
         }
         if (form.IsOnline != application.IsOnline)
         {
-            AuditLog.Record(db, viewer, now, AuditActions.ApplicationStatusChanged, application.AccountId, application.Id, $"Status: {Status(application.IsOnline)} → {Status(form.IsOnline)}");
-            application.IsOnline = form.IsOnline;
+            var before = application.StatusText;
+            application.SetOnline(form.IsOnline, viewer.IsAdmin);
+            AuditLog.Record(db, viewer, now, AuditActions.ApplicationStatusChanged, application.AccountId, application.Id, $"Status: {before} → {application.StatusText}");
             if (!form.IsOnline)
                 WebhookOutbox.Enqueue(db, application.AccountId, application.Id, WebhookEvents.ApplicationOffline,
                     new { ApplicationId = application.Id, ApplicationName = name, ChangedBy = viewer.Name, ChangedAt = now }, now);
@@ -152,8 +153,6 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
         await changes.PublishAsync();
         return application;
     }
-
-    private static string Status(bool isOnline) => isOnline ? "online" : "offline";
 
     private static void Validate(Form form)
     {
