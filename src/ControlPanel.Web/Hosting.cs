@@ -52,11 +52,9 @@ public static class Hosting
         builder.Services.AddHostedService<ChangeFollower>();
         builder.Services.AddHealthChecks().AddDbContextCheck<ControlPanelDbContext>();
 
-        // Cookies, Identity tokens and webhook secrets stay readable across restarts and instances: the key ring lives in the database.
-        builder.Services.AddDataProtection().SetApplicationName("ControlPanel");
-        var legacyKeys = new DirectoryInfo(LegacyKeyFolder(builder.Configuration));
-        builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<IDbContextFactory<ControlPanelDbContext>>((options, databases) => options.XmlRepository = new DatabaseKeyRing(databases, legacyKeys));
+        // Cookies, Identity tokens and webhook secrets stay readable across restarts and instances: the key ring lives in
+        // the database, encrypted with the DataProtection:CertificatePath certificate when one is configured.
+        builder.Services.AddDatabaseKeyRing(builder.Configuration, new DirectoryInfo(LegacyKeyFolder(builder.Configuration)));
     }
 
     /// <summary>Applications, their keys and the audit log; the in-memory key index the request check reads.</summary>

@@ -20,6 +20,8 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Sign-in and registration posts per client address (AccountSecurity:SignInPostsPerAddress); after any forwarded-headers step.
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();

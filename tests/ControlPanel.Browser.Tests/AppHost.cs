@@ -35,6 +35,8 @@ public sealed class AppHost : IAsyncDisposable
             ["Database:ConnectionString"] = $"Data Source={Path.Combine(dataFolder, "controlpanel.db")}",
             ["Bootstrap:AdminEmail"] = withConfiguredAdmin ? AdminEmail : "",
             ["Bootstrap:AdminPassword"] = withConfiguredAdmin ? AdminPassword : "",
+            // Every test signs in from loopback; the per-address throttle has its own tests (SignInThrottleTests).
+            ["AccountSecurity:SignInPostsPerAddress"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) all[key] = value;
         return new AppHost(await AppProcess.StartAsync(all), dataFolder);

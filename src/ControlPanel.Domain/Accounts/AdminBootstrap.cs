@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
+using ControlPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace ControlPanel.Domain.Accounts;
 /// Makes sure a fresh installation can get its first Admin without a default password:
 /// from configuration, or through a one-time setup token that only the console shows.
 /// </summary>
-public sealed class AdminBootstrap(IOptions<BootstrapOptions> options, TimeProvider clock)
+public sealed class AdminBootstrap(IOptions<BootstrapOptions> options, IOptions<DatabaseOptions> database, TimeProvider clock)
 {
     private readonly Lock _gate = new();
     private byte[]? _setupTokenHash;
@@ -48,7 +49,16 @@ public sealed class AdminBootstrap(IOptions<BootstrapOptions> options, TimeProvi
                 return IdentityResult.Failed(new IdentityError { Code = "SetupToken", Description = "The setup token is not valid. Use the token printed to the console when the app started." });
             _setupTokenHash = null;
         }
-        var result = await CreateAdminAsync(users, email, password);
+        // Another instance may have printed its own token, or been configured with an Admin: the check that no Admin
+        // exists and the creation run as one step across instances, so the second to come finds the first's Admin.
+        IdentityResult? result = null;
+        await DatabaseSetup.RunExclusiveAsync(database.Value, async () =>
+        {
+            if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count > 0) return;
+            result = await CreateAdminAsync(users, email, password);
+        });
+        if (result is null)
+            return IdentityResult.Failed(new IdentityError { Code = "SetupComplete", Description = "Setup is complete: an administrator already exists. Sign in instead." });
         if (!result.Succeeded)
             lock (_gate) _setupTokenHash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token.Trim()));
         return result;

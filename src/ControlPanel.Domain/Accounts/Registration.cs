@@ -7,6 +7,10 @@ namespace ControlPanel.Domain.Accounts;
 /// <summary>Self-service sign-up: a new account (organisation) with the person signing up as its Owner.</summary>
 public sealed class Registration(ControlPanelDbContext db, UserManager<ControlPanelUser> users, TimeProvider clock)
 {
+    // IdentityErrorDescriber's codes for an email (which is also the user name) that is already registered.
+    private const string TakenUserName = nameof(IdentityErrorDescriber.DuplicateUserName);
+    private const string TakenEmail = nameof(IdentityErrorDescriber.DuplicateEmail);
+
     public sealed class Form
     {
         [Required(ErrorMessage = "Enter your organisation's name.")]
@@ -29,6 +33,11 @@ public sealed class Registration(ControlPanelDbContext db, UserManager<ControlPa
         public string ConfirmPassword { get; set; } = "";
     }
 
+    /// <summary>
+    /// Creates the account and its Owner. An email already registered is not revealed: the answer is success with
+    /// no owner and nothing is created, so the caller answers both alike (nobody is signed in; the person signs in
+    /// with the password they chose, which works only if the account is theirs). Errors are about the input only.
+    /// </summary>
     public async Task<(IdentityResult Result, ControlPanelUser? Owner)> RegisterOwnerAsync(Form form)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -39,7 +48,13 @@ public sealed class Registration(ControlPanelDbContext db, UserManager<ControlPa
 
         var owner = new ControlPanelUser { UserName = form.Email.Trim(), Email = form.Email.Trim(), DisplayName = form.DisplayName.Trim(), AccountId = account.Id, CreatedAt = now };
         var result = await users.CreateAsync(owner, form.Password);
-        if (result.Succeeded) result = await users.AddToRoleAsync(owner, Roles.Owner);
+        if (!result.Succeeded)
+        {
+            // Identity checks the password before the user, so a taken email never hides a password message (and never shows instead of one).
+            var inputErrors = result.Errors.Where(e => e.Code is not (TakenUserName or TakenEmail)).ToArray();
+            return (inputErrors.Length == 0 ? IdentityResult.Success : IdentityResult.Failed(inputErrors), null);
+        }
+        result = await users.AddToRoleAsync(owner, Roles.Owner);
         if (!result.Succeeded) return (result, null);
 
         await transaction.CommitAsync();

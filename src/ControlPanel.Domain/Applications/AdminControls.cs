@@ -44,13 +44,16 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
         });
     }
 
-    /// <summary>Takes an application online or offline, as its owner can (<see cref="ApplicationStatus"/>).</summary>
-    public async Task SetOnlineAsync(Viewer viewer, Guid applicationId, bool isOnline)
+    /// <summary>
+    /// Takes an application online or offline (<see cref="ApplicationStatus"/>); offline here is a suspension the owner
+    /// cannot lift, and <paramref name="reason"/> (optional) is shown to the owner.
+    /// </summary>
+    public async Task SetOnlineAsync(Viewer viewer, Guid applicationId, bool isOnline, string? reason = null)
     {
         if (!viewer.IsAdmin) throw new AccessDeniedException();
         await using var db = await databases.CreateDbContextAsync();
         var application = await db.Applications.SingleOrDefaultAsync(a => a.Id == applicationId) ?? throw new AccessDeniedException();
-        if (ApplicationStatus.Set(db, viewer, application, isOnline, clock.GetUtcNow().UtcDateTime))
+        if (ApplicationStatus.Set(db, viewer, application, isOnline, clock.GetUtcNow().UtcDateTime, reason))
             await changes.SaveAsync(db);
     }
 

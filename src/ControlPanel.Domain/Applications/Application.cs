@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ControlPanel.Domain.Accounts;
 
 namespace ControlPanel.Domain.Applications;
@@ -22,6 +23,11 @@ public class Application
     public ApplicationEnvironment Environment { get; set; }
     /// <summary>An offline application's calls answer error 110 APPLICATION OFFLINE.</summary>
     public bool IsOnline { get; set; } = true;
+    /// <summary>Offline because an Admin took it offline: a suspension only an Admin lifts (the owner sees it and why).</summary>
+    public bool SuspendedByAdmin { get; set; }
+    /// <summary>What the Admin gave as the suspension's reason, shown to the owner; null when none was given.</summary>
+    public string? SuspensionReason { get; set; }
+    public const int SuspensionReasonMaxLength = 500;
     /// <summary>The seed ties keys to "a default view onto your knowledge base and product set"; a session may later change it.</summary>
     public string DefaultView { get; set; } = DefaultViewName;
     public DateTime CreatedAt { get; set; }
@@ -44,4 +50,25 @@ public class Application
 
     /// <summary>The discretionary overrun: calls allowed beyond the quota before error 103. Zero by default.</summary>
     public long QuotaOverrunAllowance { get; set; }
+
+    /// <summary>
+    /// Takes the application online or offline. Offline by an Admin is a suspension, with its reason; the owner cannot
+    /// bring a suspended application back online (fails closed with the reason), an Admin can.
+    /// </summary>
+    public void SetOnline(bool isOnline, bool byAdmin, string? reason = null)
+    {
+        if (isOnline && SuspendedByAdmin && !byAdmin)
+            throw new ValidationException(SuspensionReason is { Length: > 0 } why
+                ? $"Suspended by an Admin: {why}. Only an Admin can bring it back online."
+                : "Suspended by an Admin. Only an Admin can bring it back online.");
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (reason is { Length: > SuspensionReasonMaxLength })
+            throw new ValidationException($"The reason can be at most {SuspensionReasonMaxLength} characters.");
+        IsOnline = isOnline;
+        SuspendedByAdmin = !isOnline && byAdmin;
+        SuspensionReason = SuspendedByAdmin ? reason : null;
+    }
+
+    /// <summary>The status as the audit log and the owner read it: online, offline, or suspended by an Admin.</summary>
+    public string StatusText => IsOnline ? "online" : SuspendedByAdmin ? "suspended by an Admin" : "offline";
 }

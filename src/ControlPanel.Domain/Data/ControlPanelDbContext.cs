@@ -62,6 +62,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
             application.Property(a => a.Environment).HasConversion<string>().HasMaxLength(20);
             application.Property(a => a.DefaultView).HasMaxLength(Application.ViewMaxLength);
             application.Property(a => a.CreatedBy).HasMaxLength(256);
+            application.Property(a => a.SuspensionReason).HasMaxLength(Application.SuspensionReasonMaxLength);
             application.HasOne(a => a.Account).WithMany().HasForeignKey(a => a.AccountId).OnDelete(DeleteBehavior.Restrict);
             application.HasIndex(a => new { a.AccountId, a.Name });
         });

@@ -51,6 +51,25 @@ public static class DatabaseSetup
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> while no other instance runs its start-up or another exclusive step (the same
+    /// advisory lock on PostgreSQL; on SQLite, the one instance, a lock in this process): for a check-then-write that
+    /// must be atomic across instances, such as "no Admin exists yet, create one".
+    /// </summary>
+    public static async Task RunExclusiveAsync(DatabaseOptions options, Func<Task> work, CancellationToken cancellationToken = default)
+    {
+        if (options.Provider == DatabaseProvider.PostgreSql)
+        {
+            await RunStartupExclusiveAsync(options, work, cancellationToken);
+            return;
+        }
+        await ProcessGate.WaitAsync(cancellationToken);
+        try { await work(); }
+        finally { ProcessGate.Release(); }
+    }
+
+    private static readonly SemaphoreSlim ProcessGate = new(1, 1);
+
     /// <summary>An arbitrary number naming ControlPanel's start-up lock among the database's advisory locks.</summary>
     private const long StartupLockId = 0x436F6E74726F6C; // "Control"
 

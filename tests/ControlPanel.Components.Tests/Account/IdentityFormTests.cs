@@ -55,6 +55,31 @@ public sealed class IdentityFormTests : ComponentTest
     }
 
     [Fact]
+    public async Task Registering_a_new_email_and_an_already_registered_one_end_alike_on_the_sign_in_page_signed_out()
+    {
+        var navigation = Context.Services.GetRequiredService<NavigationManager>();
+        var answers = new List<string>();
+        foreach (var organisation in new[] { "Acme Ltd", "Acme Ltd" })
+        {
+            navigation.NavigateTo("Account/Register");
+            var page = Render<Register>();
+            page.Find("[data-testid=account-name]").Change(organisation);
+            page.Find("[data-testid=display-name]").Change("Olivia");
+            page.Find("[data-testid=email]").Change("olivia@acme.test");
+            page.Find("[data-testid=password]").Change("Owner-password-1");
+            page.Find("[data-testid=confirm-password]").Change("Owner-password-1");
+            await page.Find("form").SubmitAsync();
+            // Where the browser is sent and what the form shows; the renderer's event-handler numbers aside.
+            answers.Add($"{new Uri(navigation.Uri).PathAndQuery} {System.Text.RegularExpressions.Regex.Replace(page.Markup, "blazor:[a-z]+=\"\\d+\"", "")}");
+        }
+
+        Assert.Equal(answers[0], answers[1]);
+        Assert.StartsWith("/Account/Login?registered=1 ", answers[0]);
+        var owners = await UseAsync<UserManager<ControlPanelUser>, IList<ControlPanelUser>>(users => users.GetUsersInRoleAsync(Roles.Owner));
+        Assert.Single(owners, o => o.Email == "olivia@acme.test");
+    }
+
+    [Fact]
     public async Task A_configured_minimum_password_length_is_stated_and_enforced()
     {
         UseMinimumPasswordLength(14);

@@ -103,4 +103,29 @@ public sealed class ApplicationAdminPanelTests : ApplicationTest
         Assert.True((await StoredAsync(id)).IsOnline);
         Assert.Equal("Online", page.Find("[data-testid=admin-status]").TextContent.Trim());
     }
+
+    [Fact]
+    public async Task An_Admin_suspension_shows_the_owner_why_and_the_owner_cannot_switch_it_back_on()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var created = await NewApplicationAsync(owner, "Storefront");
+        SignIn(Admin);
+        var admin = Render<ApplicationPage>(p => p.Add(x => x.Id, created.Application.Id));
+        admin.WaitForElement("[data-testid=application-title]");
+        await OpenTabAsync(admin, "Admin");
+        Input(admin, "admin-suspension-reason").Change("Unpaid invoice");
+        admin.Find("[data-testid=admin-toggle-online]").Click();
+        await DialogHost.WaitForElement("[data-testid=confirm]").ClickAsync(new());
+        admin.WaitForAssertion(() => Assert.Contains("Suspended by an Admin: Unpaid invoice", admin.Find("[data-testid=admin-suspension]").TextContent));
+
+        SignIn(owner);
+        var page = Render<ApplicationPage>(p => p.Add(x => x.Id, created.Application.Id));
+        page.WaitForElement("[data-testid=application-title]");
+
+        Assert.Contains("Suspended by an Admin: Unpaid invoice", page.Find("[data-testid=suspended-by-admin]").TextContent);
+        Assert.True(Input(page, "application-online").HasAttribute("disabled"));
+        var stored = await StoredAsync(created.Application.Id);
+        Assert.True(stored.SuspendedByAdmin);
+        Assert.False(stored.IsOnline);
+    }
 }

@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
 using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Tests.Accounts;
@@ -118,7 +121,7 @@ public class AdminBootstrapTests
         }
 
         // The next start (a new AdminBootstrap) finds the Admin: no token, setup closed.
-        var restarted = new AdminBootstrap(Options.Create(new BootstrapOptions()), TimeProvider.System);
+        var restarted = new AdminBootstrap(Options.Create(new BootstrapOptions()), Options.Create(new DatabaseOptions()), TimeProvider.System);
         await using (var scope = services.CreateScope())
             Assert.Null(await restarted.EnsureAdminAsync(scope.Users(), scope.Roles()));
         Assert.False(restarted.IsSetupOpen);
@@ -131,7 +134,7 @@ public class AdminBootstrapTests
         await using (var scope = services.CreateScope())
             await services.Bootstrap.EnsureAdminAsync(scope.Users(), scope.Roles());
 
-        var restarted = new AdminBootstrap(Options.Create(new BootstrapOptions { AdminEmail = "other@controlpanel.test", AdminPassword = IdentityTestServices.Password }), TimeProvider.System);
+        var restarted = new AdminBootstrap(Options.Create(new BootstrapOptions { AdminEmail = "other@controlpanel.test", AdminPassword = IdentityTestServices.Password }), Options.Create(new DatabaseOptions()), TimeProvider.System);
         await using (var scope = services.CreateScope())
         {
             Assert.Null(await restarted.EnsureAdminAsync(scope.Users(), scope.Roles()));
@@ -149,5 +152,32 @@ public class AdminBootstrapTests
         var result = await services.Bootstrap.CompleteSetupAsync(scope.Users(), "anything", AdminEmail, IdentityTestServices.Password);
         Assert.False(result.Succeeded);
         Assert.Null(await scope.Users().FindByEmailAsync(AdminEmail));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Two_instances_each_with_its_own_setup_token_create_one_admin_between_them(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        await using var first = await IdentityTestServices.CreateAsync(shared: database);
+        await using var second = await IdentityTestServices.CreateAsync(shared: database);
+        var tokens = new List<string>();
+        foreach (var instance in new[] { first, second })
+            await using (var scope = instance.CreateScope())
+                tokens.Add(await instance.Bootstrap.EnsureAdminAsync(scope.Users(), scope.Roles()) ?? throw new InvalidOperationException("no token"));
+
+        // Both instances' setup pages are used at once, each with its own instance's token.
+        async Task<IdentityResult> Setup(IdentityTestServices instance, string token, string email)
+        {
+            await using var scope = instance.CreateScope();
+            return await instance.Bootstrap.CompleteSetupAsync(scope.Users(), token, email, IdentityTestServices.Password);
+        }
+        var results = await Task.WhenAll(Setup(first, tokens[0], "first@controlpanel.test"), Setup(second, tokens[1], "second@controlpanel.test"));
+
+        Assert.Single(results, r => r.Succeeded);
+        Assert.Contains(results.Single(r => !r.Succeeded).Errors, e => e.Code == "SetupComplete");
+        await using var check = first.CreateScope();
+        Assert.Single(await check.Users().GetUsersInRoleAsync(Roles.Admin));
+        Assert.Equal(1, await check.Users().Users.CountAsync());
     }
 }

@@ -18,17 +18,21 @@ public sealed class IdentityTestServices : IAsyncDisposable
 
     private readonly TestDatabase _database;
     private readonly ServiceProvider _services;
+    private readonly bool _ownsDatabase;
 
-    private IdentityTestServices(TestDatabase database, ServiceProvider services)
+    private IdentityTestServices(TestDatabase database, ServiceProvider services, bool ownsDatabase)
     {
         _database = database;
         _services = services;
+        _ownsDatabase = ownsDatabase;
     }
 
-    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null)
+    /// <param name="shared">A database another instance uses too (the caller disposes it); null for a fresh one.</param>
+    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null, TestDatabase? shared = null)
     {
-        var database = await TestDatabase.CreateMigratedAsync();
+        var database = shared ?? await TestDatabase.CreateMigratedAsync();
         var services = new ServiceCollection();
+        services.AddSingleton(Options.Create(database.Options));
         services.AddLogging();
         services.AddDbContext<ControlPanelDbContext>(builder => DatabaseSetup.Configure(builder, database.Options));
         services.AddIdentityCore<ControlPanelUser>(options =>
@@ -47,7 +51,7 @@ public sealed class IdentityTestServices : IAsyncDisposable
         services.AddSingleton<AdminBootstrap>();
         services.AddScoped<Registration>();
         services.AddScoped<StaffInvitations>();
-        return new IdentityTestServices(database, services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
+        return new IdentityTestServices(database, services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }), shared is null);
     }
 
     /// <summary>One unit of work, like one HTTP request in the app.</summary>
@@ -71,7 +75,7 @@ public sealed class IdentityTestServices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        _database.Dispose();
+        if (_ownsDatabase) _database.Dispose();
     }
 }
 

@@ -51,15 +51,22 @@ public class RegistrationTests
     }
 
     [Fact]
-    public async Task A_duplicate_email_fails_and_leaves_no_orphan_account()
+    public async Task A_registered_email_is_answered_like_a_new_one_and_nothing_is_created()
     {
         await using var services = await IdentityTestServices.CreateAsync();
         await services.EnsureRolesAsync();
         Assert.True((await RegisterAsync(services, Form("olivia@acme.test", "Acme Ltd"))).Result.Succeeded);
 
+        // Not told apart: success and no error, as for a new email; the caller signs nobody in either way.
         var (result, owner) = await RegisterAsync(services, Form("OLIVIA@acme.test", "Second Org"));
-        Assert.False(result.Succeeded);
+        Assert.True(result.Succeeded);
+        Assert.Empty(result.Errors);
         Assert.Null(owner);
+        // A bad password is refused alike for a registered email and a new one.
+        var taken = await RegisterAsync(services, Form("olivia@acme.test", "Third Org", password: "short"));
+        var fresh = await RegisterAsync(services, Form("nobody@acme.test", "Third Org", password: "short"));
+        Assert.Equal(fresh.Result.Errors.Select(e => e.Description), taken.Result.Errors.Select(e => e.Description));
+        Assert.False(taken.Result.Succeeded);
 
         await using var db = services.CreateContext();
         Assert.Equal(["Acme Ltd"], await db.Accounts.Select(a => a.Name).ToListAsync());

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
@@ -81,6 +82,36 @@ public sealed class RequestCheckTests : IAsyncLifetime
 
         await harness.AdminControls.SetAccountLockedAsync(CheckHarness.Admin, accountId, false);
         await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, true);
+        Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
+    }
+
+    [Fact]
+    public async Task An_owner_cannot_bring_back_online_an_application_an_Admin_suspended_and_sees_why()
+    {
+        var (accountId, applicationId, keys) = await harness.CreateApplicationAsync();
+        var owner = new Viewer("owner-1", "Olive Owner", Roles.Owner, accountId);
+        ApplicationService.Form Form(bool online) => new() { Name = "Storefront", Environment = ApplicationEnvironment.Live, IsOnline = online };
+
+        await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, false, "Unpaid invoice");
+        Assert.Equal(110, (await harness.Check.CheckAsync(CheckHarness.With(keys))).Error?.Code);
+
+        var refused = await Assert.ThrowsAsync<ValidationException>(() => harness.ApplicationService.UpdateAsync(owner, applicationId, Form(online: true)));
+        Assert.Contains("Suspended by an Admin: Unpaid invoice", refused.Message);
+        Assert.Equal(110, (await harness.Check.CheckAsync(CheckHarness.With(keys))).Error?.Code);
+        await using (var db = harness.Database.CreateContext())
+        {
+            var stored = await db.Applications.SingleAsync(a => a.Id == applicationId);
+            Assert.False(stored.IsOnline);
+            Assert.True(stored.SuspendedByAdmin);
+            Assert.Equal("Unpaid invoice", stored.SuspensionReason);
+        }
+
+        // Once the Admin lifts it, it is the owner's again: taken offline by the owner, the owner brings it back (110 meanwhile).
+        await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, true);
+        Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
+        await harness.ApplicationService.UpdateAsync(owner, applicationId, Form(online: false));
+        Assert.Equal(110, (await harness.Check.CheckAsync(CheckHarness.With(keys))).Error?.Code);
+        await harness.ApplicationService.UpdateAsync(owner, applicationId, Form(online: true));
         Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
     }
 

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ControlPanel.Web.Components.Account;
 
-/// <summary>The "AccountSecurity" section: sign-in lockout and password rules.</summary>
+/// <summary>The "AccountSecurity" section: sign-in lockout, throttling per address and password rules.</summary>
 public sealed class AccountSecurityOptions
 {
     public const string Section = "AccountSecurity";
@@ -18,6 +18,16 @@ public sealed class AccountSecurityOptions
     /// <summary>Shortest password accepted; stated under every password field.</summary>
     [Range(8, 128)]
     public int MinimumPasswordLength { get; set; } = 10;
+
+    /// <summary>
+    /// Sign-in, two-factor and registration form posts one client address (an IPv6 client's /64) may make per
+    /// <see cref="SignInPostWindowMinutes"/>; beyond it they answer 429 until the window ends.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int SignInPostsPerAddress { get; set; } = 20;
+
+    [Range(1, 24 * 60)]
+    public int SignInPostWindowMinutes { get; set; } = 1;
 
     /// <summary>How long a staff invitation link works before the Admin must send a new one.</summary>
     [Range(1, 30 * 24)]

@@ -56,6 +56,7 @@ public static class IdentityHosting
         builder.Services.AddSingleton<PasswordRules>();
         builder.Services.AddScoped<Registration>();
         builder.Services.AddScoped<StaffInvitations>();
+        builder.Services.AddSignInThrottle();
     }
 
     public static void MapIdentityEndpoints(this IEndpointRouteBuilder endpoints)

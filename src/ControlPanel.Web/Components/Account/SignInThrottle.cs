@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace ControlPanel.Web.Components.Account;
+
+/// <summary>
+/// Limits the sign-in and registration form posts per client address with ASP.NET Core's rate limiter, so one address
+/// cannot try passwords across many accounts (the per-user lockout only slows guessing one account) or register in bulk.
+/// The forms are static server-rendered posts, so the limit applies to the POSTs of their paths; page views are free.
+/// </summary>
+public static class SignInThrottle
+{
+    /// <summary>The form posts counted; LoginWith2fa and LoginWithRecoveryCode are guessable codes too.</summary>
+    private static readonly PathString[] ThrottledPaths =
+        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register"];
+
+    public static void AddSignInThrottle(this IServiceCollection services)
+    {
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
+        {
+            var limits = security.Value;
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                IsThrottled(context.Request)
+                    ? RateLimitPartition.GetFixedWindowLimiter(AddressKey(context.Connection.RemoteIpAddress), _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = limits.SignInPostsPerAddress,
+                        Window = TimeSpan.FromMinutes(limits.SignInPostWindowMinutes),
+                        QueueLimit = 0,
+                    })
+                    : RateLimitPartition.GetNoLimiter(""));
+            options.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var response = rejected.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                response.Headers.RetryAfter = ((int)TimeSpan.FromMinutes(limits.SignInPostWindowMinutes).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                response.ContentType = "text/html; charset=utf-8";
+                // A body of its own, so the status-code pages do not turn it into the not-found page.
+                await response.WriteAsync("<!DOCTYPE html><html lang=\"en\"><head><title>Too many attempts · ControlPanel</title></head><body><h1>Too many attempts</h1>" +
+                    "<p>Too many sign-in or registration attempts came from your network. Wait a minute, then <a href=\"/Account/Login\">try again</a>.</p></body></html>", cancellationToken);
+            };
+        });
+    }
+
+    private static bool IsThrottled(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && ThrottledPaths.Any(path => request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The partition for an address: IPv4 as it is, IPv6 by its /64 (one subscriber's whole network, which a client
+    /// rotates through at will); an IPv4-mapped IPv6 address counts as its IPv4 address.
+    /// </summary>
+    internal static string AddressKey(IPAddress? address)
+    {
+        if (address is null) return "unknown";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+}
