@@ -20,6 +20,8 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Under /api: no HTML status pages, the error body shape instead.
+app.UseApiStatusCodes();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
