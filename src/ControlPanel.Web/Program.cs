@@ -20,6 +20,8 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Under /api: no HTML status pages, the error body shape instead.
+app.UseApiStatusCodes();
 // Sign-in and registration posts per client address (AccountSecurity:SignInPostsPerAddress); after any forwarded-headers step.
 app.UseRateLimiter();
 app.UseAntiforgery();

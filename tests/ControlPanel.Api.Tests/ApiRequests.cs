@@ -14,6 +14,8 @@ public static class ApiRequests
 {
     public const string Gateway = "127.0.0.1"; // trusted by default (appsettings.json)
     public const string Stranger = "192.0.2.10";
+    /// <summary>The Api:GatewaySecret the test app is configured with.</summary>
+    public const string GatewaySecret = "test-gateway-secret-0123456789abcdef";
 
     public static HttpRequestMessage Check(KeyStyle style, string? applicationKey, string? consumerKey, string path = "/api/v1/check", HttpMethod? method = null)
     {
@@ -45,6 +47,10 @@ public static class ApiRequests
         request.Headers.TryAddWithoutValidation(name, value);
         return request;
     }
+
+    /// <summary>What a gateway sends for a resource that does not count towards the quota: the counted header and its secret.</summary>
+    public static HttpRequestMessage Uncounted(this HttpRequestMessage request, string secret = GatewaySecret) =>
+        request.Header("X-ControlPanel-Counted", "false").Header("X-ControlPanel-Gateway-Secret", secret);
 
     public static HttpRequestMessage WithMethod(this HttpRequestMessage request, HttpMethod method)
     {

@@ -182,8 +182,8 @@ public sealed class CheckTests(ControlPanelFactory factory) : IClassFixture<Cont
         Assert.Contains("monthly quota of 2 calls", (await refused.ReadErrorAsync()).ExtraInfo);
 
         // Only the gateway may say a call is not counted.
-        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Check(application).From(Gateway).Header("X-ControlPanel-Counted", "false"))).StatusCode);
-        await (await client.SendAsync(Check(application).From(Stranger).Header("X-ControlPanel-Counted", "false"))).AssertErrorAsync(HttpStatusCode.NotAcceptable, 103);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Check(application).From(Gateway).Uncounted())).StatusCode);
+        await (await client.SendAsync(Check(application).From(Stranger).Uncounted())).AssertErrorAsync(HttpStatusCode.NotAcceptable, 103);
 
         var notifications = await factory.UseAsync<ControlPanel.Domain.Quotas.QuotaService, IReadOnlyList<ControlPanel.Domain.Quotas.QuotaNotification>>(async quotas =>
         {

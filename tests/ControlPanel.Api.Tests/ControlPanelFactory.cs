@@ -47,6 +47,7 @@ public sealed class ControlPanelFactory : WebApplicationFactory<Program>
         // The app's content root here is the project folder, so the root appsettings.json is not read: set what the API tests rely on.
         builder.UseSetting("Api:RequireHttps", "true");
         builder.UseSetting("Api:TrustedProxies:0", ApiRequests.Gateway);
+        builder.UseSetting("Api:GatewaySecret", ApiRequests.GatewaySecret);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {

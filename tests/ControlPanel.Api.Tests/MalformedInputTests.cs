@@ -76,7 +76,7 @@ public sealed class MalformedInputTests(ControlPanelFactory factory) : IClassFix
     {
         var application = await factory.CreateApplicationAsync();
         for (var i = 0; i < 5; i++) await client.SendAsync(Check(application));
-        await client.SendAsync(Check(application).From(Gateway).Header("X-ControlPanel-Counted", "false"));
+        await client.SendAsync(Check(application).From(Gateway).Uncounted());
         await client.SendAsync(Check(KeyStyle.Headers, application.ApplicationKey, new string('0', 32)));
 
         var databases = factory.Services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>();

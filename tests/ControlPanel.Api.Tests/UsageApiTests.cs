@@ -16,5 +16,6 @@ public sealed class UsageApiTests : IAsyncLifetime
     {
         var response = await factory.CreateClient().GetAsync(address);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(226, (await response.ReadErrorAsync()).Error);
     }
 }

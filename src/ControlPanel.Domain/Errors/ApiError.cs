@@ -10,14 +10,15 @@ public sealed record ApiError(int Code, string Severity, string Description, int
     /// <summary>
     /// The HTTP status of a refusal. The catalogue's status, except that a refusal is never 2xx
     /// (a gateway would let the call through): the catalogue lists 201, 202 and 194 as 200 OK, and
-    /// they answer 401 (credentials missing); 196 YOUR SLOTS ARE FULL answers 429; other 2xx codes (309 INVALID VIEW) answer 400.
-    /// The body keeps the catalogue's code either way.
+    /// they answer 401 (credentials missing); 195 API DOES NOT EXIST answers 404; 196 YOUR SLOTS ARE FULL answers 429;
+    /// other 2xx codes (309 INVALID VIEW) answer 400. The body keeps the catalogue's code either way.
     /// </summary>
     public int RefusalStatus => HttpStatus switch
     {
         >= 400 => HttpStatus,
         _ when Code is 201 or 202 or 194 => 401,
         _ when Code is 196 => 429, // YOUR SLOTS ARE FULL: a key pair's live sessions are at their cap until one expires
+        _ when Code is 195 => 404,
         _ => 400,
     };
 }

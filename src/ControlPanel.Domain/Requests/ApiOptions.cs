@@ -21,6 +21,15 @@ public sealed class ApiOptions : IValidatableObject
     /// </summary>
     public string[] TrustedProxies { get; set; } = [];
 
+    /// <summary>The shortest gateway secret accepted: guessing it must be out of reach.</summary>
+    public const int GatewaySecretMinLength = 32;
+
+    /// <summary>
+    /// Known only to the gateways, which send it in X-ControlPanel-Gateway-Secret: the proof that they,
+    /// not the client, set X-ControlPanel-Counted (or verify's counted). Unset, no call is ever exempt from the quota.
+    /// </summary>
+    public string? GatewaySecret { get; set; }
+
     /// <summary>Counted calls per application per calendar month (UTC) unless an admin set the application's own.</summary>
     [Range(0, Application.MaxQuota)]
     public long DefaultMonthlyQuota { get; set; } = 1_000_000;
@@ -60,6 +69,8 @@ public sealed class ApiOptions : IValidatableObject
         foreach (var proxy in TrustedProxies)
             if (!OriginEntry.TryParse(proxy, out var entry, out var error) || entry.Kind != OriginKind.Ip)
                 yield return new ValidationResult($"Api:TrustedProxies: '{proxy}' is not an IP address or CIDR range. {error}", [nameof(TrustedProxies)]);
+        if (!string.IsNullOrEmpty(GatewaySecret) && GatewaySecret.Length < GatewaySecretMinLength)
+            yield return new ValidationResult($"Api:GatewaySecret must be at least {GatewaySecretMinLength} characters (for example 32 random bytes in Base64).", [nameof(GatewaySecret)]);
         foreach (var threshold in QuotaNotificationThresholds)
             if (threshold is < 1 or > 100)
                 yield return new ValidationResult($"Api:QuotaNotificationThresholds: {threshold} is not a percentage from 1 to 100.", [nameof(QuotaNotificationThresholds)]);

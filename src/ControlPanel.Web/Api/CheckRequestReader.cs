@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using ControlPanel.Domain.Origins;
 using ControlPanel.Domain.Requests;
@@ -11,8 +12,8 @@ namespace ControlPanel.Web.Api;
 /// <summary>
 /// Reads an HTTP request into a <see cref="CheckRequest"/>: credentials (APPLICATIONKEY and
 /// CONSUMERKEY headers, HTTP Basic, Bearer), and the client's address, origin and scheme.
-/// Forwarded facts (X-Forwarded-For, X-Real-IP, X-Forwarded-Proto, X-ControlPanel-Counted) are
-/// believed only from a configured trusted proxy.
+/// Forwarded facts (X-Forwarded-For, X-Real-IP, X-Forwarded-Proto) are believed only from a configured
+/// trusted proxy; X-ControlPanel-Counted only when that proxy also sends the configured gateway secret.
 /// </summary>
 public sealed class CheckRequestReader(IOptions<ApiOptions> options)
 {
@@ -22,11 +23,18 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
     public const string CountedHeader = "X-ControlPanel-Counted";
     /// <summary>Set by the gateway: "true" for resources that need a session (194 without a Bearer token).</summary>
     public const string SessionRequiredHeader = "X-ControlPanel-Session-Required";
+    /// <summary>Set by the gateway: <see cref="ApiOptions.GatewaySecret"/>, proving it (not its client) set the counted header.</summary>
+    public const string GatewaySecretHeader = "X-ControlPanel-Gateway-Secret";
 
     // Two 32-character keys and a colon in Base64 are 88 characters; anything far longer is not credentials.
     private const int MaxBasicLength = 256;
 
     private readonly OriginAllowlist? _trustedProxies = options.Value.CompileTrustedProxies();
+
+    // Compared as hashes so the comparison takes the same time whatever the length of what was sent.
+    private readonly byte[]? _gatewaySecretHash = string.IsNullOrEmpty(options.Value.GatewaySecret)
+        ? null
+        : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.GatewaySecret));
 
     public CheckRequest Read(HttpContext context)
     {
@@ -43,13 +51,25 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
             ClientIp = trusted ? ForwardedClient(request.Headers, remote) : remote,
             Origin = Single(request.Headers.Origin),
             IsHttps = request.IsHttps || (trusted && IsForwardedHttps(request.Headers)),
-            // Only the gateway may exempt a call from the quota; a client sending the header itself is ignored.
-            Counted = !(trusted && IsFalse(request.Headers[CountedHeader])),
+            // Only the gateway may exempt a call from the quota: a trusted proxy that also knows the secret.
+            // Some gateways forward every client header, so a trusted address alone proves nothing.
+            Counted = !(trusted && IsFalse(request.Headers[CountedHeader]) && HasGatewaySecret(request.Headers)),
             SessionRequired = IsTrue(request.Headers[SessionRequiredHeader]),
         };
     }
 
     public bool IsTrustedProxy(HttpContext context) => IsTrustedProxy(Normalise(context.Connection.RemoteIpAddress));
+
+    /// <summary>May this call exempt itself from the quota? Only a trusted proxy sending the gateway secret; never when no secret is configured.</summary>
+    public bool MayExemptFromQuota(HttpContext context) => IsTrustedProxy(context) && HasGatewaySecret(context.Request.Headers);
+
+    private bool HasGatewaySecret(IHeaderDictionary headers)
+    {
+        if (_gatewaySecretHash is null) return false;
+        var sent = headers[GatewaySecretHeader];
+        if (sent.Count != 1 || string.IsNullOrEmpty(sent[0])) return false;
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(sent[0]!)), _gatewaySecretHash);
+    }
 
     private bool IsTrustedProxy(IPAddress? remote) => remote is not null && _trustedProxies is not null && _trustedProxies.Allows(remote, null);
 

@@ -84,6 +84,14 @@ public static class DecisionResponses
     public static Task WriteErrorAsync(HttpContext context, ApiError error, string? extraInfo = null) =>
         WriteErrorAsync(context, RefusalStatus(error), ApiErrorBody.For(error, extraInfo));
 
+    /// <summary>The same error answer as an endpoint result, for endpoints that return <see cref="IResult"/>.</summary>
+    public static IResult Error(ApiError error, string? extraInfo = null) => new ErrorResult(error, extraInfo);
+
+    private sealed class ErrorResult(ApiError error, string? extraInfo) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => WriteErrorAsync(httpContext, error, extraInfo);
+    }
+
     // .NET caches the strings of small numbers, so the common header values do not allocate.
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -139,7 +139,8 @@ public static class KeyValidationApi
             ClientIp = clientIp,
             Origin = trusted && body.Origin is not null ? body.Origin : fromConnection.Origin,
             IsHttps = true, // the keys travelled in this call, which passed the HTTPS rule above
-            Counted = trusted ? body.Counted ?? true : true,
+            // Like X-ControlPanel-Counted: an exemption from the quota needs the gateway secret as well.
+            Counted = (body.Counted ?? true) || !reader.MayExemptFromQuota(context),
             SessionRequired = body.SessionRequired ?? false,
         });
 

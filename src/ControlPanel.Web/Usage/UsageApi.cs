@@ -3,6 +3,7 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Usage;
+using ControlPanel.Web.Api;
 using ControlPanel.Web.Components.Account;
 
 namespace ControlPanel.Web.Usage;
@@ -25,8 +26,9 @@ public static class UsageApi
     public sealed record UsageJson(DateOnly From, DateOnly To, IReadOnlyList<DayJson> Days, DayJson Totals);
 
     /// <summary>GET /api/v1/usage?applicationId=&amp;accountId=&amp;environment=&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd</summary>
+    /// <remarks>Parameters arrive as text and are parsed here, so a malformed one answers 117 in the error body, not the framework's bare 400.</remarks>
     private static async Task<IResult> GetDailyAsync(HttpContext http, UsageReports reports,
-        Guid? applicationId, Guid? accountId, string? environment, string? from, string? to) =>
+        string? applicationId, string? accountId, string? environment, string? from, string? to) =>
         await AnswerAsync(http, applicationId, accountId, environment, from, to, async (viewer, filter) =>
         {
             var history = await reports.DailyAsync(viewer, filter);
@@ -35,19 +37,25 @@ public static class UsageApi
 
     /// <summary>GET /api/v1/usage/history.csv?…&amp;sort=Total&amp;descending=true: every row of the history table, in its order.</summary>
     private static async Task<IResult> ExportHistoryAsync(HttpContext http, UsageReports reports,
-        Guid? applicationId, Guid? accountId, string? environment, string? from, string? to, string? sort, bool? descending) =>
+        string? applicationId, string? accountId, string? environment, string? from, string? to, string? sort, string? descending) =>
         await AnswerAsync(http, applicationId, accountId, environment, from, to, async (viewer, filter) =>
         {
+            bool? newestFirst = null;
+            if (!string.IsNullOrEmpty(descending))
+            {
+                if (!bool.TryParse(descending, out var parsed)) return Error(ErrorCatalogue.DataNotValid, "descending must be true or false.");
+                newestFirst = parsed;
+            }
             var column = Enum.TryParse<UsageReports.HistoryColumn>(sort, ignoreCase: true, out var c) ? c : UsageReports.HistoryColumn.Day;
-            var rows = await reports.ExportHistoryAsync(viewer, filter, new UsageReports.HistorySort(column, descending ?? true));
+            var rows = await reports.ExportHistoryAsync(viewer, filter, new UsageReports.HistorySort(column, newestFirst ?? true));
             var range = reports.ResolveRange(filter);
             return Results.Stream(output => UsageCsv.WriteAsync(output, rows, http.RequestAborted), "text/csv; charset=utf-8", UsageCsv.FileName(range));
         });
 
-    private static async Task<IResult> AnswerAsync(HttpContext http, Guid? applicationId, Guid? accountId, string? environment, string? from, string? to,
+    private static async Task<IResult> AnswerAsync(HttpContext http, string? applicationIdText, string? accountIdText, string? environment, string? from, string? to,
         Func<Viewer, UsageReports.Filter, Task<IResult>> answer)
     {
-        if (ViewerClaims.ToViewer(http.User) is not { } viewer) return TypedResults.Unauthorized();
+        if (ViewerClaims.ToViewer(http.User) is not { } viewer) return DecisionResponses.Error(ApiStatusCodes.NotSignedIn, "Sign in to the control panel first.");
 
         ApplicationEnvironment? chosenEnvironment = null;
         if (!string.IsNullOrEmpty(environment))
@@ -56,6 +64,8 @@ public static class UsageApi
                 return Error(ErrorCatalogue.DataNotValid, "environment must be Development, Staging or Live.");
             chosenEnvironment = parsed;
         }
+        if (!TryParseId(applicationIdText, out var applicationId)) return Error(ErrorCatalogue.DataNotValid, "applicationId is not an application's id.");
+        if (!TryParseId(accountIdText, out var accountId)) return Error(ErrorCatalogue.DataNotValid, "accountId is not an account's id.");
         if (!TryParseDay(from, out var fromDay)) return Error(ErrorCatalogue.InvalidDateRange, "from must be a date written yyyy-MM-dd.");
         if (!TryParseDay(to, out var toDay)) return Error(ErrorCatalogue.InvalidDateRange, "to must be a date written yyyy-MM-dd.");
 
@@ -69,8 +79,18 @@ public static class UsageApi
         }
         catch (AccessDeniedException)
         {
-            return TypedResults.NotFound();
+            // The same answer whether the account or application is someone else's or does not exist.
+            return DecisionResponses.Error(ApiStatusCodes.NoAccess);
         }
+    }
+
+    private static bool TryParseId(string? text, out Guid? id)
+    {
+        id = null;
+        if (string.IsNullOrEmpty(text)) return true;
+        if (!Guid.TryParse(text, out var parsed)) return false;
+        id = parsed;
+        return true;
     }
 
     private static bool TryParseDay(string? text, out DateOnly? day)
@@ -82,9 +102,8 @@ public static class UsageApi
         return true;
     }
 
-    /// <summary>The platform's error body, with the HTTP status the error table gives the code.</summary>
-    private static IResult Error(ApiError error, string extraInfo) =>
-        TypedResults.Json(ApiErrorBody.For(error, extraInfo), statusCode: error.HttpStatus);
+    /// <summary>The platform's error body; a refusal is never 2xx (311 and 117 are 200 in the table), see <see cref="ApiError.RefusalStatus"/>.</summary>
+    private static IResult Error(ApiError error, string extraInfo) => DecisionResponses.Error(error, extraInfo);
 
     private static DayJson Json(UsageCounts counts) => new(DateOnly.FromDateTime(counts.Start),
         counts.Allowed, counts.RateLimited, counts.OverQuota, counts.BadOrigin, counts.BadKeys, counts.Other, counts.Total, counts.Counted);

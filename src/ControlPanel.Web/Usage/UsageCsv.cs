@@ -11,7 +11,9 @@ public static class UsageCsv
     public static async Task WriteAsync(Stream output, IAsyncEnumerable<UsageReports.HistoryRow> rows, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(output, leaveOpen: true);
-        await using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture));
+        // Names are chosen by customers and staff open the file in spreadsheets: a cell starting with =, +, -, @,
+        // tab or carriage return gets a leading quote so it is read as text, never run as a formula.
+        await using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape });
         csv.Context.RegisterClassMap<HistoryRowMap>();
         await csv.WriteRecordsAsync(rows, cancellationToken);
     }

@@ -116,6 +116,7 @@ public sealed class NginxGateway : IAsyncDisposable
                     proxy_set_header X-Forwarded-Proto $scheme;
                     proxy_set_header X-Original-URI $request_uri;
                     proxy_set_header X-ControlPanel-Counted "";
+                    proxy_set_header X-ControlPanel-Gateway-Secret "{{ApiRequests.GatewaySecret}}";
                 }
 
                 # nginx only passes 401/403 from the check: rebuild the real status and body.
