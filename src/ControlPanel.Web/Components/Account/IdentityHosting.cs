@@ -64,7 +64,7 @@ public static class IdentityHosting
         {
             await signIn.SignOutAsync();
             var safe = IdentityRedirects.SafeReturnUrl(returnUrl);
-            return TypedResults.LocalRedirect(safe == "" ? "~/Account/Login" : $"~/{safe}");
+            return TypedResults.LocalRedirect(safe == "" ? "~/Account/Login" : safe);
         });
     }
 }
