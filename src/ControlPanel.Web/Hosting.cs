@@ -40,6 +40,7 @@ public static class Hosting
         builder.AddControlPanelUi();
         builder.AddControlPanelWebhooks();
         builder.AddControlPanelUsage();
+        builder.AddControlPanelWebSecurity();
     }
 
     public static void AddControlPanelDatabase(this WebApplicationBuilder builder)

@@ -15,6 +15,7 @@ var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
 
+app.UseControlPanelWebSecurity();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);

@@ -205,6 +205,36 @@ public sealed class IdentityTests(BrowserFixture browser)
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
+    /// <summary>
+    /// A crafted sign-in link cannot send the user off the app: "http:\/evil.example/" once passed the check and the
+    /// browser followed it to http://evil.example/. A real app-local return address still works.
+    /// </summary>
+    [Fact]
+    public async Task Sign_in_never_follows_a_return_address_off_the_app()
+    {
+        await using var app = await AppHost.StartAsync();
+        var registering = await browser.NewPageAsync(app);
+        await registering.RegisterOwnerAsync(OwnerEmail, "Acme");
+
+        var page = await browser.NewPageAsync(app);
+        await page.GotoAsync("Account/Login?ReturnUrl=http:%5C/evil.example/");
+        await page.GetByTestId("email").FillAsync(OwnerEmail);
+        await page.GetByTestId("password").FillAsync(OwnerPassword);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Expect(page.GetByTestId("owner-dashboard")).ToBeVisibleAsync();
+        Assert.StartsWith(app.BaseAddress.ToString(), page.Url);
+
+        // A page that needs sign-in sends the user back to it afterwards.
+        var returning = await browser.NewPageAsync(app);
+        await returning.GotoAsync("applications");
+        await Expect(returning).ToHaveURLAsync(new Regex("/Account/Login\\?returnUrl=%2Fapplications$", RegexOptions.IgnoreCase));
+        await returning.GetByTestId("email").FillAsync(OwnerEmail);
+        await returning.GetByTestId("password").FillAsync(OwnerPassword);
+        await returning.GetByTestId("sign-in").ClickAsync();
+        await Expect(returning.GetByTestId("new-application").First).ToBeVisibleAsync();
+        Assert.Equal(new Uri(app.BaseAddress, "applications").ToString(), returning.Url);
+    }
+
     private static ILocator Row(IPage page, string table, string email) =>
         page.GetByTestId(table).Locator("tbody tr", new() { HasText = email });
 

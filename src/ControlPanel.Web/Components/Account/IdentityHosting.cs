@@ -65,7 +65,7 @@ public static class IdentityHosting
         {
             await signIn.SignOutAsync();
             var safe = IdentityRedirects.SafeReturnUrl(returnUrl);
-            return TypedResults.LocalRedirect(safe == "" ? "~/Account/Login" : $"~/{safe}");
+            return TypedResults.LocalRedirect(safe == "" ? "~/Account/Login" : safe);
         });
     }
 }
