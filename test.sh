@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of ControlPanel: domain, HTTP API, component (bUnit) and browser tests.
-# Installs what the tests need when it is missing (Debian's Chromium, nginx and PostgreSQL, see tests/servers.sh), builds once, runs each
+# Checks the formatting, installs what the tests need when it is missing (Debian's Chromium, nginx and PostgreSQL, see tests/servers.sh), builds once, runs each
 # test project and ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -18,12 +18,22 @@ pg_start || { echo "0 passed, 1 failed"; exit 1; }
 export CONTROLPANEL_TEST_POSTGRES="$(pg_connection postgres)"
 
 configuration="${CONFIGURATION:-Release}"
+passed=0; failed=0
 if ! dotnet build ControlPanel.sln -c "$configuration" -nologo -v quiet; then
   echo "0 passed, 1 failed"
   exit 1
 fi
 
-passed=0; failed=0; log=$(mktemp)
+# Style is the formatter's (.editorconfig): a change it would make counts as one failure.
+echo "== dotnet format whitespace --verify-no-changes"
+if dotnet format whitespace ControlPanel.sln --verify-no-changes; then
+  passed=$((passed + 1))
+else
+  echo "   run: dotnet format whitespace ControlPanel.sln"
+  failed=$((failed + 1))
+fi
+
+log=$(mktemp)
 for project in tests/ControlPanel.Domain.Tests tests/ControlPanel.Api.Tests tests/ControlPanel.Components.Tests tests/ControlPanel.Browser.Tests; do
   echo "== $project"
   dotnet test "$project" -c "$configuration" --no-build -nologo 2>&1 | tee "$log"

@@ -116,8 +116,13 @@ public sealed class UsageSimulation(GeneratorOptions options, DateTime now)
         foreach (var (key, count) in counts.OrderBy(c => c.Key))
             writeMinute(new UsageMinute
             {
-                ApplicationId = application.Id, Minute = start.AddMinutes(key / pairs), KeyPairId = application.Id == Guid.Empty ? Guid.Empty : application.KeyPairs[key % pairs],
-                Environment = environment, Outcome = outcome, Counted = counted, Calls = count,
+                ApplicationId = application.Id,
+                Minute = start.AddMinutes(key / pairs),
+                KeyPairId = application.Id == Guid.Empty ? Guid.Empty : application.KeyPairs[key % pairs],
+                Environment = environment,
+                Outcome = outcome,
+                Counted = counted,
+                Calls = count,
             });
     }
 

@@ -87,7 +87,11 @@ public sealed partial class ApiSurfaceTests(ControlPanelFactory factory) : IClas
         {
             var (result, _) = await registration.RegisterOwnerAsync(new Registration.Form
             {
-                AccountName = "Surface test", DisplayName = "Owner", Email = email, Password = OwnerPassword, ConfirmPassword = OwnerPassword,
+                AccountName = "Surface test",
+                DisplayName = "Owner",
+                Email = email,
+                Password = OwnerPassword,
+                ConfirmPassword = OwnerPassword,
             });
             Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
         });

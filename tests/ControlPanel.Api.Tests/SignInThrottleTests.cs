@@ -20,7 +20,9 @@ public sealed class SignInThrottleTests : IAsyncLifetime
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["_handler"] = "login", ["Input.Email"] = "someone@example.test", ["Input.Password"] = "Wrong-password-1",
+                ["_handler"] = "login",
+                ["Input.Email"] = "someone@example.test",
+                ["Input.Password"] = "Wrong-password-1",
             }),
         };
         request.Headers.Add(ControlPanelFactory.ConnectionIpHeader, address);

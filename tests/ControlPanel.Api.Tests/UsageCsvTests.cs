@@ -21,7 +21,13 @@ public sealed class UsageCsvTests
     {
         var csv = await ExportAsync(new UsageReports.HistoryRow
         {
-            Day = new DateOnly(2026, 11, 30), AccountName = name, ApplicationName = name, Environment = "Live", Allowed = 3, Total = 3, Counted = 3,
+            Day = new DateOnly(2026, 11, 30),
+            AccountName = name,
+            ApplicationName = name,
+            Environment = "Live",
+            Allowed = 3,
+            Total = 3,
+            Counted = 3,
         });
 
         // CsvHelper's escape puts a quote before the cell, so spreadsheets read it as text.
@@ -35,7 +41,13 @@ public sealed class UsageCsvTests
     {
         var csv = await ExportAsync(new UsageReports.HistoryRow
         {
-            Day = new DateOnly(2026, 11, 30), AccountName = "Acme Ltd", ApplicationName = "Shop-front 2", Environment = "Live", Allowed = 3, Total = 3, Counted = 3,
+            Day = new DateOnly(2026, 11, 30),
+            AccountName = "Acme Ltd",
+            ApplicationName = "Shop-front 2",
+            Environment = "Live",
+            Allowed = 3,
+            Total = 3,
+            Counted = 3,
         });
 
         Assert.Contains("2026-11-30,Acme Ltd,Shop-front 2,Live,3,0,0,0,0,0,3,3", csv);

@@ -154,7 +154,11 @@ public sealed class Dashboard(IDbContextFactory<ControlPanelDbContext> databases
         }
         var rows = accounts.Select(a => new AccountRow
         {
-            Id = a.Id, Name = a.Name, IsLocked = a.IsLocked, LockedAt = a.LockedAt, CreatedAt = a.CreatedAt,
+            Id = a.Id,
+            Name = a.Name,
+            IsLocked = a.IsLocked,
+            LockedAt = a.LockedAt,
+            CreatedAt = a.CreatedAt,
             Applications = db.Applications.Count(x => x.AccountId == a.Id),
         });
         var total = await rows.CountAsync();

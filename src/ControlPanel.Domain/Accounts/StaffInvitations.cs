@@ -87,8 +87,12 @@ public sealed class StaffInvitations(
         await using var transaction = await db.Database.BeginTransactionAsync();
         var user = new ControlPanelUser
         {
-            UserName = form.Email.Trim(), Email = form.Email.Trim(), EmailConfirmed = true, DisplayName = form.DisplayName.Trim(),
-            CreatedAt = now, InvitationSentAt = now,
+            UserName = form.Email.Trim(),
+            Email = form.Email.Trim(),
+            EmailConfirmed = true,
+            DisplayName = form.DisplayName.Trim(),
+            CreatedAt = now,
+            InvitationSentAt = now,
         };
         var result = await users.CreateAsync(user);
         if (result.Succeeded) result = await users.AddToRoleAsync(user, form.Role);

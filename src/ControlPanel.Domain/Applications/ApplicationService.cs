@@ -61,7 +61,12 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
         var rows = await applications
             .Select(a => new
             {
-                a.Id, a.AccountId, AccountName = a.Account!.Name, a.Name, a.Environment, a.IsOnline,
+                a.Id,
+                a.AccountId,
+                AccountName = a.Account!.Name,
+                a.Name,
+                a.Environment,
+                a.IsOnline,
                 LastUsed = db.KeyPairs.Where(k => k.ApplicationId == a.Id).Max(k => k.LastUsedAt),
                 Live = db.KeyPairs.Count(k => k.ApplicationId == a.Id && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now)),
             })

@@ -52,9 +52,13 @@ public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> database
             $"New key pair …{ApiKey.LastFour(issued.ApplicationKey)}; {ended}");
         WebhookOutbox.Enqueue(db, application.AccountId, application.Id, WebhookEvents.KeyRotated, new
         {
-            ApplicationId = application.Id, ApplicationName = application.Name, KeyPairId = issued.KeyPairId,
-            ApplicationKeyLast4 = ApiKey.LastFour(issued.ApplicationKey), PreviousPairsExpireAt = previous.Count == 0 ? (DateTime?)null : expiresAt,
-            RotatedBy = viewer.Name, RotatedAt = now,
+            ApplicationId = application.Id,
+            ApplicationName = application.Name,
+            KeyPairId = issued.KeyPairId,
+            ApplicationKeyLast4 = ApiKey.LastFour(issued.ApplicationKey),
+            PreviousPairsExpireAt = previous.Count == 0 ? (DateTime?)null : expiresAt,
+            RotatedBy = viewer.Name,
+            RotatedAt = now,
         }, now);
         await changes.SaveAsync(db);
         return issued;
@@ -75,8 +79,12 @@ public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> database
         AuditLog.Record(db, viewer, now, AuditActions.KeysRevoked, application.AccountId, application.Id, $"Revoked key pair …{pair.ApplicationKeyLast4}");
         WebhookOutbox.Enqueue(db, application.AccountId, application.Id, WebhookEvents.KeyRevoked, new
         {
-            ApplicationId = application.Id, ApplicationName = application.Name, KeyPairId = pair.Id,
-            ApplicationKeyLast4 = pair.ApplicationKeyLast4, RevokedBy = viewer.Name, RevokedAt = now,
+            ApplicationId = application.Id,
+            ApplicationName = application.Name,
+            KeyPairId = pair.Id,
+            ApplicationKeyLast4 = pair.ApplicationKeyLast4,
+            RevokedBy = viewer.Name,
+            RevokedAt = now,
         }, now);
         await changes.SaveAsync(db);
     }

@@ -293,8 +293,15 @@ public sealed class UsageReports(
         var rows = await applications
             .Select(a => new
             {
-                a.Id, a.Name, a.AccountId, AccountName = a.Account!.Name, AccountLocked = a.Account.IsLocked,
-                a.Environment, a.IsOnline, a.MonthlyQuota, a.QuotaOverrunAllowance,
+                a.Id,
+                a.Name,
+                a.AccountId,
+                AccountName = a.Account!.Name,
+                AccountLocked = a.Account.IsLocked,
+                a.Environment,
+                a.IsOnline,
+                a.MonthlyQuota,
+                a.QuotaOverrunAllowance,
             })
             .ToListAsync();
 
@@ -324,7 +331,9 @@ public sealed class UsageReports(
             .GroupBy(d => new { d.Day, d.ApplicationId, d.Environment })
             .Select(g => new
             {
-                g.Key.Day, g.Key.ApplicationId, g.Key.Environment,
+                g.Key.Day,
+                g.Key.ApplicationId,
+                g.Key.Environment,
                 Allowed = g.Sum(d => d.Outcome == 0 ? d.Calls : 0),
                 RateLimited = g.Sum(d => d.Outcome == 158 ? d.Calls : 0),
                 OverQuota = g.Sum(d => d.Outcome == 103 ? d.Calls : 0),

@@ -25,7 +25,10 @@ public sealed class DashboardTests : ComponentTest
         {
             var decision = await check.CheckAsync(new CheckRequest
             {
-                ApplicationKey = keys.ApplicationKey, ConsumerKey = keys.ConsumerKey, ClientIp = IPAddress.Parse($"203.0.113.{i % 250 + 1}"), IsHttps = true,
+                ApplicationKey = keys.ApplicationKey,
+                ConsumerKey = keys.ConsumerKey,
+                ClientIp = IPAddress.Parse($"203.0.113.{i % 250 + 1}"),
+                IsHttps = true,
             });
             outcomes.Add(decision.Error?.Code ?? 0);
         }

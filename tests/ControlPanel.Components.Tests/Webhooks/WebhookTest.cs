@@ -36,8 +36,13 @@ public abstract class WebhookTest : ComponentTest
             delivery.Attempts++;
             db.Add(new WebhookAttempt
             {
-                DeliveryId = delivery.Id, EndpointId = delivery.EndpointId, Number = delivery.Attempts, StartedAt = now, DurationMs = 120,
-                HttpStatus = outcome == WebhookAttemptOutcome.Delivered ? 200 : 500, Outcome = outcome,
+                DeliveryId = delivery.Id,
+                EndpointId = delivery.EndpointId,
+                Number = delivery.Attempts,
+                StartedAt = now,
+                DurationMs = 120,
+                HttpStatus = outcome == WebhookAttemptOutcome.Delivered ? 200 : 500,
+                Outcome = outcome,
                 ResponseBody = outcome == WebhookAttemptOutcome.Delivered ? "thanks" : "oops",
             });
             delivery.LastAttemptAt = now;

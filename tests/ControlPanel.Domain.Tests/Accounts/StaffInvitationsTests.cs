@@ -142,7 +142,11 @@ public class StaffInvitationsTests
         await using var scope = services.CreateScope();
         var (registered, owner) = await scope.Get<Registration>().RegisterOwnerAsync(new Registration.Form
         {
-            AccountName = "Acme Ltd", DisplayName = "Olivia", Email = "olivia@acme.test", Password = IdentityTestServices.Password, ConfirmPassword = IdentityTestServices.Password,
+            AccountName = "Acme Ltd",
+            DisplayName = "Olivia",
+            Email = "olivia@acme.test",
+            Password = IdentityTestServices.Password,
+            ConfirmPassword = IdentityTestServices.Password,
         });
         Assert.True(registered.Succeeded);
         var token = await scope.Users().GeneratePasswordResetTokenAsync(owner!);
@@ -204,7 +208,11 @@ public class StaffInvitationsTests
         await using var scope = services.CreateScope();
         var (_, owner) = await scope.Get<Registration>().RegisterOwnerAsync(new Registration.Form
         {
-            AccountName = "Acme Ltd", DisplayName = "Olivia", Email = "olivia@acme.test", Password = IdentityTestServices.Password, ConfirmPassword = IdentityTestServices.Password,
+            AccountName = "Acme Ltd",
+            DisplayName = "Olivia",
+            Email = "olivia@acme.test",
+            Password = IdentityTestServices.Password,
+            ConfirmPassword = IdentityTestServices.Password,
         });
         var token = await scope.Users().GeneratePasswordResetTokenAsync(owner!);
         var invitations = scope.Get<StaffInvitations>();

@@ -24,8 +24,12 @@ public class ApplicationStatusTests
             // A subscribed endpoint, so the event is wanted by someone.
             db.WebhookEndpoints.Add(new WebhookEndpoint
             {
-                AccountId = application.AccountId, Url = "https://receiver.example/hook", Events = WebhookEvents.ApplicationOffline,
-                ProtectedSecret = "unused", SecretId = "unused", CreatedBy = "test",
+                AccountId = application.AccountId,
+                Url = "https://receiver.example/hook",
+                Events = WebhookEvents.ApplicationOffline,
+                ProtectedSecret = "unused",
+                SecretId = "unused",
+                CreatedBy = "test",
             });
             await db.SaveChangesAsync();
         }

@@ -150,7 +150,10 @@ public class KeyServiceTests
         var created = await bed.CreateApplicationAsync();
         await bed.Applications.UpdateAsync(bed.Owner, created.Application.Id, new()
         {
-            Name = "Shop", Environment = Applications.ApplicationEnvironment.Live, IsOnline = false, DefaultView = "catalogue",
+            Name = "Shop",
+            Environment = Applications.ApplicationEnvironment.Live,
+            IsOnline = false,
+            DefaultView = "catalogue",
         });
         var entries = (await bed.Audit.SearchAsync(bed.Admin, new AuditLog.Filter(ApplicationId: created.Application.Id))).Entries;
         Assert.Contains(entries, e => e.Action == AuditActions.ApplicationRenamed && e.Changes == "Name: \"Storefront\" → \"Shop\"");

@@ -114,7 +114,9 @@ public sealed class WebhookEndpointTests
         var issued = await bed.AddEndpointAsync("https://hooks.example.test/a", WebhookEvents.KeyRotated);
         await bed.Endpoints.UpdateAsync(bed.Owner, issued.EndpointId, new WebhookEndpointService.Form
         {
-            Url = "https://hooks.example.test/b", Description = "CRM", Events = [WebhookEvents.KeyRotated, WebhookEvents.ChatEnded],
+            Url = "https://hooks.example.test/b",
+            Description = "CRM",
+            Events = [WebhookEvents.KeyRotated, WebhookEvents.ChatEnded],
         });
         await bed.Endpoints.RotateSecretAsync(bed.Owner, issued.EndpointId);
         await bed.Endpoints.DisableAsync(bed.Owner, issued.EndpointId);
