@@ -45,7 +45,8 @@ public class ApplicationStatusTests
             var offline = Assert.Single(events);
             Assert.Contains(actor == "admin" ? bed.Admin.Name : bed.Owner.Name, offline.DataJson);
             var audit = await db.AuditEntries.Where(e => e.ApplicationId == application.Id && e.Action == AuditActions.ApplicationStatusChanged).ToListAsync();
-            Assert.Equal("Status: online → offline", Assert.Single(audit).Changes);
+            // An Admin's offline is a suspension the owner cannot lift; the owner's is plain offline.
+            Assert.Equal(actor == "admin" ? "Status: online → suspended by an Admin" : "Status: online → offline", Assert.Single(audit).Changes);
             Assert.False((await db.Applications.SingleAsync(a => a.Id == application.Id)).IsOnline);
         }
     }
