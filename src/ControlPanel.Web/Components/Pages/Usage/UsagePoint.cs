@@ -1,28 +1,20 @@
 using ControlPanel.Domain.Usage;
 using ControlPanel.Web.Components.Layout;
+using ControlPanel.Web.Components.Shared;
 using MudBlazor;
 using MudBlazor.Utilities;
 
 namespace ControlPanel.Web.Components.Pages.Usage;
 
-/// <summary>One category of a usage chart (a minute or a day), with its calls by outcome.</summary>
-public sealed record UsagePoint(
-    DateTime Start, double Allowed, double RateLimited, double OverQuota, double BadOrigin, double BadKeys, double Other,
-    double Total, double Counted, double MonthToDate)
+/// <summary>One category of a usage chart (a minute or a day): its calls by outcome and, for the month chart, the running count.</summary>
+public sealed record UsagePoint(UsageCounts Counts, long MonthToDate = 0)
 {
-    public static UsagePoint From(UsageCounts counts, double monthToDate = 0) => new(
-        counts.Start, counts.Allowed, counts.RateLimited, counts.OverQuota, counts.BadOrigin, counts.BadKeys, counts.Other,
-        counts.Total, counts.Counted, monthToDate);
+    public static UsagePoint From(UsageCounts counts, long monthToDate = 0) => new(counts, monthToDate);
 
-    public double this[UsageOutcome outcome] => outcome switch
-    {
-        UsageOutcome.Allowed => Allowed,
-        UsageOutcome.RateLimited => RateLimited,
-        UsageOutcome.OverQuota => OverQuota,
-        UsageOutcome.BadOrigin => BadOrigin,
-        UsageOutcome.BadKeys => BadKeys,
-        _ => Other,
-    };
+    public DateTime Start => Counts.Start;
+    public long Total => Counts.Total;
+    public long Counted => Counts.Counted;
+    public long this[UsageOutcome outcome] => Counts[outcome];
 
     /// <summary>The colour of each outcome, the same in every chart, taken from the theme's palette.</summary>
     public static string Colour(UsageOutcome outcome)
@@ -76,8 +68,5 @@ public static class UsageCharts
         return starts.Select((start, i) => i % every == 0 ? start.ToString(format, Invariant) : "").ToArray();
     }
 
-    /// <summary>"1 call", "2 calls": a count with its noun.</summary>
-    public static string Count(long count, string one, string many) => $"{count.ToString("N0", Invariant)} {(count == 1 ? one : many)}";
-
-    public static string Calls(long count) => Count(count, "call", "calls");
+    public static string Calls(long count) => Plural.Of(count, "call", "calls");
 }
