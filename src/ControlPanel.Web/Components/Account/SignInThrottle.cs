@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using ControlPanel.Domain.Limits;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -48,17 +48,6 @@ public static class SignInThrottle
     private static bool IsThrottled(HttpRequest request) =>
         HttpMethods.IsPost(request.Method) && ThrottledPaths.Any(path => request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>
-    /// The partition for an address: IPv4 as it is, IPv6 by its /64 (one subscriber's whole network, which a client
-    /// rotates through at will); an IPv4-mapped IPv6 address counts as its IPv4 address.
-    /// </summary>
-    internal static string AddressKey(IPAddress? address)
-    {
-        if (address is null) return "unknown";
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
-    }
+    /// <summary>The partition for an address: the same client grouping as the API's limits (an IPv6 client is its /64).</summary>
+    internal static string AddressKey(IPAddress? address) => ClientAddressGroup.Of(address);
 }
