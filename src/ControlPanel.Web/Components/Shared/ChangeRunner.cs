@@ -5,10 +5,13 @@ using MudBlazor;
 
 namespace ControlPanel.Web.Components.Shared;
 
-/// <summary>The outcome of a change a page ran: done, or refused with the rule's message.</summary>
-public sealed record ChangeResult(bool Succeeded, string? Error)
+/// <summary>The outcome of a change a page ran: done, or refused with the rule's message and the fields it names.</summary>
+public sealed record ChangeResult(bool Succeeded, string? Error, IReadOnlyList<string> Fields)
 {
-    public static readonly ChangeResult Done = new(true, null);
+    public static readonly ChangeResult Done = new(true, null, []);
+
+    /// <summary>The refusal's message when it names <paramref name="field"/> (a duplicate name, a refused URL), for the form to show there.</summary>
+    public string? ErrorFor(string field) => Fields.Contains(field) ? Error : null;
 }
 
 /// <summary>
@@ -28,12 +31,12 @@ public sealed class ChangeRunner(CurrentViewer currentViewer, ISnackbar snackbar
         catch (ValidationException e)
         {
             snackbar.Add(e.Message, Severity.Error);
-            return new ChangeResult(false, e.Message);
+            return new ChangeResult(false, e.Message, [.. e.ValidationResult.MemberNames]);
         }
         catch (AccessDeniedException)
         {
             snackbar.Add(NotAllowed, Severity.Error);
-            return new ChangeResult(false, NotAllowed);
+            return new ChangeResult(false, NotAllowed, []);
         }
         if (done is not null) snackbar.Add(done, Severity.Success);
         return ChangeResult.Done;

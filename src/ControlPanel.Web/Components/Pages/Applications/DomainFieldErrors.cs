@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using ControlPanel.Web.Components.Shared;
 using Microsoft.AspNetCore.Components.Forms;
 
 namespace ControlPanel.Web.Components.Pages.Applications;
@@ -22,21 +22,14 @@ public sealed class DomainFieldErrors
         context.OnFieldChanged += Forget;
     }
 
-    /// <summary>Runs <paramref name="change"/>; a refusal naming fields is put on them, then passed on.</summary>
-    public async Task RunAsync(Func<Task> change)
+    /// <summary>Puts a refusal that names fields on those fields (after clearing what an earlier one put there).</summary>
+    public void Show(ChangeResult result)
     {
         store?.Clear();
-        try
-        {
-            await change();
-        }
-        catch (ValidationException e) when (context is not null && e.ValidationResult.MemberNames.Any())
-        {
-            foreach (var member in e.ValidationResult.MemberNames)
-                store!.Add(context.Field(member), e.Message);
-            context.NotifyValidationStateChanged();
-            throw;
-        }
+        if (context is null || result.Fields.Count == 0) return;
+        foreach (var field in result.Fields)
+            store!.Add(context.Field(field), result.Error!);
+        context.NotifyValidationStateChanged();
     }
 
     private void Forget(object? sender, FieldChangedEventArgs e) => store?.Clear(e.FieldIdentifier);
