@@ -24,6 +24,7 @@ public static class WebSecurity
         + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-src 'none'; frame-ancestors 'none'";
 
     private static readonly object NonceKey = new();
+    private const string NonceAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     /// <summary>This response's script nonce, for the page's import map.</summary>
     public static string ScriptNonce(HttpContext context) => (string)context.Items[NonceKey]!;
@@ -57,7 +58,8 @@ public static class WebSecurity
     {
         app.Use((context, next) =>
         {
-            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            // Letters and digits only (about 143 random bits): a base64 "+" or "/" is HTML-encoded in the page's nonce attribute.
+            var nonce = RandomNumberGenerator.GetString(NonceAlphabet, 24);
             context.Items[NonceKey] = nonce;
             // Set as the response starts so error pages and re-executed status pages carry them too.
             context.Response.OnStarting(() =>
