@@ -23,6 +23,8 @@ if (!app.Environment.IsDevelopment())
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 // Under /api: no HTML status pages, the error body shape instead.
 app.UseApiStatusCodes();
+// Staff without two-factor set it up first (AccountSecurity:RequireTwoFactorForStaff).
+app.UseStaffTwoFactorSetUp();
 // Sign-in and registration posts per client address (AccountSecurity:SignInPostsPerAddress); after any forwarded-headers step.
 app.UseRateLimiter();
 app.UseAntiforgery();

@@ -32,6 +32,7 @@ public sealed class IdentityTests(BrowserFixture browser)
         await Expect(page.GetByTestId("setup-token")).ToBeVisibleAsync();
 
         await FillSetupAsync(page, token, "first.admin@controlpanel.test", "First-admin-password-1");
+        await page.CompleteTwoFactorAsync("first.admin@controlpanel.test");
         await Expect(page.GetByTestId("admin-dashboard")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Administrator");
 
@@ -44,6 +45,7 @@ public sealed class IdentityTests(BrowserFixture browser)
         await other.GotoAsync("setup");
         await Expect(other.GetByTestId("setup-closed")).ToBeVisibleAsync();
         await other.SignInAsync("first.admin@controlpanel.test", "First-admin-password-1");
+        await other.CompleteTwoFactorAsync("first.admin@controlpanel.test");
         await Expect(other.GetByTestId("admin-dashboard")).ToBeVisibleAsync();
     }
 
@@ -69,6 +71,7 @@ public sealed class IdentityTests(BrowserFixture browser)
         await Expect(invitee.GetByTestId("invitation-for")).ToContainTextAsync("sam@controlpanel.test");
         await Expect(invitee.GetByTestId("password-rules")).ToHaveTextAsync("At least 10 characters, with an upper-case letter, a lower-case letter and a digit.");
         await AcceptInvitationAsync(invitee, link, "Support-password-1");
+        await invitee.CompleteTwoFactorAsync("sam@controlpanel.test");
         await Expect(invitee.GetByTestId("support-dashboard")).ToBeVisibleAsync();
         await Expect(invitee.GetByTestId("user-name")).ToHaveTextAsync("Sam Support");
 
@@ -78,6 +81,7 @@ public sealed class IdentityTests(BrowserFixture browser)
         await Expect(second.GetByTestId("invitation-unusable")).ToContainTextAsync("already used");
         await Expect(second.GetByTestId("password")).ToHaveCountAsync(0);
         await second.SignInAsync("sam@controlpanel.test", "Support-password-1");
+        await second.CompleteTwoFactorAsync("sam@controlpanel.test");
         await Expect(second.GetByTestId("support-dashboard")).ToBeVisibleAsync();
 
         await admin.GotoAsync("staff");
@@ -264,7 +268,7 @@ public sealed class IdentityTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task Owner_turns_on_an_authenticator_and_then_signs_in_with_its_code()
+    public async Task Owner_turns_on_an_authenticator_signs_in_with_each_code_once_and_changes_it_only_with_fresh_proof()
     {
         await using var app = await AppHost.StartAsync();
         var page = await browser.NewPageAsync(app);
@@ -277,7 +281,9 @@ public sealed class IdentityTests(BrowserFixture browser)
 
         var key = (await page.GetByTestId("authenticator-key").InnerTextAsync()).Replace(" ", "");
         Assert.Matches(new Regex("^[a-z2-7]+$"), key);
-        await page.GetByTestId("code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        var authenticator = Authenticator.Of(page, OwnerEmail);
+        var setUpCode = authenticator.CodeForSetUp(key);
+        await page.GetByTestId("code").FillAsync(setUpCode);
         await page.GetByTestId("enable-2fa").ClickAsync();
         await Expect(page.GetByTestId("2fa-on")).ToBeVisibleAsync();
         var recoveryCodes = (await page.GetByTestId("recovery-codes").InnerTextAsync())
@@ -296,13 +302,43 @@ public sealed class IdentityTests(BrowserFixture browser)
         await Expect(page.GetByTestId("form-error")).ToContainTextAsync("Invalid authenticator code");
         await Expect(page.GetByTestId("owner-dashboard")).ToHaveCountAsync(0);
 
-        await page.GetByTestId("code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        // The code that turned two-factor on was right, but it was used: it does not work a second time.
+        await page.GetByTestId("code").FillAsync(setUpCode);
+        await page.GetByTestId("verify").ClickAsync();
+        await Expect(page.GetByTestId("form-error")).ToContainTextAsync("works once");
+        await Expect(page.GetByTestId("owner-dashboard")).ToHaveCountAsync(0);
+
+        var signInCode = await authenticator.NextCodeAsync();
+        await page.GetByTestId("code").FillAsync(signInCode);
         await page.GetByTestId("verify").ClickAsync();
         await Expect(page.GetByTestId("owner-dashboard")).ToHaveTextAsync("Acme Ltd");
+
+        // A session left open is not enough to weaken the sign-in: new recovery codes and turning it off need fresh proof.
+        await page.GotoAsync("Account/Manage/TwoFactor");
+        await page.GetByTestId("new-codes-proof").FillAsync("Not-the-password-9");
+        await page.GetByTestId("new-codes").ClickAsync();
+        await Expect(page.GetByTestId("form-error")).ToContainTextAsync("not your password");
+        await Expect(page.GetByTestId("recovery-codes")).ToHaveCountAsync(0);
+        await page.GetByTestId("new-codes-proof").FillAsync(OwnerPassword);
+        await page.GetByTestId("new-codes").ClickAsync();
+        var newCodes = (await page.GetByTestId("recovery-codes").InnerTextAsync())
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(10, newCodes.Length);
+        Assert.Empty(newCodes.Intersect(recoveryCodes));
+
+        await page.GetByTestId("disable-2fa-ask").ClickAsync();
+        await page.GetByTestId("disable-2fa-proof").FillAsync(signInCode);
+        await page.GetByTestId("disable-2fa").ClickAsync();
+        await Expect(page.GetByTestId("form-error")).ToContainTextAsync("Codes work once");
+        await Expect(page.GetByTestId("2fa-on")).ToBeVisibleAsync();
+        await page.GetByTestId("disable-2fa-proof").FillAsync(await authenticator.NextCodeAsync());
+        await page.GetByTestId("disable-2fa").ClickAsync();
+        await Expect(page.GetByTestId("authenticator-key")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("2fa-on")).ToHaveCountAsync(0);
     }
 
     [Fact]
-    public async Task Support_and_owner_users_get_the_not_found_page_at_staff()
+    public async Task Support_sets_up_two_factor_first_and_then_support_and_owner_users_get_the_not_found_page_at_staff()
     {
         await using var app = await AppHost.StartAsync();
         var admin = await browser.NewPageAsync(app);
@@ -311,7 +347,18 @@ public sealed class IdentityTests(BrowserFixture browser)
 
         var support = await browser.NewPageAsync(app);
         await AcceptInvitationAsync(support, link, "Support-password-1");
+        // Staff must use two-factor: until it is on, every page leads to setting it up, and no endpoint knows them.
+        await Expect(support).ToHaveURLAsync(new Regex("/Account/Manage/TwoFactor$"));
+        await support.GotoAsync("usage");
+        await Expect(support).ToHaveURLAsync(new Regex("/Account/Manage/TwoFactor$"));
+        Assert.Equal(401, (await support.APIRequest.GetAsync("api/v1/usage")).Status);
+        await support.CompleteTwoFactorAsync("sam@controlpanel.test");
         await Expect(support.GetByTestId("support-dashboard")).ToBeVisibleAsync();
+        Assert.Equal(200, (await support.APIRequest.GetAsync("api/v1/usage")).Status);
+        await support.GotoAsync("Account/Manage/TwoFactor");
+        await Expect(support.GetByTestId("2fa-kept")).ToBeVisibleAsync();
+        await Expect(support.GetByTestId("disable-2fa")).ToHaveCountAsync(0);
+        await support.GotoAsync("");
         await Expect(support.GetByRole(AriaRole.Link, new() { Name = "Staff" })).ToHaveCountAsync(0);
         await ExpectNotFoundAtStaffAsync(support);
 

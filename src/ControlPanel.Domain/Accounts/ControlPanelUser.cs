@@ -13,4 +13,9 @@ public class ControlPanelUser : IdentityUser
     public DateTime CreatedAt { get; set; }
     /// <summary>When the newest invitation link of a staff member who has not chosen a password yet was issued.</summary>
     public DateTime? InvitationSentAt { get; set; }
+    /// <summary>
+    /// The 30-second step of the last authenticator code accepted from this user: a code is accepted only for a later step,
+    /// so a code seen over someone's shoulder (or replayed) does not work a second time.
+    /// </summary>
+    public long? AuthenticatorStepUsed { get; set; }
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ControlPanel.Web.Components.Account;
 
-/// <summary>The "AccountSecurity" section: sign-in lockout, throttling per address and password rules.</summary>
+/// <summary>The "AccountSecurity" section: sign-in lockout, throttling per address, password rules and two-factor for staff.</summary>
 public sealed class AccountSecurityOptions
 {
     public const string Section = "AccountSecurity";
@@ -32,4 +32,10 @@ public sealed class AccountSecurityOptions
     /// <summary>How long a staff invitation link works before the Admin must send a new one.</summary>
     [Range(1, 30 * 24)]
     public int InvitationLinkHours { get; set; } = 72;
+
+    /// <summary>
+    /// Admin and Support must use two-factor sign-in: one without it is sent to set it up at their next sign-in and sees
+    /// nothing else until it is on, and cannot turn it off.
+    /// </summary>
+    public bool RequireTwoFactorForStaff { get; set; } = true;
 }

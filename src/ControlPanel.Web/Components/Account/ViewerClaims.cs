@@ -11,10 +11,18 @@ public static class ViewerClaims
     public const string AccountId = "cp:account_id";
     public const string DisplayName = "cp:display_name";
 
+    /// <summary>
+    /// On a staff member who signed in without two-factor while AccountSecurity:RequireTwoFactorForStaff is on: they may
+    /// set it up and nothing else (see <see cref="StaffTwoFactor"/>).
+    /// </summary>
+    public const string MustSetUpTwoFactor = "cp:must_set_up_2fa";
+
     /// <summary>The viewer a principal stands for, or null when nobody is signed in.</summary>
     public static Viewer? ToViewer(ClaimsPrincipal user)
     {
         if (user.Identity?.IsAuthenticated != true) return null;
+        // Fails closed: until two-factor is on, such a staff member is nobody to every page and endpoint.
+        if (user.HasClaim(c => c.Type == MustSetUpTwoFactor)) return null;
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
         if (userId is null) return null;
         // Admin outranks Support outranks Owner if a user ever holds several roles.
@@ -26,7 +34,8 @@ public static class ViewerClaims
 }
 
 /// <summary>Adds the account and display name to the sign-in cookie, so no page looks them up again.</summary>
-public sealed class ViewerClaimsFactory(UserManager<ControlPanelUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+public sealed class ViewerClaimsFactory(
+    UserManager<ControlPanelUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options, IOptions<AccountSecurityOptions> security)
     : UserClaimsPrincipalFactory<ControlPanelUser, IdentityRole>(users, roles, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(ControlPanelUser user)
@@ -34,6 +43,8 @@ public sealed class ViewerClaimsFactory(UserManager<ControlPanelUser> users, Rol
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(ViewerClaims.DisplayName, string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? "" : user.DisplayName));
         if (user.AccountId is { } accountId) identity.AddClaim(new Claim(ViewerClaims.AccountId, accountId.ToString()));
+        if (security.Value.RequireTwoFactorForStaff && !user.TwoFactorEnabled && Roles.Staff.Any(role => identity.HasClaim(identity.RoleClaimType, role)))
+            identity.AddClaim(new Claim(ViewerClaims.MustSetUpTwoFactor, "true"));
         return identity;
     }
 }
