@@ -22,6 +22,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ControlPanel.Web.Components.Shared;
+using ControlPanel.Web.Monitoring;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -41,6 +42,7 @@ public static class Hosting
         builder.AddControlPanelWebhooks();
         builder.AddControlPanelUsage();
         builder.AddControlPanelWebSecurity();
+        builder.AddControlPanelMonitoring();
     }
 
     public static void AddControlPanelDatabase(this WebApplicationBuilder builder)

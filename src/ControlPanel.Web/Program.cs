@@ -2,6 +2,7 @@ using ControlPanel.Web;
 using ControlPanel.Web.Api;
 using ControlPanel.Web.Components;
 using ControlPanel.Web.Components.Account;
+using ControlPanel.Web.Monitoring;
 using ControlPanel.Web.Webhooks;
 using ControlPanel.Web.Usage;
 
@@ -16,6 +17,8 @@ var app = builder.Build();
 await app.PrepareDatabaseAsync();
 
 app.UseControlPanelWebSecurity();
+// Prometheus text for the addresses Monitoring:ScrapeFrom names (loopback by default); after the forwarded client address is known.
+app.UseControlPanelMetricsEndpoint();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);

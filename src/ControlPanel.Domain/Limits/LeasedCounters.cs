@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ControlPanel.Domain.Monitoring;
 
 namespace ControlPanel.Domain.Limits;
 
@@ -165,7 +166,7 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
     /// <summary>Leases <paramref name="want"/> calls as the current block, or as the next one when leased <paramref name="ahead"/>.</summary>
     private async Task LeaseAsync(Slot slot, long want, bool ahead)
     {
-        var total = await store.AddAsync(slot.Key, slot.Period, want, slot.PeriodEnd);
+        var total = await AddTimedAsync(slot, want);
         lock (slot)
         {
             // The store's total went from total - want to total: that range is this instance's alone.
@@ -205,12 +206,21 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
     /// <summary>Reads the store's total without taking anything: other instances may have given blocks back.</summary>
     private async Task RecheckAsync(Slot slot)
     {
-        var total = await store.AddAsync(slot.Key, slot.Period, 0, slot.PeriodEnd);
+        var total = await AddTimedAsync(slot, 0);
         lock (slot)
         {
             slot.Known = total;
             slot.CheckedAt = clock.GetUtcNow().UtcDateTime;
         }
+    }
+
+    /// <summary>The round trip a caller of the check may wait for, measured for operators.</summary>
+    private async Task<long> AddTimedAsync(Slot slot, long amount)
+    {
+        var started = clock.GetTimestamp();
+        var total = await store.AddAsync(slot.Key, slot.Period, amount, slot.PeriodEnd);
+        ControlPanelMetrics.RecordLease(clock.GetElapsedTime(started));
+        return total;
     }
 
     private Slot SlotFor(string key, DateTime period, DateTime periodEnd)

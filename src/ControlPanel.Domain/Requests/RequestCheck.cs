@@ -2,6 +2,7 @@ using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Limits;
+using ControlPanel.Domain.Monitoring;
 using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
@@ -34,8 +35,10 @@ public sealed class RequestCheck(
     /// <summary>Checks one call. Completes at once unless a limit's block must be leased or a session opened elsewhere looked up.</summary>
     public async ValueTask<Decision> CheckAsync(CheckRequest request)
     {
+        var started = clock.GetTimestamp();
         var now = clock.GetUtcNow();
         var decision = await DecideAsync(request, now);
+        ControlPanelMetrics.RecordDecision(decision.Error?.Code ?? 0, decision.Environment, clock.GetElapsedTime(started));
         var at = now.UtcDateTime;
         usage.Record(decision.ApplicationId, decision.KeyPairId, decision.Environment, decision.Error?.Code ?? 0, request.Counted, at);
         if (decision.KeyPairId is { } keyPairId) keys.RecordUse(keyPairId, at);

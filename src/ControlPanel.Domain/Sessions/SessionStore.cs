@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Monitoring;
 using ControlPanel.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -146,7 +147,11 @@ public sealed class SessionStore
     {
         var signingKey = await tokenKey;
         if (!SessionToken.IsSignedBy(token, signingKey)) return (SessionLookup.Unknown, null);
-        if (!TakeLookup(now)) return (SessionLookup.Unknown, null);
+        if (!TakeLookup(now))
+        {
+            ControlPanelMetrics.RecordSessionLookup("over_budget");
+            return (SessionLookup.Unknown, null);
+        }
         Interlocked.Increment(ref _lookups);
         var hash = SessionToken.HashHex(token);
         await using var db = await _databases.CreateDbContextAsync();
@@ -156,8 +161,10 @@ public sealed class SessionStore
             // A session is saved before its token is handed out, so a signed token missing now stays missing.
             if (_knownUnknown.Count >= KnownUnknownCapacity) _knownUnknown.Clear();
             _knownUnknown.TryAdd(key, 0);
+            ControlPanelMetrics.RecordSessionLookup("unknown");
             return (SessionLookup.Unknown, null);
         }
+        ControlPanelMetrics.RecordSessionLookup("found");
         var session = LiveSession.From(stored);
         Add(stored.TokenHash, session);
         return Classify(session, now);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Monitoring;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -94,6 +95,7 @@ public sealed class WebhookDispatcher(
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        ControlPanelMetrics.RecordDueDeliveries(await Due(db, now).CountAsync(cancellationToken));
         var due = await Due(db, now)
             .OrderBy(d => d.NextAttemptAt)
             .Take(free + settings.MaxConcurrency) // headroom for deliveries skipped because their endpoint is busy
@@ -266,6 +268,7 @@ public sealed class WebhookDispatcher(
         await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
         var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, CancellationToken.None);
         if (delivery is null) return;
+        ControlPanelMetrics.RecordWebhookAttempt(result.Outcome, duration);
         var now = clock.GetUtcNow().UtcDateTime;
         delivery.Attempts++;
         db.WebhookAttempts.Add(new WebhookAttempt

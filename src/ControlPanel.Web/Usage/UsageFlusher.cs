@@ -1,5 +1,6 @@
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Limits;
+using ControlPanel.Domain.Monitoring;
 using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Usage;
 
@@ -32,7 +33,12 @@ public sealed class UsageFlusher(
 
     private async Task FlushAsync(CancellationToken cancellationToken, bool stopping = false)
     {
-        try { await usage.FlushAsync(clock.GetUtcNow().UtcDateTime, cancellationToken); }
+        try
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            await usage.FlushAsync(now, cancellationToken);
+            ControlPanelMetrics.RecordUsageFlushed(now);
+        }
         catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write usage; kept for the next second."); }
         try { await quotas.FlushNotificationsAsync(cancellationToken); }
         catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write quota notifications; kept for the next second."); }
