@@ -28,6 +28,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<UsageMinute> UsageMinutes => Set<UsageMinute>();
     public DbSet<UsageDay> UsageDays => Set<UsageDay>();
+    public DbSet<UsageApplicationDay> UsageApplicationDays => Set<UsageApplicationDay>();
     public DbSet<QuotaNotification> QuotaNotifications => Set<QuotaNotification>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
@@ -94,6 +95,15 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
             // Covers the cross-application reports (admin overview, staff history) and retention: read from the index alone.
             // Named, as the generated name passes PostgreSQL's 63-character limit.
             usage.HasIndex(u => new { u.Day, u.ApplicationId, u.Environment, u.Outcome, u.Counted, u.Calls }).HasDatabaseName("IX_UsageDays_Day_Covering");
+        });
+
+        builder.Entity<UsageApplicationDay>(usage =>
+        {
+            usage.ToTable("UsageApplicationDays");
+            usage.HasKey(u => new { u.ApplicationId, u.Day, u.Environment });
+            usage.Property(u => u.Environment).HasMaxLength(20);
+            // The history's range filter; a page is sorted from the range's rows alone, before any join.
+            usage.HasIndex(u => u.Day);
         });
 
         builder.Entity<QuotaNotification>(notification =>

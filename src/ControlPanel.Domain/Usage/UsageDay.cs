@@ -6,7 +6,7 @@ namespace ControlPanel.Domain.Usage;
 /// report ever scans minute rows older than the last hour. Added to in the same flush (and the
 /// same transaction) as <see cref="UsageMinute"/>, so the two never disagree.
 /// </summary>
-public class UsageDay
+public class UsageDay : IUsageRow
 {
     /// <summary><see cref="Guid.Empty"/> when the keys matched no application.</summary>
     public Guid ApplicationId { get; set; }

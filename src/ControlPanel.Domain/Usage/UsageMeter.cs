@@ -71,6 +71,28 @@ public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> database
                     ON CONFLICT ("ApplicationId", "Day", "Environment", "Outcome", "Counted")
                     DO UPDATE SET "Calls" = "UsageDays"."Calls" + excluded."Calls"
                     """, cancellationToken);
+            // And into the history's rows: one per application, day and environment, by outcome.
+            foreach (var row in days.GroupBy(d => (d.Key.ApplicationId, d.Key.Day, d.Key.Environment)))
+            {
+                var builder = new UsageCounts.Builder(row.Key.Day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+                foreach (var ((_, _, _, outcome, counted), calls) in row) builder.Add(outcome, counted, calls);
+                var c = builder.Build();
+                await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO "UsageApplicationDays"
+                        ("ApplicationId", "Day", "Environment", "Allowed", "RateLimited", "OverQuota", "BadOrigin", "BadKeys", "Other", "Total", "Counted")
+                    VALUES ({row.Key.ApplicationId}, {row.Key.Day}, {row.Key.Environment},
+                        {c.Allowed}, {c.RateLimited}, {c.OverQuota}, {c.BadOrigin}, {c.BadKeys}, {c.Other}, {c.Total}, {c.Counted})
+                    ON CONFLICT ("ApplicationId", "Day", "Environment") DO UPDATE SET
+                        "Allowed" = "UsageApplicationDays"."Allowed" + excluded."Allowed",
+                        "RateLimited" = "UsageApplicationDays"."RateLimited" + excluded."RateLimited",
+                        "OverQuota" = "UsageApplicationDays"."OverQuota" + excluded."OverQuota",
+                        "BadOrigin" = "UsageApplicationDays"."BadOrigin" + excluded."BadOrigin",
+                        "BadKeys" = "UsageApplicationDays"."BadKeys" + excluded."BadKeys",
+                        "Other" = "UsageApplicationDays"."Other" + excluded."Other",
+                        "Total" = "UsageApplicationDays"."Total" + excluded."Total",
+                        "Counted" = "UsageApplicationDays"."Counted" + excluded."Counted"
+                    """, cancellationToken);
+            }
             await transaction.CommitAsync(cancellationToken);
         }
         catch

@@ -5,7 +5,7 @@ namespace ControlPanel.Domain.Usage;
 /// outcome and whether they count towards the quota. Written by <see cref="UsageMeter"/> in
 /// batches (adding to the row), never per request.
 /// </summary>
-public class UsageMinute
+public class UsageMinute : IUsageRow
 {
     /// <summary><see cref="Guid.Empty"/> when the keys matched no application.</summary>
     public Guid ApplicationId { get; set; }

@@ -28,6 +28,17 @@ public static class UsageOutcomes
         _ => UsageOutcome.Other,
     };
 
+    /// <summary>The stored code of an outcome that has exactly one (not <see cref="UsageOutcome.Other"/>).</summary>
+    public static int CodeOf(UsageOutcome outcome) => outcome switch
+    {
+        UsageOutcome.Allowed => 0,
+        UsageOutcome.RateLimited => ErrorCatalogue.RateLimitExceeded.Code,
+        UsageOutcome.OverQuota => ErrorCatalogue.QuotaExceeded.Code,
+        UsageOutcome.BadOrigin => ErrorCatalogue.BadOriginIp.Code,
+        UsageOutcome.BadKeys => ErrorCatalogue.NotAuthorised.Code,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), "Other stands for every remaining code."),
+    };
+
     /// <summary>The label used in legends, table headers and the CSV file.</summary>
     public static string Label(this UsageOutcome outcome) => outcome switch
     {

@@ -193,9 +193,9 @@ public sealed class UsageReports(
         var range = ResolveRange(filter);
         await using var db = await databases.CreateDbContextAsync();
         var scope = await ScopeAsync(db, viewer, filter);
-        var rows = HistoryRows(db, scope, range);
-        var total = await rows.CountAsync();
-        var page = await Sorted(rows, sort).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 1000)).ToListAsync();
+        var days = HistoryDays(db, scope, range);
+        var total = await days.CountAsync();
+        var page = await Sorted(db, days, sort, Math.Max(0, skip), Math.Clamp(take, 1, 1000)).ToListAsync();
         return new HistoryPage(page, total);
     }
 
@@ -215,7 +215,7 @@ public sealed class UsageReports(
     private async IAsyncEnumerable<HistoryRow> Stream(Scope scope, DateRange range, HistorySort sort)
     {
         await using var db = await databases.CreateDbContextAsync();
-        await foreach (var row in Sorted(HistoryRows(db, scope, range), sort).AsAsyncEnumerable())
+        await foreach (var row in Sorted(db, HistoryDays(db, scope, range), sort).AsAsyncEnumerable())
             yield return row;
     }
 
@@ -252,23 +252,19 @@ public sealed class UsageReports(
         return applications;
     }
 
-    private static IQueryable<UsageDay> Days(ControlPanelDbContext db, Scope scope)
-    {
-        var days = db.UsageDays.AsNoTracking();
-        // Staff with no account chosen read every row, unrecognised keys included, without a join.
-        if (scope.ApplicationId is { } applicationId) days = days.Where(d => d.ApplicationId == applicationId);
-        else if (scope.AccountId is { } accountId) days = days.Where(d => db.Applications.Where(a => a.AccountId == accountId).Select(a => a.Id).Contains(d.ApplicationId));
-        if (scope.Environment is { } environment) days = days.Where(d => d.Environment == environment);
-        return days;
-    }
+    private static IQueryable<UsageDay> Days(ControlPanelDbContext db, Scope scope) => InScope(db, db.UsageDays, scope);
 
-    private static IQueryable<UsageMinute> Minutes(ControlPanelDbContext db, Scope scope)
+    private static IQueryable<UsageMinute> Minutes(ControlPanelDbContext db, Scope scope) => InScope(db, db.UsageMinutes, scope);
+
+    /// <summary>The usage rows of the scope's application, account and environment.</summary>
+    private static IQueryable<TRow> InScope<TRow>(ControlPanelDbContext db, IQueryable<TRow> rows, Scope scope) where TRow : class, IUsageRow
     {
-        var minutes = db.UsageMinutes.AsNoTracking();
-        if (scope.ApplicationId is { } applicationId) minutes = minutes.Where(m => m.ApplicationId == applicationId);
-        else if (scope.AccountId is { } accountId) minutes = minutes.Where(m => db.Applications.Where(a => a.AccountId == accountId).Select(a => a.Id).Contains(m.ApplicationId));
-        if (scope.Environment is { } environment) minutes = minutes.Where(m => m.Environment == environment);
-        return minutes;
+        rows = rows.AsNoTracking();
+        // Staff with no account chosen read every row, unrecognised keys included, without a join.
+        if (scope.ApplicationId is { } applicationId) rows = rows.Where(r => r.ApplicationId == applicationId);
+        else if (scope.AccountId is { } accountId) rows = rows.Where(r => db.Applications.Where(a => a.AccountId == accountId).Select(a => a.Id).Contains(r.ApplicationId));
+        if (scope.Environment is { } environment) rows = rows.Where(r => r.Environment == environment);
+        return rows;
     }
 
     private async Task<QuotaMonth> QuotaMonthAsync(ControlPanelDbContext db, IQueryable<Application> applications, IQueryable<UsageDay> days)
@@ -324,66 +320,63 @@ public sealed class UsageReports(
         return new QuotaMonth(firstDay, DateOnly.FromDateTime(monthEnd).AddDays(-1), daysLeft, quotas);
     }
 
-    private static IQueryable<HistoryRow> HistoryRows(ControlPanelDbContext db, Scope scope, DateRange range)
-    {
-        var grouped = Days(db, scope)
-            .Where(d => d.Day >= range.From && d.Day <= range.To)
-            .GroupBy(d => new { d.Day, d.ApplicationId, d.Environment })
-            .Select(g => new
-            {
-                g.Key.Day,
-                g.Key.ApplicationId,
-                g.Key.Environment,
-                Allowed = g.Sum(d => d.Outcome == 0 ? d.Calls : 0),
-                RateLimited = g.Sum(d => d.Outcome == 158 ? d.Calls : 0),
-                OverQuota = g.Sum(d => d.Outcome == 103 ? d.Calls : 0),
-                BadOrigin = g.Sum(d => d.Outcome == 111 ? d.Calls : 0),
-                BadKeys = g.Sum(d => d.Outcome == 204 ? d.Calls : 0),
-                Total = g.Sum(d => d.Calls),
-                Counted = g.Sum(d => d.Counted && d.Outcome == 0 ? d.Calls : 0),
-            });
-        return from g in grouped
-               join a in db.Applications on g.ApplicationId equals a.Id into matched
-               from a in matched.DefaultIfEmpty()
-               select new HistoryRow
-               {
-                   Day = g.Day,
-                   ApplicationId = g.ApplicationId,
-                   ApplicationName = a == null ? UnknownApplicationName : a.Name,
-                   AccountName = a == null ? "" : a.Account!.Name,
-                   Environment = g.Environment,
-                   Allowed = g.Allowed,
-                   RateLimited = g.RateLimited,
-                   OverQuota = g.OverQuota,
-                   BadOrigin = g.BadOrigin,
-                   BadKeys = g.BadKeys,
-                   Other = g.Total - g.Allowed - g.RateLimited - g.OverQuota - g.BadOrigin - g.BadKeys,
-                   Total = g.Total,
-                   Counted = g.Counted,
-               };
-    }
+    private static IQueryable<UsageApplicationDay> HistoryDays(ControlPanelDbContext db, Scope scope, DateRange range) =>
+        InScope(db, db.UsageApplicationDays, scope).Where(d => d.Day >= range.From && d.Day <= range.To);
 
-    private static IQueryable<HistoryRow> Sorted(IQueryable<HistoryRow> rows, HistorySort sort)
+    /// <summary>
+    /// The history rows in the table's order, a page of them when <paramref name="take"/> is given. A stable order under
+    /// every sort (ties end in the row's key), so pages neither repeat nor skip rows. Sorted by a number, the day or the
+    /// environment, the rows are ordered and paged by their own columns and only then named (a join per row of a year of
+    /// every account is what made this page slow); sorted by a name, they are named first.
+    /// </summary>
+    private static IQueryable<HistoryRow> Sorted(ControlPanelDbContext db, IQueryable<UsageApplicationDay> days, HistorySort sort, int skip = 0, int? take = null)
     {
-        // A stable order under every sort, so pages neither repeat nor skip rows.
-        var ordered = sort.Column switch
+        var descending = sort.Descending;
+        if (sort.Column is HistoryColumn.Application or HistoryColumn.Account)
         {
-            HistoryColumn.Application => Order(rows, r => r.ApplicationName, sort.Descending),
-            HistoryColumn.Account => Order(rows, r => r.AccountName, sort.Descending),
-            HistoryColumn.Environment => Order(rows, r => r.Environment, sort.Descending),
-            HistoryColumn.Allowed => Order(rows, r => r.Allowed, sort.Descending),
-            HistoryColumn.RateLimited => Order(rows, r => r.RateLimited, sort.Descending),
-            HistoryColumn.OverQuota => Order(rows, r => r.OverQuota, sort.Descending),
-            HistoryColumn.BadOrigin => Order(rows, r => r.BadOrigin, sort.Descending),
-            HistoryColumn.BadKeys => Order(rows, r => r.BadKeys, sort.Descending),
-            HistoryColumn.Other => Order(rows, r => r.Other, sort.Descending),
-            HistoryColumn.Total => Order(rows, r => r.Total, sort.Descending),
-            HistoryColumn.Counted => Order(rows, r => r.Counted, sort.Descending),
-            _ => Order(rows, r => r.Day, sort.Descending),
-        };
-        return ordered.ThenByDescending(r => r.Day).ThenBy(r => r.ApplicationName).ThenBy(r => r.ApplicationId).ThenBy(r => r.Environment);
+            var named = Named(db, days);
+            var byName = sort.Column == HistoryColumn.Application ? Order(named, r => r.ApplicationName, descending) : Order(named, r => r.AccountName, descending);
+            var rows = byName.ThenByDescending(r => r.Day).ThenBy(r => r.ApplicationId).ThenBy(r => r.Environment).Skip(skip);
+            return take is { } count ? rows.Take(count) : rows;
+        }
+        var ordered = (sort.Column switch
+        {
+            HistoryColumn.Environment => Order(days, d => d.Environment, descending),
+            HistoryColumn.Allowed => Order(days, d => d.Allowed, descending),
+            HistoryColumn.RateLimited => Order(days, d => d.RateLimited, descending),
+            HistoryColumn.OverQuota => Order(days, d => d.OverQuota, descending),
+            HistoryColumn.BadOrigin => Order(days, d => d.BadOrigin, descending),
+            HistoryColumn.BadKeys => Order(days, d => d.BadKeys, descending),
+            HistoryColumn.Other => Order(days, d => d.Other, descending),
+            HistoryColumn.Total => Order(days, d => d.Total, descending),
+            HistoryColumn.Counted => Order(days, d => d.Counted, descending),
+            _ => Order(days, d => d.Day, descending),
+        }).ThenByDescending(d => d.Day).ThenBy(d => d.ApplicationId).ThenBy(d => d.Environment);
+        var page = ordered.Skip(skip);
+        return Named(db, take is { } pageSize ? page.Take(pageSize) : page);
     }
 
-    private static IOrderedQueryable<HistoryRow> Order<TKey>(IQueryable<HistoryRow> rows, System.Linq.Expressions.Expression<Func<HistoryRow, TKey>> key, bool descending) =>
+    private static IQueryable<HistoryRow> Named(ControlPanelDbContext db, IQueryable<UsageApplicationDay> days) =>
+        from d in days
+        join a in db.Applications on d.ApplicationId equals a.Id into matched
+        from a in matched.DefaultIfEmpty()
+        select new HistoryRow
+        {
+            Day = d.Day,
+            ApplicationId = d.ApplicationId,
+            ApplicationName = a == null ? UnknownApplicationName : a.Name,
+            AccountName = a == null ? "" : a.Account!.Name,
+            Environment = d.Environment,
+            Allowed = d.Allowed,
+            RateLimited = d.RateLimited,
+            OverQuota = d.OverQuota,
+            BadOrigin = d.BadOrigin,
+            BadKeys = d.BadKeys,
+            Other = d.Other,
+            Total = d.Total,
+            Counted = d.Counted,
+        };
+
+    private static IOrderedQueryable<T> Order<T, TKey>(IQueryable<T> rows, System.Linq.Expressions.Expression<Func<T, TKey>> key, bool descending) =>
         descending ? rows.OrderByDescending(key) : rows.OrderBy(key);
 }

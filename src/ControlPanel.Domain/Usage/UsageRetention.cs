@@ -24,6 +24,7 @@ public sealed class UsageRetention(IDbContextFactory<ControlPanelDbContext> data
             minuteRows += await db.UsageMinutes.Where(m => m.Minute < sliceEnd).ExecuteDeleteAsync(cancellationToken);
         }
         var dayRows = await db.UsageDays.Where(d => d.Day < oldestDay).ExecuteDeleteAsync(cancellationToken);
+        await db.UsageApplicationDays.Where(d => d.Day < oldestDay).ExecuteDeleteAsync(cancellationToken);
         return new Deleted(minuteRows, dayRows);
     }
 }

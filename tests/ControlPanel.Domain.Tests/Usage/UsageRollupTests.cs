@@ -99,6 +99,32 @@ public sealed class UsageRollupTests
         var days = (await db.UsageDays.ToListAsync()).ToDictionary(d => (d.ApplicationId, d.Day, d.Environment, d.Outcome, d.Counted), d => d.Calls);
         Assert.Equal(minutes.OrderBy(m => m.Key).Select(m => (m.Key, m.Value)), days.OrderBy(d => d.Key).Select(d => (d.Key, d.Value)));
         Assert.Contains(days.Keys, k => k.ApplicationId == backoffice && k.Environment == "Staging");
+
+        // The history's rows are the day rows folded by application, environment and day: as the meter added them, and
+        // as the bulk fold (the usage generator's) makes them from the day rows alone.
+        var expected = (await db.UsageDays.ToListAsync())
+            .GroupBy(d => (d.ApplicationId, d.Day, d.Environment))
+            .ToDictionary(g => g.Key, g => (
+                Allowed: g.Where(d => UsageOutcomes.Of(d.Outcome) == UsageOutcome.Allowed).Sum(d => d.Calls),
+                RateLimited: g.Where(d => UsageOutcomes.Of(d.Outcome) == UsageOutcome.RateLimited).Sum(d => d.Calls),
+                OverQuota: g.Where(d => UsageOutcomes.Of(d.Outcome) == UsageOutcome.OverQuota).Sum(d => d.Calls),
+                BadOrigin: g.Where(d => UsageOutcomes.Of(d.Outcome) == UsageOutcome.BadOrigin).Sum(d => d.Calls),
+                BadKeys: g.Where(d => UsageOutcomes.Of(d.Outcome) == UsageOutcome.BadKeys).Sum(d => d.Calls),
+                Other: g.Where(d => UsageOutcomes.Of(d.Outcome) == UsageOutcome.Other).Sum(d => d.Calls),
+                Total: g.Sum(d => d.Calls),
+                Counted: g.Where(d => d.Counted && d.Outcome == 0).Sum(d => d.Calls)));
+        async Task AssertHistoryRowsAsync()
+        {
+            var stored = (await db.UsageApplicationDays.AsNoTracking().ToListAsync()).ToDictionary(
+                d => (d.ApplicationId, d.Day, d.Environment),
+                d => (d.Allowed, d.RateLimited, d.OverQuota, d.BadOrigin, d.BadKeys, d.Other, d.Total, d.Counted));
+            Assert.Equal(expected.OrderBy(e => e.Key).Select(e => (e.Key, e.Value)), stored.OrderBy(e => e.Key).Select(e => (e.Key, e.Value)));
+        }
+        await AssertHistoryRowsAsync();
+        Assert.Contains(expected.Values, v => v.Other > 0 && v.BadKeys > 0 && v.Counted > 0);
+        await db.UsageApplicationDays.ExecuteDeleteAsync();
+        await db.Database.ExecuteSqlRawAsync(UsageApplicationDay.FoldDaysSql);
+        await AssertHistoryRowsAsync();
     }
 
     [Theory]

@@ -1,0 +1,46 @@
+namespace ControlPanel.Domain.Usage;
+
+/// <summary>
+/// Calls per application, environment and UTC day, already broken down by <see cref="UsageOutcome"/>: one row of the history
+/// table as stored. <see cref="UsageDay"/> keeps every outcome code; this rollup lets the history of every account over a
+/// year be counted, sorted and paged without folding the day rows again on each page. Added to in the same flush and
+/// transaction as the day rows, so the two never disagree.
+/// </summary>
+public class UsageApplicationDay : IUsageRow
+{
+    /// <summary><see cref="Guid.Empty"/> when the keys matched no application.</summary>
+    public Guid ApplicationId { get; set; }
+    public DateOnly Day { get; set; }
+    public string Environment { get; set; } = "";
+    public long Allowed { get; set; }
+    public long RateLimited { get; set; }
+    public long OverQuota { get; set; }
+    public long BadOrigin { get; set; }
+    public long BadKeys { get; set; }
+    public long Other { get; set; }
+    public long Total { get; set; }
+    /// <summary>Allowed calls that count towards the monthly quota.</summary>
+    public long Counted { get; set; }
+
+    /// <summary>
+    /// Fills the (empty) table from the day rows in one statement, for tools that write day rows in bulk (the usage
+    /// generator); the usage meter adds to both as it flushes.
+    /// </summary>
+    public static string FoldDaysSql { get; } = $"""
+        INSERT INTO "UsageApplicationDays"
+            ("ApplicationId", "Day", "Environment", "Allowed", "RateLimited", "OverQuota", "BadOrigin", "BadKeys", "Other", "Total", "Counted")
+        SELECT "ApplicationId", "Day", "Environment",
+            SUM(CASE WHEN "Outcome" = 0 THEN "Calls" ELSE 0 END),
+            SUM(CASE WHEN "Outcome" = {Code(UsageOutcome.RateLimited)} THEN "Calls" ELSE 0 END),
+            SUM(CASE WHEN "Outcome" = {Code(UsageOutcome.OverQuota)} THEN "Calls" ELSE 0 END),
+            SUM(CASE WHEN "Outcome" = {Code(UsageOutcome.BadOrigin)} THEN "Calls" ELSE 0 END),
+            SUM(CASE WHEN "Outcome" = {Code(UsageOutcome.BadKeys)} THEN "Calls" ELSE 0 END),
+            SUM(CASE WHEN "Outcome" NOT IN (0, {Code(UsageOutcome.RateLimited)}, {Code(UsageOutcome.OverQuota)}, {Code(UsageOutcome.BadOrigin)}, {Code(UsageOutcome.BadKeys)}) THEN "Calls" ELSE 0 END),
+            SUM("Calls"),
+            SUM(CASE WHEN "Outcome" = 0 AND "Counted" THEN "Calls" ELSE 0 END)
+        FROM "UsageDays"
+        GROUP BY "ApplicationId", "Day", "Environment"
+        """;
+
+    private static int Code(UsageOutcome outcome) => UsageOutcomes.CodeOf(outcome);
+}
