@@ -128,6 +128,15 @@ bench_cleanup() {
   rm -rf "$work"
 }
 
+# trivial_start PORT: the baseline, a trivial minimal-API endpoint in its own process, in the background.
+trivial_start() {
+  ASPNETCORE_ENVIRONMENT=Production \
+    dotnet bench/ControlPanel.Bench.Trivial/bin/Release/net10.0/ControlPanel.Bench.Trivial.dll --urls "http://127.0.0.1:$1" >"$work/trivial.log" 2>&1 &
+  app_pids+=($!)
+  wait_until_listening "$1" "$work/trivial.log" trivial
+  curl -fs "http://127.0.0.1:$1/" >/dev/null || { echo "the trivial endpoint does not answer:" >&2; cat "$work/trivial.log" >&2; return 1; }
+}
+
 # check_status BASE: the status of one check with the seeded keys, from a named client.
 check_status() {
   curl -s -o /dev/null -w '%{http_code}' -H "APPLICATIONKEY: $APPLICATION_KEY" -H "CONSUMERKEY: $CONSUMER_KEY" \

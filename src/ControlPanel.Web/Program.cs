@@ -23,9 +23,15 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
+// The key check is answered here, before routing and the UI's middleware, which it does not use.
+app.UseKeyCheck();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 // Under /api: no HTML status pages, the error body shape instead.
 app.UseApiStatusCodes();
+// Called here, not left to the host to add in front, so the key check above runs before them.
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
 // Staff without two-factor set it up first (AccountSecurity:RequireTwoFactorForStaff).
 app.UseStaffTwoFactorSetUp();
 // Sign-in and registration posts per client address (AccountSecurity:SignInPostsPerAddress); after any forwarded-headers step.

@@ -83,8 +83,7 @@ public static class KeyValidationApi
     /// </summary>
     private static void MapCheck(RouteGroupBuilder api, string pattern, bool forNginx, string name, string summary, string description, params int[] refusals)
     {
-        async Task Handle(HttpContext context, CheckRequestReader reader, RequestCheck check) =>
-            await DecisionResponses.WriteCheckAsync(context, await check.CheckAsync(reader.Read(context)), forNginx);
+        Task Handle(HttpContext context, CheckRequestReader reader, RequestCheck check) => AnswerCheckAsync(context, reader, check, forNginx);
 
         api.MapMethods(pattern, [HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options], Handle).ExcludeFromDescription();
         foreach (var method in new[] { HttpMethods.Get, HttpMethods.Head, HttpMethods.Post })
@@ -96,6 +95,34 @@ public static class KeyValidationApi
                 .Produces(StatusCodes.Status200OK);
             foreach (var status in refusals) endpoint.Produces<ApiErrorBody>(status);
         }
+    }
+
+    /// <summary>The forward-auth check: read the call, decide, answer.</summary>
+    private static async Task AnswerCheckAsync(HttpContext context, CheckRequestReader reader, RequestCheck check, bool forNginx) =>
+        await DecisionResponses.WriteCheckAsync(context, await check.CheckAsync(reader.Read(context)), forNginx);
+
+    private static readonly string[] CheckMethods =
+        [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options];
+
+    /// <summary>
+    /// Answers the forward-auth check before routing, authentication and the UI's middleware: gateways call it on every
+    /// client request, and it uses none of them (no cookie, form, status-code page or Razor endpoint), so it is not made to
+    /// pay for them. The same paths and methods stay mapped (MapCheck) for the OpenAPI document and for any request that
+    /// reaches routing; both answer through <see cref="AnswerCheckAsync"/>.
+    /// </summary>
+    public static IApplicationBuilder UseKeyCheck(this IApplicationBuilder app)
+    {
+        var reader = app.ApplicationServices.GetRequiredService<CheckRequestReader>();
+        var check = app.ApplicationServices.GetRequiredService<RequestCheck>();
+        return app.Use((context, next) =>
+        {
+            var path = context.Request.Path.Value;
+            bool forNginx;
+            if (string.Equals(path, "/api/v1/check", StringComparison.OrdinalIgnoreCase)) forNginx = false;
+            else if (string.Equals(path, "/api/v1/check/nginx", StringComparison.OrdinalIgnoreCase)) forNginx = true;
+            else return next(context);
+            return Array.IndexOf(CheckMethods, context.Request.Method) >= 0 ? AnswerCheckAsync(context, reader, check, forNginx) : next(context);
+        });
     }
 
     private static readonly ErrorRow[] ErrorRows =

@@ -26,10 +26,14 @@ public static class MonitoringHosting
             {
                 metrics.AddMeter(ControlPanelMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http");
                 if (settings.PrometheusPath.Length > 0) metrics.AddPrometheusExporter();
-            })
-            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource("System.Net.Http"));
+            });
+        // Traces only when something receives them: a span per request costs the key check for nothing otherwise.
         if (settings.OtlpEndpoint.Length > 0)
-            telemetry.WithLogging().UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(settings.OtlpEndpoint));
+        {
+            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource("System.Net.Http"))
+                .WithLogging()
+                .UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(settings.OtlpEndpoint));
+        }
     }
 
     /// <summary>The Prometheus endpoint, answered only to Monitoring:ScrapeFrom; anyone else falls through to not-found.</summary>
