@@ -33,20 +33,27 @@ else
   failed=$((failed + 1))
 fi
 
-log=$(mktemp)
+results=$(mktemp -d)
 for project in tests/ControlPanel.Domain.Tests tests/ControlPanel.Api.Tests tests/ControlPanel.Components.Tests tests/ControlPanel.Browser.Tests; do
   echo "== $project"
-  dotnet test "$project" -c "$configuration" --no-build -nologo 2>&1 | tee "$log"
-  summary=$(grep -E "(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+" "$log" | tail -n 1)
-  if [ -z "$summary" ]; then
+  name=$(basename "$project")
+  dotnet test "$project" -c "$configuration" --no-build -nologo --logger "trx;LogFileName=$results/$name.trx"
+  status=$?
+  # Counted from the run's TRX report (the test platform's own tally), not from console text.
+  counters=$(grep -o '<Counters [^>]*>' "$results/$name.trx" 2>/dev/null | head -n 1)
+  if [ -z "$counters" ]; then
     echo "   $project did not report results: counted as one failure"
     failed=$((failed + 1))
     continue
   fi
-  f=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary")
-  p=$(sed -E 's/.*Passed: +([0-9]+),.*/\1/' <<<"$summary")
+  count() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
+  p=$(count passed)
+  # Everything executed that did not pass failed (errors, timeouts and aborts included).
+  f=$(( $(count executed) - p ))
+  # A run that failed without a failed test (the test host crashed, say) still counts as one failure.
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
 done
-rm -f "$log"
+rm -rf "$results"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
