@@ -112,6 +112,9 @@ public sealed class CrashTests(ITestOutputHelper output)
         // and nothing is counted twice.
         var persisted = await CountedUsageAsync(app, load.Id);
         run.AssertUsage(persisted);
+        // So is the key pair's last use during the load (written with the usage, every interval).
+        await using (var db = await app.DatabasesAsync())
+            Assert.True((await db.KeyPairs.SingleAsync(p => p.Id == load.Keys.KeyPairId)).LastUsedAt > run.StartedAt);
 
         // Every configuration change acknowledged before the kill is stored, and in force in the restarted app.
         foreach (var changed in churn)
@@ -149,10 +152,6 @@ public sealed class CrashTests(ITestOutputHelper output)
         ClusterWebhooks.AssertEachEventDeliveredOnce(outcome, stored);
         var received = receiver.Requests.Select(r => r.Id).ToHashSet();
         Assert.All(outcome.Deliveries, delivery => Assert.Contains(delivery.Id.ToString(), received));
-
-        // The key pair's last use was written by the flusher before the kill.
-        await using (var db = await app.DatabasesAsync())
-            Assert.NotNull((await db.KeyPairs.SingleAsync(p => p.Id == load.Keys.KeyPairId)).LastUsedAt);
 
         // And the restarted app answers a good call.
         using (var good = ApiRequests.Check(load))
@@ -221,6 +220,9 @@ public sealed class CrashTests(ITestOutputHelper output)
     private sealed class LoadRun(AppCluster app, TestApplication load, ITestOutputHelper output)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        /// <summary>When the load began (UTC, the app's clock too).</summary>
+        public DateTime StartedAt { get; } = DateTime.UtcNow;
         private readonly ConcurrentQueue<TimeSpan> _allowed = new();
         private readonly ConcurrentQueue<Guid> _events = new();
         private readonly ConcurrentQueue<string> _sessions = new();
