@@ -21,11 +21,14 @@ namespace ControlPanel.Api.Tests.Cluster;
 /// Several instances of the real app, each its own process on a loopback port, sharing one fresh
 /// PostgreSQL database on the server CONTROLPANEL_TEST_POSTGRES names (test.sh starts one); the
 /// database is dropped afterwards. One instance may run on SQLite instead (a file in a temporary
-/// folder, deleted afterwards), as most installations do. Test data is made with the domain services in this process over
-/// the same database: they publish through the change feed exactly as they do inside an instance,
+/// folder, deleted afterwards), as most installations do. Test data is made with the domain services
+/// in this process over the same database: they publish through the change feed exactly as they do inside an instance,
 /// so the instances learn of it the way they learn of each other's changes.
 /// </summary>
-/// <remarks>A test fixture: a subclass names the size and the settings (<see cref="ClusterCollection"/>).</remarks>
+/// <remarks>
+/// A test fixture: a subclass names the size, the settings and the database (<see cref="ClusterCollection"/>);
+/// a test may also make and dispose one itself (the crash test, once per database).
+/// </remarks>
 public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? settings = null, DatabaseProvider provider = DatabaseProvider.PostgreSql)
     : IAsyncLifetime
 {
