@@ -23,6 +23,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>How the process ended: on Linux 128 + the signal's number when a signal ended it (137 after SIGKILL).</summary>
+    public int ExitCode => _process.ExitCode;
+
     private AppProcess(Process process, int port)
     {
         _process = process;
@@ -98,7 +101,9 @@ public sealed class AppProcess : IAsyncDisposable
         throw new TimeoutException($"The app did not become healthy:\n{Output}");
     }
 
-    /// <summary>Kills the process and its children at once, as a crash would: nothing is flushed or handed back.</summary>
+    /// <summary>
+    /// Kills the process and its children at once (SIGKILL on Linux), as a crash would: nothing is flushed or handed back.
+    /// </summary>
     public async Task KillAsync()
     {
         if (_process.HasExited) return;

@@ -14,9 +14,15 @@ namespace ControlPanel.Web.Usage;
 public sealed class UsageFlusher(
     UsageMeter usage, QuotaLedger quotas, KeyIndex keys, LeasedCounters counters, TimeProvider clock, ILogger<UsageFlusher> logger) : BackgroundService
 {
+    /// <summary>
+    /// How often the gathered counts are written: what a crash (a kill, a power cut) loses is what was gathered since
+    /// the last flush that completed, about this long of usage counts and last-used times (README, "What a crash loses").
+    /// </summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(Interval);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -4,11 +4,13 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Origins;
 using ControlPanel.Domain.Webhooks;
 using ControlPanel.Tests;
 using ControlPanel.Web.Api;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TestApplication = ControlPanel.Api.Tests.ControlPanelFactory.TestApplication;
@@ -18,16 +20,23 @@ namespace ControlPanel.Api.Tests.Cluster;
 /// <summary>
 /// Several instances of the real app, each its own process on a loopback port, sharing one fresh
 /// PostgreSQL database on the server CONTROLPANEL_TEST_POSTGRES names (test.sh starts one); the
-/// database is dropped afterwards. Test data is made with the domain services in this process over
-/// the same database: they publish through the change feed exactly as they do inside an instance,
+/// database is dropped afterwards. One instance may run on SQLite instead (a file in a temporary
+/// folder, deleted afterwards), as most installations do. Test data is made with the domain services
+/// in this process over the same database: they publish through the change feed exactly as they do inside an instance,
 /// so the instances learn of it the way they learn of each other's changes.
 /// </summary>
-/// <remarks>A test fixture: a subclass names the size and the settings (<see cref="ClusterCollection"/>).</remarks>
-public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? settings = null) : IAsyncLifetime
+/// <remarks>
+/// A test fixture: a subclass names the size, the settings and the database (<see cref="ClusterCollection"/>);
+/// a test may also make and dispose one itself (the crash test, once per database).
+/// </remarks>
+public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? settings = null, DatabaseProvider provider = DatabaseProvider.PostgreSql)
+    : IAsyncLifetime
 {
     public static readonly Viewer Admin = new("cluster-admin", "Cluster test admin", Roles.Admin, null);
 
     private string? _database;
+    private string? _sqliteFolder;
+    private Dictionary<string, string> _settings = [];
     private readonly List<AppProcess> _instances = [];
     private readonly List<HttpClient> _clients = [];
     private ServiceProvider? _services;
@@ -39,11 +48,23 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
 
     public async Task InitializeAsync()
     {
-        _database = TestPostgres.CreateDatabase("cp_cluster");
+        if (provider == DatabaseProvider.Sqlite && size != 1) throw new ArgumentException("SQLite runs one instance.", nameof(size));
+        string connectionString, ownConnectionString;
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            _database = TestPostgres.CreateDatabase("cp_cluster");
+            connectionString = TestPostgres.ConnectionString(_database);
+            ownConnectionString = TestPostgres.ConnectionString(_database, pooling: false);
+        }
+        else
+        {
+            _sqliteFolder = Directory.CreateTempSubdirectory("cp-cluster-").FullName;
+            connectionString = ownConnectionString = $"Data Source={Path.Combine(_sqliteFolder, "controlpanel.db")}";
+        }
         var all = new Dictionary<string, string>
         {
-            ["Database:Provider"] = "PostgreSql",
-            ["Database:ConnectionString"] = TestPostgres.ConnectionString(_database),
+            ["Database:Provider"] = provider.ToString(),
+            ["Database:ConnectionString"] = connectionString,
             // With several instances the first Admin comes from configuration (README).
             ["Bootstrap:AdminEmail"] = "admin@controlpanel.test",
             ["Bootstrap:AdminPassword"] = "Admin-password-1",
@@ -53,13 +74,18 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
             ["Api:GatewaySecret"] = ApiRequests.GatewaySecret,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) all[key] = value;
+        _settings = all;
 
         try
         {
             // One after the other: the first creates the schema, the key ring and the Admin, the others find them.
             // (Starting the others together is no faster on a small machine, and leaves them busier when tests begin.)
             for (var i = 0; i < size; i++)
-                Add(await AppProcess.StartAsync(all));
+            {
+                var instance = await AppProcess.StartAsync(all);
+                _instances.Add(instance);
+                _clients.Add(ClientOf(instance));
+            }
         }
         catch
         {
@@ -67,16 +93,26 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
             await DisposeAsync();
             throw;
         }
-        _services = DomainServices(TestPostgres.ConnectionString(_database, pooling: false));
+        _services = DomainServices(provider, ownConnectionString);
     }
 
-    private void Add(AppProcess instance)
+    private static HttpClient ClientOf(AppProcess instance) => new() { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>
+    /// Starts instance <paramref name="index"/> again, after it was killed, on the same database and settings
+    /// (on a new port); <see cref="Clients"/> then holds a client for the new process.
+    /// </summary>
+    public async Task RestartAsync(int index)
     {
-        _instances.Add(instance);
-        _clients.Add(new HttpClient { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(30) });
+        var dead = _instances[index];
+        if (!dead.HasExited) throw new InvalidOperationException($"Instance {index} is still running: kill it first.");
+        await dead.DisposeAsync();
+        _instances[index] = await AppProcess.StartAsync(_settings);
+        _clients[index].Dispose();
+        _clients[index] = ClientOf(_instances[index]);
     }
 
-    /// <summary>Stops every instance and drops the database; safe to call twice.</summary>
+    /// <summary>Stops every instance and drops the database (or deletes the SQLite folder); safe to call twice.</summary>
     public async Task DisposeAsync()
     {
         foreach (var client in _clients) client.Dispose();
@@ -87,6 +123,12 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
         _services = null;
         if (_database is not null) TestPostgres.DropDatabase(_database);
         _database = null;
+        if (_sqliteFolder is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(_sqliteFolder, recursive: true); } catch (IOException) { }
+        }
+        _sqliteFolder = null;
     }
 
     /// <summary>What the instances wrote to their consoles, for a failure message.</summary>
@@ -96,9 +138,9 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
     /// The domain services the instances run, here in the test process on the shared database,
     /// including Data Protection on the shared key ring (webhook secrets must be readable by the instances).
     /// </summary>
-    private static ServiceProvider DomainServices(string connectionString)
+    private static ServiceProvider DomainServices(DatabaseProvider provider, string connectionString)
     {
-        var options = new DatabaseOptions { Provider = DatabaseProvider.PostgreSql, ConnectionString = connectionString };
+        var options = new DatabaseOptions { Provider = provider, ConnectionString = connectionString };
         var services = new ServiceCollection();
         services.AddDbContextFactory<ControlPanelDbContext>(builder => DatabaseSetup.Configure(builder, options));
         services.AddSingleton(TimeProvider.System);
@@ -106,6 +148,7 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
         services.AddScoped<KeyService>();
         services.AddScoped<ApplicationService>();
         services.AddScoped<AdminControls>();
+        services.AddScoped<AllowlistService>();
         // The tests' receivers listen on plain HTTP on loopback.
         services.AddOptions<WebhookOptions>().Configure(webhooks =>
         {
