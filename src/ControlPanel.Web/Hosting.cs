@@ -40,6 +40,7 @@ public static class Hosting
         builder.AddControlPanelUi();
         builder.AddControlPanelWebhooks();
         builder.AddControlPanelUsage();
+        builder.AddControlPanelManagementApi();
         builder.AddControlPanelWebSecurity();
     }
 
@@ -105,6 +106,7 @@ public static class Hosting
                 document.Info.Description = "Checks SYNAPPS API keys for gateways and SDKs. Credentials: APPLICATIONKEY and CONSUMERKEY headers, HTTP Basic (user = application key, password = consumer key) or a session's Bearer token. Errors are {\"Error\", \"Description\", \"extraInfo\"}.";
                 return Task.CompletedTask;
             });
+            ManagementExamples.AddTo(options);
         });
     }
 

@@ -35,6 +35,7 @@ app.MapGet("/health/live", () => "ok").ExcludeFromDescription();
 app.MapKeyValidationApi();
 app.MapWebhookApi();
 app.MapUsageApi();
+app.MapManagementApi();
 
 app.Run();
 
