@@ -181,9 +181,10 @@ public static class ManagementApi
             return TypedResults.Ok(ApplicationDetails.From(details.Application, details.AccountName));
         });
 
-    private static Task<IResult> CreateApplicationAsync(HttpContext http, ApplicationRequest? body, ApplicationService applications) =>
+    private static Task<IResult> CreateApplicationAsync(HttpContext http, ApplicationService applications) =>
         AsTokenAsync(http, async use =>
         {
+            var body = await KeyValidationApi.ReadBodyAsync(http, ApiJson.Default.ApplicationRequest);
             var form = new ApplicationService.Form { AccountId = body?.AccountId };
             if (ApplyApplication(body, form) is { } refused) return refused;
             var created = await applications.CreateAsync(use.Viewer, form);
@@ -192,9 +193,10 @@ public static class ManagementApi
                 new CreatedApplication(ApplicationDetails.From(details.Application, details.AccountName), IssuedKeyPair.From(created.Keys)));
         });
 
-    private static Task<IResult> UpdateApplicationAsync(HttpContext http, Guid applicationId, ApplicationRequest? body, ApplicationService applications) =>
+    private static Task<IResult> UpdateApplicationAsync(HttpContext http, Guid applicationId, ApplicationService applications) =>
         AsTokenAsync(http, async use =>
         {
+            var body = await KeyValidationApi.ReadBodyAsync(http, ApiJson.Default.ApplicationRequest);
             var current = await applications.GetAsync(use.Viewer, applicationId);
             var form = ApplicationService.Form.From(current.Application);
             if (ApplyApplication(body, form) is { } refused) return refused;
@@ -224,10 +226,11 @@ public static class ManagementApi
     private static Task<IResult> ListKeysAsync(HttpContext http, Guid applicationId, KeyService keys) =>
         AsTokenAsync(http, async use => TypedResults.Ok((await keys.ListAsync(use.Viewer, applicationId)).Select(KeyPairItem.From).ToArray()));
 
-    private static Task<IResult> RotateKeysAsync(HttpContext http, Guid applicationId, RotateRequest? body, IdempotentRotations rotations,
+    private static Task<IResult> RotateKeysAsync(HttpContext http, Guid applicationId, IdempotentRotations rotations,
         [Microsoft.AspNetCore.Mvc.FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey) =>
         AsTokenAsync(http, async use =>
         {
+            var body = await KeyValidationApi.ReadBodyAsync(http, ApiJson.Default.RotateRequest);
             if (!TryParse<RotationGrace>(body?.Grace, out var grace))
                 return Invalid($"grace must be one of {Choices<RotationGrace>()}.");
             var result = await rotations.RotateAsync(use, applicationId, grace, idempotencyKey);
@@ -250,9 +253,10 @@ public static class ManagementApi
             return TypedResults.Ok(new AllowlistAnswer(stored.Lines, stored.Unreadable.Select(AllowlistLineError.From).ToList()));
         });
 
-    private static Task<IResult> ReplaceAllowlistAsync(HttpContext http, Guid applicationId, AllowlistRequest? body, AllowlistService allowlists) =>
+    private static Task<IResult> ReplaceAllowlistAsync(HttpContext http, Guid applicationId, AllowlistService allowlists) =>
         AsTokenAsync(http, async use =>
         {
+            var body = await KeyValidationApi.ReadBodyAsync(http, ApiJson.Default.AllowlistRequest);
             if (body?.Entries is not { } entries) return Invalid("Send a JSON object: {\"entries\": [\"https://app.example.com\", \"203.0.113.0/24\"]}; an empty list allows every origin.");
             if (entries.Any(e => e is null || e.Contains('\n') || e.Contains('\r'))) return Invalid("Each entry is one line of text.");
             var result = await allowlists.SaveAsync(use.Viewer, applicationId, string.Join('\n', entries));
@@ -274,9 +278,10 @@ public static class ManagementApi
     private static Task<IResult> GetEndpointAsync(HttpContext http, Guid endpointId, WebhookEndpointService endpoints) =>
         AsTokenAsync(http, async use => TypedResults.Ok(WebhookEndpointItem.From(await endpoints.GetAsync(use.Viewer, endpointId))));
 
-    private static Task<IResult> CreateEndpointAsync(HttpContext http, WebhookEndpointRequest? body, WebhookEndpointService endpoints) =>
+    private static Task<IResult> CreateEndpointAsync(HttpContext http, WebhookEndpointService endpoints) =>
         AsTokenAsync(http, async use =>
         {
+            var body = await KeyValidationApi.ReadBodyAsync(http, ApiJson.Default.WebhookEndpointRequest);
             if (body is null) return Invalid("Send a JSON object: {\"url\", \"description\"?, \"events\": [...], \"isEnabled\"?}.");
             var form = new WebhookEndpointService.Form { AccountId = body.AccountId };
             ApplyEndpoint(body, form);
@@ -285,9 +290,10 @@ public static class ManagementApi
             return TypedResults.Created($"{Prefix}/webhooks/endpoints/{issued.EndpointId}", new CreatedWebhookEndpoint(WebhookEndpointItem.From(created), issued.Secret));
         });
 
-    private static Task<IResult> UpdateEndpointAsync(HttpContext http, Guid endpointId, WebhookEndpointRequest? body, WebhookEndpointService endpoints) =>
+    private static Task<IResult> UpdateEndpointAsync(HttpContext http, Guid endpointId, WebhookEndpointService endpoints) =>
         AsTokenAsync(http, async use =>
         {
+            var body = await KeyValidationApi.ReadBodyAsync(http, ApiJson.Default.WebhookEndpointRequest);
             if (body is null) return Invalid("Send a JSON object with the fields to change: {\"url\"?, \"description\"?, \"events\"?, \"isEnabled\"?}.");
             var form = WebhookEndpointService.Form.From(await endpoints.GetAsync(use.Viewer, endpointId));
             ApplyEndpoint(body, form);
@@ -368,6 +374,11 @@ public static class ManagementApi
             (write ? "; 170 (403) for a read-only token (and every Support token). Every write is recorded in the audit log with the token's name." : "."));
     }
 
-    private static RouteHandlerBuilder Example(this RouteHandlerBuilder endpoint, object? request, object? response) =>
-        endpoint.WithMetadata(new ManagementExample(request, response));
+    /// <summary>The example request (which also documents the JSON body the endpoint reads itself) and answer.</summary>
+    private static RouteHandlerBuilder Example(this RouteHandlerBuilder endpoint, object? request, object? response)
+    {
+        // Bodies are read by the endpoints after the token is checked, so a caller without a token costs no body read.
+        if (request is not null) endpoint.Accepts(request.GetType(), "application/json");
+        return endpoint.WithMetadata(new ManagementExample(request, response));
+    }
 }
