@@ -6,6 +6,7 @@ using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Origins;
+using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Domain.Webhooks;
 using ControlPanel.Web.Usage;
@@ -101,9 +102,13 @@ public static class ManagementApi
         var http = invocation.HttpContext;
         var services = http.RequestServices;
         http.Response.Headers.CacheControl = "no-store";
+        // A token is a credential: like the keys, it travels only over HTTPS (Api:RequireHttps; X-Forwarded-Proto from trusted proxies).
+        var connection = services.GetRequiredService<CheckRequestReader>().Read(http);
+        if (!connection.IsHttps && services.GetRequiredService<RequestCheck>().RequiresHttps)
+            return DecisionResponses.Error(ErrorCatalogue.NotUsingHttps, "Call the management API over HTTPS.");
         var header = http.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        var clientIp = services.GetRequiredService<CheckRequestReader>().Read(http).ClientIp?.ToString();
+        var clientIp = connection.ClientIp?.ToString();
         var authentication = await services.GetRequiredService<AccessTokenService>().AuthenticateAsync(token, clientIp, http.RequestAborted);
         if (authentication.Use is not { } use) return Refused(authentication.Refused!.Value);
 
@@ -368,7 +373,7 @@ public static class ManagementApi
             .Produces<ApiErrorBody>(StatusCodes.Status404NotFound)
             .Produces<ApiErrorBody>(StatusCodes.Status429TooManyRequests);
         return endpoint.WithDescription(
-            "Authorization: Bearer <access token>. Refusals use the error body: 194/114/113 (401) for a missing, unknown or revoked, or expired token; " +
+            "Authorization: Bearer <access token>, over HTTPS (101, 426, otherwise). Refusals use the error body: 194/114/113 (401) for a missing, unknown or revoked, or expired token; " +
             "225 (403) when the account is locked; 158 (429) past AccessTokens:RequestsPerMinute, with X-RateLimit-* headers; " +
             "195 (404) for what does not exist or belongs to another account; 117 (400) with the UI's message for a refused change" +
             (write ? "; 170 (403) for a read-only token (and every Support token). Every write is recorded in the audit log with the token's name." : "."));

@@ -279,6 +279,8 @@ public sealed class ManagementApiTests : IAsyncLifetime
     {
         var (owner, token, _, _) = await OwnerWithApplicationAsync();
         await (await client.SendAsync(Manage(HttpMethod.Get, "/applications", null))).AssertBodyAsync(HttpStatusCode.Unauthorized, 194);
+        // A token is a credential: never over plain HTTP (Api:RequireHttps).
+        await (await factory.CreateClient().SendAsync(Manage(HttpMethod.Get, "/applications", token))).AssertBodyAsync(HttpStatusCode.UpgradeRequired, 101);
         await (await client.SendAsync(Manage(HttpMethod.Get, "/applications", "cpat_" + new string('0', 48)))).AssertBodyAsync(HttpStatusCode.Unauthorized, 114);
         await (await client.SendAsync(Manage(HttpMethod.Get, "/applications", "not-a-token"))).AssertBodyAsync(HttpStatusCode.Unauthorized, 114);
 
