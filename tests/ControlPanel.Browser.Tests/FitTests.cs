@@ -30,6 +30,7 @@ public sealed class FitTests(BrowserFixture browser) : IAsyncLifetime
         var applicationPath = new Uri(owner.Url).AbsolutePath.TrimStart('/');
         // A token in the list, so the table's phone layout is measured too.
         await owner.GotoAsync("access-tokens");
+        await owner.WaitForCircuitAsync();
         await owner.GetByTestId("token-name").FillAsync("Deployment pipeline of the storefront");
         await owner.GetByTestId("create-token").ClickAsync();
         await owner.GetByTestId("dismiss-secrets").ClickAsync();
