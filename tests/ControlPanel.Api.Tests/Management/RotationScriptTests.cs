@@ -99,6 +99,13 @@ public sealed class RotationScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_readme_shows_the_script_as_it_is_in_the_repository()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "README.md"));
+        Assert.Contains("```sh\n" + await File.ReadAllTextAsync(Script) + "```", readme);
+    }
+
+    [Fact]
     public async Task The_script_stops_with_the_error_body_when_the_token_may_not_rotate()
     {
         var (owner, applicationId, oldKeys) = await ApplicationAsync();
