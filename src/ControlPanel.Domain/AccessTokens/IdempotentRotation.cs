@@ -33,6 +33,7 @@ public sealed class IdempotentRotations(
     IOptions<AccessTokenOptions> options, TimeProvider clock)
 {
     public const int MaxKeyLength = 200;
+    private const string UnderWay = "A rotation with this Idempotency-Key is still under way. Retry in a moment.";
 
     private readonly IDataProtector _protector = protection.CreateProtector("ControlPanel.AccessTokens.RotationAnswer.v1");
 
@@ -73,7 +74,9 @@ public sealed class IdempotentRotations(
         catch (DbUpdateException)
         {
             await using var again = await databases.CreateDbContextAsync();
-            var winner = await again.IdempotentRotations.AsNoTracking().SingleAsync(r => r.AccessTokenId == use.TokenId && r.KeyHash == keyHash);
+            // Another call holds the key; if it has just failed and let go, this one is as good as a retry.
+            var winner = await again.IdempotentRotations.AsNoTracking().SingleOrDefaultAsync(r => r.AccessTokenId == use.TokenId && r.KeyHash == keyHash)
+                ?? throw new ValidationException(UnderWay);
             return Replay(winner, applicationId, grace);
         }
 
@@ -99,7 +102,7 @@ public sealed class IdempotentRotations(
         if (stored.ApplicationId != applicationId || stored.Grace != grace)
             throw new ValidationException("This Idempotency-Key was used for a different rotation. Use a new key for each rotation.");
         if (stored.ProtectedAnswer is null)
-            throw new ValidationException("A rotation with this Idempotency-Key is still under way. Retry in a moment.");
+            throw new ValidationException(UnderWay);
         var answer = JsonSerializer.Deserialize<Answer>(_protector.Unprotect(stored.ProtectedAnswer))!;
         return new(new IssuedKeys(answer.KeyPairId, answer.ApplicationKey, answer.ConsumerKey), true);
     }
