@@ -74,7 +74,7 @@ public sealed class IdempotentRotations(
         catch (DbUpdateException)
         {
             await using var again = await databases.CreateDbContextAsync();
-            // Another call holds the key; if it has just failed and let go, this one is as good as a retry.
+            // The call that held the key let go (its rotation was refused) after this one tried: the caller retries.
             var winner = await again.IdempotentRotations.AsNoTracking().SingleOrDefaultAsync(r => r.AccessTokenId == use.TokenId && r.KeyHash == keyHash)
                 ?? throw new ValidationException(UnderWay);
             return Replay(winner, applicationId, grace);
