@@ -40,7 +40,7 @@ public static class ManagementApi
             .WithTags("Management");
 
         var applications = manage.MapGroup("/applications");
-        applications.MapGet("", ListApplicationsAsync).Named("ListApplications", "List the applications the token's user may see")
+        applications.MapGet("", ListApplicationsAsync).Named("ListApplications", "List the applications the token's user may see (staff tokens: accountId narrows to one account)")
             .Answers<ApplicationListItem[]>(StatusCodes.Status200OK).Example(null, new[] { ManagementExamples.ApplicationItem });
         applications.MapPost("", CreateApplicationAsync).Named("CreateApplication", "Create an application and its first key pair (the keys are answered this once)")
             .Answers<CreatedApplication>(StatusCodes.Status201Created, write: true).Example(ManagementExamples.ApplicationRequest, ManagementExamples.CreatedApplication);
@@ -65,11 +65,11 @@ public static class ManagementApi
             .Answers<AllowlistAnswer>(StatusCodes.Status200OK, write: true).Example(new AllowlistRequest(ManagementExamples.Allowlist.Entries), ManagementExamples.Allowlist);
 
         manage.MapGet("/usage", GetUsageAsync)
-            .Named("GetUsage", "Daily numbers for a range, the same answer as the usage page (applicationId, environment, from and to as yyyy-MM-dd)")
+            .Named("GetUsage", "Daily numbers for a range, the same answer as the usage page (applicationId, accountId for staff tokens, environment, from and to as yyyy-MM-dd)")
             .Answers<UsageApi.UsageJson>(StatusCodes.Status200OK).Example(null, ManagementExamples.Usage);
 
         var webhooks = manage.MapGroup("/webhooks");
-        webhooks.MapGet("/endpoints", ListEndpointsAsync).Named("ListWebhookEndpoints", "The account's webhook endpoints")
+        webhooks.MapGet("/endpoints", ListEndpointsAsync).Named("ListWebhookEndpoints", "The account's webhook endpoints (staff tokens: every account's, or accountId's)")
             .Answers<WebhookEndpointItem[]>(StatusCodes.Status200OK).Example(null, new[] { ManagementExamples.Endpoint });
         webhooks.MapPost("/endpoints", CreateEndpointAsync).Named("CreateWebhookEndpoint", "Add an endpoint; its signing secret is answered this once")
             .Answers<CreatedWebhookEndpoint>(StatusCodes.Status201Created, write: true).Example(ManagementExamples.EndpointRequest, new CreatedWebhookEndpoint(ManagementExamples.Endpoint, "whsec_0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"));
@@ -82,7 +82,7 @@ public static class ManagementApi
         webhooks.MapPost("/endpoints/{endpointId:guid}/test", SendTestEventAsync).Named("SendWebhookTestEvent", "Queue a webhook_test event for this endpoint")
             .Answers<TestEventQueued>(StatusCodes.Status202Accepted, write: true).Example(null, new TestEventQueued(ManagementExamples.DeliveryId));
         webhooks.MapGet("/deliveries", ListDeliveriesAsync)
-            .Named("ListWebhookDeliveries", "Deliveries, newest first (endpointId, event, status Pending/Delivered/Retrying/Failed, skip, take up to 500)")
+            .Named("ListWebhookDeliveries", "Deliveries, newest first (accountId for staff tokens, endpointId, event, status Pending/Delivered/Retrying/Failed, skip, take up to 500)")
             .Answers<DeliveryPage>(StatusCodes.Status200OK).Example(null, ManagementExamples.Deliveries);
         webhooks.MapPost("/deliveries/{deliveryId:guid}/resend", ResendDeliveryAsync).Named("ResendWebhookDelivery", "Attempt a delivery again now")
             .Answers(StatusCodes.Status202Accepted, write: true);
@@ -174,9 +174,9 @@ public static class ManagementApi
 
     // ---- applications ----
 
-    private static Task<IResult> ListApplicationsAsync(HttpContext http, ApplicationService applications) =>
-        AsTokenAsync(http, async use =>
-            TypedResults.Ok((await applications.ListAsync(use.Viewer))
+    private static Task<IResult> ListApplicationsAsync(HttpContext http, ApplicationService applications, string? accountId) =>
+        AsTokenAsync(http, async use => !QueryText.TryParseId(accountId, out var account) ? Invalid("accountId is not an account's id.") :
+            TypedResults.Ok((await applications.ListAsync(use.Viewer, account))
                 .Select(a => new ApplicationListItem(a.Id, a.AccountId, a.AccountName, a.Name, a.Environment.ToString(), a.IsOnline, a.KeyLastUsedAt, a.LiveKeyPairs)).ToArray()));
 
     private static Task<IResult> GetApplicationAsync(HttpContext http, Guid applicationId, ApplicationService applications) =>
@@ -272,13 +272,14 @@ public static class ManagementApi
 
     // ---- usage ----
 
-    private static Task<IResult> GetUsageAsync(HttpContext http, UsageReports reports, string? applicationId, string? environment, string? from, string? to) =>
-        AsTokenAsync(http, use => UsageApi.DailyAsync(use.Viewer, reports, applicationId, null, environment, from, to));
+    private static Task<IResult> GetUsageAsync(HttpContext http, UsageReports reports, string? applicationId, string? accountId, string? environment, string? from, string? to) =>
+        AsTokenAsync(http, use => UsageApi.DailyAsync(use.Viewer, reports, applicationId, accountId, environment, from, to));
 
     // ---- webhooks ----
 
-    private static Task<IResult> ListEndpointsAsync(HttpContext http, WebhookEndpointService endpoints) =>
-        AsTokenAsync(http, async use => TypedResults.Ok((await endpoints.ListAsync(use.Viewer)).Select(WebhookEndpointItem.From).ToArray()));
+    private static Task<IResult> ListEndpointsAsync(HttpContext http, WebhookEndpointService endpoints, string? accountId) =>
+        AsTokenAsync(http, async use => !QueryText.TryParseId(accountId, out var account) ? Invalid("accountId is not an account's id.") :
+            TypedResults.Ok((await endpoints.ListAsync(use.Viewer, account)).Select(WebhookEndpointItem.From).ToArray()));
 
     private static Task<IResult> GetEndpointAsync(HttpContext http, Guid endpointId, WebhookEndpointService endpoints) =>
         AsTokenAsync(http, async use => TypedResults.Ok(WebhookEndpointItem.From(await endpoints.GetAsync(use.Viewer, endpointId))));
@@ -323,15 +324,12 @@ public static class ManagementApi
     private static Task<IResult> SendTestEventAsync(HttpContext http, Guid endpointId, WebhookEndpointService endpoints) =>
         AsTokenAsync(http, async use => TypedResults.Accepted((string?)null, new TestEventQueued(await endpoints.SendTestAsync(use.Viewer, endpointId))));
 
-    private static Task<IResult> ListDeliveriesAsync(HttpContext http, WebhookDeliveryLog log, string? endpointId, string? @event, string? status, string? skip, string? take) =>
+    private static Task<IResult> ListDeliveriesAsync(HttpContext http, WebhookDeliveryLog log,
+        string? accountId, string? endpointId, string? @event, string? status, string? skip, string? take) =>
         AsTokenAsync(http, async use =>
         {
-            Guid? endpoint = null;
-            if (!string.IsNullOrEmpty(endpointId))
-            {
-                if (!Guid.TryParse(endpointId, out var id)) return Invalid("endpointId is not an endpoint's id.");
-                endpoint = id;
-            }
+            if (!QueryText.TryParseId(accountId, out var account)) return Invalid("accountId is not an account's id.");
+            if (!QueryText.TryParseId(endpointId, out var endpoint)) return Invalid("endpointId is not an endpoint's id.");
             WebhookDeliveryStatus? chosen = null;
             if (!string.IsNullOrEmpty(status))
             {
@@ -342,7 +340,7 @@ public static class ManagementApi
             var count = 25;
             if (!string.IsNullOrEmpty(skip) && (!int.TryParse(skip, out from) || from < 0)) return Invalid("skip must be a whole number, 0 or more.");
             if (!string.IsNullOrEmpty(take) && (!int.TryParse(take, out count) || count is < 1 or > 500)) return Invalid("take must be 1 to 500.");
-            var page = await log.SearchAsync(use.Viewer, new WebhookDeliveryLog.Filter(EndpointId: endpoint, EventName: @event, Status: chosen, Skip: from, Take: count));
+            var page = await log.SearchAsync(use.Viewer, new WebhookDeliveryLog.Filter(AccountId: account, EndpointId: endpoint, EventName: @event, Status: chosen, Skip: from, Take: count));
             return TypedResults.Ok(new DeliveryPage(page.Rows.Select(DeliveryItem.From).ToList(), page.Total));
         });
 

@@ -85,8 +85,8 @@ public static class UsageApi
                 return Error(ErrorCatalogue.DataNotValid, "environment must be Development, Staging or Live.");
             chosenEnvironment = parsed;
         }
-        if (!TryParseId(applicationIdText, out var applicationId)) return Error(ErrorCatalogue.DataNotValid, "applicationId is not an application's id.");
-        if (!TryParseId(accountIdText, out var accountId)) return Error(ErrorCatalogue.DataNotValid, "accountId is not an account's id.");
+        if (!QueryText.TryParseId(applicationIdText, out var applicationId)) return Error(ErrorCatalogue.DataNotValid, "applicationId is not an application's id.");
+        if (!QueryText.TryParseId(accountIdText, out var accountId)) return Error(ErrorCatalogue.DataNotValid, "accountId is not an account's id.");
         if (!TryParseDay(from, out var fromDay)) return Error(ErrorCatalogue.InvalidDateRange, "from must be a date written yyyy-MM-dd.");
         if (!TryParseDay(to, out var toDay)) return Error(ErrorCatalogue.InvalidDateRange, "to must be a date written yyyy-MM-dd.");
 
@@ -98,15 +98,6 @@ public static class UsageApi
         {
             return Error(InvalidDateRangeException.Error, e.Message);
         }
-    }
-
-    private static bool TryParseId(string? text, out Guid? id)
-    {
-        id = null;
-        if (string.IsNullOrEmpty(text)) return true;
-        if (!Guid.TryParse(text, out var parsed)) return false;
-        id = parsed;
-        return true;
     }
 
     private static bool TryParseDay(string? text, out DateOnly? day)

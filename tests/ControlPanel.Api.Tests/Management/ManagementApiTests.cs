@@ -266,6 +266,15 @@ public sealed class ManagementApiTests : IAsyncLifetime
         var keys = await client.SendOkAsync(Manage(HttpMethod.Get, $"/applications/{victim.ApplicationId}/keys", token));
         Assert.All(keys.EnumerateArray(), k => Assert.Equal(KeyRedaction.Hidden, k.GetProperty("applicationKeyLast4").GetString()));
         Assert.Contains(victim.ApplicationId, (await client.SendOkAsync(Manage(HttpMethod.Get, "/applications", token))).EnumerateArray().Select(a => a.GetProperty("id").GetGuid()));
+        // Staff narrow the lists to one account.
+        var bystanderApp = await client.SendOkAsync(Manage(HttpMethod.Post, "/applications", (await factory.NewTokenAsync(await factory.NewOwnerAsync("Bystander 2"))).Token, new ApplicationRequest("Other app")), HttpStatusCode.Created);
+        Assert.Equal([victim.ApplicationId], (await client.SendOkAsync(Manage(HttpMethod.Get, $"/applications?accountId={victim.Owner.AccountId}", token)))
+            .EnumerateArray().Select(a => a.GetProperty("id").GetGuid()));
+        Assert.Equal([victim.EndpointId], (await client.SendOkAsync(Manage(HttpMethod.Get, $"/webhooks/endpoints?accountId={victim.Owner.AccountId}", token)))
+            .EnumerateArray().Select(a => a.GetProperty("id").GetGuid()));
+        Assert.Equal(1, (await client.SendOkAsync(Manage(HttpMethod.Get, $"/webhooks/deliveries?accountId={victim.Owner.AccountId}", token))).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await client.SendOkAsync(Manage(HttpMethod.Get, $"/webhooks/deliveries?accountId={bystanderApp.GetProperty("application").GetProperty("accountId").GetGuid()}", token))).GetProperty("total").GetInt32());
+        await (await client.SendAsync(Manage(HttpMethod.Get, "/applications?accountId=42", token))).AssertBodyAsync(HttpStatusCode.BadRequest, 117);
         foreach (var (method, path, body) in ResourceCalls(victim.ApplicationId, victim.KeyPairId, victim.EndpointId, victim.DeliveryId).Where(c => c.Method != HttpMethod.Get))
         {
             var response = await client.SendAsync(Manage(method, path, token, body));
