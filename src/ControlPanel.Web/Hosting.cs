@@ -41,6 +41,7 @@ public static class Hosting
         builder.AddControlPanelUi();
         builder.AddControlPanelWebhooks();
         builder.AddControlPanelUsage();
+        builder.AddControlPanelManagementApi();
         builder.AddControlPanelWebSecurity();
         builder.AddControlPanelMonitoring();
     }
@@ -104,9 +105,10 @@ public static class Hosting
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "ControlPanel key-validation API";
-                document.Info.Description = "Checks SYNAPPS API keys for gateways and SDKs. Credentials: APPLICATIONKEY and CONSUMERKEY headers, HTTP Basic (user = application key, password = consumer key) or a session's Bearer token. Errors are {\"Error\", \"Description\", \"extraInfo\"}.";
+                document.Info.Description = "Checks SYNAPPS API keys for gateways and SDKs. Credentials: APPLICATIONKEY and CONSUMERKEY headers, HTTP Basic (user = application key, password = consumer key) or a session's Bearer token. The management API under /api/v1/manage takes an access token instead (Authorization: Bearer cpat_…). Errors are {\"Error\", \"Description\", \"extraInfo\"}.";
                 return Task.CompletedTask;
             });
+            ManagementExamples.AddTo(options);
         });
     }
 

@@ -46,6 +46,7 @@ app.MapGet("/health/live", () => "ok").ExcludeFromDescription();
 app.MapKeyValidationApi();
 app.MapWebhookApi();
 app.MapUsageApi();
+app.MapManagementApi();
 
 app.Run();
 

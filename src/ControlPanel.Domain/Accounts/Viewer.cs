@@ -11,9 +11,14 @@ public sealed record Viewer(string UserId, string Name, string Role, Guid? Accou
     public bool IsOwner => Role == Roles.Owner;
     public bool IsStaff => IsAdmin || IsSupport;
 
+    /// <summary>
+    /// True for a read-only access token acting for its creator: it reads what the creator reads and changes nothing.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>Staff read every account; an owner reads only their own.</summary>
     public bool CanRead(Guid accountId) => IsStaff || (IsOwner && AccountId == accountId);
 
     /// <summary>Admins change any account; an owner changes only their own; support changes nothing.</summary>
-    public bool CanChange(Guid accountId) => IsAdmin || (IsOwner && AccountId == accountId);
+    public bool CanChange(Guid accountId) => !ReadOnly && (IsAdmin || (IsOwner && AccountId == accountId));
 }

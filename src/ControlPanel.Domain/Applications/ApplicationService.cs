@@ -47,7 +47,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
     public sealed record Created(Application Application, IssuedKeys Keys);
 
     /// <summary>Owners create in their own account, Admins in any; Support creates nothing.</summary>
-    public static bool CanCreate(Viewer viewer) => viewer.IsOwner || viewer.IsAdmin;
+    public static bool CanCreate(Viewer viewer) => !viewer.ReadOnly && (viewer.IsOwner || viewer.IsAdmin);
 
     public async Task<IReadOnlyList<Summary>> ListAsync(Viewer viewer, Guid? accountId = null)
     {

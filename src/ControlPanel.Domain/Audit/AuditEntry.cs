@@ -39,6 +39,9 @@ public static class AuditActions
     public const string StaffInvitationResent = "staff.invitation_resent";
     public const string StaffInvitationRevoked = "staff.invitation_revoked";
     public const string StaffInvitationAccepted = "staff.invitation_accepted";
+    public const string AccessTokenCreated = "access_token.created";
+    public const string AccessTokenUsed = "access_token.used";
+    public const string AccessTokenRevoked = "access_token.revoked";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -47,5 +50,6 @@ public static class AuditActions
         ApplicationRateLimitsChanged, AccountLocked, AccountUnlocked,
         WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookSecretRotated,
         StaffInvited, StaffInvitationResent, StaffInvitationRevoked, StaffInvitationAccepted,
+        AccessTokenCreated, AccessTokenUsed, AccessTokenRevoked,
     ];
 }

@@ -1,3 +1,4 @@
+using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
@@ -38,6 +39,8 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<SharedCounter> SharedCounters => Set<SharedCounter>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SharedSecret> SharedSecrets => Set<SharedSecret>();
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+    public DbSet<IdempotentRotation> IdempotentRotations => Set<IdempotentRotation>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -166,6 +169,30 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
             secret.ToTable("SharedSecrets");
             secret.HasKey(s => s.Name);
             secret.Property(s => s.Name).HasMaxLength(SharedSecret.NameMaxLength);
+        });
+
+        builder.Entity<AccessToken>(token =>
+        {
+            token.ToTable("AccessTokens");
+            token.Property(t => t.UserId).HasMaxLength(450);
+            token.Property(t => t.Name).HasMaxLength(AccessToken.NameMaxLength);
+            token.Property(t => t.Scope).HasConversion<string>().HasMaxLength(20);
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.Property(t => t.Last4).HasMaxLength(4);
+            // A removed user's tokens go with them.
+            token.HasOne<ControlPanelUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => t.UserId);
+        });
+
+        builder.Entity<IdempotentRotation>(rotation =>
+        {
+            rotation.ToTable("IdempotentRotations");
+            rotation.HasKey(r => new { r.AccessTokenId, r.KeyHash });
+            rotation.Property(r => r.KeyHash).HasMaxLength(64);
+            rotation.Property(r => r.Grace).HasConversion<string>().HasMaxLength(20);
+            rotation.HasOne<AccessToken>().WithMany().HasForeignKey(r => r.AccessTokenId).OnDelete(DeleteBehavior.Cascade);
+            rotation.HasIndex(r => r.ExpiresAt);
         });
     }
 }

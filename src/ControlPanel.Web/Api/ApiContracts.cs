@@ -58,4 +58,8 @@ public sealed record ChannelRow(int Number, string Description, string Status);
 [JsonSerializable(typeof(SessionView))]
 [JsonSerializable(typeof(ErrorRow[]))]
 [JsonSerializable(typeof(ChannelRow[]))]
+[JsonSerializable(typeof(ApplicationRequest))]
+[JsonSerializable(typeof(RotateRequest))]
+[JsonSerializable(typeof(AllowlistRequest))]
+[JsonSerializable(typeof(WebhookEndpointRequest))]
 internal sealed partial class ApiJson : JsonSerializerContext;

@@ -87,8 +87,10 @@ public static class DecisionResponses
     /// <summary>The same error answer as an endpoint result, for endpoints that return <see cref="IResult"/>.</summary>
     public static IResult Error(ApiError error, string? extraInfo = null) => new ErrorResult(error, extraInfo);
 
-    private sealed class ErrorResult(ApiError error, string? extraInfo) : IResult
+    private sealed class ErrorResult(ApiError error, string? extraInfo) : IResult, Microsoft.AspNetCore.Http.IStatusCodeHttpResult
     {
+        public int? StatusCode => RefusalStatus(error);
+
         public Task ExecuteAsync(HttpContext httpContext) => WriteErrorAsync(httpContext, error, extraInfo);
     }
 

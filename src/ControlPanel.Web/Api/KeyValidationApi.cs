@@ -237,7 +237,7 @@ public static class KeyValidationApi
     }
 
     /// <summary>The JSON body, or null when it is missing, too large or not the expected shape.</summary>
-    private static async Task<T?> ReadBodyAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    internal static async Task<T?> ReadBodyAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
     {
         if (context.Request.ContentLength > MaxBodyBytes) return null;
         try

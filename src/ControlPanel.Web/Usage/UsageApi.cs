@@ -29,16 +29,12 @@ public static class UsageApi
     /// <remarks>Parameters arrive as text and are parsed here, so a malformed one answers 117 in the error body, not the framework's bare 400.</remarks>
     private static async Task<IResult> GetDailyAsync(HttpContext http, UsageReports reports,
         string? applicationId, string? accountId, string? environment, string? from, string? to) =>
-        await AnswerAsync(http, applicationId, accountId, environment, from, to, async (viewer, filter) =>
-        {
-            var history = await reports.DailyAsync(viewer, filter);
-            return TypedResults.Ok(new UsageJson(history.Range.From, history.Range.To, history.Days.Select(Json).ToList(), Json(history.Totals)));
-        });
+        await AsSignedInAsync(http, viewer => DailyAsync(viewer, reports, applicationId, accountId, environment, from, to));
 
     /// <summary>GET /api/v1/usage/history.csv?…&amp;sort=Total&amp;descending=true: every row of the history table, in its order.</summary>
     private static async Task<IResult> ExportHistoryAsync(HttpContext http, UsageReports reports,
         string? applicationId, string? accountId, string? environment, string? from, string? to, string? sort, string? descending) =>
-        await AnswerAsync(http, applicationId, accountId, environment, from, to, async (viewer, filter) =>
+        await AsSignedInAsync(http, signedIn => AnswerAsync(signedIn, applicationId, accountId, environment, from, to, async (viewer, filter) =>
         {
             bool? newestFirst = null;
             if (!string.IsNullOrEmpty(descending))
@@ -50,13 +46,38 @@ public static class UsageApi
             var rows = await reports.ExportHistoryAsync(viewer, filter, new UsageReports.HistorySort(column, newestFirst ?? true));
             var range = reports.ResolveRange(filter);
             return Results.Stream(output => UsageCsv.WriteAsync(output, rows, http.RequestAborted), "text/csv; charset=utf-8", UsageCsv.FileName(range));
+        }));
+
+    /// <summary>
+    /// The daily numbers for <paramref name="viewer"/>: the management API's usage endpoint answers the same as this one.
+    /// An account or application the viewer may not see throws <see cref="AccessDeniedException"/> for the caller to answer.
+    /// </summary>
+    internal static Task<IResult> DailyAsync(Viewer viewer, UsageReports reports,
+        string? applicationId, string? accountId, string? environment, string? from, string? to) =>
+        AnswerAsync(viewer, applicationId, accountId, environment, from, to, async (v, filter) =>
+        {
+            var history = await reports.DailyAsync(v, filter);
+            return TypedResults.Ok(new UsageJson(history.Range.From, history.Range.To, history.Days.Select(Json).ToList(), Json(history.Totals)));
         });
 
-    private static async Task<IResult> AnswerAsync(HttpContext http, string? applicationIdText, string? accountIdText, string? environment, string? from, string? to,
-        Func<Viewer, UsageReports.Filter, Task<IResult>> answer)
+    /// <summary>Answers for the user the control panel's cookie signs in.</summary>
+    private static async Task<IResult> AsSignedInAsync(HttpContext http, Func<Viewer, Task<IResult>> answer)
     {
         if (ViewerClaims.ToViewer(http.User) is not { } viewer) return DecisionResponses.Error(ApiStatusCodes.NotSignedIn, "Sign in to the control panel first.");
+        try
+        {
+            return await answer(viewer);
+        }
+        catch (AccessDeniedException)
+        {
+            // The same answer whether the account or application is someone else's or does not exist.
+            return DecisionResponses.Error(ApiStatusCodes.NoAccess);
+        }
+    }
 
+    private static async Task<IResult> AnswerAsync(Viewer viewer, string? applicationIdText, string? accountIdText, string? environment, string? from, string? to,
+        Func<Viewer, UsageReports.Filter, Task<IResult>> answer)
+    {
         ApplicationEnvironment? chosenEnvironment = null;
         if (!string.IsNullOrEmpty(environment))
         {
@@ -64,8 +85,8 @@ public static class UsageApi
                 return Error(ErrorCatalogue.DataNotValid, "environment must be Development, Staging or Live.");
             chosenEnvironment = parsed;
         }
-        if (!TryParseId(applicationIdText, out var applicationId)) return Error(ErrorCatalogue.DataNotValid, "applicationId is not an application's id.");
-        if (!TryParseId(accountIdText, out var accountId)) return Error(ErrorCatalogue.DataNotValid, "accountId is not an account's id.");
+        if (!QueryText.TryParseId(applicationIdText, out var applicationId)) return Error(ErrorCatalogue.DataNotValid, "applicationId is not an application's id.");
+        if (!QueryText.TryParseId(accountIdText, out var accountId)) return Error(ErrorCatalogue.DataNotValid, "accountId is not an account's id.");
         if (!TryParseDay(from, out var fromDay)) return Error(ErrorCatalogue.InvalidDateRange, "from must be a date written yyyy-MM-dd.");
         if (!TryParseDay(to, out var toDay)) return Error(ErrorCatalogue.InvalidDateRange, "to must be a date written yyyy-MM-dd.");
 
@@ -77,20 +98,6 @@ public static class UsageApi
         {
             return Error(InvalidDateRangeException.Error, e.Message);
         }
-        catch (AccessDeniedException)
-        {
-            // The same answer whether the account or application is someone else's or does not exist.
-            return DecisionResponses.Error(ApiStatusCodes.NoAccess);
-        }
-    }
-
-    private static bool TryParseId(string? text, out Guid? id)
-    {
-        id = null;
-        if (string.IsNullOrEmpty(text)) return true;
-        if (!Guid.TryParse(text, out var parsed)) return false;
-        id = parsed;
-        return true;
     }
 
     private static bool TryParseDay(string? text, out DateOnly? day)

@@ -24,6 +24,7 @@ public sealed class LayoutTests : ComponentTest
         Assert.Empty(layout.FindAll("a[href='staff']"));
         Assert.Empty(layout.FindAll("a[href='admin/accounts']"));
         Assert.NotEmpty(layout.FindAll("a[href='applications']"));
+        Assert.NotEmpty(layout.FindAll("a[href='access-tokens']"));
     }
 
     [Fact]
@@ -36,6 +37,8 @@ public sealed class LayoutTests : ComponentTest
         Assert.NotEmpty(layout.FindAll("a[href='admin/overview']"));
         Assert.Empty(layout.FindAll("a[href='admin/accounts']"));
         Assert.Empty(layout.FindAll("a[href='staff']"));
+        // Support changes nothing, so it has no access tokens either.
+        Assert.Empty(layout.FindAll("a[href='access-tokens']"));
     }
 
     [Fact]
@@ -47,6 +50,7 @@ public sealed class LayoutTests : ComponentTest
 
         Assert.NotEmpty(layout.FindAll("a[href='admin/accounts']"));
         Assert.NotEmpty(layout.FindAll("a[href='staff']"));
+        Assert.NotEmpty(layout.FindAll("a[href='access-tokens']"));
     }
 
     [Fact]

@@ -47,6 +47,20 @@ public class ViewerTests
         Assert.False(owner.CanChange(OtherAccount));
     }
 
+    [Theory]
+    [InlineData(Roles.Owner)]
+    [InlineData(Roles.Admin)]
+    public void A_read_only_viewer_reads_what_its_person_reads_and_changes_nothing(string role)
+    {
+        // A read-only access token acting for its creator.
+        var viewer = As(role, role == Roles.Owner ? OwnAccount : null) with { ReadOnly = true };
+        Assert.True(viewer.CanRead(OwnAccount));
+        Assert.Equal(role == Roles.Admin, viewer.CanRead(OtherAccount));
+        Assert.False(viewer.CanChange(OwnAccount));
+        Assert.False(viewer.CanChange(OtherAccount));
+        Assert.False(ControlPanel.Domain.Applications.ApplicationService.CanCreate(viewer));
+    }
+
     [Fact]
     public void An_owner_without_an_account_reads_and_changes_nothing()
     {
