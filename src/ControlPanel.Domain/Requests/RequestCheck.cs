@@ -28,6 +28,10 @@ public sealed class RequestCheck(
 {
     private readonly bool _requireHttps = options.Value.RequireHttps;
 
+    /// <summary>101's <c>extraInfo</c>: what a caller over plain HTTP does about it.</summary>
+    public const string NotUsingHttpsAdvice =
+        "Call over HTTPS. Behind a gateway or load balancer that ends TLS, it must send X-Forwarded-Proto: https and its address must be in Api:TrustedProxies.";
+
     /// <summary>Calls not made over HTTPS are refused with 101 (Api:RequireHttps).</summary>
     public bool RequiresHttps => _requireHttps;
 

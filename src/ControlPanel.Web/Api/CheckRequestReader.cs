@@ -58,6 +58,25 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
         };
     }
 
+    /// <summary>
+    /// As <see cref="Read(HttpContext)"/>, with credentials that may also come in a body (verify's
+    /// <c>applicationKey</c>, <c>consumerKey</c>, <c>token</c>): read by the same rules, and
+    /// credentials both in headers and in the body are ambiguous (102) like keys in headers and Basic.
+    /// </summary>
+    public CheckRequest Read(HttpContext context, string? bodyApplicationKey, string? bodyConsumerKey, string? bodyToken)
+    {
+        var fromHeaders = Read(context);
+        var applicationKey = Trimmed(bodyApplicationKey);
+        var consumerKey = Trimmed(bodyConsumerKey);
+        var token = bodyToken?.Trim();
+        if (applicationKey is null && consumerKey is null && token is null) return fromHeaders;
+        var headersCarryCredentials = fromHeaders.MalformedCredentials || fromHeaders.ApplicationKey is not null
+            || fromHeaders.ConsumerKey is not null || fromHeaders.SessionToken is not null;
+        if (headersCarryCredentials)
+            return fromHeaders with { ApplicationKey = null, ConsumerKey = null, SessionToken = null, MalformedCredentials = true };
+        return fromHeaders with { ApplicationKey = applicationKey, ConsumerKey = consumerKey, SessionToken = token };
+    }
+
     public bool IsTrustedProxy(HttpContext context) => IsTrustedProxy(Normalise(context.Connection.RemoteIpAddress));
 
     /// <summary>May this call exempt itself from the quota? Only a trusted proxy sending the gateway secret; never when no secret is configured.</summary>
@@ -185,7 +204,9 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
 
     private static IPAddress? Normalise(IPAddress? address) => address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
 
-    private static string? Trimmed(StringValues values) => values.Count == 1 && values[0] is { } v && v.Trim() is { Length: > 0 } t ? t : null;
+    private static string? Trimmed(StringValues values) => values.Count == 1 ? Trimmed(values[0]) : null;
+
+    private static string? Trimmed(string? value) => value?.Trim() is { Length: > 0 } t ? t : null;
 
     private static string? Single(StringValues values) => values.Count == 1 ? values[0] : null;
 

@@ -44,7 +44,7 @@ public static class KeyValidationApi
         api.MapPost("/verify", VerifyAsync)
             .WithName("Verify")
             .WithSummary("Verify a client's keys (for SDKs and services)")
-            .WithDescription("Always 200 with valid true or false for a decision about the keys; 400 (117) for an unreadable body; 426 (101) when the verify call itself is not over HTTPS.")
+            .WithDescription("Credentials as the check takes them (APPLICATIONKEY and CONSUMERKEY headers, Basic, Bearer) or in the JSON body, not both. Always 200 with valid true or false for a decision about the keys; 400 (117) for an unreadable body; 426 (101) when the verify call itself is not over HTTPS.")
             .Accepts<VerifyRequest>("application/json")
             .Produces<VerifyResponse>(StatusCodes.Status200OK)
             .Produces<ApiErrorBody>(StatusCodes.Status400BadRequest)
@@ -106,18 +106,19 @@ public static class KeyValidationApi
 
     private static async Task VerifyAsync(HttpContext context, CheckRequestReader reader, RequestCheck check)
     {
-        var fromConnection = reader.Read(context);
-        if (!fromConnection.IsHttps && check.RequiresHttps)
+        if (!reader.Read(context).IsHttps && check.RequiresHttps)
         {
-            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.NotUsingHttps);
+            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.NotUsingHttps, RequestCheck.NotUsingHttpsAdvice);
             return;
         }
-        var body = await ReadBodyAsync(context, ApiJson.Default.VerifyRequest);
+        // Credentials as the check reads them (key headers, Basic, Bearer) or in the body; then the body is optional.
+        var body = await ReadBodyAsync(context, ApiJson.Default.VerifyRequest, emptyAs: EmptyVerifyRequest);
         if (body is null)
         {
-            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.DataNotValid, "Send a JSON object: {\"applicationKey\", \"consumerKey\", \"token\"?, \"clientIp\"?, \"origin\"?, \"counted\"?}.");
+            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.DataNotValid, "Send the keys as the check takes them (APPLICATIONKEY and CONSUMERKEY headers, Basic or Bearer) or a JSON object: {\"applicationKey\", \"consumerKey\", \"token\"?, \"clientIp\"?, \"origin\"?, \"counted\"?}.");
             return;
         }
+        var fromConnection = reader.Read(context, body.ApplicationKey, body.ConsumerKey, body.Token);
 
         // What the caller says about its client is believed from trusted proxies only.
         var trusted = reader.IsTrustedProxy(context);
@@ -131,17 +132,14 @@ public static class KeyValidationApi
             }
             clientIp = parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed;
         }
-        var decision = await check.CheckAsync(new CheckRequest
+        var decision = await check.CheckAsync(fromConnection with
         {
-            ApplicationKey = body.ApplicationKey?.Trim(),
-            ConsumerKey = body.ConsumerKey?.Trim(),
-            SessionToken = body.Token?.Trim(),
             ClientIp = clientIp,
             Origin = trusted && body.Origin is not null ? body.Origin : fromConnection.Origin,
             IsHttps = true, // the keys travelled in this call, which passed the HTTPS rule above
             // Like X-ControlPanel-Counted: an exemption from the quota needs the gateway secret as well.
             Counted = (body.Counted ?? true) || !reader.MayExemptFromQuota(context),
-            SessionRequired = body.SessionRequired ?? false,
+            SessionRequired = body.SessionRequired ?? fromConnection.SessionRequired,
         });
 
         DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
@@ -209,8 +207,10 @@ public static class KeyValidationApi
         await context.Response.WriteAsJsonAsync(new SessionView(session.Id, session.View, session.ExpiresAt), ApiJson.Default.SessionView);
     }
 
-    /// <summary>The JSON body, or null when it is missing, too large or not the expected shape.</summary>
-    private static async Task<T?> ReadBodyAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    private static readonly VerifyRequest EmptyVerifyRequest = new(null, null);
+
+    /// <summary>The JSON body, or null when it is too large or not the expected shape; a missing body is <paramref name="emptyAs"/>.</summary>
+    private static async Task<T?> ReadBodyAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, T? emptyAs = null) where T : class
     {
         if (context.Request.ContentLength > MaxBodyBytes) return null;
         try
@@ -223,7 +223,7 @@ public static class KeyValidationApi
                 if (buffer.Length + read > MaxBodyBytes) return null;
                 buffer.Write(chunk, 0, read);
             }
-            return buffer.Length == 0 ? null : JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type);
+            return buffer.Length == 0 ? emptyAs : JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type);
         }
         catch (JsonException)
         {
