@@ -128,6 +128,24 @@ public sealed class VerifyTests(ControlPanelFactory factory) : IClassFixture<Con
         Assert.Equal(("INFO", "RATE LIMIT EXCEEDED", 429), (rate.GetProperty("severity").GetString(), rate.GetProperty("description").GetString(), rate.GetProperty("httpStatus").GetInt32()));
         Assert.Equal([101, 102, 103], errors.EnumerateArray().Take(3).Select(e => e.GetProperty("code").GetInt32()));
         Assert.Equal(403, errors.EnumerateArray().Last().GetProperty("code").GetInt32());
+        // The guide's status and, beside it, the one this API answers: a refusal is never 2xx.
+        (int Guide, int Answered) Statuses(int code)
+        {
+            var row = errors.EnumerateArray().Single(e => e.GetProperty("code").GetInt32() == code);
+            return (row.GetProperty("httpStatus").GetInt32(), row.GetProperty("answeredStatus").GetInt32());
+        }
+        Assert.Equal((200, 401), Statuses(201));
+        Assert.Equal((200, 401), Statuses(194));
+        Assert.Equal((200, 429), Statuses(196));
+        Assert.Equal((200, 404), Statuses(195));
+        Assert.Equal((200, 400), Statuses(309));
+        Assert.Equal((429, 429), Statuses(158));
+        Assert.Equal((403, 403), Statuses(204));
+        // Descriptions are the guide's text exactly, its double spaces and trailing space included.
+        string Description(int code) => errors.EnumerateArray().Single(e => e.GetProperty("code").GetInt32() == code).GetProperty("description").GetString()!;
+        Assert.Equal("HTTP OPTIONS  METHOD NOT AVAILABLE", Description(131));
+        Assert.Equal("HTTP GET  METHOD NOT AVAILABLE", Description(132));
+        Assert.Equal("READ DATABASE CONNECTION FAILED ", Description(262));
 
         var channels = await client.GetFromJsonAsync<JsonElement>("/api/v1/helper/channels");
         Assert.Equal(

@@ -68,7 +68,8 @@ public static class KeyValidationApi
 
         api.MapGet("/helper/error", () => TypedResults.Json(ErrorRows, ApiJson.Default.ErrorRowArray))
             .WithName("ErrorCodes")
-            .WithSummary("The full error-code table");
+            .WithSummary("The full error-code table")
+            .WithDescription("Each row: code, severity and description exactly as the SYNAPPS guide has them, httpStatus the guide's status, answeredStatus the status this API answers with that code (a refusal is never 2xx).");
 
         api.MapGet("/helper/channels", () => TypedResults.Json(ChannelRows, ApiJson.Default.ChannelRowArray))
             .WithName("Channels")
@@ -99,7 +100,7 @@ public static class KeyValidationApi
     }
 
     private static readonly ErrorRow[] ErrorRows =
-        [.. ErrorCatalogue.All.Select(e => new ErrorRow(e.Code, e.Severity, e.Description, e.HttpStatus))];
+        [.. ErrorCatalogue.All.Select(e => new ErrorRow(e.Code, e.Severity, e.Description, e.HttpStatus, e.RefusalStatus))];
 
     private static readonly ChannelRow[] ChannelRows =
         [.. ChannelCatalogue.All.Select(c => new ChannelRow(c.Number, c.Description, c.Active ? "Active" : "Inactive"))];
