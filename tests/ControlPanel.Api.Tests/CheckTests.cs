@@ -135,6 +135,36 @@ public sealed class CheckTests(ControlPanelFactory factory) : IClassFixture<Cont
     }
 
     [Fact]
+    public async Task With_both_kinds_listed_the_owner_chooses_whether_either_admits_or_both_must_match()
+    {
+        var application = await factory.CreateApplicationAsync();
+        await factory.UseAsync<AllowlistService>(allowlists => allowlists.SaveAsync(ControlPanelFactory.Admin, application.Id, "https://app.example.com\n203.0.113.0/24"));
+        async Task<HttpStatusCode> Status(string address, string? origin)
+        {
+            var request = Check(application).From(address);
+            if (origin is not null) request.Header("Origin", origin);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        // The default, as before: either kind admits, so a listed address may claim any origin (a server can write any).
+        Assert.Equal(HttpStatusCode.OK, await Status("203.0.113.5", "https://evil.example.net"));
+        Assert.Equal(HttpStatusCode.OK, await Status("203.0.113.5", null));
+        Assert.Equal(HttpStatusCode.OK, await Status(Stranger, "https://app.example.com"));
+
+        // Both must match: only the listed page on the listed network.
+        await factory.UseAsync<AllowlistService>(allowlists => allowlists.SaveAsync(ControlPanelFactory.Admin, application.Id, "https://app.example.com\n203.0.113.0/24", requiresBoth: true));
+        Assert.Equal(HttpStatusCode.OK, await Status("203.0.113.5", "https://app.example.com"));
+        Assert.Equal(HttpStatusCode.Forbidden, await Status("203.0.113.5", "https://evil.example.net"));
+        Assert.Equal(HttpStatusCode.Forbidden, await Status("203.0.113.5", null));
+        Assert.Equal(HttpStatusCode.Forbidden, await Status(Stranger, "https://app.example.com"));
+
+        // With one kind listed that kind decides, whatever the choice.
+        await factory.UseAsync<AllowlistService>(allowlists => allowlists.SaveAsync(ControlPanelFactory.Admin, application.Id, "203.0.113.0/24"));
+        Assert.Equal(HttpStatusCode.OK, await Status("203.0.113.5", null));
+        Assert.Equal(HttpStatusCode.Forbidden, await Status(Stranger, "https://app.example.com"));
+    }
+
+    [Fact]
     public async Task The_rate_limit_answers_429_with_the_seed_body_and_headers()
     {
         var application = await factory.CreateApplicationAsync();

@@ -88,7 +88,7 @@ public sealed class ApplicationState
         AccountLocked = accountLocked,
         DefaultView = application.DefaultView,
         // Saved lists were validated by AllowlistService; a line that no longer parses fails closed (every call 111) and the Allowlist tab shows it.
-        Origins = OriginAllowlist.FromStored(application.AllowedOrigins),
+        Origins = OriginAllowlist.FromStored(application.AllowedOrigins, application.AllowlistRequiresBoth),
         ApplicationRateLimit = application.ApplicationRateLimit ?? RateLimitTable.ApplicationOnly(application.Environment),
         PerUserRateLimit = application.PerUserRateLimit ?? RateLimitTable.PerUser(application.Environment),
         MonthlyQuota = application.MonthlyQuota ?? defaultQuota,
