@@ -113,7 +113,7 @@ public sealed class WebhookApiTests : IAsyncLifetime
     {
         // Real Kestrel on loopback: the in-process test server pumps a request body to its end whatever the app does.
         await using var app = new ControlPanelFactory().With("Api:RequireHttps", "false").With("Webhooks:AllowPrivateAddresses", "true");
-        var port = Nginx.NginxGateway.FreePort();
+        var port = ControlPanel.Tests.NginxGateway.FreePort();
         app.UseKestrel(port);
         app.StartServer();
         var owner = await CreateOwnerAsync(app);

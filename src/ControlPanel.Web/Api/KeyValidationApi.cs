@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Sessions;
@@ -84,8 +85,17 @@ public static class KeyValidationApi
     /// </summary>
     private static void MapCheck(RouteGroupBuilder api, string pattern, bool forNginx, string name, string summary, string description, params int[] refusals)
     {
-        async Task Handle(HttpContext context, CheckRequestReader reader, RequestCheck check) =>
+        async Task Handle(HttpContext context, CheckRequestReader reader, RequestCheck check, ApplicationDirectory applications)
+        {
+            // A browser's preflight carries no keys: answered from the origin alone, never counted (see CorsResponses).
+            if (CorsResponses.IsPreflight(context.Request))
+            {
+                await CorsResponses.WritePreflightAsync(context, applications);
+                return;
+            }
+            CorsResponses.WriteAnswerHeaders(context, applications);
             await DecisionResponses.WriteCheckAsync(context, await check.CheckAsync(reader.Read(context)), forNginx);
+        }
 
         api.MapMethods(pattern, [HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options], Handle).ExcludeFromDescription();
         foreach (var method in new[] { HttpMethods.Get, HttpMethods.Head, HttpMethods.Post })
