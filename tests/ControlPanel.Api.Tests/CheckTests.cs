@@ -135,6 +135,37 @@ public sealed class CheckTests(ControlPanelFactory factory) : IClassFixture<Cont
     }
 
     [Fact]
+    public async Task The_subiz_forms_are_accepted_when_they_carry_the_whole_key_pair()
+    {
+        var application = await factory.CreateApplicationAsync();
+        var (app, consumer) = (application.ApplicationKey, application.ConsumerKey);
+        HttpRequestMessage ApiKey(string value) => Check(KeyStyle.Headers, null, null).From(Stranger).Header("api-key", value);
+        HttpRequestMessage BasicUser(string user) => Check(KeyStyle.Headers, null, null).From(Stranger)
+            .Header("Authorization", "Basic " + Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(user + ":")));
+
+        // api-key: the pair as APPLICATIONKEY:CONSUMERKEY or the two keys written together.
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(ApiKey($"{app}:{consumer}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(ApiKey(app + consumer))).StatusCode);
+        // Basic with the key as the user name and no password (curl -u 'KEY:'): the two keys written together.
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(BasicUser(app + consumer))).StatusCode);
+
+        // Half a pair is never enough: the application key alone is missing its consumer key.
+        await (await client.SendAsync(ApiKey(app))).AssertErrorAsync(HttpStatusCode.Unauthorized, 202);
+        await (await client.SendAsync(BasicUser(app))).AssertErrorAsync(HttpStatusCode.Unauthorized, 202);
+        // A wrong half is refused like wrong keys; other lengths are unreadable.
+        await (await client.SendAsync(ApiKey(app + new string('0', 32)))).AssertErrorAsync(HttpStatusCode.Forbidden, 204);
+        await (await client.SendAsync(ApiKey("c0c7cd5f-3321-4302-983f-097928a860f2"))).AssertErrorAsync(HttpStatusCode.NotAcceptable, 102);
+        await (await client.SendAsync(BasicUser("c0c7cd5f-3321-4302-983f-097928a860f2"))).AssertErrorAsync(HttpStatusCode.NotAcceptable, 102);
+        // The pair in api-key and again in the key headers or in Basic is ambiguous.
+        await (await client.SendAsync(ApiKey(app + consumer).Header("APPLICATIONKEY", app))).AssertErrorAsync(HttpStatusCode.NotAcceptable, 102);
+        var twice = Check(application, KeyStyle.Basic).From(Stranger).Header("api-key", app + consumer);
+        await (await client.SendAsync(twice)).AssertErrorAsync(HttpStatusCode.NotAcceptable, 102);
+        // verify reads the same forms (one credential reader).
+        var verified = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/verify").Header("api-key", $"{app}:{consumer}"));
+        Assert.True((await verified.ReadJsonAsync()).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
     public async Task With_both_kinds_listed_the_owner_chooses_whether_either_admits_or_both_must_match()
     {
         var application = await factory.CreateApplicationAsync();
