@@ -33,7 +33,7 @@ public static class KeyValidationApi
 
         MapCheck(api, "/check", forNginx: false, "Check",
             "Forward-auth check for gateways (Traefik ForwardAuth, Envoy ext_authz)",
-            "200 with no body when the client's call may proceed; otherwise the error's status and JSON body. Every answer carries X-RateLimit-Limit, -Remaining and -Reset.",
+            "200 with no body when the client's call may proceed; otherwise the error's status and JSON body. Every answer carries X-RateLimit-Limit, -Remaining and -Reset. A browser's CORS preflight (OPTIONS with Origin and Access-Control-Request-Method, no keys) is answered 204 with CORS headers for an origin some application's allowlist lists, 403 (111) otherwise, and counted nowhere.",
             StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status406NotAcceptable,
             StatusCodes.Status423Locked, StatusCodes.Status426UpgradeRequired, StatusCodes.Status429TooManyRequests);
 
