@@ -28,6 +28,7 @@ public sealed class RequestCheck(
 {
     private readonly bool _requireHttps = options.Value.RequireHttps;
     private readonly int _refusedPerMinute = options.Value.RefusedCallsPerAddressPerMinute;
+    private readonly string _refusedMessage = RefusedAttemptsMessage(options.Value.RefusedCallsPerAddressPerMinute);
 
     /// <summary>The rate-limit partition of an address's refused calls: <c>r:</c> and its <see cref="ClientAddressGroup"/>.</summary>
     public const string RefusedPartitionPrefix = "r:";
@@ -57,10 +58,13 @@ public sealed class RequestCheck(
 
         // An address whose refused calls used up their window is refused before its keys are even looked at,
         // so guessing cannot go on at the speed of the check (and a hit is not told from a miss meanwhile).
+        // Over several instances, each blocks once it finds nothing left to lease, so at most the limit is refused in all.
         var refusedPartition = string.Concat(RefusedPartitionPrefix, address);
-        var refusedWindow = limiter.Peek(refusedPartition, _refusedPerMinute, now);
-        if (refusedWindow.Remaining == 0)
-            return new Decision(ErrorCatalogue.RateLimitExceeded, RefusedAttemptsMessage(_refusedPerMinute), null, null, null, refusedWindow, null);
+        if (limiter.IsUsedUp(refusedPartition, _refusedPerMinute, now))
+        {
+            var window = limiter.Peek(refusedPartition, _refusedPerMinute, now) with { Allowed = false, Remaining = 0 };
+            return new Decision(ErrorCatalogue.RateLimitExceeded, _refusedMessage, null, null, null, window, null);
+        }
 
         // The keys, when sent, are looked up first: every refusal of a call whose keys are valid (even over
         // plain HTTP or with a bad token) belongs to that application, in its usage and its limit headers.
@@ -158,7 +162,7 @@ public sealed class RequestCheck(
         var window = await limiter.TryAcquireAsync(refusedPartition, _refusedPerMinute, now);
         return window.Allowed
             ? new Decision(error, extraInfo, null, null, null, window, null)
-            : new Decision(ErrorCatalogue.RateLimitExceeded, RefusedAttemptsMessage(_refusedPerMinute), null, null, null, window, null);
+            : new Decision(ErrorCatalogue.RateLimitExceeded, _refusedMessage, null, null, null, window, null);
     }
 
     /// <summary>Refused although the keys are valid (plain HTTP, a bad token): the application's usage counts it, and its headers report the caller's window untouched.</summary>
