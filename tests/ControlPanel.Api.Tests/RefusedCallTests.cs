@@ -105,23 +105,4 @@ public sealed class RefusedCallTests(ControlPanelFactory fixture) : IClassFixtur
         }
         Assert.Fail("The refusals did not reach the application's usage within five seconds.");
     }
-
-    [Fact]
-    public async Task Plain_http_says_what_to_do_and_a_trusted_proxys_forwarded_https_is_the_first_call_that_works()
-    {
-        var application = await factory.CreateApplicationAsync();
-        var http = await factory.CreateClient().SendAsync(Check(application));
-        var body = await http.ReadErrorAsync();
-        Assert.Equal(101, body.Error);
-        Assert.Contains("HTTPS", body.ExtraInfo);
-        Assert.Contains("X-Forwarded-Proto", body.ExtraInfo);
-        Assert.Contains("Api:TrustedProxies", body.ExtraInfo);
-
-        // The README's first call: curl on the app's own host is a trusted proxy (loopback) and says the call was HTTPS.
-        var first = await factory.CreateClient().SendAsync(Check(application).From(Gateway).Header("X-Forwarded-Proto", "https"));
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        // From an untrusted address the same header is not believed.
-        var stranger = await factory.CreateClient().SendAsync(Check(application).From(Stranger).Header("X-Forwarded-Proto", "https"));
-        await stranger.AssertErrorAsync(HttpStatusCode.UpgradeRequired, 101);
-    }
 }
