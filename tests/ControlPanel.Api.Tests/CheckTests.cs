@@ -135,6 +135,67 @@ public sealed class CheckTests(ControlPanelFactory factory) : IClassFixture<Cont
     }
 
     [Fact]
+    public async Task The_subiz_forms_are_accepted_when_they_carry_the_whole_key_pair()
+    {
+        var application = await factory.CreateApplicationAsync();
+        var (app, consumer) = (application.ApplicationKey, application.ConsumerKey);
+        HttpRequestMessage ApiKey(string value) => Check(KeyStyle.Headers, null, null).From(Stranger).Header("api-key", value);
+        HttpRequestMessage BasicUser(string user) => Check(KeyStyle.Headers, null, null).From(Stranger)
+            .Header("Authorization", "Basic " + Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(user + ":")));
+
+        // api-key: the pair as APPLICATIONKEY:CONSUMERKEY or the two keys written together.
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(ApiKey($"{app}:{consumer}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(ApiKey(app + consumer))).StatusCode);
+        // Basic with the key as the user name and no password (curl -u 'KEY:'): the two keys written together.
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(BasicUser(app + consumer))).StatusCode);
+
+        // Half a pair is never enough: the application key alone is missing its consumer key.
+        await (await client.SendAsync(ApiKey(app))).AssertErrorAsync(HttpStatusCode.Unauthorized, 202);
+        await (await client.SendAsync(BasicUser(app))).AssertErrorAsync(HttpStatusCode.Unauthorized, 202);
+        // A wrong half is refused like wrong keys; other lengths are unreadable.
+        await (await client.SendAsync(ApiKey(app + new string('0', 32)))).AssertErrorAsync(HttpStatusCode.Forbidden, 204);
+        await (await client.SendAsync(ApiKey("c0c7cd5f-3321-4302-983f-097928a860f2"))).AssertErrorAsync(HttpStatusCode.NotAcceptable, 102);
+        await (await client.SendAsync(BasicUser("c0c7cd5f-3321-4302-983f-097928a860f2"))).AssertErrorAsync(HttpStatusCode.NotAcceptable, 102);
+        // The pair in api-key and again in the key headers or in Basic is ambiguous.
+        await (await client.SendAsync(ApiKey(app + consumer).Header("APPLICATIONKEY", app))).AssertErrorAsync(HttpStatusCode.NotAcceptable, 102);
+        var twice = Check(application, KeyStyle.Basic).From(Stranger).Header("api-key", app + consumer);
+        await (await client.SendAsync(twice)).AssertErrorAsync(HttpStatusCode.NotAcceptable, 102);
+        // verify reads the same forms (one credential reader).
+        var verified = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/verify").Header("api-key", $"{app}:{consumer}"));
+        Assert.True((await verified.ReadJsonAsync()).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task With_both_kinds_listed_the_owner_chooses_whether_either_admits_or_both_must_match()
+    {
+        var application = await factory.CreateApplicationAsync();
+        await factory.UseAsync<AllowlistService>(allowlists => allowlists.SaveAsync(ControlPanelFactory.Admin, application.Id, "https://app.example.com\n203.0.113.0/24"));
+        async Task<HttpStatusCode> Status(string address, string? origin)
+        {
+            var request = Check(application).From(address);
+            if (origin is not null) request.Header("Origin", origin);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        // The default, as before: either kind admits, so a listed address may claim any origin (a server can write any).
+        Assert.Equal(HttpStatusCode.OK, await Status("203.0.113.5", "https://evil.example.net"));
+        Assert.Equal(HttpStatusCode.OK, await Status("203.0.113.5", null));
+        Assert.Equal(HttpStatusCode.OK, await Status(Stranger, "https://app.example.com"));
+
+        // Both must match: only the listed page on the listed network.
+        await factory.UseAsync<AllowlistService>(allowlists => allowlists.SaveAsync(ControlPanelFactory.Admin, application.Id, "https://app.example.com\n203.0.113.0/24", requiresBoth: true));
+        Assert.Equal(HttpStatusCode.OK, await Status("203.0.113.5", "https://app.example.com"));
+        Assert.Equal(HttpStatusCode.Forbidden, await Status("203.0.113.5", "https://evil.example.net"));
+        Assert.Equal(HttpStatusCode.Forbidden, await Status("203.0.113.5", null));
+        Assert.Equal(HttpStatusCode.Forbidden, await Status(Stranger, "https://app.example.com"));
+
+        // With one kind listed that kind decides, whatever the choice.
+        await factory.UseAsync<AllowlistService>(allowlists => allowlists.SaveAsync(ControlPanelFactory.Admin, application.Id, "203.0.113.0/24"));
+        Assert.Equal(HttpStatusCode.OK, await Status("203.0.113.5", null));
+        Assert.Equal(HttpStatusCode.Forbidden, await Status(Stranger, "https://app.example.com"));
+    }
+
+    [Fact]
     public async Task The_rate_limit_answers_429_with_the_seed_body_and_headers()
     {
         var application = await factory.CreateApplicationAsync();

@@ -68,7 +68,7 @@ public sealed class VerifyTests(ControlPanelFactory factory) : IClassFixture<Con
     [Fact]
     public async Task Unreadable_bodies_answer_117_and_plain_http_101()
     {
-        foreach (var body in new[] { "", "{", "[]", "\"text\"", "{\"applicationKey\": 5}", "{\"counted\": \"maybe\"}", new string('[', 5000) })
+        foreach (var body in new[] { "{", "[]", "\"text\"", "{\"applicationKey\": 5}", "{\"counted\": \"maybe\"}", new string('[', 5000) })
         {
             var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/verify") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });
             await response.AssertBodyAsync(HttpStatusCode.BadRequest, 117);
@@ -81,6 +81,45 @@ public sealed class VerifyTests(ControlPanelFactory factory) : IClassFixture<Con
     }
 
     [Fact]
+    public async Task Verify_reads_credentials_as_the_check_does()
+    {
+        var application = await factory.CreateApplicationAsync();
+        async Task<JsonElement> Answer(HttpRequestMessage request)
+        {
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.ReadJsonAsync();
+        }
+        HttpRequestMessage Empty() => new(HttpMethod.Post, "/api/v1/verify");
+
+        // Key headers and Basic, with no body at all.
+        var byHeaders = await Answer(Empty().Header("APPLICATIONKEY", application.ApplicationKey).Header("CONSUMERKEY", application.ConsumerKey));
+        Assert.True(byHeaders.GetProperty("valid").GetBoolean());
+        Assert.Equal(application.Id, byHeaders.GetProperty("application").GetProperty("id").GetGuid());
+        var basic = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{application.ApplicationKey}:{application.ConsumerKey}"));
+        Assert.True((await Answer(Empty().Header("Authorization", "Basic " + basic))).GetProperty("valid").GetBoolean());
+
+        // A Bearer session in the Authorization header, as the check takes it.
+        var opened = await (await client.SendAsync(Check(application, path: "/api/v1/session").WithMethod(HttpMethod.Post))).ReadJsonAsync();
+        var bySession = await Answer(Empty().Bearer(opened.GetProperty("token").GetString()!));
+        Assert.True(bySession.GetProperty("valid").GetBoolean());
+        Assert.Equal(opened.GetProperty("sessionId").GetGuid(), bySession.GetProperty("session").GetProperty("id").GetGuid());
+
+        // The same refusals as the check: wrong keys 204, broken Basic 102, no credentials 201.
+        Assert.Equal(204, (await Answer(Empty().Header("APPLICATIONKEY", application.ApplicationKey).Header("CONSUMERKEY", new string('0', 32)))).GetProperty("code").GetInt32());
+        Assert.Equal(102, (await Answer(Empty().Header("Authorization", "Basic !!!"))).GetProperty("code").GetInt32());
+        Assert.Equal(201, (await Answer(Empty())).GetProperty("code").GetInt32());
+
+        // Credentials both in headers and in the body are ambiguous, as keys in headers and Basic are.
+        var both = Verify(new { applicationKey = application.ApplicationKey, consumerKey = application.ConsumerKey })
+            .Header("APPLICATIONKEY", application.ApplicationKey).Header("CONSUMERKEY", application.ConsumerKey);
+        Assert.Equal(102, (await Answer(both)).GetProperty("code").GetInt32());
+        // A body with only the other facts (no credentials) leaves the headers' credentials in force.
+        var headersAndFacts = Verify(new { sessionRequired = false }).Header("APPLICATIONKEY", application.ApplicationKey).Header("CONSUMERKEY", application.ConsumerKey);
+        Assert.True((await Answer(headersAndFacts)).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
     public async Task The_helper_tables_are_the_seeds()
     {
         var errors = await client.GetFromJsonAsync<JsonElement>("/api/v1/helper/error");
@@ -89,6 +128,24 @@ public sealed class VerifyTests(ControlPanelFactory factory) : IClassFixture<Con
         Assert.Equal(("INFO", "RATE LIMIT EXCEEDED", 429), (rate.GetProperty("severity").GetString(), rate.GetProperty("description").GetString(), rate.GetProperty("httpStatus").GetInt32()));
         Assert.Equal([101, 102, 103], errors.EnumerateArray().Take(3).Select(e => e.GetProperty("code").GetInt32()));
         Assert.Equal(403, errors.EnumerateArray().Last().GetProperty("code").GetInt32());
+        // The guide's status and, beside it, the one this API answers: a refusal is never 2xx.
+        (int Guide, int Answered) Statuses(int code)
+        {
+            var row = errors.EnumerateArray().Single(e => e.GetProperty("code").GetInt32() == code);
+            return (row.GetProperty("httpStatus").GetInt32(), row.GetProperty("answeredStatus").GetInt32());
+        }
+        Assert.Equal((200, 401), Statuses(201));
+        Assert.Equal((200, 401), Statuses(194));
+        Assert.Equal((200, 429), Statuses(196));
+        Assert.Equal((200, 404), Statuses(195));
+        Assert.Equal((200, 400), Statuses(309));
+        Assert.Equal((429, 429), Statuses(158));
+        Assert.Equal((403, 403), Statuses(204));
+        // Descriptions are the guide's text exactly, its double spaces and trailing space included.
+        string Description(int code) => errors.EnumerateArray().Single(e => e.GetProperty("code").GetInt32() == code).GetProperty("description").GetString()!;
+        Assert.Equal("HTTP OPTIONS  METHOD NOT AVAILABLE", Description(131));
+        Assert.Equal("HTTP GET  METHOD NOT AVAILABLE", Description(132));
+        Assert.Equal("READ DATABASE CONNECTION FAILED ", Description(262));
 
         var channels = await client.GetFromJsonAsync<JsonElement>("/api/v1/helper/channels");
         Assert.Equal(

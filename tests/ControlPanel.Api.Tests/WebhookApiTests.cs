@@ -113,7 +113,7 @@ public sealed class WebhookApiTests : IAsyncLifetime
     {
         // Real Kestrel on loopback: the in-process test server pumps a request body to its end whatever the app does.
         await using var app = new ControlPanelFactory().With("Api:RequireHttps", "false").With("Webhooks:AllowPrivateAddresses", "true");
-        var port = Nginx.NginxGateway.FreePort();
+        var port = ControlPanel.Tests.NginxGateway.FreePort();
         app.UseKestrel(port);
         app.StartServer();
         var owner = await CreateOwnerAsync(app);
@@ -187,6 +187,28 @@ public sealed class WebhookApiTests : IAsyncLifetime
         db.Accounts.Add(account);
         await db.SaveChangesAsync();
         return new Viewer("owner-id", "Olivia Owner", Roles.Owner, account.Id);
+    }
+
+    [Fact]
+    public async Task The_intake_sends_rate_limit_headers_on_every_answer_including_its_429()
+    {
+        var (_, keys, _) = await CreateApplicationAsync();
+        var client = factory.CreateClient();
+        string Header(HttpResponseMessage response, string name) => response.Headers.TryGetValues(name, out var values) ? values.Single() : throw new Xunit.Sdk.XunitException($"{name} is missing");
+        // The seed's application-only limit: 100 a minute per application and client address.
+        for (var i = 1; i <= 100; i++)
+        {
+            var accepted = await client.SendAsync(Post(keys, """{"event_name":"chat_ended","data":{}}"""));
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            Assert.Equal("100", Header(accepted, "X-RateLimit-Limit"));
+            Assert.Equal((100 - i).ToString(), Header(accepted, "X-RateLimit-Remaining"));
+        }
+        var throttled = await client.SendAsync(Post(keys, """{"event_name":"chat_ended","data":{}}"""));
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        Assert.Equal(158, (await throttled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("Error").GetInt32());
+        Assert.Equal("100", Header(throttled, "X-RateLimit-Limit"));
+        Assert.Equal("0", Header(throttled, "X-RateLimit-Remaining"));
+        Assert.True(long.Parse(Header(throttled, "X-RateLimit-Reset")) > DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeSeconds());
     }
 
     [Fact]

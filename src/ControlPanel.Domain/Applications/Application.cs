@@ -39,6 +39,12 @@ public class Application
     /// </summary>
     public string AllowedOrigins { get; set; } = "";
 
+    /// <summary>
+    /// When the allowlist has both URL and IP entries: true, a call must match one of each (an allowed page on an
+    /// allowed network); false (the default), either kind admits it. See <see cref="Origins.OriginAllowlist.RequiresBoth"/>.
+    /// </summary>
+    public bool AllowlistRequiresBoth { get; set; }
+
     /// <summary>Admin override of the seed's application-only limit (calls per minute per client IP); null keeps the table's value.</summary>
     public int? ApplicationRateLimit { get; set; }
 

@@ -20,6 +20,7 @@ public sealed class ApplicationDirectory
     private readonly IOptions<ApiOptions> _options;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private FrozenDictionary<Guid, ApplicationState> _applications = FrozenDictionary<Guid, ApplicationState>.Empty;
+    private OriginAllowlist _browserOrigins = OriginAllowlist.Empty;
 
     public ApplicationDirectory(IDbContextFactory<ControlPanelDbContext> databases, IOptions<ApiOptions> options, ChangeFeed changes)
     {
@@ -32,6 +33,14 @@ public sealed class ApplicationDirectory
 
     public int Count => _applications.Count;
 
+    /// <summary>
+    /// May a browser page on <paramref name="origin"/> call the platform (CORS)? True when some application's allowlist
+    /// has a URL entry matching it. A preflight carries no keys, so "admitted by any allowlist" is the only test it can
+    /// get; the real call is then checked against its own application's allowlist (111 otherwise). An empty allowlist
+    /// admits every caller to the check but no page to CORS: a page needs its origin listed.
+    /// </summary>
+    public bool AdmitsBrowserOrigin(string origin) => _browserOrigins.AllowsOriginHeader(origin);
+
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
         await _reloadGate.WaitAsync(cancellationToken);
@@ -42,7 +51,10 @@ public sealed class ApplicationDirectory
                 .Select(a => new { Application = a, AccountLocked = a.Account!.IsLocked })
                 .ToListAsync(cancellationToken);
             var defaultQuota = _options.Value.DefaultMonthlyQuota;
-            _applications = rows.ToFrozenDictionary(r => r.Application.Id, r => ApplicationState.From(r.Application, r.AccountLocked, defaultQuota));
+            var applications = rows.ToFrozenDictionary(r => r.Application.Id, r => ApplicationState.From(r.Application, r.AccountLocked, defaultQuota));
+            // Every application's URL entries in one compiled list: the CORS index, replaced with the applications.
+            _browserOrigins = new OriginAllowlist(applications.Values.SelectMany(a => a.Origins.Entries).Where(e => e.Kind == OriginKind.Url));
+            _applications = applications;
         }
         finally
         {
@@ -88,7 +100,7 @@ public sealed class ApplicationState
         AccountLocked = accountLocked,
         DefaultView = application.DefaultView,
         // Saved lists were validated by AllowlistService; a line that no longer parses fails closed (every call 111) and the Allowlist tab shows it.
-        Origins = OriginAllowlist.FromStored(application.AllowedOrigins),
+        Origins = OriginAllowlist.FromStored(application.AllowedOrigins, application.AllowlistRequiresBoth),
         ApplicationRateLimit = application.ApplicationRateLimit ?? RateLimitTable.ApplicationOnly(application.Environment),
         PerUserRateLimit = application.PerUserRateLimit ?? RateLimitTable.PerUser(application.Environment),
         MonthlyQuota = application.MonthlyQuota ?? defaultQuota,

@@ -9,11 +9,10 @@ namespace ControlPanel.Domain.Errors;
 /// </summary>
 public static class ErrorCatalogue
 {
-    // Every row of the guide's table, in its order. Descriptions are verbatim except that
-    // runs of whitespace are collapsed to one space and the ends trimmed: the guide has
-    // "HTTP OPTIONS  METHOD" (131), "HTTP GET  METHOD" (132) and a trailing space on 262,
-    // which are table-formatting accidents, not part of the contract.
-    // Spelling is kept as published ("REQUIRMENTS", "TIMEEDOUT") because clients may match on it.
+    // Every row of the guide's table, in its order, with its text exactly as published: the two
+    // spaces in "HTTP OPTIONS  METHOD" (131) and "HTTP GET  METHOD" (132), the space after
+    // "READ DATABASE CONNECTION FAILED " (262) and the spelling ("REQUIRMENTS", "TIMEEDOUT"),
+    // because clients may match on the text the guide gave them.
     private static readonly ApiError[] Rows =
     [
         new(101, "NOTICE", "NOT USING HTTPS 443", 426),
@@ -33,8 +32,8 @@ public static class ErrorCatalogue
         new(128, "INFO", "HTTP PUT METHOD NOT AVAILABLE", 405),
         new(129, "INFO", "HTTP HEAD METHOD NOT AVAILABLE", 405),
         new(130, "INFO", "HTTP DELETE METHOD NOT AVAILABLE", 405),
-        new(131, "INFO", "HTTP OPTIONS METHOD NOT AVAILABLE", 405),
-        new(132, "INFO", "HTTP GET METHOD NOT AVAILABLE", 405),
+        new(131, "INFO", "HTTP OPTIONS  METHOD NOT AVAILABLE", 405),
+        new(132, "INFO", "HTTP GET  METHOD NOT AVAILABLE", 405),
         new(133, "INFO", "HTTP OPTIONS POST NOT AVAILABLE", 200),
         new(134, "INFO", "HTTP METHOD NOT ACCEPTED", 405),
         new(135, "INFO", "MODE NOT RECOGNIZED", 200),
@@ -133,7 +132,7 @@ public static class ErrorCatalogue
         new(259, "WARNING", "ENVIRONMENT NOT ENABLED FOR USE WITH THIS CONSUMER AND/OR APPLICATION", 200),
         new(260, "INFO", "UNDERGOING MAINTENANCE", 503),
         new(261, "CRITICAL", "WRITE DATABASE CONNECTION FAILED", 503),
-        new(262, "CRITICAL", "READ DATABASE CONNECTION FAILED", 503),
+        new(262, "CRITICAL", "READ DATABASE CONNECTION FAILED ", 503),
         new(263, "CRITICAL", "WRITE DATABASE CONNECTION TIMEEDOUT", 503),
         new(264, "CRITICAL", "READ DATABASE CONNECTION TIMEOUT", 503),
         new(265, "WARNING", "NO CUSTOMER FEEDBACK CONFIGURED", 200),

@@ -73,6 +73,21 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
     }
 
     /// <summary>
+    /// True when the next count in the period would be refused as far as this instance knows: it holds no leased calls
+    /// and the store had none left at its last lease (or it handed out the whole limit itself). Without counting.
+    /// </summary>
+    public bool IsUsedUp(string key, DateTime period, long limit)
+    {
+        if (!_slots.TryGetValue(key, out var slot) || slot.Period != period) return false;
+        lock (slot)
+        {
+            // Leased call numbers at or past the limit are not calls anyone may make.
+            var usable = Math.Max(0, Math.Min(slot.End, limit) - slot.Next) + Math.Max(0, Math.Min(slot.AheadEnd, limit) - slot.AheadNext);
+            return slot.Used >= limit || (slot.Known >= limit && usable == 0);
+        }
+    }
+
+    /// <summary>
     /// Calls counted in the period over all instances, for pages that show usage rather than for the
     /// request check: the store's total less this instance's unused blocks (other instances' unused
     /// blocks count as used, at most two of <see cref="MaxBlock"/> each).

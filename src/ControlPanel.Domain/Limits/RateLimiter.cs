@@ -35,6 +35,13 @@ public sealed class RateLimiter(LeasedCounters counters)
         return new RateLimitDecision(remaining > 0, limit, remaining, new DateTimeOffset(end));
     }
 
+    /// <summary>
+    /// Would a call against <paramref name="partitionKey"/> be refused now? Unlike <see cref="Peek"/>, this also knows
+    /// when other instances have used the window up (this one found nothing left to lease), without counting a call.
+    /// </summary>
+    public bool IsUsedUp(string partitionKey, int limit, DateTimeOffset now) =>
+        limit == 0 || counters.IsUsedUp(partitionKey, Window(now).Start, limit);
+
     private static int Remaining(int limit, long used) => (int)Math.Max(0, limit - used);
 
     private static (DateTime Start, DateTime End) Window(DateTimeOffset now)

@@ -16,6 +16,7 @@ public sealed class OriginAllowlist
     private readonly IPv4Range[] _ipv4Ranges;
     private readonly IPv6Range[] _ipv6Ranges;
     private readonly bool _hasUrlEntries;
+    private readonly bool _hasIpEntries;
     private readonly bool _hasWildcards;
 
     // Keyed by host (exact entries) or by the domain under the "*." (wildcard entries);
@@ -24,8 +25,11 @@ public sealed class OriginAllowlist
     private readonly FrozenDictionary<string, UrlTarget[]>.AlternateLookup<ReadOnlySpan<char>> _wildcardDomains;
 
     /// <summary>Builds an allowlist from entries; duplicates are dropped.</summary>
-    public OriginAllowlist(IEnumerable<OriginEntry> entries)
+    /// <param name="entries">URL origins and IP ranges.</param>
+    /// <param name="requiresBoth">See <see cref="RequiresBoth"/>.</param>
+    public OriginAllowlist(IEnumerable<OriginEntry> entries, bool requiresBoth = false)
     {
+        RequiresBoth = requiresBoth;
         ArgumentNullException.ThrowIfNull(entries);
 
         var unique = new List<OriginEntry>();
@@ -64,6 +68,7 @@ public sealed class OriginAllowlist
         _ipv4Ranges = [.. ipv4];
         _ipv6Ranges = [.. ipv6];
         _hasUrlEntries = exact.Count > 0 || wildcard.Count > 0;
+        _hasIpEntries = ipv4.Count > 0 || ipv6.Count > 0;
         _hasWildcards = wildcard.Count > 0;
         _exactHosts = Freeze(exact);
         _wildcardDomains = Freeze(wildcard);
@@ -82,11 +87,20 @@ public sealed class OriginAllowlist
     /// The allowlist a stored list (one entry per line, as <c>AllowlistService</c> saves it) stands
     /// for, or <see cref="Unreadable"/> when any line no longer parses.
     /// </summary>
-    public static OriginAllowlist FromStored(string stored)
+    public static OriginAllowlist FromStored(string stored, bool requiresBoth = false)
     {
         var parsed = Parse(stored);
-        return parsed.Succeeded ? new OriginAllowlist(parsed.Entries) : Unreadable;
+        return parsed.Succeeded ? new OriginAllowlist(parsed.Entries, requiresBoth) : Unreadable;
     }
+
+    /// <summary>
+    /// The owner's choice for a list with both kinds of entry. False (the default): a call is admitted when its
+    /// address is in an IP entry <em>or</em> its Origin matches a URL entry. True: it must do both. With one kind
+    /// only, that kind decides either way. The two kinds protect against different things: a URL entry stops other
+    /// web pages (browsers set Origin and pages cannot change it), an IP entry stops other servers (which can write
+    /// any Origin they like, so a URL entry alone does not stop them).
+    /// </summary>
+    public bool RequiresBoth { get; }
 
     /// <summary>The entries, normalised and without duplicates, in the order given.</summary>
     public IReadOnlyList<OriginEntry> Entries => _entries;
@@ -143,7 +157,8 @@ public sealed class OriginAllowlist
 
     /// <summary>
     /// False for an <see cref="Unreadable"/> list. Otherwise true when the list is empty, the client address is inside an IP entry, or the Origin
-    /// header matches a URL entry (scheme, host and port; a wildcard entry matches subdomains).
+    /// header matches a URL entry (scheme, host and port; a wildcard entry matches subdomains); with <see cref="RequiresBoth"/>
+    /// and both kinds listed, only when the address and the Origin both match.
     /// </summary>
     /// <param name="clientAddress">The caller's address; an IPv4-mapped IPv6 address is matched as IPv4.</param>
     /// <param name="originHeader">The request's <c>Origin</c> header, <c>scheme://host[:port]</c>, if any.</param>
@@ -159,13 +174,20 @@ public sealed class OriginAllowlist
             return true;
         }
 
-        if (clientAddress is not null && AllowsAddress(clientAddress))
+        bool addressAllowed = _hasIpEntries && clientAddress is not null && AllowsAddress(clientAddress);
+        if (RequiresBoth && _hasIpEntries && _hasUrlEntries)
         {
-            return true;
+            return addressAllowed && originHeader is not null && AllowsOrigin(originHeader);
         }
 
-        return _hasUrlEntries && originHeader is not null && AllowsOrigin(originHeader);
+        return addressAllowed || (_hasUrlEntries && originHeader is not null && AllowsOrigin(originHeader));
     }
+
+    /// <summary>
+    /// Does the Origin header match a URL entry? For a browser's CORS preflight, which carries no keys (so no
+    /// application is known and no address rule can be applied to it yet).
+    /// </summary>
+    public bool AllowsOriginHeader(string originHeader) => !IsUnreadable && _hasUrlEntries && AllowsOrigin(originHeader);
 
     private bool AllowsAddress(IPAddress clientAddress)
     {

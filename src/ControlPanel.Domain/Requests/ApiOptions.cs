@@ -61,6 +61,14 @@ public sealed class ApiOptions : IValidatableObject
     [Range(1, 10_000_000)]
     public int MaxLiveSessionsPerKeyPair { get; set; } = 10_000;
 
+    /// <summary>
+    /// Calls from one client address (an IPv6 client is its /64) that may be refused before any application is known
+    /// (missing or unknown keys, bad headers, unknown tokens) per minute; past it every call from that address answers
+    /// 158 RATE LIMIT EXCEEDED (429) until the minute ends, so keys and tokens cannot be guessed at the speed of the check.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int RefusedCallsPerAddressPerMinute { get; set; } = 100;
+
     public IReadOnlyList<int> NotificationThresholds =>
         QuotaNotificationThresholds.Length == 0 ? DefaultNotificationThresholds : QuotaNotificationThresholds.Distinct().Order().ToArray();
 

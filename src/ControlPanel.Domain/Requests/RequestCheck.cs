@@ -28,6 +28,15 @@ public sealed class RequestCheck(
     TimeProvider clock)
 {
     private readonly bool _requireHttps = options.Value.RequireHttps;
+    private readonly int _refusedPerMinute = options.Value.RefusedCallsPerAddressPerMinute;
+    private readonly string _refusedMessage = RefusedAttemptsMessage(options.Value.RefusedCallsPerAddressPerMinute);
+
+    /// <summary>The rate-limit partition of an address's refused calls: <c>r:</c> and its <see cref="ClientAddressGroup"/>.</summary>
+    public const string RefusedPartitionPrefix = "r:";
+
+    /// <summary>101's <c>extraInfo</c>: what a caller over plain HTTP does about it.</summary>
+    public const string NotUsingHttpsAdvice =
+        "Call over HTTPS. Behind a gateway or load balancer that ends TLS, it must send X-Forwarded-Proto: https and its address must be in Api:TrustedProxies.";
 
     /// <summary>Calls not made over HTTPS are refused with 101 (Api:RequireHttps).</summary>
     public bool RequiresHttps => _requireHttps;
@@ -48,53 +57,73 @@ public sealed class RequestCheck(
     private async ValueTask<Decision> DecideAsync(CheckRequest request, DateTimeOffset now)
     {
         var utc = now.UtcDateTime;
-        if (_requireHttps && !request.IsHttps) return Refuse(ErrorCatalogue.NotUsingHttps, now);
+        var address = ClientAddressGroup.Of(request.ClientIp);
+
+        // An address whose refused calls used up their window is refused before its keys are even looked at,
+        // so guessing cannot go on at the speed of the check (and a hit is not told from a miss meanwhile).
+        // Over several instances, each blocks once it finds nothing left to lease, so at most the limit is refused in all.
+        var refusedPartition = string.Concat(RefusedPartitionPrefix, address);
+        if (limiter.IsUsedUp(refusedPartition, _refusedPerMinute, now))
+        {
+            var window = limiter.Peek(refusedPartition, _refusedPerMinute, now) with { Allowed = false, Remaining = 0 };
+            return new Decision(ErrorCatalogue.RateLimitExceeded, _refusedMessage, null, null, null, window, null);
+        }
+
+        // The keys, when sent, are looked up first: every refusal of a call whose keys are valid (even over
+        // plain HTTP or with a bad token) belongs to that application, in its usage and its limit headers.
+        KeyIndex.Match? pair = null;
+        var keysSent = !string.IsNullOrEmpty(request.ApplicationKey) || !string.IsNullOrEmpty(request.ConsumerKey);
+        if (keysSent && !request.MalformedCredentials
+            && ApiKey.IsWellFormed(request.ApplicationKey) && ApiKey.IsWellFormed(request.ConsumerKey))
+            pair = keys.Find(request.ApplicationKey, request.ConsumerKey, utc);
+        var application = pair is null ? null : applications.Find(pair.ApplicationId);
+
+        ValueTask<Decision> Refuse(ApiError error, string extraInfo = "", LiveSession? session = null) => application is null
+            ? RefuseUnknownAsync(error, extraInfo, refusedPartition, now)
+            : ValueTask.FromResult(RefuseKnown(error, extraInfo, application, pair!.KeyPairId, session, address, now));
+
+        if (_requireHttps && !request.IsHttps) return await Refuse(ErrorCatalogue.NotUsingHttps, NotUsingHttpsAdvice);
 
         // Credentials: a Bearer session, or the key pair, or both (then they must agree).
         LiveSession? session = null;
         if (request.SessionToken is { } token)
         {
-            if (token.Length == 0) return Refuse(ErrorCatalogue.NoTokenOrSession, now, "The Authorization header has no Bearer token.");
+            if (token.Length == 0) return await Refuse(ErrorCatalogue.NoTokenOrSession, "The Authorization header has no Bearer token.");
             (var lookup, session) = await sessions.FindAsync(token, utc);
             switch (lookup)
             {
-                case SessionLookup.Unknown: return Refuse(ErrorCatalogue.InvalidToken, now, "The session token is not recognised.");
-                case SessionLookup.Expired: return Refuse(ErrorCatalogue.TokenExpired, now, "The session expired 2 hours after it was created; open a new one.");
+                case SessionLookup.Unknown: return await Refuse(ErrorCatalogue.InvalidToken, "The session token is not recognised.");
+                case SessionLookup.Expired: return await Refuse(ErrorCatalogue.TokenExpired, "The session expired 2 hours after it was created; open a new one.");
             }
         }
         else if (request.SessionRequired)
         {
-            return Refuse(ErrorCatalogue.NoTokenOrSession, now, "This resource needs a session: send Authorization: Bearer <token>.");
+            return await Refuse(ErrorCatalogue.NoTokenOrSession, "This resource needs a session: send Authorization: Bearer <token>.");
         }
-        if (request.MalformedCredentials) return Refuse(ErrorCatalogue.InvalidHeaders, now);
+        if (request.MalformedCredentials) return await Refuse(ErrorCatalogue.InvalidHeaders);
 
-        KeyIndex.Match? pair;
-        var keysSent = !string.IsNullOrEmpty(request.ApplicationKey) || !string.IsNullOrEmpty(request.ConsumerKey);
         if (session is null || keysSent)
         {
-            if (string.IsNullOrEmpty(request.ApplicationKey)) return Refuse(ErrorCatalogue.MissingApplicationKey, now);
-            if (string.IsNullOrEmpty(request.ConsumerKey)) return Refuse(ErrorCatalogue.MissingConsumerKey, now);
+            if (string.IsNullOrEmpty(request.ApplicationKey)) return await Refuse(ErrorCatalogue.MissingApplicationKey);
+            if (string.IsNullOrEmpty(request.ConsumerKey)) return await Refuse(ErrorCatalogue.MissingConsumerKey);
             if (!ApiKey.IsWellFormed(request.ApplicationKey) || !ApiKey.IsWellFormed(request.ConsumerKey))
-                return Refuse(ErrorCatalogue.InvalidHeaders, now, "APPLICATIONKEY and CONSUMERKEY are 32 hexadecimal characters each.");
+                return await Refuse(ErrorCatalogue.InvalidHeaders, "APPLICATIONKEY and CONSUMERKEY are 32 hexadecimal characters each.");
             // Which key was wrong is not said: that would help guessing.
-            pair = keys.Find(request.ApplicationKey, request.ConsumerKey, utc);
-            if (pair is null) return Refuse(ErrorCatalogue.NotAuthorised, now);
-            if (session is not null && session.KeyPairId != pair.KeyPairId)
-                return Refuse(ErrorCatalogue.InvalidToken, now, "The session token belongs to other keys.");
+            if (application is null) return await Refuse(ErrorCatalogue.NotAuthorised);
+            if (session is not null && session.KeyPairId != pair!.KeyPairId)
+                return await Refuse(ErrorCatalogue.InvalidToken, "The session token belongs to other keys.");
         }
         else
         {
             // A session lives only as long as the key pair that opened it.
             pair = keys.FindById(session.KeyPairId, utc);
-            if (pair is null) return Refuse(ErrorCatalogue.NotAuthorised, now);
+            application = pair is null ? null : applications.Find(pair.ApplicationId);
+            if (application is null) return await Refuse(ErrorCatalogue.NotAuthorised);
         }
-
-        var application = applications.Find(pair.ApplicationId);
-        if (application is null) return Refuse(ErrorCatalogue.NotAuthorised, now);
 
         // From here on the limit headers report this caller's own partition.
         var (partition, limit) = session is null
-            ? (application.PartitionFor(ClientAddressGroup.Of(request.ClientIp)), application.ApplicationRateLimit)
+            ? (application.PartitionFor(address), application.ApplicationRateLimit)
             : (session.RateLimitPartition, application.PerUserRateLimit);
 
         ApiError? refusal = null;
@@ -106,33 +135,51 @@ public sealed class RequestCheck(
                 ? "The application's allowlist has a line that can no longer be read; its owner must correct it."
                 : "The caller's origin or IP address is not in the application's allowlist.");
         if (refusal is not null)
-            return new Decision(refusal, extraInfo, application, pair.KeyPairId, session, limiter.Peek(partition, limit, now), quotas.Peek(application, utc));
+            return new Decision(refusal, extraInfo, application, pair!.KeyPairId, session, limiter.Peek(partition, limit, now), quotas.Peek(application, utc));
 
         var rate = await limiter.TryAcquireAsync(partition, limit, now);
         if (!rate.Allowed)
-            return new Decision(ErrorCatalogue.RateLimitExceeded, RateLimitTable.ExceededMessage(limit), application, pair.KeyPairId, session, rate, quotas.Peek(application, utc));
+            return new Decision(ErrorCatalogue.RateLimitExceeded, RateLimitTable.ExceededMessage(limit), application, pair!.KeyPairId, session, rate, quotas.Peek(application, utc));
 
         QuotaState quota;
         if (request.Counted)
         {
             (var counted, quota) = await quotas.TryCountAsync(application, utc);
             if (!counted)
-                return new Decision(ErrorCatalogue.QuotaExceeded, QuotaExceededMessage(quota), application, pair.KeyPairId, session, rate, quota);
+                return new Decision(ErrorCatalogue.QuotaExceeded, QuotaExceededMessage(quota), application, pair!.KeyPairId, session, rate, quota);
         }
         else
         {
             quota = quotas.Peek(application, utc);
         }
-        return new Decision(null, "", application, pair.KeyPairId, session, rate, quota);
+        return new Decision(null, "", application, pair!.KeyPairId, session, rate, quota);
     }
 
-    /// <summary>Refused before the application is known: nothing is counted, and the headers report an untouched application-only window.</summary>
-    private static Decision Refuse(ApiError error, DateTimeOffset now, string extraInfo = "")
+    /// <summary>
+    /// Refused before any application is known (no keys, unknown keys, bad headers, unknown tokens): the call counts
+    /// against its client address's window of refused calls (Api:RefusedCallsPerAddressPerMinute), which is what the
+    /// limit headers report; the call that goes over it answers 158 instead.
+    /// </summary>
+    private async ValueTask<Decision> RefuseUnknownAsync(ApiError error, string extraInfo, string refusedPartition, DateTimeOffset now)
     {
-        var limit = RateLimitTable.ApplicationOnly(ApplicationEnvironment.Development);
-        var windowEnd = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % RateLimitTable.Window.Ticks) + RateLimitTable.Window.Ticks, TimeSpan.Zero);
-        return new Decision(error, extraInfo, null, null, null, new RateLimitDecision(true, limit, limit, windowEnd), null);
+        var window = await limiter.TryAcquireAsync(refusedPartition, _refusedPerMinute, now);
+        return window.Allowed
+            ? new Decision(error, extraInfo, null, null, null, window, null)
+            : new Decision(ErrorCatalogue.RateLimitExceeded, _refusedMessage, null, null, null, window, null);
     }
+
+    /// <summary>Refused although the keys are valid (plain HTTP, a bad token): the application's usage counts it, and its headers report the caller's window untouched.</summary>
+    private Decision RefuseKnown(ApiError error, string extraInfo, ApplicationState application, Guid keyPairId, LiveSession? session, string address, DateTimeOffset now)
+    {
+        var window = session is null
+            ? limiter.Peek(application.PartitionFor(address), application.ApplicationRateLimit, now)
+            : limiter.Peek(session.RateLimitPartition, application.PerUserRateLimit, now);
+        return new Decision(error, extraInfo, application, keyPairId, session, window, quotas.Peek(application, now.UtcDateTime));
+    }
+
+    /// <summary>The 158 <c>extraInfo</c> for an address whose refused calls used up their window.</summary>
+    public static string RefusedAttemptsMessage(int limit) =>
+        $"More than {limit} calls from this address were refused in one minute (unknown keys, bad headers or unknown tokens). Please wait until the window resets (X-RateLimit-Reset) before attempting again.";
 
     private static string QuotaExceededMessage(QuotaState quota) =>
         $"The monthly quota of {quota.Quota} calls{(quota.OverrunAllowance > 0 ? $" and the overrun allowance of {quota.OverrunAllowance}" : "")} is used up. It resets on {quota.ResetsAt:yyyy-MM-dd} at 00:00 UTC.";

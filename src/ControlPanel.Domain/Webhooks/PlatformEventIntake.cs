@@ -24,6 +24,9 @@ public sealed class PlatformEventIntake(IDbContextFactory<ControlPanelDbContext>
     /// </summary>
     public sealed record Result(int HttpStatus, Guid? EventId, ApiErrorBody? Error, string? Info = null)
     {
+        /// <summary>The check's rate-limit window for this call, for the X-RateLimit-* headers of every answer (429 included).</summary>
+        public Limits.RateLimitDecision? RateLimit { get; init; }
+
         public static Result Accepted(Guid eventId) => new(202, eventId, null);
         public static Result NotStored(string info) => new(202, null, null, info);
         public static Result Refused(int httpStatus, ApiError error, string extraInfo) => new(httpStatus, null, ApiErrorBody.For(error, extraInfo));
@@ -37,8 +40,14 @@ public sealed class PlatformEventIntake(IDbContextFactory<ControlPanelDbContext>
     public async Task<Result> AcceptAsync(CheckRequest request, Stream body, long? declaredLength, CancellationToken cancellationToken = default)
     {
         var decision = await check.CheckAsync(request);
-        if (decision.Error is { } error) return Result.Refused(error.RefusalStatus, error, decision.ExtraInfo);
-        var caller = decision.Application!;
+        var result = decision.Error is { } error
+            ? Result.Refused(error.RefusalStatus, error, decision.ExtraInfo)
+            : await ReadAndStoreAsync(decision.Application!, body, declaredLength, cancellationToken);
+        return result with { RateLimit = decision.RateLimit };
+    }
+
+    private async Task<Result> ReadAndStoreAsync(Applications.ApplicationState caller, Stream body, long? declaredLength, CancellationToken cancellationToken)
+    {
 
         var max = options.Value.MaxEventBodyBytes;
         if (declaredLength > max) return TooLarge(max);

@@ -43,7 +43,9 @@ public sealed record ViewChange(string? View);
 public sealed record SessionView(Guid SessionId, string View, DateTime ExpiresAt);
 
 /// <summary>One row of <c>GET /api/v1/helper/error</c>, the seed's error table.</summary>
-public sealed record ErrorRow(int Code, string Severity, string Description, int HttpStatus);
+/// <param name="HttpStatus">The guide's HTTP status for the code.</param>
+/// <param name="AnsweredStatus">The status this API answers with the code: the guide's, except that a refusal is never 2xx (see <see cref="ApiError.RefusalStatus"/>).</param>
+public sealed record ErrorRow(int Code, string Severity, string Description, int HttpStatus, int AnsweredStatus);
 
 /// <summary>One row of <c>GET /api/v1/helper/channels</c>, the seed's channel table.</summary>
 public sealed record ChannelRow(int Number, string Description, string Status);

@@ -19,6 +19,8 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
 {
     public const string ApplicationKeyHeader = "APPLICATIONKEY";
     public const string ConsumerKeyHeader = "CONSUMERKEY";
+    /// <summary>The Subiz guide's single-key header; here it carries the whole pair (see <see cref="SplitPair"/>).</summary>
+    public const string ApiKeyHeader = "api-key";
     /// <summary>Set by the gateway: "false" for calls that do not count towards the monthly quota.</summary>
     public const string CountedHeader = "X-ControlPanel-Counted";
     /// <summary>Set by the gateway: "true" for resources that need a session (194 without a Bearer token).</summary>
@@ -58,6 +60,25 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
         };
     }
 
+    /// <summary>
+    /// As <see cref="Read(HttpContext)"/>, with credentials that may also come in a body (verify's
+    /// <c>applicationKey</c>, <c>consumerKey</c>, <c>token</c>): read by the same rules, and
+    /// credentials both in headers and in the body are ambiguous (102) like keys in headers and Basic.
+    /// </summary>
+    public CheckRequest Read(HttpContext context, string? bodyApplicationKey, string? bodyConsumerKey, string? bodyToken)
+    {
+        var fromHeaders = Read(context);
+        var applicationKey = Trimmed(bodyApplicationKey);
+        var consumerKey = Trimmed(bodyConsumerKey);
+        var token = bodyToken?.Trim();
+        if (applicationKey is null && consumerKey is null && token is null) return fromHeaders;
+        var headersCarryCredentials = fromHeaders.MalformedCredentials || fromHeaders.ApplicationKey is not null
+            || fromHeaders.ConsumerKey is not null || fromHeaders.SessionToken is not null;
+        if (headersCarryCredentials)
+            return fromHeaders with { ApplicationKey = null, ConsumerKey = null, SessionToken = null, MalformedCredentials = true };
+        return fromHeaders with { ApplicationKey = applicationKey, ConsumerKey = consumerKey, SessionToken = token };
+    }
+
     public bool IsTrustedProxy(HttpContext context) => IsTrustedProxy(Normalise(context.Connection.RemoteIpAddress));
 
     /// <summary>May this call exempt itself from the quota? Only a trusted proxy sending the gateway secret; never when no secret is configured.</summary>
@@ -79,12 +100,19 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
     {
         var applicationKeys = headers[ApplicationKeyHeader];
         var consumerKeys = headers[ConsumerKeyHeader];
+        var apiKeys = headers[ApiKeyHeader];
         var authorizations = headers.Authorization;
         // A header sent twice is ambiguous: which key is meant?
-        if (applicationKeys.Count > 1 || consumerKeys.Count > 1 || authorizations.Count > 1) return new(null, null, null, true);
+        if (applicationKeys.Count > 1 || consumerKeys.Count > 1 || apiKeys.Count > 1 || authorizations.Count > 1) return new(null, null, null, true);
 
         var applicationKey = Trimmed(applicationKeys);
         var consumerKey = Trimmed(consumerKeys);
+        if (Trimmed(apiKeys) is { } apiKey)
+        {
+            // The pair in one header, or the keys in two headers: not both.
+            if (applicationKey is not null || consumerKey is not null || !SplitPair(apiKey, out applicationKey, out consumerKey))
+                return new(null, null, null, true);
+        }
         var authorization = authorizations.Count == 1 ? authorizations[0]!.AsSpan().Trim() : default;
         if (authorization.IsEmpty) return new(applicationKey, consumerKey, null, false);
 
@@ -95,11 +123,38 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
         {
             // Keys both in headers and in Basic credentials are ambiguous too.
             if (applicationKey is not null || consumerKey is not null) return new(null, null, null, true);
-            return TryReadBasic(authorization[5..].Trim(), out var user, out var password)
-                ? new(user, password, null, false)
-                : new(null, null, null, true);
+            if (!TryReadBasic(authorization[5..].Trim(), out var user, out var password)) return new(null, null, null, true);
+            // The Subiz form: the key as the user name, no password. Here that key is the whole pair.
+            if (password is null && user is not null && !SplitPair(user, out user, out password)) return new(null, null, null, true);
+            return new(user, password, null, false);
         }
         return new(null, null, null, true);
+    }
+
+    /// <summary>
+    /// The Subiz guide's single API key, mapped onto a key pair without weakening it: the value must carry both keys,
+    /// as <c>APPLICATIONKEY:CONSUMERKEY</c> or the 64 characters of the two written together. A lone application key
+    /// (32 characters) is read as just that, so the check answers 202 MISSING CONSUMER KEY: accepting half a pair would
+    /// halve the secret. Anything else is unreadable (102).
+    /// </summary>
+    internal static bool SplitPair(string value, out string? applicationKey, out string? consumerKey)
+    {
+        applicationKey = consumerKey = null;
+        var colon = value.IndexOf(':');
+        if (colon >= 0)
+        {
+            applicationKey = Trimmed(value[..colon]);
+            consumerKey = Trimmed(value[(colon + 1)..]);
+            return true;
+        }
+        if (value.Length == 2 * ControlPanel.Domain.Keys.ApiKey.Length)
+        {
+            (applicationKey, consumerKey) = (value[..ControlPanel.Domain.Keys.ApiKey.Length], value[ControlPanel.Domain.Keys.ApiKey.Length..]);
+            return true;
+        }
+        if (value.Length != ControlPanel.Domain.Keys.ApiKey.Length) return false;
+        applicationKey = value;
+        return true;
     }
 
     private static bool StartsWithScheme(ReadOnlySpan<char> authorization, string scheme) =>
@@ -185,7 +240,9 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
 
     private static IPAddress? Normalise(IPAddress? address) => address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
 
-    private static string? Trimmed(StringValues values) => values.Count == 1 && values[0] is { } v && v.Trim() is { Length: > 0 } t ? t : null;
+    private static string? Trimmed(StringValues values) => values.Count == 1 ? Trimmed(values[0]) : null;
+
+    private static string? Trimmed(string? value) => value?.Trim() is { Length: > 0 } t ? t : null;
 
     private static string? Single(StringValues values) => values.Count == 1 ? values[0] : null;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Sessions;
@@ -32,7 +33,7 @@ public static class KeyValidationApi
 
         MapCheck(api, "/check", forNginx: false, "Check",
             "Forward-auth check for gateways (Traefik ForwardAuth, Envoy ext_authz)",
-            "200 with no body when the client's call may proceed; otherwise the error's status and JSON body. Every answer carries X-RateLimit-Limit, -Remaining and -Reset.",
+            "200 with no body when the client's call may proceed; otherwise the error's status and JSON body. Every answer carries X-RateLimit-Limit, -Remaining and -Reset. A browser's CORS preflight (OPTIONS with Origin and Access-Control-Request-Method, no keys) is answered 204 with CORS headers for an origin some application's allowlist lists, 403 (111) otherwise, and counted nowhere.",
             StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status406NotAcceptable,
             StatusCodes.Status423Locked, StatusCodes.Status426UpgradeRequired, StatusCodes.Status429TooManyRequests);
 
@@ -44,7 +45,7 @@ public static class KeyValidationApi
         api.MapPost("/verify", VerifyAsync)
             .WithName("Verify")
             .WithSummary("Verify a client's keys (for SDKs and services)")
-            .WithDescription("Always 200 with valid true or false for a decision about the keys; 400 (117) for an unreadable body; 426 (101) when the verify call itself is not over HTTPS.")
+            .WithDescription("Credentials as the check takes them (APPLICATIONKEY and CONSUMERKEY headers, Basic, Bearer) or in the JSON body, not both. Always 200 with valid true or false for a decision about the keys; 400 (117) for an unreadable body; 426 (101) when the verify call itself is not over HTTPS.")
             .Accepts<VerifyRequest>("application/json")
             .Produces<VerifyResponse>(StatusCodes.Status200OK)
             .Produces<ApiErrorBody>(StatusCodes.Status400BadRequest)
@@ -68,7 +69,8 @@ public static class KeyValidationApi
 
         api.MapGet("/helper/error", () => TypedResults.Json(ErrorRows, ApiJson.Default.ErrorRowArray))
             .WithName("ErrorCodes")
-            .WithSummary("The full error-code table");
+            .WithSummary("The full error-code table")
+            .WithDescription("Each row: code, severity and description exactly as the SYNAPPS guide has them, httpStatus the guide's status, answeredStatus the status this API answers with that code (a refusal is never 2xx).");
 
         api.MapGet("/helper/channels", () => TypedResults.Json(ChannelRows, ApiJson.Default.ChannelRowArray))
             .WithName("Channels")
@@ -83,7 +85,8 @@ public static class KeyValidationApi
     /// </summary>
     private static void MapCheck(RouteGroupBuilder api, string pattern, bool forNginx, string name, string summary, string description, params int[] refusals)
     {
-        Task Handle(HttpContext context, CheckRequestReader reader, RequestCheck check) => AnswerCheckAsync(context, reader, check, forNginx);
+        Task Handle(HttpContext context, CheckRequestReader reader, RequestCheck check, ApplicationDirectory applications) =>
+            AnswerCheckAsync(context, reader, check, applications, forNginx);
 
         api.MapMethods(pattern, [HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options], Handle).ExcludeFromDescription();
         foreach (var method in new[] { HttpMethods.Get, HttpMethods.Head, HttpMethods.Post })
@@ -98,8 +101,17 @@ public static class KeyValidationApi
     }
 
     /// <summary>The forward-auth check: read the call, decide, answer.</summary>
-    private static async Task AnswerCheckAsync(HttpContext context, CheckRequestReader reader, RequestCheck check, bool forNginx) =>
+    private static async Task AnswerCheckAsync(HttpContext context, CheckRequestReader reader, RequestCheck check, ApplicationDirectory applications, bool forNginx)
+    {
+        // A browser's preflight carries no keys: answered from the origin alone, never counted (see CorsResponses).
+        if (CorsResponses.IsPreflight(context.Request))
+        {
+            await CorsResponses.WritePreflightAsync(context, applications);
+            return;
+        }
+        CorsResponses.WriteAnswerHeaders(context, applications);
         await DecisionResponses.WriteCheckAsync(context, await check.CheckAsync(reader.Read(context)), forNginx);
+    }
 
     private static readonly string[] CheckMethods =
         [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options];
@@ -114,6 +126,7 @@ public static class KeyValidationApi
     {
         var reader = app.ApplicationServices.GetRequiredService<CheckRequestReader>();
         var check = app.ApplicationServices.GetRequiredService<RequestCheck>();
+        var applications = app.ApplicationServices.GetRequiredService<ApplicationDirectory>();
         return app.Use((context, next) =>
         {
             var path = context.Request.Path.Value;
@@ -121,30 +134,31 @@ public static class KeyValidationApi
             if (string.Equals(path, "/api/v1/check", StringComparison.OrdinalIgnoreCase)) forNginx = false;
             else if (string.Equals(path, "/api/v1/check/nginx", StringComparison.OrdinalIgnoreCase)) forNginx = true;
             else return next(context);
-            return Array.IndexOf(CheckMethods, context.Request.Method) >= 0 ? AnswerCheckAsync(context, reader, check, forNginx) : next(context);
+            return Array.IndexOf(CheckMethods, context.Request.Method) >= 0 ? AnswerCheckAsync(context, reader, check, applications, forNginx) : next(context);
         });
     }
 
     private static readonly ErrorRow[] ErrorRows =
-        [.. ErrorCatalogue.All.Select(e => new ErrorRow(e.Code, e.Severity, e.Description, e.HttpStatus))];
+        [.. ErrorCatalogue.All.Select(e => new ErrorRow(e.Code, e.Severity, e.Description, e.HttpStatus, e.RefusalStatus))];
 
     private static readonly ChannelRow[] ChannelRows =
         [.. ChannelCatalogue.All.Select(c => new ChannelRow(c.Number, c.Description, c.Active ? "Active" : "Inactive"))];
 
     private static async Task VerifyAsync(HttpContext context, CheckRequestReader reader, RequestCheck check)
     {
-        var fromConnection = reader.Read(context);
-        if (!fromConnection.IsHttps && check.RequiresHttps)
+        if (!reader.Read(context).IsHttps && check.RequiresHttps)
         {
-            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.NotUsingHttps);
+            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.NotUsingHttps, RequestCheck.NotUsingHttpsAdvice);
             return;
         }
-        var body = await ReadBodyAsync(context, ApiJson.Default.VerifyRequest);
+        // Credentials as the check reads them (key headers, Basic, Bearer) or in the body; then the body is optional.
+        var body = await ReadBodyAsync(context, ApiJson.Default.VerifyRequest, emptyAs: EmptyVerifyRequest);
         if (body is null)
         {
-            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.DataNotValid, "Send a JSON object: {\"applicationKey\", \"consumerKey\", \"token\"?, \"clientIp\"?, \"origin\"?, \"counted\"?}.");
+            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.DataNotValid, "Send the keys as the check takes them (APPLICATIONKEY and CONSUMERKEY headers, Basic or Bearer) or a JSON object: {\"applicationKey\", \"consumerKey\", \"token\"?, \"clientIp\"?, \"origin\"?, \"counted\"?}.");
             return;
         }
+        var fromConnection = reader.Read(context, body.ApplicationKey, body.ConsumerKey, body.Token);
 
         // What the caller says about its client is believed from trusted proxies only.
         var trusted = reader.IsTrustedProxy(context);
@@ -158,17 +172,14 @@ public static class KeyValidationApi
             }
             clientIp = parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed;
         }
-        var decision = await check.CheckAsync(new CheckRequest
+        var decision = await check.CheckAsync(fromConnection with
         {
-            ApplicationKey = body.ApplicationKey?.Trim(),
-            ConsumerKey = body.ConsumerKey?.Trim(),
-            SessionToken = body.Token?.Trim(),
             ClientIp = clientIp,
             Origin = trusted && body.Origin is not null ? body.Origin : fromConnection.Origin,
             IsHttps = true, // the keys travelled in this call, which passed the HTTPS rule above
             // Like X-ControlPanel-Counted: an exemption from the quota needs the gateway secret as well.
             Counted = (body.Counted ?? true) || !reader.MayExemptFromQuota(context),
-            SessionRequired = body.SessionRequired ?? false,
+            SessionRequired = body.SessionRequired ?? fromConnection.SessionRequired,
         });
 
         DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
@@ -236,8 +247,10 @@ public static class KeyValidationApi
         await context.Response.WriteAsJsonAsync(new SessionView(session.Id, session.View, session.ExpiresAt), ApiJson.Default.SessionView);
     }
 
-    /// <summary>The JSON body, or null when it is missing, too large or not the expected shape.</summary>
-    internal static async Task<T?> ReadBodyAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    private static readonly VerifyRequest EmptyVerifyRequest = new(null, null);
+
+    /// <summary>The JSON body, or null when it is too large or not the expected shape; a missing body is <paramref name="emptyAs"/>.</summary>
+    internal static async Task<T?> ReadBodyAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, T? emptyAs = null) where T : class
     {
         if (context.Request.ContentLength > MaxBodyBytes) return null;
         try
@@ -250,7 +263,7 @@ public static class KeyValidationApi
                 if (buffer.Length + read > MaxBodyBytes) return null;
                 buffer.Write(chunk, 0, read);
             }
-            return buffer.Length == 0 ? null : JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type);
+            return buffer.Length == 0 ? emptyAs : JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type);
         }
         catch (JsonException)
         {

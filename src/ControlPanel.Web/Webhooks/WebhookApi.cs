@@ -19,6 +19,8 @@ public static class WebhookApi
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = options.Value.MaxEventBodyBytes + 1L;
         // The intake checks the keys before it reads the body.
         var result = await intake.AcceptAsync(reader.Read(context), context.Request.Body, context.Request.ContentLength, context.RequestAborted);
+        // Like every checked call: the window the call was counted in, on acceptances and refusals alike (429 included).
+        if (result.RateLimit is { } rate) DecisionResponses.WriteRateLimitHeaders(context.Response, rate);
         if (result.Error is { } error) return Results.Json(error, statusCode: result.HttpStatus);
         return result.EventId is { } eventId
             ? Results.Json(new { event_id = eventId }, statusCode: StatusCodes.Status202Accepted)

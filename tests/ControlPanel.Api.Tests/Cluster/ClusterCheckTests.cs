@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using ControlPanel.Api.Tests.Nginx;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Tests;
 using Xunit.Abstractions;
 using static ControlPanel.Api.Tests.ApiRequests;
 
@@ -37,7 +37,7 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
     public async Task A_rate_limit_is_exact_through_nginx_sending_the_checks_round_robin()
     {
         var application = await ApplicationWithLimitsAsync(applicationOnly: RateLimit);
-        await using var gateway = await NginxGateway.StartAsync([.. cluster.Instances.Select(i => i.Port)]);
+        await using var gateway = await NginxGateway.StartAsync(ApiRequests.GatewaySecret, [.. cluster.Instances.Select(i => i.Port)]);
         using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
         await WaitForRoomInTheMinuteAsync();
 

@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using ControlPanel.Tests;
 
-namespace ControlPanel.Api.Tests.Nginx;
+namespace ControlPanel.Tests;
 
 /// <summary>
 /// A real nginx in front of the app: a temporary prefix folder holding the configuration, logs
 /// and pid, one server that guards "/" with auth_request against the check (round-robin over the
-/// app's instances when there are several), and a stand-in upstream answering "upstream ok".
-/// Stopped and removed on dispose.
+/// app's instances when there are several) and sends browsers' CORS preflights to the check, and a
+/// stand-in upstream answering "upstream ok". Stopped and removed on dispose. Shared by the API tests
+/// and the browser tests (linked into both projects).
 /// </summary>
 public sealed class NginxGateway : IAsyncDisposable
 {
@@ -36,13 +36,14 @@ public sealed class NginxGateway : IAsyncDisposable
 
     private string ReadLog(string name) => File.Exists(Path.Combine(_folder, name)) ? File.ReadAllText(Path.Combine(_folder, name)) : "";
 
+    /// <param name="gatewaySecret">The app's Api:GatewaySecret, which nginx sends with every check.</param>
     /// <param name="controlPanelPorts">The app's instances; nginx sends the checks to them in turn.</param>
-    public static async Task<NginxGateway> StartAsync(params int[] controlPanelPorts)
+    public static async Task<NginxGateway> StartAsync(string gatewaySecret, params int[] controlPanelPorts)
     {
         var folder = Directory.CreateTempSubdirectory("cp-nginx-").FullName;
         var gatewayPort = FreePort();
         var upstreamPort = FreePort();
-        await File.WriteAllTextAsync(Path.Combine(folder, "nginx.conf"), Configuration(folder, gatewayPort, upstreamPort, controlPanelPorts));
+        await File.WriteAllTextAsync(Path.Combine(folder, "nginx.conf"), Configuration(folder, gatewayPort, upstreamPort, controlPanelPorts, gatewaySecret));
 
         var start = new ProcessStartInfo(Executable ?? throw new InvalidOperationException("nginx is not installed."))
         {
@@ -59,7 +60,7 @@ public sealed class NginxGateway : IAsyncDisposable
     }
 
     /// <summary>The configuration the README documents, with the test's ports and folder.</summary>
-    private static string Configuration(string folder, int gatewayPort, int upstreamPort, int[] controlPanelPorts) => $$"""
+    private static string Configuration(string folder, int gatewayPort, int upstreamPort, int[] controlPanelPorts, string gatewaySecret) => $$"""
         daemon off;
         master_process off;
         worker_processes 1;
@@ -82,6 +83,12 @@ public sealed class NginxGateway : IAsyncDisposable
                 keepalive 16;
             }
 
+            # A browser's CORS preflight: OPTIONS naming the method to come. It carries no keys.
+            map "$request_method:$http_access_control_request_method" $cp_preflight {
+                default 0;
+                "~^OPTIONS:." 1;
+            }
+
             # Stand-in for the platform's API behind the gateway.
             server {
                 listen 127.0.0.1:{{upstreamPort}};
@@ -92,15 +99,22 @@ public sealed class NginxGateway : IAsyncDisposable
                 listen 127.0.0.1:{{gatewayPort}};
 
                 location / {
+                    # Preflights are answered by the check itself, through the gateway, never by the upstream.
+                    if ($cp_preflight) { rewrite ^ /_controlpanel_preflight last; }
                     auth_request /_controlpanel_check;
                     auth_request_set $cp_status    $upstream_http_x_controlpanel_status;
                     auth_request_set $cp_body      $upstream_http_x_controlpanel_body;
                     auth_request_set $cp_limit     $upstream_http_x_ratelimit_limit;
                     auth_request_set $cp_remaining $upstream_http_x_ratelimit_remaining;
                     auth_request_set $cp_reset     $upstream_http_x_ratelimit_reset;
+                    auth_request_set $cp_cors      $upstream_http_access_control_allow_origin;
+                    auth_request_set $cp_expose    $upstream_http_access_control_expose_headers;
                     add_header X-RateLimit-Limit     $cp_limit always;
                     add_header X-RateLimit-Remaining $cp_remaining always;
                     add_header X-RateLimit-Reset     $cp_reset always;
+                    add_header Access-Control-Allow-Origin   $cp_cors always;
+                    add_header Access-Control-Expose-Headers $cp_expose always;
+                    add_header Vary Origin always;
                     error_page 401 403 = @controlpanel_refused;
                     proxy_pass http://127.0.0.1:{{upstreamPort}};
                 }
@@ -116,7 +130,18 @@ public sealed class NginxGateway : IAsyncDisposable
                     proxy_set_header X-Forwarded-Proto $scheme;
                     proxy_set_header X-Original-URI $request_uri;
                     proxy_set_header X-ControlPanel-Counted "";
-                    proxy_set_header X-ControlPanel-Gateway-Secret "{{ApiRequests.GatewaySecret}}";
+                    proxy_set_header X-ControlPanel-Gateway-Secret "{{gatewaySecret}}";
+                }
+
+                location = /_controlpanel_preflight {
+                    internal;
+                    proxy_pass http://controlpanel/api/v1/check;
+                    proxy_http_version 1.1;
+                    proxy_set_header Connection "";
+                    proxy_pass_request_body off;
+                    proxy_set_header Content-Length "";
+                    proxy_set_header X-Forwarded-For $remote_addr;
+                    proxy_set_header X-Forwarded-Proto $scheme;
                 }
 
                 # nginx only passes 401/403 from the check: rebuild the real status and body.
@@ -125,6 +150,9 @@ public sealed class NginxGateway : IAsyncDisposable
                     add_header X-RateLimit-Limit     $cp_limit always;
                     add_header X-RateLimit-Remaining $cp_remaining always;
                     add_header X-RateLimit-Reset     $cp_reset always;
+                    add_header Access-Control-Allow-Origin   $cp_cors always;
+                    add_header Access-Control-Expose-Headers $cp_expose always;
+                    add_header Vary Origin always;
                     if ($cp_status = 429) { return 429 $cp_body; }
                     if ($cp_status = 426) { return 426 $cp_body; }
                     if ($cp_status = 423) { return 423 $cp_body; }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Tests;
 
 namespace ControlPanel.Api.Tests.Nginx;
 
@@ -20,7 +21,7 @@ public sealed class NginxTests : IAsyncLifetime
         factory = new ControlPanelFactory().With("Api:RequireHttps", "false");
         factory.UseKestrel(port);
         factory.StartServer();
-        gateway = await NginxGateway.StartAsync(port);
+        gateway = await NginxGateway.StartAsync(ApiRequests.GatewaySecret, port);
         client = new HttpClient { BaseAddress = gateway.BaseAddress };
     }
 
@@ -97,5 +98,48 @@ public sealed class NginxTests : IAsyncLifetime
         var response = await client.SendAsync(Call(application.ApplicationKey, application.ConsumerKey));
         Assert.Equal(HttpStatusCode.Locked, response.StatusCode);
         Assert.Equal(110, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("Error").GetInt32());
+    }
+
+    [NginxFact]
+    public async Task A_browsers_preflight_is_answered_through_nginx_and_the_real_call_carries_the_cors_headers()
+    {
+        var application = await factory.CreateApplicationAsync();
+        await factory.UseAsync<Domain.Origins.AllowlistService>(allowlists => allowlists.SaveAsync(ControlPanelFactory.Admin, application.Id, "https://shop.example.com"));
+        HttpRequestMessage Preflight(string origin)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Options, "/orders/42");
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "GET");
+            request.Headers.Add("Access-Control-Request-Headers", "applicationkey,consumerkey");
+            return request;
+        }
+
+        var allowed = await client.SendAsync(Preflight("https://shop.example.com"));
+        Assert.True(allowed.StatusCode == HttpStatusCode.NoContent, gateway.ErrorLog);
+        Assert.Equal("https://shop.example.com", allowed.HeaderValue("Access-Control-Allow-Origin"));
+        Assert.Contains("CONSUMERKEY", allowed.HeaderValue("Access-Control-Allow-Headers"));
+        Assert.Equal("600", allowed.HeaderValue("Access-Control-Max-Age"));
+        // The check answered it, not the upstream (which answers "upstream ok" to anything).
+        Assert.Empty(await allowed.Content.ReadAsStringAsync());
+
+        var refused = await client.SendAsync(Preflight("https://evil.example.net"));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+
+        var call = Call(application.ApplicationKey, application.ConsumerKey);
+        call.Headers.Add("Origin", "https://shop.example.com");
+        var answer = await client.SendAsync(call);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("upstream ok", await answer.Content.ReadAsStringAsync());
+        Assert.Equal("https://shop.example.com", answer.HeaderValue("Access-Control-Allow-Origin"));
+        Assert.Contains("Origin", answer.Headers.Vary);
+        Assert.Contains("X-RateLimit-Remaining", answer.HeaderValue("Access-Control-Expose-Headers"));
+
+        // A refusal is readable by the page too (here: keys that are not its application's).
+        var wrong = Call(application.ApplicationKey, ApiKey.New());
+        wrong.Headers.Add("Origin", "https://shop.example.com");
+        var refusedCall = await client.SendAsync(wrong);
+        Assert.Equal(HttpStatusCode.Forbidden, refusedCall.StatusCode);
+        Assert.Equal("https://shop.example.com", refusedCall.HeaderValue("Access-Control-Allow-Origin"));
     }
 }

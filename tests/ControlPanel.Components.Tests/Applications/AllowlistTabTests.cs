@@ -25,6 +25,28 @@ public sealed class AllowlistTabTests : ApplicationTest
     }
 
     [Fact]
+    public async Task The_owner_chooses_whether_origin_and_address_must_both_match_and_sees_what_each_kind_stops()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var application = await NewApplicationAsync(owner, "Storefront");
+        SignIn(owner);
+        var tab = Render<AllowlistTab>(p => p.Add(t => t.ApplicationId, application.Application.Id).Add(t => t.CanChange, true));
+        tab.WaitForElement("[data-testid=allowlist-empty]");
+        var kinds = tab.Find("[data-testid=allowlist-kinds]").TextContent;
+        Assert.Contains("stops other web pages", kinds);
+        Assert.Contains("stops other servers", kinds);
+
+        InputIn(tab.Find("[data-testid=allowlist-text]")).Change("https://shop.example.com\n198.51.100.0/24");
+        InputIn(tab.Find("[data-testid=allowlist-requires-both]")).Change(true);
+        await tab.Find("[data-testid=save-allowlist]").ClickAsync(new());
+
+        tab.WaitForAssertion(() => Assert.Contains("must match a URL origin and an IP address", tab.Find("[data-testid=allowlist-rule]").TextContent));
+        var stored = await UseAsync<AllowlistService, AllowlistService.Stored>(allowlists => allowlists.GetAsync(owner, application.Application.Id));
+        Assert.True(stored.RequiresBoth);
+        Assert.Equal(["https://shop.example.com", "198.51.100.0/24"], stored.Lines);
+    }
+
+    [Fact]
     public async Task Support_sees_the_list_without_the_editor()
     {
         var owner = await NewOwnerAsync("Acme");
@@ -35,6 +57,8 @@ public sealed class AllowlistTabTests : ApplicationTest
         var tab = Render<AllowlistTab>(p => p.Add(t => t.ApplicationId, application.Application.Id).Add(t => t.CanChange, false));
 
         tab.WaitForAssertion(() => Assert.Equal("203.0.113.7", tab.Find("[data-testid=allowlist-entry]").TextContent));
+        Assert.Contains("Either kind admits", tab.Find("[data-testid=allowlist-rule]").TextContent);
+        Assert.Empty(tab.FindAll("[data-testid=allowlist-requires-both]"));
         Assert.Empty(tab.FindAll("[data-testid=save-allowlist]"));
         Assert.Empty(tab.FindAll("[data-testid=allowlist-text]"));
         Assert.Empty(tab.FindAll("textarea"));

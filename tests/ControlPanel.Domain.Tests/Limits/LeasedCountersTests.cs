@@ -142,6 +142,24 @@ public class LeasedCountersTests
         Assert.Equal(LeasedCounters.MaxBlock, await other.ReadAsync("q:app", Period, PeriodEnd));
     }
 
+    [Fact]
+    public async Task An_instance_knows_a_limit_is_used_up_once_it_has_nothing_left_to_lease_even_when_another_used_it()
+    {
+        var store = new ProcessCounterStore();
+        var (one, other) = (new LeasedCounters(store, new ManualClock()), new LeasedCounters(store, new ManualClock()));
+        const long limit = 3;
+        Assert.False(one.IsUsedUp("r:a", Period, limit));
+        // The other instance leases a call first; this one then takes what is left.
+        Assert.True((await other.TryCountAsync("r:a", Period, PeriodEnd, limit)).Allowed);
+        while ((await one.TryCountAsync("r:a", Period, PeriodEnd, limit)).Allowed) { }
+
+        Assert.True(one.IsUsedUp("r:a", Period, limit));
+        // The other still holds leased calls of its own (or has not asked since): used up only once it runs out.
+        while ((await other.TryCountAsync("r:a", Period, PeriodEnd, limit)).Allowed) { }
+        Assert.True(other.IsUsedUp("r:a", Period, limit));
+        Assert.False(other.IsUsedUp("r:a", PeriodEnd, limit));
+    }
+
     private static async Task<int> CountAllowedAsync(LeasedCounters counters, long limit)
     {
         var allowed = 0;

@@ -359,4 +359,31 @@ public class OriginAllowlistTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Theory]
+    [InlineData(false, "203.0.113.5", "https://other.example", true)]
+    [InlineData(false, "192.0.2.1", "https://app.example.com", true)]
+    [InlineData(false, "192.0.2.1", "https://other.example", false)]
+    [InlineData(true, "203.0.113.5", "https://app.example.com", true)]
+    [InlineData(true, "203.0.113.5", "https://other.example", false)]
+    [InlineData(true, "203.0.113.5", null, false)]
+    [InlineData(true, "192.0.2.1", "https://app.example.com", false)]
+    public void With_both_kinds_the_rule_decides_whether_either_admits_or_both_must_match(bool requiresBoth, string address, string? origin, bool allowed)
+    {
+        var list = OriginAllowlist.FromStored("https://app.example.com\n203.0.113.0/24", requiresBoth);
+
+        Assert.Equal(requiresBoth, list.RequiresBoth);
+        Assert.Equal(allowed, list.Allows(System.Net.IPAddress.Parse(address), origin));
+    }
+
+    [Fact]
+    public void With_one_kind_listed_requiring_both_changes_nothing()
+    {
+        var addresses = OriginAllowlist.FromStored("203.0.113.0/24", requiresBoth: true);
+        var origins = OriginAllowlist.FromStored("https://app.example.com", requiresBoth: true);
+
+        Assert.True(addresses.Allows(System.Net.IPAddress.Parse("203.0.113.5"), null));
+        Assert.True(origins.Allows(System.Net.IPAddress.Parse("192.0.2.1"), "https://app.example.com"));
+        Assert.False(origins.Allows(System.Net.IPAddress.Parse("192.0.2.1"), null));
+    }
 }
