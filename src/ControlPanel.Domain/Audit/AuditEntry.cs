@@ -39,6 +39,8 @@ public static class AuditActions
     public const string StaffInvitationResent = "staff.invitation_resent";
     public const string StaffInvitationRevoked = "staff.invitation_revoked";
     public const string StaffInvitationAccepted = "staff.invitation_accepted";
+    public const string PasswordResetSent = "account.password_reset_sent";
+    public const string PasswordReset = "account.password_reset";
 
     public static readonly IReadOnlyList<string> All =
     [

@@ -1,6 +1,7 @@
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Quotas;
@@ -37,6 +38,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<SharedCounter> SharedCounters => Set<SharedCounter>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SharedSecret> SharedSecrets => Set<SharedSecret>();
+    public DbSet<OutboxMail> OutboxMails => Set<OutboxMail>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -129,6 +131,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
         });
 
         WebhookModel.Configure(builder);
+        MailOutbox.Configure(builder);
 
         builder.Entity<Change>(change =>
         {

@@ -32,4 +32,12 @@ public sealed class AccountSecurityOptions
     /// <summary>How long a staff invitation link works before the Admin must send a new one.</summary>
     [Range(1, 30 * 24)]
     public int InvitationLinkHours { get; set; } = 72;
+
+    /// <summary>How long a password reset link (from "Forgot password?" or sent by an Admin) works.</summary>
+    [Range(5, 24 * 60)]
+    public int PasswordResetLinkMinutes { get; set; } = 60;
+
+    /// <summary>Reset mails one user may be sent per hour, however many people ask; beyond it requests send nothing (the answer is the same).</summary>
+    [Range(1, 100)]
+    public int PasswordResetMailsPerAddressPerHour { get; set; } = 3;
 }

@@ -22,6 +22,14 @@ public static class IdentityHosting
         // Only staff invitations use Identity's data-protection tokens here, so their lifespan is the invitation link's.
         builder.Services.AddOptions<DataProtectionTokenProviderOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
             options.TokenLifespan = TimeSpan.FromHours(security.Value.InvitationLinkHours));
+        // Reset links have their own, shorter, lifespan and a per-address limit.
+        builder.Services.AddOptions<PasswordResetOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
+        {
+            options.TokenLifespan = TimeSpan.FromMinutes(security.Value.PasswordResetLinkMinutes);
+            options.MailsPerAddressPerHour = security.Value.PasswordResetMailsPerAddressPerHour;
+        });
+        // Every page load checks the security stamp, so a password reset (or change) signs the user out of other browsers at once.
+        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
         builder.Services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
 
         builder.Services.AddAuthentication(options =>
@@ -49,6 +57,7 @@ public static class IdentityHosting
             .AddEntityFrameworkStores<ControlPanelDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetOptions.ProviderName)
             .AddClaimsPrincipalFactory<ViewerClaimsFactory>();
 
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
@@ -56,6 +65,7 @@ public static class IdentityHosting
         builder.Services.AddSingleton<PasswordRules>();
         builder.Services.AddScoped<Registration>();
         builder.Services.AddScoped<StaffInvitations>();
+        builder.Services.AddScoped<PasswordRecovery>();
         builder.Services.AddSignInThrottle();
     }
 

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace ControlPanel.Domain.Email;
+
+/// <summary>A mail's subject and its two bodies.</summary>
+public sealed record MailContent(string Subject, string Text, string Html);
+
+/// <summary>
+/// Every mail the control panel sends, in one place: each is a greeting, paragraphs, at most one link to act on and a
+/// closing line, rendered once as plain text and once as HTML (every value HTML-encoded).
+/// </summary>
+public static class MailTemplates
+{
+    public static MailContent PasswordReset(string name, Uri link, TimeSpan lifetime) => Compose(
+        "Reset your ControlPanel password", name,
+        ["Someone, hopefully you, asked to reset the password of your ControlPanel account.",
+         $"The link below works once, for {InWords(lifetime)}. Choosing a new password signs you out everywhere."],
+        ("Choose a new password", link),
+        "If you did not ask for this, ignore this mail: your password stays as it is.");
+
+    public static MailContent PasswordResetByAdmin(string name, Uri link, TimeSpan lifetime) => Compose(
+        "Choose a new ControlPanel password", name,
+        ["A ControlPanel administrator sent you a link to choose a new password.",
+         $"The link works once, for {InWords(lifetime)}. Choosing a new password signs you out everywhere."],
+        ("Choose a new password", link),
+        "Your current password keeps working until you choose a new one.");
+
+    public static MailContent PasswordChanged(string name, DateTime at) => Compose(
+        "Your ControlPanel password was changed", name,
+        [$"The password of your ControlPanel account was changed on {Utc(at)}, and every other session was signed out."],
+        null,
+        "If this was not you, ask for a password reset from the sign-in page at once, or contact your administrator.");
+
+    public static MailContent StaffInvitation(string name, string role, Uri link, DateTime expiresAt) => Compose(
+        "You are invited to ControlPanel", name,
+        [$"An administrator invited you to ControlPanel as {role}.",
+         $"Choose your password with the link below. It works once, until {Utc(expiresAt)}."],
+        ("Accept the invitation", link),
+        "If you did not expect this, ignore this mail: without a password nobody can use the account.");
+
+    public static MailContent ConfirmEmail(string name, Uri link, TimeSpan lifetime) => Compose(
+        "Confirm your email address for ControlPanel", name,
+        ["Confirm that this address is yours, so your account can create API keys and we can reach you about it.",
+         $"The link works for {InWords(lifetime)}. You can ask for a new one on your account page."],
+        ("Confirm my address", link),
+        "If you did not register with ControlPanel, ignore this mail.");
+
+    private static MailContent Compose(string subject, string name, IReadOnlyList<string> paragraphs, (string Label, Uri Link)? action, string closing)
+    {
+        var greeting = string.IsNullOrWhiteSpace(name) ? "Hello," : $"Hello {name},";
+
+        var text = new StringBuilder().AppendLine(greeting).AppendLine();
+        foreach (var paragraph in paragraphs) text.AppendLine(paragraph).AppendLine();
+        if (action is { } a) text.AppendLine($"{a.Label}:").AppendLine(a.Link.AbsoluteUri).AppendLine();
+        text.AppendLine(closing).AppendLine().AppendLine("ControlPanel");
+
+        var html = new StringBuilder()
+            .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(Encode(subject)).Append("</title></head>")
+            .Append("<body style=\"font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;line-height:1.5;color:#1f2937;max-width:560px;margin:0 auto;padding:16px\">")
+            .Append("<p>").Append(Encode(greeting)).Append("</p>");
+        foreach (var paragraph in paragraphs) html.Append("<p>").Append(Encode(paragraph)).Append("</p>");
+        if (action is { } b)
+        {
+            var href = Encode(b.Link.AbsoluteUri);
+            html.Append("<p><a href=\"").Append(href).Append("\" style=\"display:inline-block;background:#1e40af;color:#ffffff;padding:10px 16px;border-radius:4px;text-decoration:none\">")
+                .Append(Encode(b.Label)).Append("</a></p>")
+                .Append("<p style=\"font-size:13px;color:#4b5563\">Or open this address: <a href=\"").Append(href).Append("\" style=\"word-break:break-all\">").Append(href).Append("</a></p>");
+        }
+        html.Append("<p>").Append(Encode(closing)).Append("</p><p>ControlPanel</p></body></html>");
+        return new MailContent(subject, text.ToString(), html.ToString());
+    }
+
+    private static string Encode(string value) => WebUtility.HtmlEncode(value);
+
+    private static string Utc(DateTime at) => at.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>A link's lifetime in words: "3 days", "1 hour", "30 minutes". The pages say it the same way as the mails.</summary>
+    public static string InWords(TimeSpan span) =>
+        span.TotalHours % 24 == 0 ? (span.TotalDays == 1 ? "1 day" : $"{span.TotalDays:0} days")
+        : span.TotalMinutes % 60 == 0 ? (span.TotalHours == 1 ? "1 hour" : $"{span.TotalHours:0} hours")
+        : span.TotalMinutes == 1 ? "1 minute" : $"{span.TotalMinutes:0} minutes";
+}
