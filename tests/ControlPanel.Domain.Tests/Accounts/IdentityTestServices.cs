@@ -1,5 +1,6 @@
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,9 @@ namespace ControlPanel.Domain.Tests.Accounts;
 /// </summary>
 public sealed class IdentityTestServices : IAsyncDisposable
 {
+    /// <summary>Where links in mails point, unless the test gives its own Email options.</summary>
+    public const string PublicBaseUrl = "https://panel.controlpanel.test/";
+
     /// <summary>Satisfies the app's password rules (10 characters, upper, lower, digit).</summary>
     public const string Password = "Test-password-1";
 
@@ -28,7 +32,7 @@ public sealed class IdentityTestServices : IAsyncDisposable
     }
 
     /// <param name="shared">A database another instance uses too (the caller disposes it); null for a fresh one.</param>
-    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null, TestDatabase? shared = null)
+    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null, TestDatabase? shared = null, EmailOptions? email = null)
     {
         var database = shared ?? await TestDatabase.CreateMigratedAsync();
         var services = new ServiceCollection();
@@ -44,13 +48,17 @@ public sealed class IdentityTestServices : IAsyncDisposable
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ControlPanelDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetOptions.ProviderName);
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Options.Create(bootstrap ?? new BootstrapOptions()));
         services.AddSingleton<AdminBootstrap>();
         services.AddScoped<Registration>();
         services.AddScoped<StaffInvitations>();
+        services.AddSingleton(Options.Create(new PasswordResetOptions()));
+        services.AddSingleton(Options.Create(email ?? new EmailOptions { PublicBaseUrl = PublicBaseUrl }));
+        services.AddScoped<PasswordRecovery>();
         return new IdentityTestServices(database, services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }), shared is null);
     }
 
