@@ -53,7 +53,7 @@ public sealed class PasswordRecovery(
     /// <summary>A reset an Admin sent: the link is returned so the Admin can pass it on when no SMTP server is configured.</summary>
     public sealed record SentReset(string Email, Uri Link, bool Mailed);
 
-    public sealed record Owner(string UserId, string Email, string DisplayName);
+    public sealed record Recipient(string UserId, string Email, string DisplayName);
 
     /// <summary>How long a link works.</summary>
     public TimeSpan LinkLifetime => resets.Value.TokenLifespan;
@@ -75,11 +75,11 @@ public sealed class PasswordRecovery(
     }
 
     /// <summary>The owners of an account, for the Admin's accounts page.</summary>
-    public async Task<IReadOnlyList<Owner>> OwnersAsync(Viewer viewer, Guid accountId)
+    public async Task<IReadOnlyList<Recipient>> OwnersAsync(Viewer viewer, Guid accountId)
     {
         if (!viewer.IsAdmin) throw new AccessDeniedException();
         return await db.Users.AsNoTracking().Where(u => u.AccountId == accountId && u.PasswordHash != null)
-            .OrderBy(u => u.Email).Select(u => new Owner(u.Id, u.Email!, u.DisplayName)).ToListAsync();
+            .OrderBy(u => u.Email).Select(u => new Recipient(u.Id, u.Email!, u.DisplayName)).ToListAsync();
     }
 
     /// <summary>An Admin sends a user a reset link; the user's password keeps working until they choose a new one.</summary>
