@@ -13,7 +13,8 @@ public static class EmailHosting
         builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section)
             .PostConfigure<IOptions<DatabaseOptions>>((email, database) =>
             {
-                if (string.IsNullOrWhiteSpace(email.PublicBaseUrl)) email.PublicBaseUrl = FirstListeningAddress(builder.Configuration);
+                // With SMTP the address must be configured (validated below): a listening address behind a proxy is not what people open.
+                if (!email.IsSmtpConfigured && string.IsNullOrWhiteSpace(email.PublicBaseUrl)) email.PublicBaseUrl = FirstListeningAddress(builder.Configuration);
                 if (string.IsNullOrWhiteSpace(email.PickupFolder)) email.PickupFolder = Path.Combine(DataFolder(database.Value), "mail");
             })
             .ValidateDataAnnotations().ValidateOnStart();
@@ -22,7 +23,7 @@ public static class EmailHosting
         builder.Services.AddHostedService<MailDeliveryWorker>();
     }
 
-    /// <summary>Links need an address people can open; without Email:PublicBaseUrl, the first address the app listens on.</summary>
+    /// <summary>Links need an address people can open; without SMTP and Email:PublicBaseUrl, the first address the app listens on.</summary>
     private static string FirstListeningAddress(IConfiguration configuration)
     {
         var first = (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
