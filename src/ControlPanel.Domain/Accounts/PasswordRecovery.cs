@@ -123,6 +123,22 @@ public sealed class PasswordRecovery(
         return result;
     }
 
+    /// <summary>The signed-in user changes their password (account page): audited, and they are told by mail.</summary>
+    public async Task<IdentityResult> ChangeAsync(ControlPanelUser user, string currentPassword, string newPassword)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (!result.Succeeded) return result;
+        var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
+        AuditLog.Record(db, new Viewer(user.Id, user.DisplayName, role, user.AccountId), now, AuditActions.PasswordChanged, user.AccountId, null,
+            $"{user.Email} changed their password; every other session was signed out");
+        MailOutbox.Add(db, MailKinds.PasswordChanged, user.Email!, MailTemplates.PasswordChanged(user.DisplayName, now), now, user.Id);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return result;
+    }
+
     private async Task<ControlPanelUser?> UserOfAsync(string? userId, string? token)
     {
         if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(token)) return null;

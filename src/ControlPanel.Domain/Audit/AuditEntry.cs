@@ -41,6 +41,8 @@ public static class AuditActions
     public const string StaffInvitationAccepted = "staff.invitation_accepted";
     public const string PasswordResetSent = "account.password_reset_sent";
     public const string PasswordReset = "account.password_reset";
+    public const string PasswordChanged = "account.password_changed";
+    public const string EmailConfirmed = "account.email_confirmed";
 
     public static readonly IReadOnlyList<string> All =
     [

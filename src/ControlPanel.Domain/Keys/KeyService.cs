@@ -4,12 +4,17 @@ using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Keys;
 
 /// <summary>Issuing, rotating ("rolling") and revoking an application's key pairs.</summary>
-public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> databases, ChangeFeed changes, TimeProvider clock)
+public sealed class KeyService(
+    IDbContextFactory<ControlPanelDbContext> databases, ChangeFeed changes, TimeProvider clock, IOptions<EmailConfirmationOptions>? confirmation = null)
 {
+    /// <summary>An owner who must confirm their address first may not be issued keys (AccountSecurity:RequireConfirmedEmail).</summary>
+    public Task EnsureMayIssueKeysAsync(ControlPanelDbContext db, Viewer viewer) => EmailConfirmation.EnsureMayIssueKeysAsync(db, viewer, confirmation?.Value);
+
     public sealed record PairView(
         Guid Id, string ApplicationKeyLast4, string ConsumerKeyLast4, DateTime CreatedAt, string CreatedBy,
         DateTime? LastUsedAt, DateTime? ExpiresAt, DateTime? RevokedAt, string? RevokedBy, bool IsLive);
@@ -37,6 +42,7 @@ public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> database
         if (!Enum.IsDefined(grace)) throw new System.ComponentModel.DataAnnotations.ValidationException("Choose a grace period.");
         await using var db = await databases.CreateDbContextAsync();
         var application = await FindApplicationAsync(db, viewer, applicationId, forChange: true);
+        await EnsureMayIssueKeysAsync(db, viewer);
         var now = clock.GetUtcNow().UtcDateTime;
         var expiresAt = now + grace.Duration();
 

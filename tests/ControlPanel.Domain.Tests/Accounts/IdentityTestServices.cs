@@ -32,7 +32,7 @@ public sealed class IdentityTestServices : IAsyncDisposable
     }
 
     /// <param name="shared">A database another instance uses too (the caller disposes it); null for a fresh one.</param>
-    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null, TestDatabase? shared = null, EmailOptions? email = null)
+    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null, TestDatabase? shared = null, EmailOptions? email = null, bool requireConfirmedEmail = false)
     {
         var database = shared ?? await TestDatabase.CreateMigratedAsync();
         var services = new ServiceCollection();
@@ -59,6 +59,9 @@ public sealed class IdentityTestServices : IAsyncDisposable
         services.AddSingleton(Options.Create(new PasswordResetOptions()));
         services.AddSingleton(Options.Create(email ?? new EmailOptions { PublicBaseUrl = PublicBaseUrl }));
         services.AddScoped<PasswordRecovery>();
+        services.AddSingleton(Options.Create(new EmailConfirmationOptions { Required = requireConfirmedEmail }));
+        services.AddSingleton(Options.Create(new DataProtectionTokenProviderOptions()));
+        services.AddScoped<EmailConfirmation>();
         return new IdentityTestServices(database, services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }), shared is null);
     }
 
@@ -67,6 +70,9 @@ public sealed class IdentityTestServices : IAsyncDisposable
 
     /// <summary>A fresh DbContext for checking what was really saved.</summary>
     public ControlPanelDbContext CreateContext() => _database.CreateContext();
+
+    /// <summary>Contexts on the same database, for the services the app makes from a factory (applications, keys, the mail dispatcher).</summary>
+    public Microsoft.EntityFrameworkCore.IDbContextFactory<ControlPanelDbContext> Factory => _database.Factory;
 
     public AdminBootstrap Bootstrap => _services.GetRequiredService<AdminBootstrap>();
 

@@ -33,8 +33,7 @@ public sealed class InvitationMailTests
             invitation = issued!;
         }
 
-        using var database = new TestDatabaseView(services);
-        var dispatcher = new MailDispatcher(database, MailTransport.For(email), Options.Create(email), TimeProvider.System, NullLogger<MailDispatcher>.Instance);
+        var dispatcher = new MailDispatcher(services.Factory, MailTransport.For(email), Options.Create(email), TimeProvider.System, NullLogger<MailDispatcher>.Instance);
         Assert.Equal(1, await dispatcher.DispatchAsync());
 
         var mail = await server.WaitForAsync("sam@controlpanel.test");
@@ -48,12 +47,5 @@ public sealed class InvitationMailTests
         var query = System.Web.HttpUtility.ParseQueryString(link.Query);
         await using (var scope = services.CreateScope())
             Assert.True((await scope.Get<StaffInvitations>().AcceptAsync(query["userId"]!, query["token"]!, IdentityTestServices.Password)).Succeeded);
-    }
-
-    /// <summary>The identity services' database as the dispatcher's context factory.</summary>
-    private sealed class TestDatabaseView(IdentityTestServices services) : Microsoft.EntityFrameworkCore.IDbContextFactory<ControlPanel.Domain.Data.ControlPanelDbContext>, IDisposable
-    {
-        public ControlPanel.Domain.Data.ControlPanelDbContext CreateDbContext() => services.CreateContext();
-        public void Dispose() { }
     }
 }

@@ -40,4 +40,10 @@ public sealed class AccountSecurityOptions
     /// <summary>Reset mails one user may be sent per hour, however many people ask; beyond it requests send nothing (the answer is the same).</summary>
     [Range(1, 100)]
     public int PasswordResetMailsPerAddressPerHour { get; set; } = 3;
+
+    /// <summary>
+    /// Whether a new owner must confirm their email address (a mailed link) before the account can create keys.
+    /// Unset: on when an SMTP server is configured (Email:Host), off otherwise.
+    /// </summary>
+    public bool? RequireConfirmedEmail { get; set; }
 }

@@ -1,5 +1,6 @@
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -28,6 +29,8 @@ public static class IdentityHosting
             options.TokenLifespan = TimeSpan.FromMinutes(security.Value.PasswordResetLinkMinutes);
             options.MailsPerAddressPerHour = security.Value.PasswordResetMailsPerAddressPerHour;
         });
+        builder.Services.AddOptions<EmailConfirmationOptions>().Configure<IOptions<AccountSecurityOptions>, IOptions<EmailOptions>>((options, security, email) =>
+            options.Required = security.Value.RequireConfirmedEmail ?? email.Value.IsSmtpConfigured);
         // Every page load checks the security stamp, so a password reset (or change) signs the user out of other browsers at once.
         builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
         builder.Services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
@@ -66,6 +69,7 @@ public static class IdentityHosting
         builder.Services.AddScoped<Registration>();
         builder.Services.AddScoped<StaffInvitations>();
         builder.Services.AddScoped<PasswordRecovery>();
+        builder.Services.AddScoped<EmailConfirmation>();
         builder.Services.AddSignInThrottle();
     }
 
