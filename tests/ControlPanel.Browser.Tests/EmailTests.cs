@@ -27,6 +27,8 @@ public sealed class EmailTests(BrowserFixture browser)
         var page = await browser.NewPageAsync(app);
         await page.GotoAsync("Account/Login");
         await page.GetByTestId("forgot-password").ClickAsync();
+        // The sign-in page has an email field too: fill the new page's.
+        await page.WaitForURLAsync(new Regex("/Account/ForgotPassword$"));
         await page.GetByTestId("email").FillAsync(OwnerEmail);
         await page.GetByTestId("send-reset").ClickAsync();
         await Expect(page.GetByTestId("reset-requested")).ToContainTextAsync("If an account uses olivia@acme.test");
@@ -80,5 +82,36 @@ public sealed class EmailTests(BrowserFixture browser)
         await invitee.GetByTestId("confirm-password").FillAsync("Support-password-1");
         await invitee.GetByTestId("accept").ClickAsync();
         await Expect(invitee.GetByTestId("user-name")).ToHaveTextAsync("Sam Support");
+    }
+
+    [Fact]
+    public async Task With_SMTP_a_new_owner_confirms_their_address_before_creating_keys()
+    {
+        await using var smtp = await TestSmtpServer.StartNewAsync();
+        await using var app = await StartWithSmtpAsync(smtp);
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync(OwnerEmail, "Acme Ltd", OldPassword);
+        var first = await smtp.WaitForAsync(OwnerEmail, m => m.Subject == "Confirm your email address for ControlPanel");
+
+        // Not confirmed yet: creating an application (and its keys) is refused with the reason.
+        await page.GotoAsync("applications");
+        await page.WaitForCircuitAsync();
+        await page.GetByTestId("new-application").ClickAsync();
+        await page.GetByTestId("application-name").FillAsync("Storefront");
+        await page.GetByTestId("create-application").ClickAsync();
+        await Expect(page.GetByText("Confirm your email address before creating keys").First).ToBeVisibleAsync();
+
+        // The account page sends the link again.
+        await page.GotoAsync("Account/Manage");
+        await page.GetByTestId("resend-confirmation").ClickAsync();
+        await Expect(page.GetByTestId("confirmation-sent")).ToBeVisibleAsync();
+        await smtp.WaitForAsync(OwnerEmail, m => m.Subject == first.Subject && m.MessageId != first.MessageId);
+
+        await page.GotoAsync(TestSmtpServer.LinkIn(first, "Account/ConfirmEmail").AbsoluteUri);
+        await Expect(page.GetByTestId("email-confirmed")).ToBeVisibleAsync();
+        await page.GotoAsync("Account/Manage");
+        await Expect(page.GetByTestId("email-confirmation")).ToHaveCountAsync(0);
+        await page.CreateApplicationAsync("Storefront");
+        await Expect(page.GetByTestId("issued-application-key")).ToBeVisibleAsync();
     }
 }
