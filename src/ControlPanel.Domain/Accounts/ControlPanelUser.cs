@@ -13,4 +13,6 @@ public class ControlPanelUser : IdentityUser
     public DateTime CreatedAt { get; set; }
     /// <summary>When the newest invitation link of a staff member who has not chosen a password yet was issued.</summary>
     public DateTime? InvitationSentAt { get; set; }
+    /// <summary>The notices (Email.NoticeKind bits) this person turned off on their account page; security notices cannot be.</summary>
+    public int MutedNotices { get; set; }
 }

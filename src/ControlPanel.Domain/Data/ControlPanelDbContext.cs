@@ -39,6 +39,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SharedSecret> SharedSecrets => Set<SharedSecret>();
     public DbSet<OutboxMail> OutboxMails => Set<OutboxMail>();
+    public DbSet<NoticeRecipients> NoticeRecipients => Set<NoticeRecipients>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -30,7 +30,15 @@ public static class MailOutbox
     public static Task<int> CountSinceAsync(ControlPanelDbContext db, string kind, string userId, DateTime since) =>
         db.OutboxMails.CountAsync(m => m.Kind == kind && m.UserId == userId && m.CreatedAt > since);
 
-    public static void Configure(ModelBuilder builder) =>
+    public static void Configure(ModelBuilder builder)
+    {
+        builder.Entity<NoticeRecipients>(recipients =>
+        {
+            recipients.ToTable("NoticeRecipients");
+            recipients.HasKey(r => r.AccountId);
+            recipients.Property(r => r.Addresses).HasMaxLength(Notices.RecipientsMaxLength);
+            recipients.HasOne<Accounts.Account>().WithMany().HasForeignKey(r => r.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
         builder.Entity<OutboxMail>(mail =>
         {
             mail.ToTable("MailOutbox");
@@ -44,4 +52,5 @@ public static class MailOutbox
             // The per-address limits' question: this kind for this user lately.
             mail.HasIndex(m => new { m.UserId, m.Kind, m.CreatedAt });
         });
+    }
 }

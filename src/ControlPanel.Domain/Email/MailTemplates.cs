@@ -47,6 +47,39 @@ public static class MailTemplates
         ("Confirm my address", link),
         "If you did not register with ControlPanel, ignore this mail.");
 
+    public static MailContent QuotaThreshold(string name, string application, int percent, long used, long quota, DateTime month) => Compose(
+        $"{application} has used {percent}% of its monthly quota", name,
+        [$"The application {application} has made {used:N0} counted calls in {Month(month)}: {percent}% of its monthly quota of {quota:N0}.",
+         "When the quota is used up, calls run on the overrun allowance, if any, and are then refused with error 103 until the month ends."],
+        null, NoticeClosing);
+
+    public static MailContent QuotaOverrun(string name, string application, long used, long quota, DateTime month) => Compose(
+        $"{application} has used up its monthly quota", name,
+        [$"The application {application} has made {used:N0} counted calls in {Month(month)}, past its monthly quota of {quota:N0}.",
+         "Its calls now run on the overrun allowance, if any, and are then refused with error 103 until the month ends. An administrator can raise the quota."],
+        null, NoticeClosing);
+
+    public static MailContent ApplicationOffline(string name, string application, string? reason, DateTime at) => Compose(
+        $"{application} was taken offline", name,
+        [$"ControlPanel staff took the application {application} offline on {Utc(at)}. Its API calls are refused until it is back online.",
+         reason is null ? "Contact us to learn why, or to bring it back." : $"The reason given: {reason}"],
+        null, NoticeClosing);
+
+    public static MailContent KeysRotated(string name, string application, string last4, string by, DateTime at, DateTime? previousExpireAt) => Compose(
+        $"New keys for {application}", name,
+        [$"{by} rotated the keys of {application} on {Utc(at)}: the new application key ends in {last4}.",
+         previousExpireAt is { } end ? $"The keys used until now keep working until {Utc(end)}." : "No earlier key pair was live."],
+        null, NoticeClosing);
+
+    public static MailContent KeysRevoked(string name, string application, string last4, string by, DateTime at) => Compose(
+        $"A key pair of {application} was revoked", name,
+        [$"{by} revoked the key pair of {application} whose application key ends in {last4}, on {Utc(at)}. Calls with it are refused from now on."],
+        null, NoticeClosing);
+
+    private const string NoticeClosing = "You get this notice as an owner of the account, or as one of its extra recipients. Owners choose their notices on their account page.";
+
+    private static string Month(DateTime month) => month.ToString("MMMM yyyy", CultureInfo.InvariantCulture);
+
     private static MailContent Compose(string subject, string name, IReadOnlyList<string> paragraphs, (string Label, Uri Link)? action, string closing)
     {
         var greeting = string.IsNullOrWhiteSpace(name) ? "Hello," : $"Hello {name},";

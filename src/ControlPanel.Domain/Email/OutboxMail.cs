@@ -40,4 +40,7 @@ public static class MailKinds
     public const string PasswordChanged = "password_changed";
     public const string StaffInvitation = "staff_invitation";
     public const string ConfirmEmail = "confirm_email";
+    public const string QuotaNotice = "quota_notice";
+    public const string ApplicationOffline = "application_offline";
+    public const string KeysChanged = "keys_changed";
 }

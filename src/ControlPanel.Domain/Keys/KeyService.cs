@@ -4,6 +4,7 @@ using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
+using ControlPanel.Domain.Email;
 using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Keys;
@@ -66,6 +67,8 @@ public sealed class KeyService(
             RotatedBy = viewer.Name,
             RotatedAt = now,
         }, now);
+        await Notices.AddAsync(db, application.AccountId, NoticeKind.Keys, MailKinds.KeysChanged, name => MailTemplates.KeysRotated(
+            name, application.Name, ApiKey.LastFour(issued.ApplicationKey), viewer.Name, now, previous.Count == 0 ? null : expiresAt), now);
         await changes.SaveAsync(db);
         return issued;
     }
@@ -92,6 +95,8 @@ public sealed class KeyService(
             RevokedBy = viewer.Name,
             RevokedAt = now,
         }, now);
+        await Notices.AddAsync(db, application.AccountId, NoticeKind.Keys, MailKinds.KeysChanged,
+            name => MailTemplates.KeysRevoked(name, application.Name, pair.ApplicationKeyLast4, viewer.Name, now), now);
         await changes.SaveAsync(db);
     }
 

@@ -70,6 +70,7 @@ public static class IdentityHosting
         builder.Services.AddScoped<StaffInvitations>();
         builder.Services.AddScoped<PasswordRecovery>();
         builder.Services.AddScoped<EmailConfirmation>();
+        builder.Services.AddScoped<NoticeSettings>();
         builder.Services.AddSignInThrottle();
     }
 
