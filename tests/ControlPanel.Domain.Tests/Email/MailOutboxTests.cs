@@ -16,6 +16,14 @@ public sealed class MailOutboxTests : IAsyncLifetime
 
     public async Task InitializeAsync() => database = await TestDatabase.CreateMigratedAsync();
 
+    /// <summary>For the tests that run on each provider: replaces the SQLite database with one of <paramref name="provider"/>.</summary>
+    private async Task UseAsync(DatabaseProvider provider)
+    {
+        if (provider == database.Provider) return;
+        database.Dispose();
+        database = await TestDatabase.CreateMigratedAsync(provider);
+    }
+
     public Task DisposeAsync()
     {
         database.Dispose();
@@ -60,9 +68,11 @@ public sealed class MailOutboxTests : IAsyncLifetime
         Assert.Equal("About Committed", Assert.Single(await db.OutboxMails.ToListAsync()).Subject);
     }
 
-    [Fact]
-    public async Task A_mail_raised_while_the_server_is_down_arrives_exactly_once_when_it_is_up()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_mail_raised_while_the_server_is_down_arrives_exactly_once_when_it_is_up(DatabaseProvider provider)
     {
+        await UseAsync(provider);
         await using var server = new TestSmtpServer(); // not started: connections are refused
         var dispatcher = Dispatcher(Smtp(server));
         await SaveAccountWithMailAsync("Acme", commit: true);
@@ -127,9 +137,11 @@ public sealed class MailOutboxTests : IAsyncLifetime
         Assert.NotNull(failed.FailedAt);
     }
 
-    [Fact]
-    public async Task Two_dispatchers_at_once_send_each_mail_once()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Two_dispatchers_at_once_send_each_mail_once(DatabaseProvider provider)
     {
+        await UseAsync(provider);
         await using var server = await TestSmtpServer.StartNewAsync();
         for (var i = 0; i < 20; i++) await SaveAccountWithMailAsync($"Account {i}", commit: true);
 
