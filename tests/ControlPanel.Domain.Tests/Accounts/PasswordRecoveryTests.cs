@@ -18,8 +18,11 @@ public class PasswordRecoveryTests
         await using var scope = services.CreateScope();
         var (result, owner) = await scope.Get<Registration>().RegisterOwnerAsync(new Registration.Form
         {
-            AccountName = "Acme", DisplayName = "Olive Owner", Email = "olive@controlpanel.test",
-            Password = IdentityTestServices.Password, ConfirmPassword = IdentityTestServices.Password,
+            AccountName = "Acme",
+            DisplayName = "Olive Owner",
+            Email = "olive@controlpanel.test",
+            Password = IdentityTestServices.Password,
+            ConfirmPassword = IdentityTestServices.Password,
         });
         Assert.True(result.Succeeded);
         return (services, owner!);

@@ -18,8 +18,11 @@ public sealed class InvitationMailTests
         await using var server = await TestSmtpServer.StartNewAsync();
         var email = new EmailOptions
         {
-            Host = "127.0.0.1", Port = server.Port, TlsMode = SmtpTlsMode.None,
-            FromAddress = "panel@controlpanel.test", PublicBaseUrl = "https://panel.controlpanel.test/",
+            Host = "127.0.0.1",
+            Port = server.Port,
+            TlsMode = SmtpTlsMode.None,
+            FromAddress = "panel@controlpanel.test",
+            PublicBaseUrl = "https://panel.controlpanel.test/",
         };
         await using var services = await IdentityTestServices.CreateAsync(email: email);
         await services.EnsureRolesAsync();

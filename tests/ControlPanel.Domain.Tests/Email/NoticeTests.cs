@@ -31,8 +31,11 @@ public sealed class NoticeTests : IAsyncLifetime
     {
         var options = new EmailOptions
         {
-            Host = "127.0.0.1", Port = smtp.Port, TlsMode = SmtpTlsMode.None,
-            FromAddress = "panel@controlpanel.test", PublicBaseUrl = "https://panel.controlpanel.test/",
+            Host = "127.0.0.1",
+            Port = smtp.Port,
+            TlsMode = SmtpTlsMode.None,
+            FromAddress = "panel@controlpanel.test",
+            PublicBaseUrl = "https://panel.controlpanel.test/",
         };
         return new MailDispatcher(harness.Databases, MailTransport.For(options), Options.Create(options), harness.Clock, NullLogger<MailDispatcher>.Instance);
     }
