@@ -107,32 +107,30 @@ public sealed class PasswordRecovery(
         if (user is null)
             return IdentityResult.Failed(new IdentityError { Code = "ResetLink", Description = "This reset link has expired or was already used. Ask for a new one." });
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync();
         // The link was checked above with its own provider; Identity's reset (password rules, new security stamp) takes its own token.
-        var result = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password);
-        if (!result.Succeeded) return result;
-        await users.SetLockoutEndDateAsync(user, null);
-        await users.ResetAccessFailedCountAsync(user);
-        var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
-        AuditLog.Record(db, new Viewer(user.Id, user.DisplayName, role, user.AccountId), now, AuditActions.PasswordReset, user.AccountId, null,
-            $"{user.Email} chose a new password with a reset link; every session was signed out");
-        MailOutbox.Add(db, MailKinds.PasswordChanged, user.Email!, MailTemplates.PasswordChanged(user.DisplayName, now), now, user.Id);
-        await db.SaveChangesAsync();
-        await transaction.CommitAsync();
-        return result;
+        return await SetPasswordAsync(user, AuditActions.PasswordReset, "chose a new password with a reset link; every session was signed out", async () =>
+        {
+            var result = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password);
+            if (!result.Succeeded) return result;
+            await users.SetLockoutEndDateAsync(user, null);
+            return await users.ResetAccessFailedCountAsync(user);
+        });
     }
 
     /// <summary>The signed-in user changes their password (account page): audited, and they are told by mail.</summary>
-    public async Task<IdentityResult> ChangeAsync(ControlPanelUser user, string currentPassword, string newPassword)
+    public Task<IdentityResult> ChangeAsync(ControlPanelUser user, string currentPassword, string newPassword) =>
+        SetPasswordAsync(user, AuditActions.PasswordChanged, "changed their password; every other session was signed out",
+            () => users.ChangePasswordAsync(user, currentPassword, newPassword));
+
+    /// <summary>Runs a password change in a transaction with its audit entry and the security notice, which cannot be turned off.</summary>
+    private async Task<IdentityResult> SetPasswordAsync(ControlPanelUser user, string action, string what, Func<Task<IdentityResult>> change)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        var result = await change();
         if (!result.Succeeded) return result;
         var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
-        AuditLog.Record(db, new Viewer(user.Id, user.DisplayName, role, user.AccountId), now, AuditActions.PasswordChanged, user.AccountId, null,
-            $"{user.Email} changed their password; every other session was signed out");
+        AuditLog.Record(db, new Viewer(user.Id, user.DisplayName, role, user.AccountId), now, action, user.AccountId, null, $"{user.Email} {what}");
         MailOutbox.Add(db, MailKinds.PasswordChanged, user.Email!, MailTemplates.PasswordChanged(user.DisplayName, now), now, user.Id);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();

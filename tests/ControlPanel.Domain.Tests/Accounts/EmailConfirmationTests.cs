@@ -16,17 +16,8 @@ public class EmailConfirmationTests
     {
         var services = await IdentityTestServices.CreateAsync(requireConfirmedEmail: required);
         await services.EnsureRolesAsync();
-        await using var scope = services.CreateScope();
-        var (result, owner) = await scope.Get<Registration>().RegisterOwnerAsync(new Registration.Form
-        {
-            AccountName = "Acme",
-            DisplayName = "Olive Owner",
-            Email = "olive@controlpanel.test",
-            Password = IdentityTestServices.Password,
-            ConfirmPassword = IdentityTestServices.Password,
-        });
-        Assert.True(result.Succeeded);
-        return (services, new Viewer(owner!.Id, owner.DisplayName, Roles.Owner, owner.AccountId));
+        var owner = await services.RegisterOwnerAsync();
+        return (services, new Viewer(owner.Id, owner.DisplayName, Roles.Owner, owner.AccountId));
     }
 
     private static ApplicationService Applications(IdentityTestServices services, bool required)

@@ -76,6 +76,22 @@ public sealed class IdentityTestServices : IAsyncDisposable
 
     public AdminBootstrap Bootstrap => _services.GetRequiredService<AdminBootstrap>();
 
+    /// <summary>Registers Olive Owner (olive@controlpanel.test) of the account Acme, as the sign-up page does.</summary>
+    public async Task<ControlPanelUser> RegisterOwnerAsync()
+    {
+        await using var scope = CreateScope();
+        var (result, owner) = await scope.Get<Registration>().RegisterOwnerAsync(new Registration.Form
+        {
+            AccountName = "Acme",
+            DisplayName = "Olive Owner",
+            Email = "olive@controlpanel.test",
+            Password = Password,
+            ConfirmPassword = Password,
+        });
+        Assert.True(result.Succeeded);
+        return owner!;
+    }
+
     /// <summary>Creates the Owner, Admin and Support roles, as the app does on start.</summary>
     public async Task EnsureRolesAsync()
     {

@@ -15,17 +15,7 @@ public class PasswordRecoveryTests
     {
         var services = await IdentityTestServices.CreateAsync();
         await services.EnsureRolesAsync();
-        await using var scope = services.CreateScope();
-        var (result, owner) = await scope.Get<Registration>().RegisterOwnerAsync(new Registration.Form
-        {
-            AccountName = "Acme",
-            DisplayName = "Olive Owner",
-            Email = "olive@controlpanel.test",
-            Password = IdentityTestServices.Password,
-            ConfirmPassword = IdentityTestServices.Password,
-        });
-        Assert.True(result.Succeeded);
-        return (services, owner!);
+        return (services, await services.RegisterOwnerAsync());
     }
 
     private static async Task<List<OutboxMail>> MailsAsync(IdentityTestServices services)

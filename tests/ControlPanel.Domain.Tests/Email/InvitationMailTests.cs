@@ -16,14 +16,7 @@ public sealed class InvitationMailTests
     public async Task An_invitation_is_mailed_with_its_expiry_and_its_link_is_accepted()
     {
         await using var server = await TestSmtpServer.StartNewAsync();
-        var email = new EmailOptions
-        {
-            Host = "127.0.0.1",
-            Port = server.Port,
-            TlsMode = SmtpTlsMode.None,
-            FromAddress = "panel@controlpanel.test",
-            PublicBaseUrl = "https://panel.controlpanel.test/",
-        };
+        var email = server.Options();
         await using var services = await IdentityTestServices.CreateAsync(email: email);
         await services.EnsureRolesAsync();
 

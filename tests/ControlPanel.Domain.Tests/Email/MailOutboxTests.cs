@@ -30,16 +30,13 @@ public sealed class MailOutboxTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static EmailOptions Smtp(TestSmtpServer server) => new()
+    private static EmailOptions Smtp(TestSmtpServer server)
     {
-        Host = "127.0.0.1",
-        Port = server.Port,
-        TlsMode = SmtpTlsMode.None,
-        FromAddress = "ControlPanel <panel@controlpanel.test>",
-        PublicBaseUrl = "https://panel.controlpanel.test/",
-        RetryInterval = TimeSpan.FromMinutes(1),
-        MaxAttempts = 3,
-    };
+        var options = server.Options();
+        options.RetryInterval = TimeSpan.FromMinutes(1);
+        options.MaxAttempts = 3;
+        return options;
+    }
 
     private MailDispatcher Dispatcher(EmailOptions options) =>
         new(database.Factory, MailTransport.For(options), Options.Create(options), clock, NullLogger<MailDispatcher>.Instance);

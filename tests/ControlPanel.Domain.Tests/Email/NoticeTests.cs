@@ -29,14 +29,7 @@ public sealed class NoticeTests : IAsyncLifetime
 
     private MailDispatcher Dispatcher()
     {
-        var options = new EmailOptions
-        {
-            Host = "127.0.0.1",
-            Port = smtp.Port,
-            TlsMode = SmtpTlsMode.None,
-            FromAddress = "panel@controlpanel.test",
-            PublicBaseUrl = "https://panel.controlpanel.test/",
-        };
+        var options = smtp.Options();
         return new MailDispatcher(harness.Databases, MailTransport.For(options), Options.Create(options), harness.Clock, NullLogger<MailDispatcher>.Instance);
     }
 

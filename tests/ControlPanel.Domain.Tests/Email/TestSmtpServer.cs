@@ -40,6 +40,16 @@ public sealed class TestSmtpServer : IAsyncDisposable
         ["Email:PollInterval"] = "00:00:00.200",
     };
 
+    /// <summary>Email options that send to this server, for the services the domain tests build by hand.</summary>
+    public ControlPanel.Domain.Email.EmailOptions Options() => new()
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        TlsMode = ControlPanel.Domain.Email.SmtpTlsMode.None,
+        FromAddress = "ControlPanel <panel@controlpanel.test>",
+        PublicBaseUrl = "https://panel.controlpanel.test/",
+    };
+
     public IReadOnlyList<MimeMessage> Messages
     {
         get { lock (_messages) return [.. _messages]; }
