@@ -114,4 +114,40 @@ public sealed class EmailTests(BrowserFixture browser)
         await page.CreateApplicationAsync("Storefront");
         await Expect(page.GetByTestId("issued-application-key")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task An_owner_chooses_notices_and_a_team_address_on_the_account_page_and_key_notices_follow_it()
+    {
+        await using var smtp = await TestSmtpServer.StartNewAsync();
+        var settings = new Dictionary<string, string>(smtp.AppSettings(AppProcess.BaseAddressPlaceholder)) { ["AccountSecurity:RequireConfirmedEmail"] = "false" };
+        await using var app = await AppHost.StartAsync(settings: settings);
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync(OwnerEmail, "Acme Ltd", OldPassword);
+
+        await page.GotoAsync("Account/Manage");
+        await Expect(page.GetByTestId("notice-keys")).ToBeCheckedAsync();
+        await page.GetByTestId("notice-keys").UncheckAsync();
+        await page.GetByTestId("notice-recipients").FillAsync("not an address");
+        await page.GetByTestId("save-notices").ClickAsync();
+        await Expect(page.GetByTestId("form-error")).ToContainTextAsync("is not an email address");
+        await page.GetByTestId("notice-recipients").FillAsync("team@acme.test");
+        await page.GetByTestId("save-notices").ClickAsync();
+        await Expect(page.GetByTestId("notices-saved")).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Expect(page.GetByTestId("notice-keys")).Not.ToBeCheckedAsync();
+        await Expect(page.GetByTestId("notice-quota")).ToBeCheckedAsync();
+        await Expect(page.GetByTestId("notice-recipients")).ToHaveValueAsync("team@acme.test");
+
+        await page.CreateApplicationAsync("Storefront");
+        await page.GetByTestId("dismiss-secrets").ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Keys" }).ClickAsync();
+        await page.GetByTestId("rotate").ClickAsync();
+        await page.GetByTestId("confirm").ClickAsync();
+        await page.GetByTestId("dismiss-secrets").ClickAsync();
+
+        var notice = await smtp.WaitForAsync("team@acme.test", m => m.Subject == "New keys for Storefront");
+        Assert.Contains("Olivia Owner rotated the keys of Storefront", notice.TextBody);
+        // The owner turned key notices off: nothing for them (the team's mail was sent in the same pass).
+        Assert.DoesNotContain(smtp.Messages, m => m.To.Mailboxes.Any(b => b.Address == OwnerEmail) && m.Subject.StartsWith("New keys", StringComparison.Ordinal));
+    }
 }

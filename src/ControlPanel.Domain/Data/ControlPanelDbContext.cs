@@ -40,6 +40,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<SharedSecret> SharedSecrets => Set<SharedSecret>();
     public DbSet<OutboxMail> OutboxMails => Set<OutboxMail>();
     public DbSet<NoticeRecipients> NoticeRecipients => Set<NoticeRecipients>();
+    public DbSet<KnownSignInAddress> KnownSignInAddresses => Set<KnownSignInAddress>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -133,6 +134,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
 
         WebhookModel.Configure(builder);
         MailOutbox.Configure(builder);
+        SignInAddresses.Configure(builder);
 
         builder.Entity<Change>(change =>
         {

@@ -33,6 +33,20 @@ public static class MailTemplates
         null,
         "If this was not you, ask for a password reset from the sign-in page at once, or contact your administrator.");
 
+    public static MailContent TwoFactorChanged(string name, bool enabled, DateTime at) => Compose(
+        enabled ? "Two-factor authentication is on for your ControlPanel account" : "Two-factor authentication was turned off for your ControlPanel account", name,
+        [enabled
+            ? $"Two-factor authentication was turned on for your ControlPanel account on {Utc(at)}: signing in now also asks for a code from your authenticator app."
+            : $"Two-factor authentication was turned off for your ControlPanel account on {Utc(at)}: signing in now asks for your password only."],
+        null,
+        "If this was not you, change your password at once (or ask for a reset from the sign-in page) and contact your administrator.");
+
+    public static MailContent NewSignInAddress(string name, string address, DateTime at) => Compose(
+        "New sign-in to your ControlPanel account", name,
+        [$"Your ControlPanel account was signed in to on {Utc(at)} from a network it had not been used from before ({address})."],
+        null,
+        "If this was you, there is nothing to do. If not, change your password at once (or ask for a reset from the sign-in page) and turn on two-factor authentication.");
+
     public static MailContent StaffInvitation(string name, string role, Uri link, DateTime expiresAt) => Compose(
         "You are invited to ControlPanel", name,
         [$"An administrator invited you to ControlPanel as {role}.",

@@ -32,7 +32,7 @@ public sealed class IdentityTestServices : IAsyncDisposable
     }
 
     /// <param name="shared">A database another instance uses too (the caller disposes it); null for a fresh one.</param>
-    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null, TestDatabase? shared = null, EmailOptions? email = null, bool requireConfirmedEmail = false)
+    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null, TestDatabase? shared = null, EmailOptions? email = null, bool requireConfirmedEmail = false, bool userManager = false)
     {
         var database = shared ?? await TestDatabase.CreateMigratedAsync();
         var services = new ServiceCollection();
@@ -50,6 +50,8 @@ public sealed class IdentityTestServices : IAsyncDisposable
             .AddEntityFrameworkStores<ControlPanelDbContext>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetOptions.ProviderName);
+        // The app's user manager (security notices), when a test asks for it.
+        if (userManager) services.AddScoped<UserManager<ControlPanelUser>, ControlPanelUserManager>();
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Options.Create(bootstrap ?? new BootstrapOptions()));

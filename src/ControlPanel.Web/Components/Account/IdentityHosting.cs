@@ -1,6 +1,7 @@
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Email;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -46,6 +47,8 @@ public static class IdentityHosting
             cookie.AccessDeniedPath = "/not-found";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
+            // A sign-in from a network the user has not used before is mailed to them (a security notice).
+            cookie.Events.OnSignedIn = RecordSignInAddressAsync;
         });
         builder.Services.AddAuthorization();
 
@@ -58,6 +61,7 @@ public static class IdentityHosting
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ControlPanelDbContext>()
+            .AddUserManager<ControlPanelUserManager>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetOptions.ProviderName)
@@ -72,6 +76,23 @@ public static class IdentityHosting
         builder.Services.AddScoped<EmailConfirmation>();
         builder.Services.AddScoped<NoticeSettings>();
         builder.Services.AddSignInThrottle();
+    }
+
+    private static async Task RecordSignInAddressAsync(CookieSignedInContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        try
+        {
+            var user = await services.GetRequiredService<UserManager<ControlPanelUser>>().GetUserAsync(context.Principal!);
+            if (user is null) return;
+            await SignInAddresses.RecordAsync(services.GetRequiredService<ControlPanelDbContext>(), user,
+                SignInThrottle.AddressKey(context.HttpContext.Connection.RemoteIpAddress), services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The sign-in itself has succeeded; a missed notice must not undo it.
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IdentityHosting)).LogWarning(e, "Could not record the sign-in address.");
+        }
     }
 
     public static void MapIdentityEndpoints(this IEndpointRouteBuilder endpoints)
