@@ -178,7 +178,7 @@ public sealed class StaffInvitations(
     /// <summary>The invitation by mail, saved in the invitation's transaction (the Admin is shown the link as well).</summary>
     private async Task MailAsync(ControlPanelUser user, string role, Invitation invitation, DateTime now)
     {
-        var link = PublicLinks.Invitation(email.Value.LinkBase, invitation.UserId, invitation.Token);
+        var link = PublicLinks.Invitation(email.Value.LinkBase(), invitation.UserId, invitation.Token);
         MailOutbox.Add(db, MailKinds.StaffInvitation, invitation.Email, MailTemplates.StaffInvitation(user.DisplayName, role, link, invitation.ExpiresAt), now, user.Id);
         await db.SaveChangesAsync();
     }

@@ -67,11 +67,13 @@ public sealed class EmailOptions : IValidatableObject
     /// <summary>Whether mails go to an SMTP server (true) or to .eml files (false).</summary>
     public bool IsSmtpConfigured => !string.IsNullOrWhiteSpace(Host);
 
+    // Methods, not properties: validation reads every property, and these parse what it is about to check.
+
     /// <summary>The sender, parsed.</summary>
-    public MailboxAddress From => MailboxAddress.Parse(FromAddress);
+    public MailboxAddress Sender() => MailboxAddress.Parse(FromAddress);
 
     /// <summary>The base of every link, ending in a slash.</summary>
-    public Uri LinkBase => new(PublicBaseUrl.EndsWith('/') ? PublicBaseUrl : PublicBaseUrl + "/", UriKind.Absolute);
+    public Uri LinkBase() => new(PublicBaseUrl.EndsWith('/') ? PublicBaseUrl : PublicBaseUrl + "/", UriKind.Absolute);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

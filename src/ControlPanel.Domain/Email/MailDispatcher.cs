@@ -132,7 +132,7 @@ public sealed class MailDispatcher(
             MessageId = $"{mail.Id:N}@controlpanel",
             Body = new BodyBuilder { TextBody = mail.TextBody, HtmlBody = mail.HtmlBody }.ToMessageBody(),
         };
-        message.From.Add(options.Value.From);
+        message.From.Add(options.Value.Sender());
         message.To.Add(MailboxAddress.Parse(mail.To));
         return message;
     }

@@ -9,7 +9,7 @@ public sealed class MailDeliveryWorker(MailDispatcher dispatcher, IOptions<Email
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        logger.LogInformation("Mail goes to {Transport}. Links in mails start with {PublicBaseUrl}.", dispatcher.Transport.Description, options.Value.LinkBase);
+        logger.LogInformation("Mail goes to {Transport}. Links in mails start with {PublicBaseUrl}.", dispatcher.Transport.Description, options.Value.LinkBase());
         using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
         try
         {
