@@ -64,6 +64,10 @@ public sealed class EmailOptions : IValidatableObject
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 12;
 
+    /// <summary>Sent or given-up mails are deleted from the outbox after this many days (the hourly history sweep).</summary>
+    [Range(1, 3650)]
+    public int HistoryRetentionDays { get; set; } = 30;
+
     /// <summary>Whether mails go to an SMTP server (true) or to .eml files (false).</summary>
     public bool IsSmtpConfigured => !string.IsNullOrWhiteSpace(Host);
 

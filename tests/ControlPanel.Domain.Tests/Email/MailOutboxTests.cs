@@ -178,4 +178,26 @@ public sealed class MailOutboxTests : IAsyncLifetime
         Assert.Contains(Errors(new EmailOptions { User = "me" }), e => e.Contains("together"));
         Assert.Empty(Errors(new EmailOptions { Host = "smtp.example.com", PublicBaseUrl = "https://panel.example.com" }));
     }
+
+    [Fact]
+    public async Task Sent_mails_leave_the_outbox_after_the_retention_and_waiting_ones_stay()
+    {
+        await using var server = await TestSmtpServer.StartNewAsync();
+        var options = Smtp(server);
+        await SaveAccountWithMailAsync("Sent", commit: true);
+        await Dispatcher(options).DispatchAsync();
+        await server.StopAsync();
+        await SaveAccountWithMailAsync("Waiting", commit: true);
+        await Dispatcher(options).DispatchAsync();
+
+        var retention = new HistoryRetention(database.Factory, Options.Create(new ControlPanel.Domain.Webhooks.WebhookOptions()),
+            Options.Create(new ControlPanel.Domain.Audit.AuditOptions()), clock, Options.Create(options));
+        clock.Advance(TimeSpan.FromDays(options.HistoryRetentionDays - 1));
+        Assert.Equal(0, (await retention.DeleteExpiredAsync()).Mails);
+        clock.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(1, (await retention.DeleteExpiredAsync()).Mails);
+
+        await using var db = database.CreateContext();
+        Assert.Equal("About Waiting", Assert.Single(await db.OutboxMails.ToListAsync()).Subject);
+    }
 }
