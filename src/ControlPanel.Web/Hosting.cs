@@ -13,6 +13,7 @@ using ControlPanel.Web.Sessions;
 using ControlPanel.Web.Usage;
 using ControlPanel.Domain.Data;
 using ControlPanel.Web.Components.Account;
+using ControlPanel.Web.Email;
 using ControlPanel.Web.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -35,6 +36,7 @@ public static class Hosting
     public static void AddControlPanel(this WebApplicationBuilder builder)
     {
         builder.AddControlPanelDatabase();
+        builder.AddControlPanelEmail();
         builder.AddControlPanelIdentity();
         builder.AddControlPanelApplications();
         builder.AddControlPanelKeyValidation();

@@ -39,6 +39,8 @@ public sealed class SignInThrottleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, await PostAsync("/Account/Login", "198.51.100.7"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await PostAsync("/account/register", "198.51.100.7"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await PostAsync("/Account/LoginWith2fa", "198.51.100.7"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await PostAsync("/Account/ForgotPassword", "198.51.100.7"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await PostAsync("/Account/ResetPassword", "198.51.100.7"));
         Assert.NotEqual(HttpStatusCode.TooManyRequests, await PostAsync("/Account/Login", "198.51.100.8"));
 
         using var view = new HttpRequestMessage(HttpMethod.Get, "/Account/Login");

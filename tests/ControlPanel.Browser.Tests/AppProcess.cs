@@ -33,6 +33,9 @@ public sealed class AppProcess : IAsyncDisposable
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
     }
 
+    /// <summary>Replaced in setting values by the app's base address.</summary>
+    public const string BaseAddressPlaceholder = "{BaseAddress}";
+
     private static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary>Starts the app and waits until /health answers.</summary>
@@ -56,8 +59,9 @@ public sealed class AppProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // A value may name the app's own address (not known before the port is chosen), such as Email:PublicBaseUrl.
         foreach (var (key, value) in settings)
-            start.Environment[key.Replace(":", "__")] = value;
+            start.Environment[key.Replace(":", "__")] = value.Replace(BaseAddressPlaceholder, $"http://127.0.0.1:{port}/");
 
         var process = Process.Start(start)!;
         var app = new AppProcess(process, port);

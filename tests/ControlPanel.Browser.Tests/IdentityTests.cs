@@ -196,6 +196,8 @@ public sealed class IdentityTests(BrowserFixture browser)
                 });
                 await CheckAsync(visitor, "setup-closed", () => visitor.GotoAsync("setup"));
                 await CheckAsync(visitor, "lockout", () => visitor.GotoAsync("Account/Lockout"));
+                await CheckAsync(visitor, "forgot-password", () => visitor.GotoAsync("Account/ForgotPassword"));
+                await CheckAsync(visitor, "reset-unusable", () => visitor.GotoAsync("Account/ResetPassword?userId=nobody&token=made-up"));
                 await CheckAsync(visitor, "accept", () => visitor.GotoAsync(open));
                 await CheckAsync(visitor, "accept-used", () => visitor.GotoAsync(used));
                 await CheckAsync(owner, "manage", () => owner.GotoAsync("Account/Manage"));

@@ -18,4 +18,7 @@ public class ControlPanelUser : IdentityUser
     /// so a code seen over someone's shoulder (or replayed) does not work a second time.
     /// </summary>
     public long? AuthenticatorStepUsed { get; set; }
+
+    /// <summary>The notices (Email.NoticeKind bits) this person turned off on their account page; security notices cannot be.</summary>
+    public int MutedNotices { get; set; }
 }

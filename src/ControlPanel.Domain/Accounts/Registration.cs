@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Identity;
 namespace ControlPanel.Domain.Accounts;
 
 /// <summary>Self-service sign-up: a new account (organisation) with the person signing up as its Owner.</summary>
-public sealed class Registration(ControlPanelDbContext db, UserManager<ControlPanelUser> users, TimeProvider clock)
+public sealed class Registration(ControlPanelDbContext db, UserManager<ControlPanelUser> users, TimeProvider clock, EmailConfirmation? confirmation = null)
 {
     // IdentityErrorDescriber's codes for an email (which is also the user name) that is already registered.
     private const string TakenUserName = nameof(IdentityErrorDescriber.DuplicateUserName);
@@ -56,6 +56,12 @@ public sealed class Registration(ControlPanelDbContext db, UserManager<ControlPa
         }
         result = await users.AddToRoleAsync(owner, Roles.Owner);
         if (!result.Succeeded) return (result, null);
+        // The confirmation link is saved with the new owner: both or neither.
+        if (confirmation is { Required: true })
+        {
+            await confirmation.QueueAsync(owner);
+            await db.SaveChangesAsync();
+        }
 
         await transaction.CommitAsync();
         return (result, owner);

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ namespace ControlPanel.Domain.Accounts;
 /// changes the user's security stamp, which ends every earlier link.
 /// </summary>
 public sealed class StaffInvitations(
-    ControlPanelDbContext db, UserManager<ControlPanelUser> users, IOptions<DataProtectionTokenProviderOptions> tokens, TimeProvider clock)
+    ControlPanelDbContext db, UserManager<ControlPanelUser> users, IOptions<DataProtectionTokenProviderOptions> tokens, IOptions<EmailOptions> email,
+    TimeProvider clock)
 {
     public sealed class Form
     {
@@ -101,6 +103,7 @@ public sealed class StaffInvitations(
         AuditLog.Record(db, viewer, now, AuditActions.StaffInvited, null, null, $"Invited {user.Email} as {form.Role}");
         await db.SaveChangesAsync();
         var invitation = new Invitation(user.Id, form.Email.Trim(), await users.GeneratePasswordResetTokenAsync(user), now + LinkLifetime);
+        await MailAsync(user, form.Role, invitation, now);
         await transaction.CommitAsync();
         return (result, invitation);
     }
@@ -119,6 +122,7 @@ public sealed class StaffInvitations(
         AuditLog.Record(db, viewer, now, AuditActions.StaffInvitationResent, null, null, $"Sent a new invitation link to {user.Email}; the previous link no longer works");
         await db.SaveChangesAsync();
         var invitation = new Invitation(user.Id, user.Email ?? "", await users.GeneratePasswordResetTokenAsync(user), now + LinkLifetime);
+        await MailAsync(user, (await users.GetRolesAsync(user)).FirstOrDefault(Roles.Staff.Contains) ?? "", invitation, now);
         await transaction.CommitAsync();
         return invitation;
     }
@@ -169,6 +173,14 @@ public sealed class StaffInvitations(
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         return result;
+    }
+
+    /// <summary>The invitation by mail, saved in the invitation's transaction (the Admin is shown the link as well).</summary>
+    private async Task MailAsync(ControlPanelUser user, string role, Invitation invitation, DateTime now)
+    {
+        var link = PublicLinks.Invitation(email.Value.LinkBase(), invitation.UserId, invitation.Token);
+        MailOutbox.Add(db, MailKinds.StaffInvitation, invitation.Email, MailTemplates.StaffInvitation(user.DisplayName, role, link, invitation.ExpiresAt), now, user.Id);
+        await db.SaveChangesAsync();
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
+using ControlPanel.Domain.Email;
 
 namespace ControlPanel.Domain.Applications;
 
@@ -53,8 +54,13 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
         if (!viewer.IsAdmin) throw new AccessDeniedException();
         await using var db = await databases.CreateDbContextAsync();
         var application = await db.Applications.SingleOrDefaultAsync(a => a.Id == applicationId) ?? throw new AccessDeniedException();
-        if (ApplicationStatus.Set(db, viewer, application, isOnline, clock.GetUtcNow().UtcDateTime, reason))
-            await changes.SaveAsync(db);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var wasOnline = application.IsOnline;
+        if (!ApplicationStatus.Set(db, viewer, application, isOnline, now, reason)) return;
+        if (wasOnline && !application.IsOnline)
+            await Notices.AddAsync(db, application.AccountId, NoticeKind.ApplicationOffline, MailKinds.ApplicationOffline,
+                name => MailTemplates.ApplicationOffline(name, application.Name, application.SuspensionReason, now), now);
+        await changes.SaveAsync(db);
     }
 
     /// <summary>Locks (every call answers 225 ACCOUNT IS LOCKED) or unlocks an account.</summary>

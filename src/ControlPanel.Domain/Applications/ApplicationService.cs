@@ -96,6 +96,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await databases.CreateDbContextAsync();
         if (!await db.Accounts.AnyAsync(a => a.Id == id)) throw new AccessDeniedException();
+        await keys.EnsureMayIssueKeysAsync(db, viewer);
         await EnsureNameIsFreeAsync(db, id, form.Name.Trim(), exceptApplicationId: null);
 
         var application = new Application

@@ -42,6 +42,10 @@ public static class AuditActions
     public const string AccessTokenCreated = "access_token.created";
     public const string AccessTokenUsed = "access_token.used";
     public const string AccessTokenRevoked = "access_token.revoked";
+    public const string PasswordResetSent = "account.password_reset_sent";
+    public const string PasswordReset = "account.password_reset";
+    public const string PasswordChanged = "account.password_changed";
+    public const string EmailConfirmed = "account.email_confirmed";
 
     public static readonly IReadOnlyList<string> All =
     [

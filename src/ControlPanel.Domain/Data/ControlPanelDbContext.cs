@@ -2,6 +2,7 @@ using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Quotas;
@@ -41,6 +42,9 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<SharedSecret> SharedSecrets => Set<SharedSecret>();
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
     public DbSet<IdempotentRotation> IdempotentRotations => Set<IdempotentRotation>();
+    public DbSet<OutboxMail> OutboxMails => Set<OutboxMail>();
+    public DbSet<NoticeRecipients> NoticeRecipients => Set<NoticeRecipients>();
+    public DbSet<KnownSignInAddress> KnownSignInAddresses => Set<KnownSignInAddress>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -142,6 +146,8 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
         });
 
         WebhookModel.Configure(builder);
+        MailOutbox.Configure(builder);
+        SignInAddresses.Configure(builder);
 
         builder.Entity<Change>(change =>
         {

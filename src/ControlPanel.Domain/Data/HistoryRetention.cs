@@ -1,4 +1,5 @@
 using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -8,17 +9,18 @@ namespace ControlPanel.Domain.Data;
 /// <summary>
 /// Deletes history past its retention: webhook events, deliveries and attempts after the
 /// <see cref="WebhookOptions"/> periods, and audit entries after <see cref="AuditOptions.RetentionDays"/>
-/// (0, the default, keeps them forever). Rows go in batches of <see cref="BatchSize"/>, each its own
+/// (0, the default, keeps them forever), and sent or given-up mails after <see cref="EmailOptions.HistoryRetentionDays"/>. Rows go in batches of <see cref="BatchSize"/>, each its own
 /// statement, so a first run over a large backlog never holds the write lock for long.
 /// </summary>
 public sealed class HistoryRetention(
-    IDbContextFactory<ControlPanelDbContext> databases, IOptions<WebhookOptions> webhookOptions, IOptions<AuditOptions> auditOptions, TimeProvider clock)
+    IDbContextFactory<ControlPanelDbContext> databases, IOptions<WebhookOptions> webhookOptions, IOptions<AuditOptions> auditOptions, TimeProvider clock,
+    IOptions<EmailOptions>? emailOptions = null)
 {
     public const int BatchSize = 500;
 
-    public sealed record Deleted(int Events, int Deliveries, int Attempts, int AuditEntries)
+    public sealed record Deleted(int Events, int Deliveries, int Attempts, int AuditEntries, int Mails = 0)
     {
-        public int Total => Events + Deliveries + Attempts + AuditEntries;
+        public int Total => Events + Deliveries + Attempts + AuditEntries + Mails;
     }
 
     public async Task<Deleted> DeleteExpiredAsync(CancellationToken cancellationToken = default)
@@ -58,7 +60,16 @@ public sealed class HistoryRetention(
                 .OrderBy(e => e.Id).Select(e => e.Id).Take(BatchSize).ToListAsync(cancellationToken),
                 ids => db.AuditEntries.Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
         }
-        return new Deleted(events, deliveries, attempts, auditEntries);
+        // Sent or given-up mails (their bodies are gone already) after Email:HistoryRetentionDays; waiting ones never.
+        var mails = 0;
+        if (emailOptions?.Value is { } email)
+        {
+            var mailCutoff = now.AddDays(-email.HistoryRetentionDays);
+            mails = await InBatchesAsync(() => db.OutboxMails.Where(m => m.CreatedAt < mailCutoff && (m.SentAt != null || m.FailedAt != null))
+                .OrderBy(m => m.CreatedAt).Select(m => m.Id).Take(BatchSize).ToListAsync(cancellationToken),
+                ids => db.OutboxMails.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
+        }
+        return new Deleted(events, deliveries, attempts, auditEntries, mails);
     }
 
     /// <summary>Deletes the deliveries and their attempts (attempts first: no reliance on the database's cascade); returns the deliveries deleted.</summary>

@@ -4,12 +4,18 @@ using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
+using ControlPanel.Domain.Email;
+using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Keys;
 
 /// <summary>Issuing, rotating ("rolling") and revoking an application's key pairs.</summary>
-public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> databases, ChangeFeed changes, TimeProvider clock)
+public sealed class KeyService(
+    IDbContextFactory<ControlPanelDbContext> databases, ChangeFeed changes, TimeProvider clock, IOptions<EmailConfirmationOptions>? confirmation = null)
 {
+    /// <summary>An owner who must confirm their address first may not be issued keys (AccountSecurity:RequireConfirmedEmail).</summary>
+    public Task EnsureMayIssueKeysAsync(ControlPanelDbContext db, Viewer viewer) => EmailConfirmation.EnsureMayIssueKeysAsync(db, viewer, confirmation?.Value);
+
     public sealed record PairView(
         Guid Id, string ApplicationKeyLast4, string ConsumerKeyLast4, DateTime CreatedAt, string CreatedBy,
         DateTime? LastUsedAt, DateTime? ExpiresAt, DateTime? RevokedAt, string? RevokedBy, bool IsLive);
@@ -37,6 +43,7 @@ public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> database
         if (!Enum.IsDefined(grace)) throw new System.ComponentModel.DataAnnotations.ValidationException("Choose a grace period.");
         await using var db = await databases.CreateDbContextAsync();
         var application = await FindApplicationAsync(db, viewer, applicationId, forChange: true);
+        await EnsureMayIssueKeysAsync(db, viewer);
         var now = clock.GetUtcNow().UtcDateTime;
         var expiresAt = now + grace.Duration();
 
@@ -60,6 +67,8 @@ public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> database
             RotatedBy = viewer.Name,
             RotatedAt = now,
         }, now);
+        await Notices.AddAsync(db, application.AccountId, NoticeKind.Keys, MailKinds.KeysChanged, name => MailTemplates.KeysRotated(
+            name, application.Name, ApiKey.LastFour(issued.ApplicationKey), viewer.Name, now, previous.Count == 0 ? null : expiresAt), now);
         await changes.SaveAsync(db);
         return issued;
     }
@@ -86,6 +95,8 @@ public sealed class KeyService(IDbContextFactory<ControlPanelDbContext> database
             RevokedBy = viewer.Name,
             RevokedAt = now,
         }, now);
+        await Notices.AddAsync(db, application.AccountId, NoticeKind.Keys, MailKinds.KeysChanged,
+            name => MailTemplates.KeysRevoked(name, application.Name, pair.ApplicationKeyLast4, viewer.Name, now), now);
         await changes.SaveAsync(db);
     }
 

@@ -5,6 +5,7 @@ using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
+using ControlPanel.Domain.Email;
 using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Quotas;
@@ -74,10 +75,15 @@ public sealed class QuotaLedger(
                     ON CONFLICT ("ApplicationId", "Month", "Kind", "Percent") DO NOTHING
                     """, cancellationToken);
                 // A new notification is also a webhook event, saved in the same transaction (another instance may have stored it first).
-                if (inserted == 1)
-                    WebhookOutbox.Enqueue(db, n.AccountId, n.ApplicationId,
-                        n.Kind == QuotaNotificationKind.Overrun ? WebhookEvents.QuotaExceeded : WebhookEvents.QuotaThresholdReached,
-                        new { percent = n.Percent, used = n.Used, quota = n.Quota, month = n.Month.ToString("yyyy-MM") }, n.At);
+                if (inserted != 1) continue;
+                WebhookOutbox.Enqueue(db, n.AccountId, n.ApplicationId,
+                    n.Kind == QuotaNotificationKind.Overrun ? WebhookEvents.QuotaExceeded : WebhookEvents.QuotaThresholdReached,
+                    new { percent = n.Percent, used = n.Used, quota = n.Quota, month = n.Month.ToString("yyyy-MM") }, n.At);
+                // And a notice by mail, in the same transaction: once per threshold per month, like the row above.
+                var application = await db.Applications.AsNoTracking().Where(a => a.Id == n.ApplicationId).Select(a => a.Name).SingleOrDefaultAsync(cancellationToken) ?? "Your application";
+                await Notices.AddAsync(db, n.AccountId, NoticeKind.Quota, MailKinds.QuotaNotice, name => n.Kind == QuotaNotificationKind.Overrun
+                    ? MailTemplates.QuotaOverrun(name, application, n.Used, n.Quota, n.Month)
+                    : MailTemplates.QuotaThreshold(name, application, n.Percent, n.Used, n.Quota, n.Month), n.At);
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,9 @@ namespace ControlPanel.Domain.Tests.Accounts;
 /// </summary>
 public sealed class IdentityTestServices : IAsyncDisposable
 {
+    /// <summary>Where links in mails point, unless the test gives its own Email options.</summary>
+    public const string PublicBaseUrl = "https://panel.controlpanel.test/";
+
     /// <summary>Satisfies the app's password rules (10 characters, upper, lower, digit).</summary>
     public const string Password = "Test-password-1";
 
@@ -28,7 +32,7 @@ public sealed class IdentityTestServices : IAsyncDisposable
     }
 
     /// <param name="shared">A database another instance uses too (the caller disposes it); null for a fresh one.</param>
-    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null, TestDatabase? shared = null)
+    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null, TestDatabase? shared = null, EmailOptions? email = null, bool requireConfirmedEmail = false, bool userManager = false)
     {
         var database = shared ?? await TestDatabase.CreateMigratedAsync();
         var services = new ServiceCollection();
@@ -44,13 +48,22 @@ public sealed class IdentityTestServices : IAsyncDisposable
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ControlPanelDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetOptions.ProviderName);
+        // The app's user manager (security notices), when a test asks for it.
+        if (userManager) services.AddScoped<UserManager<ControlPanelUser>, ControlPanelUserManager>();
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Options.Create(bootstrap ?? new BootstrapOptions()));
         services.AddSingleton<AdminBootstrap>();
         services.AddScoped<Registration>();
         services.AddScoped<StaffInvitations>();
+        services.AddSingleton(Options.Create(new PasswordResetOptions()));
+        services.AddSingleton(Options.Create(email ?? new EmailOptions { PublicBaseUrl = PublicBaseUrl }));
+        services.AddScoped<PasswordRecovery>();
+        services.AddSingleton(Options.Create(new EmailConfirmationOptions { Required = requireConfirmedEmail }));
+        services.AddSingleton(Options.Create(new DataProtectionTokenProviderOptions()));
+        services.AddScoped<EmailConfirmation>();
         return new IdentityTestServices(database, services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }), shared is null);
     }
 
@@ -60,7 +73,26 @@ public sealed class IdentityTestServices : IAsyncDisposable
     /// <summary>A fresh DbContext for checking what was really saved.</summary>
     public ControlPanelDbContext CreateContext() => _database.CreateContext();
 
+    /// <summary>Contexts on the same database, for the services the app makes from a factory (applications, keys, the mail dispatcher).</summary>
+    public Microsoft.EntityFrameworkCore.IDbContextFactory<ControlPanelDbContext> Factory => _database.Factory;
+
     public AdminBootstrap Bootstrap => _services.GetRequiredService<AdminBootstrap>();
+
+    /// <summary>Registers Olive Owner (olive@controlpanel.test) of the account Acme, as the sign-up page does.</summary>
+    public async Task<ControlPanelUser> RegisterOwnerAsync()
+    {
+        await using var scope = CreateScope();
+        var (result, owner) = await scope.Get<Registration>().RegisterOwnerAsync(new Registration.Form
+        {
+            AccountName = "Acme",
+            DisplayName = "Olive Owner",
+            Email = "olive@controlpanel.test",
+            Password = Password,
+            ConfirmPassword = Password,
+        });
+        Assert.True(result.Succeeded);
+        return owner!;
+    }
 
     /// <summary>Creates the Owner, Admin and Support roles, as the app does on start.</summary>
     public async Task EnsureRolesAsync()

@@ -38,4 +38,18 @@ public sealed class AccountSecurityOptions
     /// nothing else until it is on, and cannot turn it off.
     /// </summary>
     public bool RequireTwoFactorForStaff { get; set; } = true;
+
+    /// <summary>How long a password reset link (from "Forgot password?" or sent by an Admin) works.</summary>
+    [Range(5, 24 * 60)]
+    public int PasswordResetLinkMinutes { get; set; } = 60;
+
+    /// <summary>Reset mails one user may be sent per hour, however many people ask; beyond it requests send nothing (the answer is the same).</summary>
+    [Range(1, 100)]
+    public int PasswordResetMailsPerAddressPerHour { get; set; } = 3;
+
+    /// <summary>
+    /// Whether a new owner must confirm their email address (a mailed link) before the account can create keys.
+    /// Unset: on when an SMTP server is configured (Email:Host), off otherwise.
+    /// </summary>
+    public bool? RequireConfirmedEmail { get; set; }
 }

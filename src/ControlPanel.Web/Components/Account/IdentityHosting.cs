@@ -1,5 +1,7 @@
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -22,6 +24,16 @@ public static class IdentityHosting
         // Only staff invitations use Identity's data-protection tokens here, so their lifespan is the invitation link's.
         builder.Services.AddOptions<DataProtectionTokenProviderOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
             options.TokenLifespan = TimeSpan.FromHours(security.Value.InvitationLinkHours));
+        // Reset links have their own, shorter, lifespan and a per-address limit.
+        builder.Services.AddOptions<PasswordResetOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
+        {
+            options.TokenLifespan = TimeSpan.FromMinutes(security.Value.PasswordResetLinkMinutes);
+            options.MailsPerAddressPerHour = security.Value.PasswordResetMailsPerAddressPerHour;
+        });
+        builder.Services.AddOptions<EmailConfirmationOptions>().Configure<IOptions<AccountSecurityOptions>, IOptions<EmailOptions>>((options, security, email) =>
+            options.Required = security.Value.RequireConfirmedEmail ?? email.Value.IsSmtpConfigured);
+        // Every page load checks the security stamp, so a password reset (or change) signs the user out of other browsers at once.
+        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
         builder.Services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
 
         builder.Services.AddAuthentication(options =>
@@ -35,6 +47,8 @@ public static class IdentityHosting
             cookie.AccessDeniedPath = "/not-found";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
+            // A sign-in from a network the user has not used before is mailed to them (a security notice).
+            cookie.Events.OnSignedIn = RecordSignInAddressAsync;
         });
         builder.Services.AddAuthorization();
 
@@ -48,9 +62,11 @@ public static class IdentityHosting
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ControlPanelDbContext>()
+            .AddUserManager<ControlPanelUserManager>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddTokenProvider<SingleUseAuthenticatorCodes>(SingleUseAuthenticatorCodes.ProviderName)
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetOptions.ProviderName)
             .AddClaimsPrincipalFactory<ViewerClaimsFactory>();
 
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
@@ -58,7 +74,27 @@ public static class IdentityHosting
         builder.Services.AddSingleton<PasswordRules>();
         builder.Services.AddScoped<Registration>();
         builder.Services.AddScoped<StaffInvitations>();
+        builder.Services.AddScoped<PasswordRecovery>();
+        builder.Services.AddScoped<EmailConfirmation>();
+        builder.Services.AddScoped<NoticeSettings>();
         builder.Services.AddSignInThrottle();
+    }
+
+    private static async Task RecordSignInAddressAsync(CookieSignedInContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        try
+        {
+            var user = await services.GetRequiredService<UserManager<ControlPanelUser>>().GetUserAsync(context.Principal!);
+            if (user is null) return;
+            await SignInAddresses.RecordAsync(services.GetRequiredService<ControlPanelDbContext>(), user,
+                SignInThrottle.AddressKey(context.HttpContext.Connection.RemoteIpAddress), services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The sign-in itself has succeeded; a missed notice must not undo it.
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IdentityHosting)).LogWarning(e, "Could not record the sign-in address.");
+        }
     }
 
     public static void MapIdentityEndpoints(this IEndpointRouteBuilder endpoints)

@@ -13,9 +13,12 @@ namespace ControlPanel.Web.Components.Account;
 /// </summary>
 public static class SignInThrottle
 {
-    /// <summary>The form posts counted; LoginWith2fa and LoginWithRecoveryCode are guessable codes too.</summary>
+    /// <summary>
+    /// The form posts counted; LoginWith2fa and LoginWithRecoveryCode are guessable codes too, and ForgotPassword sends
+    /// mail (each address has its own hourly limit in PasswordRecovery as well).
+    /// </summary>
     private static readonly PathString[] ThrottledPaths =
-        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register"];
+        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register", "/Account/ForgotPassword", "/Account/ResetPassword"];
 
     public static void AddSignInThrottle(this IServiceCollection services)
     {

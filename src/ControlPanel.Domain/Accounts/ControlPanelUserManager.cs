@@ -1,0 +1,35 @@
+using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ControlPanel.Domain.Accounts;
+
+/// <summary>
+/// Identity's user manager with the security notice that cannot be turned off: two-factor authentication turned on
+/// or off. The mail is added to the same context the user store saves, so the change and its notice are saved
+/// together, whichever page makes the change.
+/// </summary>
+public sealed class ControlPanelUserManager(
+    IUserStore<ControlPanelUser> store, IOptions<IdentityOptions> optionsAccessor, IPasswordHasher<ControlPanelUser> passwordHasher,
+    IEnumerable<IUserValidator<ControlPanelUser>> userValidators, IEnumerable<IPasswordValidator<ControlPanelUser>> passwordValidators,
+    ILookupNormalizer keyNormalizer, IdentityErrorDescriber errors, IServiceProvider services, ILogger<UserManager<ControlPanelUser>> logger,
+    ControlPanelDbContext db, TimeProvider clock)
+    : UserManager<ControlPanelUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
+{
+    public override async Task<IdentityResult> SetTwoFactorEnabledAsync(ControlPanelUser user, bool enabled)
+    {
+        var changes = await GetTwoFactorEnabledAsync(user) != enabled && user.Email is not null;
+        OutboxMail? notice = null;
+        if (changes)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            notice = MailOutbox.Add(db, MailKinds.TwoFactorChanged, user.Email!, MailTemplates.TwoFactorChanged(user.DisplayName, enabled, now), now, user.Id);
+        }
+        var result = await base.SetTwoFactorEnabledAsync(user, enabled);
+        // Not saved with a change that failed.
+        if (!result.Succeeded && notice is not null) db.OutboxMails.Remove(notice);
+        return result;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace ControlPanel.Domain.Email;
+
+/// <summary>A mail's subject and its two bodies.</summary>
+public sealed record MailContent(string Subject, string Text, string Html);
+
+/// <summary>
+/// Every mail the control panel sends, in one place: each is a greeting, paragraphs, at most one link to act on and a
+/// closing line, rendered once as plain text and once as HTML (every value HTML-encoded).
+/// </summary>
+public static class MailTemplates
+{
+    public static MailContent PasswordReset(string name, Uri link, TimeSpan lifetime) => Compose(
+        "Reset your ControlPanel password", name,
+        ["Someone, hopefully you, asked to reset the password of your ControlPanel account.",
+         $"The link below works once, for {InWords(lifetime)}. Choosing a new password signs you out everywhere."],
+        ("Choose a new password", link),
+        "If you did not ask for this, ignore this mail: your password stays as it is.");
+
+    public static MailContent PasswordResetByAdmin(string name, Uri link, TimeSpan lifetime) => Compose(
+        "Choose a new ControlPanel password", name,
+        ["A ControlPanel administrator sent you a link to choose a new password.",
+         $"The link works once, for {InWords(lifetime)}. Choosing a new password signs you out everywhere."],
+        ("Choose a new password", link),
+        "Your current password keeps working until you choose a new one.");
+
+    public static MailContent PasswordChanged(string name, DateTime at) => Compose(
+        "Your ControlPanel password was changed", name,
+        [$"The password of your ControlPanel account was changed on {Utc(at)}, and every other session was signed out."],
+        null,
+        "If this was not you, ask for a password reset from the sign-in page at once, or contact your administrator.");
+
+    public static MailContent TwoFactorChanged(string name, bool enabled, DateTime at) => Compose(
+        enabled ? "Two-factor authentication is on for your ControlPanel account" : "Two-factor authentication was turned off for your ControlPanel account", name,
+        [enabled
+            ? $"Two-factor authentication was turned on for your ControlPanel account on {Utc(at)}: signing in now also asks for a code from your authenticator app."
+            : $"Two-factor authentication was turned off for your ControlPanel account on {Utc(at)}: signing in now asks for your password only."],
+        null,
+        "If this was not you, change your password at once (or ask for a reset from the sign-in page) and contact your administrator.");
+
+    public static MailContent NewSignInAddress(string name, string address, DateTime at) => Compose(
+        "New sign-in to your ControlPanel account", name,
+        [$"Your ControlPanel account was signed in to on {Utc(at)} from a network it had not been used from before ({address})."],
+        null,
+        "If this was you, there is nothing to do. If not, change your password at once (or ask for a reset from the sign-in page) and turn on two-factor authentication.");
+
+    public static MailContent StaffInvitation(string name, string role, Uri link, DateTime expiresAt) => Compose(
+        "You are invited to ControlPanel", name,
+        [$"An administrator invited you to ControlPanel as {role}.",
+         $"Choose your password with the link below. It works once, until {Utc(expiresAt)}."],
+        ("Accept the invitation", link),
+        "If you did not expect this, ignore this mail: without a password nobody can use the account.");
+
+    public static MailContent ConfirmEmail(string name, Uri link, TimeSpan lifetime) => Compose(
+        "Confirm your email address for ControlPanel", name,
+        ["Confirm that this address is yours, so your account can create API keys and we can reach you about it.",
+         $"The link works for {InWords(lifetime)}. You can ask for a new one on your account page."],
+        ("Confirm my address", link),
+        "If you did not register with ControlPanel, ignore this mail.");
+
+    public static MailContent QuotaThreshold(string name, string application, int percent, long used, long quota, DateTime month) => Compose(
+        $"{application} has used {percent}% of its monthly quota", name,
+        [$"The application {application} has made {used:N0} counted calls in {Month(month)}: {percent}% of its monthly quota of {quota:N0}.",
+         "When the quota is used up, calls run on the overrun allowance, if any, and are then refused with error 103 until the month ends."],
+        null, NoticeClosing);
+
+    public static MailContent QuotaOverrun(string name, string application, long used, long quota, DateTime month) => Compose(
+        $"{application} has used up its monthly quota", name,
+        [$"The application {application} has made {used:N0} counted calls in {Month(month)}, past its monthly quota of {quota:N0}.",
+         "Its calls now run on the overrun allowance, if any, and are then refused with error 103 until the month ends. An administrator can raise the quota."],
+        null, NoticeClosing);
+
+    public static MailContent ApplicationOffline(string name, string application, string? reason, DateTime at) => Compose(
+        $"{application} was taken offline", name,
+        [$"ControlPanel staff took the application {application} offline on {Utc(at)}. Its API calls are refused until it is back online.",
+         reason is null ? "Contact us to learn why, or to bring it back." : $"The reason given: {reason}"],
+        null, NoticeClosing);
+
+    public static MailContent KeysRotated(string name, string application, string last4, string by, DateTime at, DateTime? previousExpireAt) => Compose(
+        $"New keys for {application}", name,
+        [$"{by} rotated the keys of {application} on {Utc(at)}: the new application key ends in {last4}.",
+         previousExpireAt is { } end ? $"The keys used until now keep working until {Utc(end)}." : "No earlier key pair was live."],
+        null, NoticeClosing);
+
+    public static MailContent KeysRevoked(string name, string application, string last4, string by, DateTime at) => Compose(
+        $"A key pair of {application} was revoked", name,
+        [$"{by} revoked the key pair of {application} whose application key ends in {last4}, on {Utc(at)}. Calls with it are refused from now on."],
+        null, NoticeClosing);
+
+    private const string NoticeClosing = "You get this notice as an owner of the account, or as one of its extra recipients. Owners choose their notices on their account page.";
+
+    private static string Month(DateTime month) => month.ToString("MMMM yyyy", CultureInfo.InvariantCulture);
+
+    private static MailContent Compose(string subject, string name, IReadOnlyList<string> paragraphs, (string Label, Uri Link)? action, string closing)
+    {
+        var greeting = string.IsNullOrWhiteSpace(name) ? "Hello," : $"Hello {name},";
+
+        var text = new StringBuilder().AppendLine(greeting).AppendLine();
+        foreach (var paragraph in paragraphs) text.AppendLine(paragraph).AppendLine();
+        if (action is { } a) text.AppendLine($"{a.Label}:").AppendLine(a.Link.AbsoluteUri).AppendLine();
+        text.AppendLine(closing).AppendLine().AppendLine("ControlPanel");
+
+        var html = new StringBuilder()
+            .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(Encode(subject)).Append("</title></head>")
+            .Append("<body style=\"font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;line-height:1.5;color:#1f2937;max-width:560px;margin:0 auto;padding:16px\">")
+            .Append("<p>").Append(Encode(greeting)).Append("</p>");
+        foreach (var paragraph in paragraphs) html.Append("<p>").Append(Encode(paragraph)).Append("</p>");
+        if (action is { } b)
+        {
+            var href = Encode(b.Link.AbsoluteUri);
+            html.Append("<p><a href=\"").Append(href).Append("\" style=\"display:inline-block;background:#1e40af;color:#ffffff;padding:10px 16px;border-radius:4px;text-decoration:none\">")
+                .Append(Encode(b.Label)).Append("</a></p>")
+                .Append("<p style=\"font-size:13px;color:#4b5563\">Or open this address: <a href=\"").Append(href).Append("\" style=\"word-break:break-all\">").Append(href).Append("</a></p>");
+        }
+        html.Append("<p>").Append(Encode(closing)).Append("</p><p>ControlPanel</p></body></html>");
+        return new MailContent(subject, text.ToString(), html.ToString());
+    }
+
+    private static string Encode(string value) => WebUtility.HtmlEncode(value);
+
+    private static string Utc(DateTime at) => at.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>A link's lifetime in words: "3 days", "1 hour", "30 minutes". The pages say it the same way as the mails.</summary>
+    public static string InWords(TimeSpan span) =>
+        span.TotalHours % 24 == 0 ? (span.TotalDays == 1 ? "1 day" : $"{span.TotalDays:0} days")
+        : span.TotalMinutes % 60 == 0 ? (span.TotalHours == 1 ? "1 hour" : $"{span.TotalHours:0} hours")
+        : span.TotalMinutes == 1 ? "1 minute" : $"{span.TotalMinutes:0} minutes";
+}

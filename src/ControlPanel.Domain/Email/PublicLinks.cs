@@ -1,0 +1,18 @@
+namespace ControlPanel.Domain.Email;
+
+/// <summary>The links people follow from mails (and that an Admin is shown when no mail can carry them), in one place.</summary>
+public static class PublicLinks
+{
+    public const string ResetPasswordPath = "Account/ResetPassword";
+    public const string AcceptInvitationPath = "Account/AcceptInvitation";
+    public const string ConfirmEmailPath = "Account/ConfirmEmail";
+
+    public static Uri PasswordReset(EmailOptions options, string userId, string token) => WithUserToken(options.LinkBase(), ResetPasswordPath, userId, token);
+
+    public static Uri Invitation(Uri linkBase, string userId, string token) => WithUserToken(linkBase, AcceptInvitationPath, userId, token);
+
+    public static Uri ConfirmEmail(EmailOptions options, string userId, string token) => WithUserToken(options.LinkBase(), ConfirmEmailPath, userId, token);
+
+    private static Uri WithUserToken(Uri linkBase, string path, string userId, string token) =>
+        new(linkBase, $"{path}?userId={Uri.EscapeDataString(userId)}&token={Uri.EscapeDataString(token)}");
+}

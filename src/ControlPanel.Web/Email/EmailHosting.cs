@@ -1,0 +1,39 @@
+using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace ControlPanel.Web.Email;
+
+public static class EmailHosting
+{
+    /// <summary>The Email options, the transport they choose (SMTP or .eml files), and the worker that sends the outbox.</summary>
+    public static void AddControlPanelEmail(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section)
+            .PostConfigure<IOptions<DatabaseOptions>>((email, database) =>
+            {
+                // With SMTP the address must be configured (validated below): a listening address behind a proxy is not what people open.
+                if (!email.IsSmtpConfigured && string.IsNullOrWhiteSpace(email.PublicBaseUrl)) email.PublicBaseUrl = FirstListeningAddress(builder.Configuration);
+                if (string.IsNullOrWhiteSpace(email.PickupFolder)) email.PickupFolder = Path.Combine(DataFolder(database.Value), "mail");
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(services => MailTransport.For(services.GetRequiredService<IOptions<EmailOptions>>().Value));
+        builder.Services.AddSingleton<MailDispatcher>();
+        builder.Services.AddHostedService<MailDeliveryWorker>();
+    }
+
+    /// <summary>Links need an address people can open; without SMTP and Email:PublicBaseUrl, the first address the app listens on.</summary>
+    private static string FirstListeningAddress(IConfiguration configuration)
+    {
+        var first = (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        // A wildcard host is not an address anyone can open.
+        return first is null ? "http://localhost:5000/" : first.Replace("://*", "://localhost").Replace("://+", "://localhost").Replace("://0.0.0.0", "://localhost");
+    }
+
+    /// <summary>The folder of the SQLite file, or ./data with PostgreSQL.</summary>
+    private static string DataFolder(DatabaseOptions database) =>
+        database.Provider == DatabaseProvider.Sqlite
+            ? Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(database.ConnectionString).DataSource)) ?? "data"
+            : Path.GetFullPath("data");
+}

@@ -1,0 +1,125 @@
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Email;
+using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Tests.Requests;
+using ControlPanel.Tests;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ControlPanel.Domain.Tests.Email;
+
+/// <summary>Notices to an account's owners (as each chose) and extra recipients, delivered through a real SMTP server.</summary>
+public sealed class NoticeTests : IAsyncLifetime
+{
+    private CheckHarness harness = null!;
+    private TestSmtpServer smtp = null!;
+
+    public async Task InitializeAsync()
+    {
+        harness = await CheckHarness.CreateAsync();
+        smtp = await TestSmtpServer.StartNewAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await smtp.DisposeAsync();
+        harness.Dispose();
+    }
+
+    private MailDispatcher Dispatcher()
+    {
+        var options = smtp.Options();
+        return new MailDispatcher(harness.Databases, MailTransport.For(options), Options.Create(options), harness.Clock, NullLogger<MailDispatcher>.Instance);
+    }
+
+    /// <summary>Two owners (one turned <paramref name="muted"/> off) and a team address on the account.</summary>
+    private async Task PeopleAsync(Guid accountId, NoticeKind muted)
+    {
+        await using var db = harness.Database.CreateContext();
+        db.Users.Add(new ControlPanelUser { UserName = "olive@acme.test", Email = "olive@acme.test", DisplayName = "Olive", AccountId = accountId, PasswordHash = "set" });
+        db.Users.Add(new ControlPanelUser { UserName = "quiet@acme.test", Email = "quiet@acme.test", DisplayName = "Quinn", AccountId = accountId, PasswordHash = "set", MutedNotices = (int)muted });
+        db.NoticeRecipients.Add(new NoticeRecipients { AccountId = accountId, Addresses = Notices.NormaliseRecipients("team@acme.test")! });
+        await db.SaveChangesAsync();
+    }
+
+    private List<string> Received(string subjectPart) =>
+        smtp.Messages.Where(m => m.Subject.Contains(subjectPart, StringComparison.Ordinal)).Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ToList();
+
+    [Fact]
+    public async Task A_quota_notice_is_mailed_once_per_threshold_per_month_to_those_who_want_it()
+    {
+        var (accountId, applicationId, keys) = await harness.CreateApplicationAsync();
+        await PeopleAsync(accountId, muted: NoticeKind.Quota);
+        await harness.AdminControls.SetQuotaAsync(CheckHarness.Admin, applicationId, 10, 5);
+
+        for (var i = 0; i < 8; i++) await harness.Check.CheckAsync(CheckHarness.With(keys));
+        await harness.Quotas.FlushNotificationsAsync();
+        // Further calls under the next threshold, and flushing again, notify nobody again.
+        await harness.Check.CheckAsync(CheckHarness.With(keys));
+        await harness.Quotas.FlushNotificationsAsync();
+        await harness.Quotas.FlushNotificationsAsync();
+        await Dispatcher().DispatchAsync();
+        harness.Clock.Advance(TimeSpan.FromMinutes(5));
+        await Dispatcher().DispatchAsync();
+
+        Assert.Equal(["olive@acme.test", "team@acme.test"], Received("used 80%"));
+        Assert.Equal(["olive@acme.test", "team@acme.test"], Received("used 90%"));
+        Assert.Equal(4, smtp.Messages.Count);
+        var mail = smtp.Messages.First(m => m.To.Mailboxes.Single().Address == "olive@acme.test");
+        Assert.Contains("Hello Olive", mail.TextBody);
+        Assert.Contains("November 2026", mail.TextBody);
+
+        // A new month starts the thresholds again.
+        harness.Clock.Set(new DateTimeOffset(2026, 12, 1, 0, 0, 1, TimeSpan.Zero));
+        for (var i = 0; i < 8; i++) await harness.Check.CheckAsync(CheckHarness.With(keys));
+        await harness.Quotas.FlushNotificationsAsync();
+        await Dispatcher().DispatchAsync();
+        Assert.Equal(4, Received("used 80%").Count);
+        Assert.Contains(smtp.Messages, m => m.TextBody.Contains("December 2026"));
+    }
+
+    [Fact]
+    public async Task Keys_rotated_or_revoked_and_an_application_taken_offline_by_staff_are_noticed()
+    {
+        var (accountId, applicationId, keys) = await harness.CreateApplicationAsync(name: "Storefront");
+        await PeopleAsync(accountId, muted: NoticeKind.Keys);
+
+        var rotated = await harness.KeyService.RotateAsync(CheckHarness.Admin, applicationId, RotationGrace.Immediately);
+        await harness.KeyService.RevokeAsync(CheckHarness.Admin, applicationId, rotated.KeyPairId);
+        await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, false, "Unpaid invoice");
+        await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, false, "Unpaid invoice");
+        await Dispatcher().DispatchAsync();
+
+        Assert.Equal(["olive@acme.test", "team@acme.test"], Received("New keys for Storefront"));
+        Assert.Equal(["olive@acme.test", "team@acme.test"], Received("A key pair of Storefront was revoked"));
+        // The owner who turned key notices off still hears that the application went offline; once.
+        Assert.Equal(["olive@acme.test", "quiet@acme.test", "team@acme.test"], Received("Storefront was taken offline"));
+        Assert.Contains("Unpaid invoice", smtp.Messages.First(m => m.Subject.Contains("offline")).TextBody);
+    }
+
+    [Fact]
+    public async Task An_owner_chooses_their_notices_and_the_account_s_extra_recipients()
+    {
+        var (accountId, _, _) = await harness.CreateApplicationAsync();
+        await PeopleAsync(accountId, muted: NoticeKind.None);
+        string oliveId;
+        await using (var db = harness.Database.CreateContext())
+            oliveId = (await db.Users.SingleAsync(u => u.Email == "olive@acme.test")).Id;
+        var olive = new Viewer(oliveId, "Olive", Roles.Owner, accountId);
+
+        await using (var db = harness.Database.CreateContext())
+        {
+            var settings = new NoticeSettings(db);
+            await settings.SaveAsync(olive, NoticeKind.Quota, "ops@acme.test; billing@acme.test\nops@acme.test");
+            await Assert.ThrowsAsync<System.ComponentModel.DataAnnotations.ValidationException>(() => settings.SaveAsync(olive, NoticeKind.Quota, "not an address"));
+        }
+        await using (var db = harness.Database.CreateContext())
+        {
+            var saved = await new NoticeSettings(db).GetAsync(olive);
+            Assert.Equal(NoticeKind.ApplicationOffline | NoticeKind.Keys, saved.Muted);
+            Assert.Equal("ops@acme.test\nbilling@acme.test", saved.ExtraRecipients);
+            Assert.True(saved.CanEditRecipients);
+        }
+    }
+}
