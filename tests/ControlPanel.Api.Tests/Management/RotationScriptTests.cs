@@ -18,7 +18,7 @@ public sealed class RotationScriptTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var port = Nginx.NginxGateway.FreePort();
+        var port = ControlPanel.Tests.NginxGateway.FreePort();
         factory.UseKestrel(port);
         factory.StartServer();
         address = new Uri($"http://127.0.0.1:{port}");
