@@ -40,13 +40,14 @@ public static class ControlPanelMetrics
         "controlpanel.webhooks.attempt.duration", "s", "Time from sending a webhook to its receiver's answer (or failure).");
 
     private static long _dueDeliveries;
-    private static long _lastUsageFlushTicks = DateTime.UtcNow.Ticks;
+    private static long _lastUsageFlushTimestamp = Stopwatch.GetTimestamp();
 
     static ControlPanelMetrics()
     {
         Meter.CreateObservableGauge("controlpanel.webhooks.due", () => Interlocked.Read(ref _dueDeliveries), "{delivery}",
             "Webhook deliveries due for an attempt at the dispatcher's last pass.");
-        Meter.CreateObservableGauge("controlpanel.usage.flush.lag", () => (DateTime.UtcNow - new DateTime(Interlocked.Read(ref _lastUsageFlushTicks), DateTimeKind.Utc)).TotalSeconds,
+        // Elapsed on the monotonic clock, so a test's manual clock or a wall-clock jump cannot bend it.
+        Meter.CreateObservableGauge("controlpanel.usage.flush.lag", () => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastUsageFlushTimestamp)).TotalSeconds,
             "s", "Time since usage counted in memory was last written to the database: what a crash would lose.");
     }
 
@@ -80,5 +81,5 @@ public static class ControlPanelMetrics
 
     public static void RecordDueDeliveries(long due) => Interlocked.Exchange(ref _dueDeliveries, due);
 
-    public static void RecordUsageFlushed(DateTime at) => Interlocked.Exchange(ref _lastUsageFlushTicks, at.Ticks);
+    public static void RecordUsageFlushed() => Interlocked.Exchange(ref _lastUsageFlushTimestamp, Stopwatch.GetTimestamp());
 }

@@ -41,9 +41,8 @@ public sealed class UsageFlusher(
     {
         try
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            await usage.FlushAsync(now, cancellationToken);
-            ControlPanelMetrics.RecordUsageFlushed(now);
+            await usage.FlushAsync(clock.GetUtcNow().UtcDateTime, cancellationToken);
+            ControlPanelMetrics.RecordUsageFlushed();
         }
         catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write usage; kept for the next second."); }
         try { await quotas.FlushNotificationsAsync(cancellationToken); }
