@@ -35,6 +35,7 @@ public static class AuditActions
     public const string WebhookEndpointUpdated = "webhook.endpoint_updated";
     public const string WebhookEndpointDisabled = "webhook.endpoint_disabled";
     public const string WebhookSecretRotated = "webhook.secret_rotated";
+    public const string WebhookVerificationSecretSet = "webhook.verification_secret_set";
     public const string StaffInvited = "staff.invited";
     public const string StaffInvitationResent = "staff.invitation_resent";
     public const string StaffInvitationRevoked = "staff.invitation_revoked";
@@ -45,7 +46,7 @@ public static class AuditActions
         ApplicationCreated, ApplicationRenamed, ApplicationEnvironmentChanged, ApplicationStatusChanged,
         ApplicationViewChanged, KeysRotated, KeysRevoked, ApplicationOriginsChanged, ApplicationQuotaChanged,
         ApplicationRateLimitsChanged, AccountLocked, AccountUnlocked,
-        WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookSecretRotated,
+        WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookSecretRotated, WebhookVerificationSecretSet,
         StaffInvited, StaffInvitationResent, StaffInvitationRevoked, StaffInvitationAccepted,
     ];
 }
