@@ -24,6 +24,7 @@ public static class AuditActions
     public const string ApplicationEnvironmentChanged = "application.environment_changed";
     public const string ApplicationStatusChanged = "application.status_changed";
     public const string ApplicationViewChanged = "application.view_changed";
+    public const string ApplicationViewsChanged = "application.views_changed";
     public const string KeysRotated = "keys.rotated";
     public const string KeysRevoked = "keys.revoked";
     public const string ApplicationOriginsChanged = "application.origins_changed";
@@ -44,7 +45,7 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> All =
     [
         ApplicationCreated, ApplicationRenamed, ApplicationEnvironmentChanged, ApplicationStatusChanged,
-        ApplicationViewChanged, KeysRotated, KeysRevoked, ApplicationOriginsChanged, ApplicationQuotaChanged,
+        ApplicationViewChanged, ApplicationViewsChanged, KeysRotated, KeysRevoked, ApplicationOriginsChanged, ApplicationQuotaChanged,
         ApplicationRateLimitsChanged, AccountLocked, AccountUnlocked,
         WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookSecretRotated, WebhookVerificationSecretSet,
         StaffInvited, StaffInvitationResent, StaffInvitationRevoked, StaffInvitationAccepted,
