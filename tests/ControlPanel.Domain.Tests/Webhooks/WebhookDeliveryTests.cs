@@ -304,7 +304,9 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await using var timed = await WebhookTestBed.CreateAsync(clock: clock);
         var first = await timed.Endpoints.CreateAsync(timed.Owner, new WebhookEndpointService.Form
         {
-            Url = receiver.Url, Events = [WebhookEvents.ChatEnded], VerificationSecret = "yoursecret",
+            Url = receiver.Url,
+            Events = [WebhookEvents.ChatEnded],
+            VerificationSecret = "yoursecret",
         });
         var second = await timed.Endpoints.RotateSecretAsync(timed.Owner, first.EndpointId, RotationGrace.OneHour);
         var dispatcher = timed.NewDispatcher();
