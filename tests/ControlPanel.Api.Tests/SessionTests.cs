@@ -109,8 +109,11 @@ public sealed class SessionTests(ControlPanelFactory factory) : IClassFixture<Co
         var application = await factory.CreateApplicationAsync();
         var (token, sessionId, _) = await OpenAsync(application);
         // A well-formed name the owner has not listed is refused like a malformed one.
-        await (await client.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/session/view") { Content = JsonContent.Create(new { view = "support desk" }) }.Bearer(token)))
-            .AssertErrorAsync(HttpStatusCode.BadRequest, 309);
+        var unlisted = await client.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/session/view") { Content = JsonContent.Create(new { view = "support desk" }) }.Bearer(token));
+        Assert.Equal(HttpStatusCode.BadRequest, unlisted.StatusCode);
+        var refusal = await unlisted.ReadErrorAsync();
+        Assert.Equal(309, refusal.Error);
+        Assert.Contains("Views tab", refusal.ExtraInfo);
         await factory.Services.UseAsync<ApplicationViews>(views => views.AddAsync(ControlPanelFactory.Admin, application.Id, new() { Name = "support desk" }));
 
         var changed = await client.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/session/view") { Content = JsonContent.Create(new { view = "support desk" }) }.Bearer(token));
