@@ -46,6 +46,24 @@ public sealed class ViewsTabTests : ApplicationTest
     }
 
     [Fact]
+    public async Task The_owner_edits_a_views_description_in_its_row()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var application = await NewApplicationAsync(owner, "Storefront");
+        SignIn(owner);
+        var tab = RenderTab(application.Application.Id, canChange: true);
+
+        await tab.Find("[data-testid=edit-view]").ClickAsync(new());
+        InputIn(tab.Find("[data-testid=edit-view-description]")).Change("Everything");
+        await tab.Find("[data-testid=save-view-description]").ClickAsync(new());
+
+        tab.WaitForAssertion(() => Assert.Equal("Everything", tab.Find("[data-testid=view-row-description]").TextContent.Trim()));
+        Assert.Empty(tab.FindAll("[data-testid=edit-view-description]"));
+        var rows = await UseAsync<ApplicationViews, IReadOnlyList<ApplicationViews.Row>>(views => views.ListAsync(owner, application.Application.Id));
+        Assert.Equal("Everything", Assert.Single(rows).Description);
+    }
+
+    [Fact]
     public async Task Support_reads_the_list_without_any_control()
     {
         var owner = await NewOwnerAsync("Acme");
@@ -62,6 +80,7 @@ public sealed class ViewsTabTests : ApplicationTest
         Assert.Equal(["default", "catalogue"], tab.FindAll("[data-testid=view-row-name] code").Select(c => c.TextContent));
         Assert.Empty(tab.FindAll("[data-testid=add-view-form]"));
         Assert.Empty(tab.FindAll("[data-testid=remove-view]"));
+        Assert.Empty(tab.FindAll("[data-testid=edit-view]"));
     }
 
     [Fact]
