@@ -68,6 +68,7 @@ public static class Hosting
     {
         builder.Services.AddSingleton<KeyIndex>();
         builder.Services.AddScoped<ApplicationService>();
+        builder.Services.AddScoped<ApplicationViews>();
         builder.Services.AddScoped<KeyService>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -104,10 +104,17 @@ public sealed class SessionTests(ControlPanelFactory factory) : IClassFixture<Co
     }
 
     [Fact]
-    public async Task The_view_of_a_session_changes_and_bad_names_answer_309()
+    public async Task The_view_of_a_session_changes_to_a_listed_view_and_other_names_answer_309()
     {
         var application = await factory.CreateApplicationAsync();
         var (token, sessionId, _) = await OpenAsync(application);
+        // A well-formed name the owner has not listed is refused like a malformed one.
+        var unlisted = await client.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/session/view") { Content = JsonContent.Create(new { view = "support desk" }) }.Bearer(token));
+        Assert.Equal(HttpStatusCode.BadRequest, unlisted.StatusCode);
+        var refusal = await unlisted.ReadErrorAsync();
+        Assert.Equal(309, refusal.Error);
+        Assert.Contains("Views tab", refusal.ExtraInfo);
+        await factory.Services.UseAsync<ApplicationViews>(views => views.AddAsync(ControlPanelFactory.Admin, application.Id, new() { Name = "support desk" }));
 
         var changed = await client.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/session/view") { Content = JsonContent.Create(new { view = "support desk" }) }.Bearer(token));
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
@@ -115,7 +122,7 @@ public sealed class SessionTests(ControlPanelFactory factory) : IClassFixture<Co
         var check = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/check").Bearer(token));
         Assert.Equal("support desk", check.HeaderValue("X-ControlPanel-View"));
 
-        foreach (var bad in new object[] { new { view = "<script>" }, new { view = "" }, new { view = new string('v', 101) }, new { other = 1 } })
+        foreach (var bad in new object[] { new { view = "<script>" }, new { view = "" }, new { view = new string('v', 101) }, new { other = 1 }, new { view = "Support Desk" } })
             await (await client.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/session/view") { Content = JsonContent.Create(bad) }.Bearer(token)))
                 .AssertErrorAsync(HttpStatusCode.BadRequest, 309);
 

@@ -220,40 +220,116 @@ public sealed class WebhookApiTests : IAsyncLifetime
         Assert.Equal(201, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("Error").GetInt32());
     }
 
-    [Fact]
-    public async Task A_posted_event_is_delivered_by_the_running_app_to_a_subscribed_endpoint()
+    /// <summary>A real receiver on loopback that keeps each delivery's headers and raw body.</summary>
+    private sealed class Receiver(WebApplication app, string url, ConcurrentQueue<(HeaderDictionary Headers, string Body)> received) : IAsyncDisposable
     {
-        var received = new ConcurrentQueue<(Dictionary<string, string> Headers, string Body)>();
-        var receiver = WebApplication.CreateSlimBuilder();
-        receiver.Logging.ClearProviders();
-        receiver.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        await using var receiverApp = receiver.Build();
-        receiverApp.MapPost("/hook", async (HttpContext context) =>
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            // Copied: Kestrel reuses the header collection once the request ends.
-            received.Enqueue((context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString()), await reader.ReadToEndAsync()));
-            return Results.Ok();
-        });
-        await receiverApp.StartAsync();
-        var url = receiverApp.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook";
+        public string Url => url;
 
+        public static async Task<Receiver> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+            var app = builder.Build();
+            var received = new ConcurrentQueue<(HeaderDictionary, string)>();
+            app.MapPost("/hook", async (HttpContext context) =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                // Copied: Kestrel reuses the header collection once the request ends.
+                received.Enqueue((new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value)), await reader.ReadToEndAsync()));
+                return Results.Ok();
+            });
+            await app.StartAsync();
+            return new Receiver(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook", received);
+        }
+
+        public async Task<(HeaderDictionary Headers, string Body)> NextAsync()
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline)
+            {
+                if (received.TryDequeue(out var item)) return item;
+                await Task.Delay(50);
+            }
+            throw new TimeoutException("No delivery arrived.");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// True when the published Standard Webhooks library, holding <paramref name="secret"/>, accepts the delivery. Each signature is
+    /// offered on its own, as the help page's C# verifier does: StandardWebhooks 1.1.2 checks only the first of several.
+    /// </summary>
+    private static bool LibraryVerifies(string secret, HeaderDictionary headers, string body) =>
+        headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(signature =>
+        {
+            var one = new HeaderDictionary(headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)) { ["webhook-signature"] = signature };
+            try
+            {
+                new StandardWebhooks.StandardWebhook(secret).Verify(body, one);
+                return true;
+            }
+            catch (StandardWebhooks.Diagnostics.WebhookVerificationException)
+            {
+                return false;
+            }
+        });
+
+    private async Task<T> UseEndpointsAsync<T>(Func<WebhookEndpointService, Task<T>> use)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await use(scope.ServiceProvider.GetRequiredService<WebhookEndpointService>());
+    }
+
+    [Fact]
+    public async Task A_posted_event_is_delivered_with_the_verification_secret_and_verifies_with_the_Standard_Webhooks_library()
+    {
+        await using var receiver = await Receiver.StartAsync();
         var (owner, keys, _) = await CreateApplicationAsync();
-        IssuedSecret secret;
-        await using (var scope = factory.Services.CreateAsyncScope())
-            secret = await scope.ServiceProvider.GetRequiredService<WebhookEndpointService>().CreateAsync(owner,
-                new WebhookEndpointService.Form { Url = url, Events = [WebhookEvents.ChatEnded] });
+        var secret = await UseEndpointsAsync(endpoints => endpoints.CreateAsync(owner,
+            new WebhookEndpointService.Form { Url = receiver.Url, Events = [WebhookEvents.ChatEnded], VerificationSecret = "yoursecret" }));
 
         var response = await factory.CreateClient().SendAsync(Post(keys, """{"event_name":"chat_ended","data":{"chat_id":"c-42"}}"""));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (received.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(50);
-        var (headers, body) = Assert.Single(received);
-        Assert.Equal("""{"event_name":"chat_ended","secret":"__ID__","data":{"chat_id":"c-42"}}""".Replace("__ID__", secret.SecretId), body);
-        Assert.True(WebhookSignature.Verify(secret.Secret, headers["Webhook-Id"], long.Parse(headers["Webhook-Timestamp"]),
-            Encoding.UTF8.GetBytes(body), headers["Webhook-Signature"]));
-        await receiverApp.StopAsync();
+        var (headers, body) = await receiver.NextAsync();
+        // The seed's body, with the secret the receiver set, exactly.
+        Assert.Equal("""{"event_name":"chat_ended","secret":"yoursecret","data":{"chat_id":"c-42"}}""", body);
+        Assert.Matches("^v1,[A-Za-z0-9+/]{43}=$", headers["webhook-signature"].ToString());
+        Assert.True(LibraryVerifies(secret.Secret, headers, body));
+        Assert.False(LibraryVerifies(WebhookSecrets.NewSecret(), headers, body));
+        Assert.False(LibraryVerifies(secret.Secret, headers, body.Replace("c-42", "c-43")));
+    }
+
+    [Fact]
+    public async Task During_a_rotation_overlap_a_receiver_holding_either_secret_verifies_and_after_an_immediate_one_only_the_new()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var (owner, keys, _) = await CreateApplicationAsync();
+        var first = await UseEndpointsAsync(endpoints => endpoints.CreateAsync(owner,
+            new WebhookEndpointService.Form { Url = receiver.Url, Events = [WebhookEvents.ChatEnded] }));
+        var second = await UseEndpointsAsync(endpoints => endpoints.RotateSecretAsync(owner, first.EndpointId, RotationGrace.TwentyFourHours));
+
+        await factory.CreateClient().SendAsync(Post(keys, """{"event_name":"chat_ended","data":{}}"""));
+        var (headers, body) = await receiver.NextAsync();
+        Assert.Equal(2, headers["webhook-signature"].ToString().Split(' ').Count(s => s.StartsWith("v1,", StringComparison.Ordinal)));
+        Assert.True(LibraryVerifies(first.Secret, headers, body));
+        Assert.True(LibraryVerifies(second.Secret, headers, body));
+        // The generated verification secret arrives too.
+        Assert.Equal(first.VerificationSecret, JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString());
+
+        var third = await UseEndpointsAsync(endpoints => endpoints.RotateSecretAsync(owner, first.EndpointId, RotationGrace.Immediately));
+        await factory.CreateClient().SendAsync(Post(keys, """{"event_name":"chat_ended","data":{}}"""));
+        (headers, body) = await receiver.NextAsync();
+        Assert.DoesNotContain(" ", headers["webhook-signature"].ToString());
+        Assert.True(LibraryVerifies(third.Secret, headers, body));
+        Assert.False(LibraryVerifies(second.Secret, headers, body));
+        Assert.False(LibraryVerifies(first.Secret, headers, body));
     }
 
     [Fact]

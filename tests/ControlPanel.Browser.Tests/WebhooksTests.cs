@@ -32,7 +32,7 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
-            received.Enqueue((context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString()), body.ToArray()));
+            received.Enqueue((context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body.ToArray()));
             return Results.Text("thanks");
         });
         await receiver.StartAsync();
@@ -72,7 +72,7 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Owner_adds_an_endpoint_sends_a_test_event_follows_its_attempts_and_resends_it()
+    public async Task Owner_adds_an_endpoint_sets_its_verification_secret_sends_a_test_event_follows_its_attempts_and_resends_it()
     {
         var page = await browser.NewPageAsync(app);
         await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
@@ -89,6 +89,12 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
         await page.ReloadAsync();
         await page.WaitForCircuitAsync();
         Assert.DoesNotContain(secret, await page.ContentAsync());
+
+        // The owner types the verification secret their receiver compares; the page never shows it back.
+        await page.GetByTestId("verification-secret").FillAsync("yoursecret-from-the-crm");
+        await page.GetByTestId("save-verification-secret").ClickAsync();
+        await Expect(page.GetByTestId("verification-secret")).ToHaveValueAsync("");
+        Assert.DoesNotContain("yoursecret-from-the-crm", await page.ContentAsync());
 
         await page.GetByTestId("send-test").ClickAsync();
         await page.GetByTestId("test-delivery-link").ClickAsync();
@@ -114,12 +120,15 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
         await page.WaitForCircuitAsync();
         await Expect(page.GetByTestId("delivery-status-cell")).ToHaveTextAsync("Delivered");
 
-        // What the receiver got verifies with the secret shown once.
+        // What the receiver got carries the verification secret in "secret" and verifies with the signing secret shown once.
         Assert.Equal(2, received.Count);
         foreach (var (headers, body) in received)
         {
-            Assert.Equal(WebhookEvents.Test, headers["Webhook-Event"]);
-            Assert.True(WebhookSignature.Verify(secret, headers["Webhook-Id"], long.Parse(headers["Webhook-Timestamp"]), body, headers["Webhook-Signature"]));
+            Assert.Equal(WebhookEvents.Test, headers["webhook-event"]);
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            Assert.Equal("yoursecret-from-the-crm", json.RootElement.GetProperty("secret").GetString());
+            new StandardWebhooks.StandardWebhook(secret).Verify(Encoding.UTF8.GetString(body),
+                new HeaderDictionary(headers.ToDictionary(h => h.Key, h => new Microsoft.Extensions.Primitives.StringValues(h.Value), StringComparer.OrdinalIgnoreCase)));
             Assert.DoesNotContain(secret, Encoding.UTF8.GetString(body));
         }
     }

@@ -11,7 +11,7 @@ namespace ControlPanel.Domain.Applications;
 
 /// <summary>
 /// Every application as the request check needs it, in memory: status, environment, account lock,
-/// compiled origin allowlist, effective limits and quota. Reloaded whole on every change (the
+/// its views, compiled origin allowlist, effective limits and quota. Reloaded whole on every change (the
 /// <see cref="ChangeFeed"/>), so the check never reads the database.
 /// </summary>
 public sealed class ApplicationDirectory
@@ -50,8 +50,11 @@ public sealed class ApplicationDirectory
             var rows = await db.Applications.AsNoTracking()
                 .Select(a => new { Application = a, AccountLocked = a.Account!.IsLocked })
                 .ToListAsync(cancellationToken);
+            var views = (await db.ApplicationViews.AsNoTracking().Select(v => new { v.ApplicationId, v.Name }).ToListAsync(cancellationToken))
+                .ToLookup(v => v.ApplicationId, v => v.Name);
             var defaultQuota = _options.Value.DefaultMonthlyQuota;
-            var applications = rows.ToFrozenDictionary(r => r.Application.Id, r => ApplicationState.From(r.Application, r.AccountLocked, defaultQuota));
+            var applications = rows.ToFrozenDictionary(r => r.Application.Id,
+                r => ApplicationState.From(r.Application, r.AccountLocked, defaultQuota, views[r.Application.Id]));
             // Every application's URL entries in one compiled list: the CORS index, replaced with the applications.
             _browserOrigins = new OriginAllowlist(applications.Values.SelectMany(a => a.Origins.Entries).Where(e => e.Kind == OriginKind.Url));
             _applications = applications;
@@ -73,6 +76,8 @@ public sealed class ApplicationState
     public required bool IsOnline { get; init; }
     public required bool AccountLocked { get; init; }
     public required string DefaultView { get; init; }
+    /// <summary>The views a session may change to (the owner's list, the default among them): answers view changes without the database.</summary>
+    public required FrozenSet<string> Views { get; init; }
     public required OriginAllowlist Origins { get; init; }
     /// <summary>Calls per minute per client IP (application-only authentication).</summary>
     public required int ApplicationRateLimit { get; init; }
@@ -90,7 +95,7 @@ public sealed class ApplicationState
     /// <summary>The rate-limit partition of application-only calls from one client address.</summary>
     public string PartitionFor(string clientAddress) => string.Concat("a:", IdText, ":", clientAddress);
 
-    internal static ApplicationState From(Application application, bool accountLocked, long defaultQuota) => new()
+    internal static ApplicationState From(Application application, bool accountLocked, long defaultQuota, IEnumerable<string> views) => new()
     {
         Id = application.Id,
         AccountId = application.AccountId,
@@ -99,6 +104,7 @@ public sealed class ApplicationState
         IsOnline = application.IsOnline,
         AccountLocked = accountLocked,
         DefaultView = application.DefaultView,
+        Views = views.Append(application.DefaultView).ToFrozenSet(StringComparer.Ordinal),
         // Saved lists were validated by AllowlistService; a line that no longer parses fails closed (every call 111) and the Allowlist tab shows it.
         Origins = OriginAllowlist.FromStored(application.AllowedOrigins, application.AllowlistRequiresBoth),
         ApplicationRateLimit = application.ApplicationRateLimit ?? RateLimitTable.ApplicationOnly(application.Environment),

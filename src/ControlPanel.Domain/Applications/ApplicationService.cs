@@ -110,6 +110,8 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
             CreatedBy = viewer.Name,
         };
         db.Applications.Add(application);
+        // The default view starts the application's list of views.
+        db.ApplicationViews.Add(new ApplicationView { ApplicationId = application.Id, Name = application.DefaultView, CreatedAt = now, CreatedBy = viewer.Name });
         var issued = keys.Issue(db, application, viewer, now);
         AuditLog.Record(db, viewer, now, AuditActions.ApplicationCreated, id, application.Id,
             $"Created \"{application.Name}\" ({application.Environment}, {(application.IsOnline ? "online" : "offline")}, view \"{application.DefaultView}\"), key pair …{ApiKey.LastFour(issued.ApplicationKey)}");
@@ -117,7 +119,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
         return new Created(application, issued);
     }
 
-    /// <summary>Renames, moves between environments, takes online or offline, or changes the default view; each change is audited.</summary>
+    /// <summary>Renames, moves between environments, takes online or offline, or changes the default view (one of the application's views); each change is audited.</summary>
     public async Task<Application> UpdateAsync(Viewer viewer, Guid applicationId, Form form)
     {
         Validate(form);
@@ -142,6 +144,8 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
         ApplicationStatus.Set(db, viewer, application, form.IsOnline, now);
         if (view != application.DefaultView)
         {
+            if (!await db.ApplicationViews.AnyAsync(v => v.ApplicationId == application.Id && v.Name == view))
+                throw new ValidationException(new ValidationResult($"There is no view named \"{view}\": add it to the application's views first.", [nameof(Form.DefaultView)]), null, view);
             AuditLog.Record(db, viewer, now, AuditActions.ApplicationViewChanged, application.AccountId, application.Id, $"Default view: \"{application.DefaultView}\" → \"{view}\"");
             application.DefaultView = view;
         }

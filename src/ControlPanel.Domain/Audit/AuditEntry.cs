@@ -24,6 +24,7 @@ public static class AuditActions
     public const string ApplicationEnvironmentChanged = "application.environment_changed";
     public const string ApplicationStatusChanged = "application.status_changed";
     public const string ApplicationViewChanged = "application.view_changed";
+    public const string ApplicationViewsChanged = "application.views_changed";
     public const string KeysRotated = "keys.rotated";
     public const string KeysRevoked = "keys.revoked";
     public const string ApplicationOriginsChanged = "application.origins_changed";
@@ -35,6 +36,7 @@ public static class AuditActions
     public const string WebhookEndpointUpdated = "webhook.endpoint_updated";
     public const string WebhookEndpointDisabled = "webhook.endpoint_disabled";
     public const string WebhookSecretRotated = "webhook.secret_rotated";
+    public const string WebhookVerificationSecretSet = "webhook.verification_secret_set";
     public const string StaffInvited = "staff.invited";
     public const string StaffInvitationResent = "staff.invitation_resent";
     public const string StaffInvitationRevoked = "staff.invitation_revoked";
@@ -50,9 +52,9 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> All =
     [
         ApplicationCreated, ApplicationRenamed, ApplicationEnvironmentChanged, ApplicationStatusChanged,
-        ApplicationViewChanged, KeysRotated, KeysRevoked, ApplicationOriginsChanged, ApplicationQuotaChanged,
+        ApplicationViewChanged, ApplicationViewsChanged, KeysRotated, KeysRevoked, ApplicationOriginsChanged, ApplicationQuotaChanged,
         ApplicationRateLimitsChanged, AccountLocked, AccountUnlocked,
-        WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookSecretRotated,
+        WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookSecretRotated, WebhookVerificationSecretSet,
         StaffInvited, StaffInvitationResent, StaffInvitationRevoked, StaffInvitationAccepted,
         AccessTokenCreated, AccessTokenUsed, AccessTokenRevoked,
     ];

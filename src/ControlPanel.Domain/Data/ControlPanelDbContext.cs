@@ -25,6 +25,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
 {
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<Application> Applications => Set<Application>();
+    public DbSet<ApplicationView> ApplicationViews => Set<ApplicationView>();
     public DbSet<KeyPair> KeyPairs => Set<KeyPair>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Session> Sessions => Set<Session>();
@@ -73,6 +74,16 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
             application.Property(a => a.SuspensionReason).HasMaxLength(Application.SuspensionReasonMaxLength);
             application.HasOne(a => a.Account).WithMany().HasForeignKey(a => a.AccountId).OnDelete(DeleteBehavior.Restrict);
             application.HasIndex(a => new { a.AccountId, a.Name });
+        });
+
+        builder.Entity<ApplicationView>(view =>
+        {
+            view.ToTable("ApplicationViews");
+            view.HasKey(v => new { v.ApplicationId, v.Name });
+            view.Property(v => v.Name).HasMaxLength(Application.ViewMaxLength);
+            view.Property(v => v.Description).HasMaxLength(ApplicationView.DescriptionMaxLength);
+            view.Property(v => v.CreatedBy).HasMaxLength(256);
+            view.HasOne<Application>().WithMany().HasForeignKey(v => v.ApplicationId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<Session>(session =>

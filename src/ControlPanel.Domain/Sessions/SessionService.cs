@@ -11,7 +11,8 @@ namespace ControlPanel.Domain.Sessions;
 
 /// <summary>Opening sessions and changing their view: the two writes behind the session endpoints.</summary>
 public sealed partial class SessionService(
-    IDbContextFactory<ControlPanelDbContext> databases, SessionStore store, ChangeFeed changes, RateLimiter limiter, IOptions<ApiOptions> options, TimeProvider clock)
+    IDbContextFactory<ControlPanelDbContext> databases, SessionStore store, ChangeFeed changes, RateLimiter limiter, IOptions<ApiOptions> options, TimeProvider clock,
+    ApplicationDirectory directory)
 {
     private readonly int _perApplicationPerMinute = options.Value.SessionsPerApplicationPerMinute;
     private readonly int _livePerKeyPair = options.Value.MaxLiveSessionsPerKeyPair;
@@ -89,12 +90,16 @@ public sealed partial class SessionService(
     public static bool IsValidView(string? view) =>
         view is { Length: > 0 and <= Application.ViewMaxLength } && ViewRegex().IsMatch(view);
 
-    /// <summary>Changes the view of a live session; false (error 309 INVALID VIEW) when the name is not a view name.</summary>
+    /// <summary>
+    /// Changes the view of a live session; false (error 309 INVALID VIEW) when the name is not one of the application's views.
+    /// The list is read from the in-memory directory, which the change feed keeps current.
+    /// </summary>
     public async Task<bool> ChangeViewAsync(Guid sessionId, string? view, CancellationToken cancellationToken = default)
     {
         view = view?.Trim();
         if (!IsValidView(view)) return false;
         var session = store.FindById(sessionId) ?? throw new InvalidOperationException("The session is not known.");
+        if (directory.Find(session.ApplicationId) is not { } application || !application.Views.Contains(view!)) return false;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
         {
             // The view and its change row commit together (SaveAsync commits), so every instance follows.

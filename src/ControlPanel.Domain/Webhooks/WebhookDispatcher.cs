@@ -179,21 +179,31 @@ public sealed class WebhookDispatcher(
         if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || (url.Scheme == "http" && !settings.AllowHttp) || url.Scheme is not ("http" or "https"))
             return new(WebhookAttemptOutcome.Blocked, null, null, "Not sent: the URL must use HTTPS.");
 
-        string secret;
-        try { secret = secrets.Unprotect(endpoint.ProtectedSecret); }
+        var now = clock.GetUtcNow();
+        List<string> signingSecrets;
+        string verification;
+        try
+        {
+            signingSecrets = [secrets.Unprotect(endpoint.ProtectedSecret)];
+            if (endpoint.PreviousSecretSigns(now.UtcDateTime)) signingSecrets.Add(secrets.Unprotect(endpoint.ProtectedPreviousSecret!));
+            verification = endpoint.ProtectedVerificationSecret is { } protectedVerification
+                ? secrets.UnprotectVerification(protectedVerification)
+                : endpoint.SecretId; // added before verification secrets: the field keeps what it carried then
+        }
         catch (CryptographicException)
         {
-            return new(WebhookAttemptOutcome.Error, null, null, "Not sent: the signing secret cannot be decrypted (Data Protection keys missing); rotate the secret.");
+            return new(WebhookAttemptOutcome.Error, null, null,
+                "Not sent: a secret cannot be decrypted (Data Protection keys missing); rotate the signing secret and set the verification secret again.");
         }
 
-        var body = WebhookOutbox.Body(webhookEvent.Name, endpoint.SecretId, webhookEvent.DataJson);
+        var body = WebhookOutbox.Body(webhookEvent.Name, verification, webhookEvent.DataJson);
         var messageId = delivery.Id.ToString();
-        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        var timestamp = now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add(WebhookSignature.IdHeader, messageId);
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, messageId, timestamp, body));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Header(signingSecrets, messageId, timestamp, body));
         request.Headers.Add(WebhookSignature.EventHeader, webhookEvent.Name);
         request.Headers.Add(WebhookSignature.AttemptHeader, (delivery.Attempts + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.UserAgent.ParseAdd("ControlPanel-Webhooks/1.0");

@@ -3,8 +3,8 @@ using ControlPanel.Domain.Accounts;
 namespace ControlPanel.Domain.Webhooks;
 
 /// <summary>
-/// Where an account's events are posted. The signing secret is kept encrypted with ASP.NET Core
-/// Data Protection (it must be readable to sign, so it cannot be hashed like API keys).
+/// Where an account's events are posted. Its secrets are kept encrypted with ASP.NET Core
+/// Data Protection (they must be readable to sign and send, so they cannot be hashed like API keys).
 /// </summary>
 public class WebhookEndpoint
 {
@@ -20,11 +20,24 @@ public class WebhookEndpoint
     public bool IsEnabled { get; set; } = true;
     /// <summary>Subscribed event names, comma-separated (see <see cref="WebhookEvents"/>).</summary>
     public string Events { get; set; } = "";
-    /// <summary>The signing secret, protected by Data Protection; never shown after it is issued.</summary>
+    /// <summary>The signing secret (<c>whsec_</c> + base64), protected by Data Protection; never shown after it is issued.</summary>
     public required string ProtectedSecret { get; set; }
-    /// <summary>A public name for the secret in force, sent in the body's "secret" field (see README).</summary>
+    /// <summary>A public name for the signing secret in force, shown in the UI and the audit log; never sent.</summary>
     public required string SecretId { get; set; }
     public DateTime SecretCreatedAt { get; set; }
+    /// <summary>The signing secret replaced by the last rotation, still signing beside the new one until <see cref="PreviousSecretExpiresAt"/>.</summary>
+    public string? ProtectedPreviousSecret { get; set; }
+    public string? PreviousSecretId { get; set; }
+    public DateTime? PreviousSecretExpiresAt { get; set; }
+    /// <summary>
+    /// The verification secret sent in each body's <c>secret</c> field (the seed's receivers compare it with theirs), protected by
+    /// Data Protection. Null only for endpoints added before it existed: they keep sending <see cref="SecretId"/> there until one is set.
+    /// </summary>
+    public string? ProtectedVerificationSecret { get; set; }
+    public DateTime? VerificationSecretSetAt { get; set; }
+
+    /// <summary>True while the previous signing secret still signs, at <paramref name="now"/>.</summary>
+    public bool PreviousSecretSigns(DateTime now) => ProtectedPreviousSecret is not null && PreviousSecretExpiresAt > now;
     public DateTime CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     public DateTime? DisabledAt { get; set; }

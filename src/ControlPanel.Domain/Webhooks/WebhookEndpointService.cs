@@ -2,11 +2,12 @@ using System.ComponentModel.DataAnnotations;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Keys;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Webhooks;
 
-/// <summary>An account's webhook endpoints: adding, editing, disabling, rotating the secret, sending a test event.</summary>
+/// <summary>An account's webhook endpoints: adding, editing, disabling, rotating the signing secret, setting the verification secret, sending a test event.</summary>
 public sealed class WebhookEndpointService(
     IDbContextFactory<ControlPanelDbContext> databases, WebhookSecrets secrets, WebhookUrlRules urlRules, TimeProvider clock)
 {
@@ -17,7 +18,11 @@ public sealed class WebhookEndpointService(
     public sealed record Details(
         Guid Id, Guid AccountId, string AccountName, string Url, string Description, bool IsEnabled,
         IReadOnlyList<string> Events, string SecretId, DateTime SecretCreatedAt, DateTime CreatedAt, string CreatedBy,
-        DateTime? DisabledAt, bool CanChange);
+        DateTime? DisabledAt, bool CanChange, string? PreviousSecretId, DateTime? PreviousSecretExpiresAt, DateTime? VerificationSecretSetAt)
+    {
+        /// <summary>False only for endpoints added before verification secrets: their body's "secret" field carries <see cref="SecretId"/>.</summary>
+        public bool HasVerificationSecret => VerificationSecretSetAt is not null;
+    }
 
     public sealed class Form
     {
@@ -32,6 +37,10 @@ public sealed class WebhookEndpointService(
 
         [MinLength(1, ErrorMessage = "Choose at least one event.")]
         public List<string> Events { get; set; } = [];
+
+        /// <summary>When adding: the verification secret for the body's "secret" field; left blank, one is generated.</summary>
+        [StringLength(WebhookSecrets.VerificationSecretMaxLength, ErrorMessage = "The verification secret is at most 200 characters.")]
+        public string? VerificationSecret { get; set; }
 
         /// <summary>The account to add to: an owner's own, or any account for an admin.</summary>
         public Guid? AccountId { get; set; }
@@ -71,12 +80,15 @@ public sealed class WebhookEndpointService(
         return ToDetails(endpoint, viewer);
     }
 
-    /// <summary>Adds the endpoint and returns its signing secret in plaintext, this once.</summary>
+    /// <summary>Adds the endpoint and returns its signing and verification secrets in plaintext, this once.</summary>
     public async Task<IssuedSecret> CreateAsync(Viewer viewer, Form form, CancellationToken cancellationToken = default)
     {
         var accountId = viewer.IsOwner ? viewer.AccountId : form.AccountId;
         if (accountId is not { } id || !viewer.CanChange(id)) throw new AccessDeniedException();
         await ValidateAsync(form, cancellationToken);
+        var verification = string.IsNullOrEmpty(form.VerificationSecret) ? WebhookSecrets.NewVerificationSecret() : form.VerificationSecret;
+        if (WebhookSecrets.CheckVerificationSecret(verification) is { } refused)
+            throw new ValidationException(new ValidationResult(refused, [nameof(Form.VerificationSecret)]), null, null);
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (!await db.Accounts.AnyAsync(a => a.Id == id, cancellationToken)) throw new AccessDeniedException();
@@ -93,14 +105,16 @@ public sealed class WebhookEndpointService(
             ProtectedSecret = secrets.Protect(secret),
             SecretId = WebhookSecrets.NewSecretId(),
             SecretCreatedAt = now,
+            ProtectedVerificationSecret = secrets.ProtectVerification(verification),
+            VerificationSecretSetAt = now,
             CreatedAt = now,
             CreatedBy = viewer.Name,
         };
         db.WebhookEndpoints.Add(endpoint);
         AuditLog.Record(db, viewer, now, AuditActions.WebhookEndpointCreated, id, null,
-            $"Added webhook endpoint {endpoint.Url} ({(endpoint.IsEnabled ? "enabled" : "disabled")}; events: {Words(endpoint.Events)}; secret {endpoint.SecretId})");
+            $"Added webhook endpoint {endpoint.Url} ({(endpoint.IsEnabled ? "enabled" : "disabled")}; events: {Words(endpoint.Events)}; signing secret {endpoint.SecretId}; verification secret {(string.IsNullOrEmpty(form.VerificationSecret) ? "generated" : "typed")})");
         await db.SaveChangesAsync(cancellationToken);
-        return new IssuedSecret(endpoint.Id, endpoint.SecretId, secret);
+        return new IssuedSecret(endpoint.Id, endpoint.SecretId, secret, verification);
     }
 
     /// <summary>Changes the URL, description, events or enabled flag; each change is audited.</summary>
@@ -146,21 +160,51 @@ public sealed class WebhookEndpointService(
         await db.SaveChangesAsync();
     }
 
-    /// <summary>Replaces the signing secret at once; the new one is returned in plaintext, this once.</summary>
-    public async Task<IssuedSecret> RotateSecretAsync(Viewer viewer, Guid endpointId)
+    /// <summary>
+    /// Issues a new signing secret, returned in plaintext this once. For <paramref name="overlap"/> the replaced secret keeps signing
+    /// too (both signatures in the header), so receivers can move to the new one without rejecting deliveries meanwhile.
+    /// </summary>
+    public async Task<IssuedSecret> RotateSecretAsync(Viewer viewer, Guid endpointId, RotationGrace overlap = RotationGrace.Immediately)
     {
+        if (!Enum.IsDefined(overlap)) throw new ValidationException("Choose how long the old secret keeps signing.");
         await using var db = await databases.CreateDbContextAsync();
         var endpoint = await FindForChangeAsync(db, viewer, endpointId);
         var now = clock.GetUtcNow().UtcDateTime;
         var secret = WebhookSecrets.NewSecret();
         var previousId = endpoint.SecretId;
+        var keepsSigning = overlap != RotationGrace.Immediately;
+        endpoint.ProtectedPreviousSecret = keepsSigning ? endpoint.ProtectedSecret : null;
+        endpoint.PreviousSecretId = keepsSigning ? previousId : null;
+        endpoint.PreviousSecretExpiresAt = keepsSigning ? now + overlap.Duration() : null;
         endpoint.ProtectedSecret = secrets.Protect(secret);
         endpoint.SecretId = WebhookSecrets.NewSecretId();
         endpoint.SecretCreatedAt = now;
         AuditLog.Record(db, viewer, now, AuditActions.WebhookSecretRotated, endpoint.AccountId, null,
-            $"{endpoint.Url}: signing secret {previousId} → {endpoint.SecretId}");
+            $"{endpoint.Url}: signing secret {previousId} → {endpoint.SecretId}"
+            + (keepsSigning ? $"; {previousId} keeps signing until {endpoint.PreviousSecretExpiresAt:yyyy-MM-dd HH:mm} UTC ({overlap.Label()})" : "; the old one stopped at once"));
         await db.SaveChangesAsync();
         return new IssuedSecret(endpoint.Id, endpoint.SecretId, secret);
+    }
+
+    /// <summary>
+    /// Sets the verification secret sent in each body's "secret" field: the one typed, or a generated one when
+    /// <paramref name="secret"/> is null or empty. Returns the secret now in force (to show once when generated).
+    /// </summary>
+    public async Task<string> SetVerificationSecretAsync(Viewer viewer, Guid endpointId, string? secret)
+    {
+        var generated = string.IsNullOrEmpty(secret);
+        var value = generated ? WebhookSecrets.NewVerificationSecret() : secret!;
+        if (WebhookSecrets.CheckVerificationSecret(value) is { } refused)
+            throw new ValidationException(new ValidationResult(refused, [nameof(Form.VerificationSecret)]), null, null);
+        await using var db = await databases.CreateDbContextAsync();
+        var endpoint = await FindForChangeAsync(db, viewer, endpointId);
+        var now = clock.GetUtcNow().UtcDateTime;
+        endpoint.ProtectedVerificationSecret = secrets.ProtectVerification(value);
+        endpoint.VerificationSecretSetAt = now;
+        AuditLog.Record(db, viewer, now, AuditActions.WebhookVerificationSecretSet, endpoint.AccountId, null,
+            $"{endpoint.Url}: verification secret {(generated ? "generated" : "typed")}");
+        await db.SaveChangesAsync();
+        return value;
     }
 
     /// <summary>Queues a <see cref="WebhookEvents.Test"/> event for this endpoint only; returns the delivery's id.</summary>
@@ -207,9 +251,12 @@ public sealed class WebhookEndpointService(
     private static void RecordDisabled(ControlPanelDbContext db, Viewer viewer, WebhookEndpoint endpoint, DateTime now) =>
         AuditLog.Record(db, viewer, now, AuditActions.WebhookEndpointDisabled, endpoint.AccountId, null, $"{endpoint.Url}: Status: enabled → disabled");
 
-    private static Details ToDetails(WebhookEndpoint e, Viewer viewer) => new(
+    private Details ToDetails(WebhookEndpoint e, Viewer viewer) => new(
         e.Id, e.AccountId, e.Account?.Name ?? "", e.Url, e.Description, e.IsEnabled, e.EventList, e.SecretId, e.SecretCreatedAt,
-        e.CreatedAt, e.CreatedBy, e.DisabledAt, viewer.CanChange(e.AccountId));
+        e.CreatedAt, e.CreatedBy, e.DisabledAt, viewer.CanChange(e.AccountId),
+        e.PreviousSecretSigns(clock.GetUtcNow().UtcDateTime) ? e.PreviousSecretId : null,
+        e.PreviousSecretSigns(clock.GetUtcNow().UtcDateTime) ? e.PreviousSecretExpiresAt : null,
+        e.VerificationSecretSetAt);
 
     private static IReadOnlyList<string> Split(string events) => events.Split(',', StringSplitOptions.RemoveEmptyEntries);
 

@@ -14,6 +14,7 @@ internal static class WebhookModel
             endpoint.Property(e => e.Description).HasMaxLength(WebhookEndpoint.DescriptionMaxLength);
             endpoint.Property(e => e.Events).HasMaxLength(WebhookEndpoint.EventsMaxLength);
             endpoint.Property(e => e.SecretId).HasMaxLength(32);
+            endpoint.Property(e => e.PreviousSecretId).HasMaxLength(32);
             endpoint.Property(e => e.CreatedBy).HasMaxLength(256);
             endpoint.Ignore(e => e.EventList);
             endpoint.HasOne(e => e.Account).WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Restrict);

@@ -33,15 +33,15 @@ public static class WebhookOutbox
         return webhookEvent;
     }
 
-    /// <summary>The body posted to receivers, shaped as the seed: {"event_name", "secret", "data"}.</summary>
-    public static byte[] Body(string eventName, string secretId, string dataJson)
+    /// <summary>The body posted to receivers, shaped as the seed: {"event_name", "secret", "data"}, the endpoint's verification secret in "secret".</summary>
+    public static byte[] Body(string eventName, string secret, string dataJson)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteString("event_name", eventName);
-            writer.WriteString("secret", secretId);
+            writer.WriteString("secret", secret);
             writer.WritePropertyName("data");
             writer.WriteRawValue(dataJson);
             writer.WriteEndObject();

@@ -239,8 +239,9 @@ public static class KeyValidationApi
         var session = decision.Session!;
         if (body is null || !await sessions.ChangeViewAsync(session.Id, body.View, context.RequestAborted))
         {
-            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.InvalidView,
-                $"A view name is 1 to {Domain.Applications.Application.ViewMaxLength} characters: letters, digits, spaces, '.', '_' or '-', starting with a letter or digit.");
+            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.InvalidView, SessionService.IsValidView(body?.View?.Trim())
+                ? "There is no such view: a session changes only to one of its application's views, which the owner lists on the application's Views tab."
+                : $"A view name is 1 to {Domain.Applications.Application.ViewMaxLength} characters: letters, digits, spaces, '.', '_' or '-', starting with a letter or digit.");
             return;
         }
         context.Response.Headers.CacheControl = "no-store";

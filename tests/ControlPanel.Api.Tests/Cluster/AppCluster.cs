@@ -147,6 +147,7 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
         services.AddSingleton<ChangeFeed>();
         services.AddScoped<KeyService>();
         services.AddScoped<ApplicationService>();
+        services.AddScoped<ApplicationViews>();
         services.AddScoped<AdminControls>();
         services.AddScoped<AllowlistService>();
         // The tests' receivers listen on plain HTTP on loopback.

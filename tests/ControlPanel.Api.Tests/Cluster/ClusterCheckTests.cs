@@ -118,7 +118,16 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
             Assert.Equal("default", check.HeaderValue("X-ControlPanel-View"));
         }
 
-        var changed = await second.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/session/view") { Content = JsonContent.Create(new { view = "support desk" }) }.Bearer(token));
+        // The view is added to the application's list first; the instance answering the change follows within a second.
+        await cluster.UseAsync<ApplicationViews>(views => views.AddAsync(AppCluster.Admin, application.Id, new() { Name = "support desk" }));
+        HttpResponseMessage changed;
+        var listed = Stopwatch.StartNew();
+        while (true)
+        {
+            changed = await second.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/session/view") { Content = JsonContent.Create(new { view = "support desk" }) }.Bearer(token));
+            if (changed.StatusCode == HttpStatusCode.OK || listed.Elapsed > TimeSpan.FromSeconds(5)) break;
+            await Task.Delay(20);
+        }
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         var viewChanged = Stopwatch.StartNew();
         var seenAfter = await Task.WhenAll(new[] { first, third }.Select(async client =>

@@ -72,6 +72,28 @@ public sealed class AddEndpointDialogTests : WebhookTest
     }
 
     [Fact]
+    public async Task A_typed_verification_secret_is_checked_at_its_field_and_shown_once_beside_the_signing_secret()
+    {
+        var owner = await NewOwnerAsync("Initech");
+        SignIn(owner);
+        var adding = OpenDialog();
+        DialogHost.Find("[data-testid=endpoint-url]").Change(PublicUrl);
+        await DialogHost.Find("[data-testid=event-chat_ended]").ChangeAsync(new() { Value = true });
+        DialogHost.Find("[data-testid=endpoint-verification-secret]").Change("short");
+
+        await SubmitAsync();
+        DialogHost.WaitForAssertion(() => Assert.Contains("8 to 200 characters",
+            DialogHost.Find("[data-testid=endpoint-verification-secret]").Closest(".mud-input-control")!.TextContent));
+
+        DialogHost.Find("[data-testid=endpoint-verification-secret]").Change("yoursecret-1234");
+        await SubmitAsync();
+        Assert.Equal("yoursecret-1234", DialogHost.WaitForElement("[data-testid=issued-verification-secret]").TextContent);
+        Assert.StartsWith(WebhookSecrets.SecretPrefix, DialogHost.Find("[data-testid=issued-secret]").TextContent);
+        await DialogHost.Find("[data-testid=dismiss-secrets]").ClickAsync(new());
+        await adding;
+    }
+
+    [Fact]
     public async Task Adding_shows_the_signing_secret_once_with_the_help_link_and_only_its_button_closes_it()
     {
         var owner = await NewOwnerAsync("Initech");

@@ -1,48 +1,52 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Webhooks;
 using ControlPanel.Web.Components.Pages.Help;
+using Microsoft.AspNetCore.Http;
+using StandardWebhooks;
+using StandardWebhooks.Diagnostics;
 
 namespace ControlPanel.Components.Tests.Webhooks;
 
 /// <summary>The help page on verifying deliveries: its three snippets verify what the domain signs, and reject what it did not.</summary>
 public sealed class VerifyingWebhooksTests : WebhookTest
 {
-    private const string Secret = "whsec_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private const string OtherSecret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
     private const string MessageId = "3f2b1c9e-5d0a-4e8b-9a51-2c7d0e6f4a10";
-    private static readonly byte[] Body = Encoding.UTF8.GetBytes("{\"event_name\":\"chat_ended\",\"secret\":\"whsid_8c1f0e2d9b7a6543\",\"data\":{\"name\":\"Zoë\"}}");
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("{\"event_name\":\"chat_ended\",\"secret\":\"yoursecret\",\"data\":{\"name\":\"Zoë\"}}");
 
-    // snippet:start (the page's C# snippet, to the character but for indentation; the first test checks they match)
-    static bool VerifyWebhook(string secret, string id, string timestamp, byte[] body, string signatureHeader)
-    {
-        // Reject deliveries signed more than 5 minutes away from now: a captured one cannot be replayed later.
-        if (!long.TryParse(timestamp, out var seconds)
-            || Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) > 300) return false;
-        var signed = Encoding.UTF8.GetBytes($"{id}.{timestamp}.").Concat(body).ToArray();
-        var expected = Encoding.ASCII.GetBytes("v1=" + Convert.ToHexStringLower(
-            HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed)));
-        // Several signatures may come, space-separated: accept if any matches, compared in constant time.
-        return signatureHeader.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(candidate =>
-            CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(candidate), expected));
-    }
+    // snippet:start (the page's C# verifier, to the character but for indentation; the first test checks they match)
+    // StandardWebhooks 1.1.2 checks only the first of several signatures, so each is offered on its own:
+    // while a rotated signing secret overlaps, a delivery carries one signature per secret.
+    static bool IsGenuine(StandardWebhook webhook, string body, IHeaderDictionary headers) =>
+        headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(signature =>
+        {
+            var one = new HeaderDictionary(headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase))
+            {
+                ["webhook-signature"] = signature,
+            };
+            try { webhook.Verify(body, one); return true; }
+            catch (WebhookVerificationException) { return false; }
+        });
     // snippet:end
 
-    /// <summary>Cases every snippet must get right: (timestamp, body, signature header, expected answer).</summary>
+    /// <summary>Cases every verifier must get right: (timestamp, body, signature header, expected answer).</summary>
     private static IEnumerable<(string Name, long Timestamp, byte[] Body, string Header, bool Valid)> Cases()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var signature = WebhookSignature.Sign(Secret, MessageId, now, Body);
+        var other = WebhookSignature.Sign(OtherSecret, MessageId, now, Body);
         yield return ("signed now", now, Body, signature, true);
-        yield return ("one of several signatures", now, Body, $"v1={new string('0', 64)} {signature}", true);
+        yield return ("first of two signatures (a rotation overlap)", now, Body, $"{signature} {other}", true);
+        yield return ("second of two signatures (a rotation overlap)", now, Body, $"{other} {signature}", true);
         yield return ("body changed", now, [.. Body, (byte)' '], signature, false);
-        yield return ("another secret", now, Body, WebhookSignature.Sign(Secret + "x", MessageId, now, Body), false);
+        yield return ("another secret", now, Body, other, false);
         yield return ("signed 10 minutes ago", now - 600, Body, WebhookSignature.Sign(Secret, MessageId, now - 600, Body), false);
-        yield return ("no signature", now, Body, "", false);
-        yield return ("signature without its version", now, Body, signature["v1=".Length..], false);
+        yield return ("signature without its version", now, Body, "x" + signature["v1".Length..], false);
     }
 
     private static string Normalize(string code) => Regex.Replace(code, @"\s+", " ").Trim();
@@ -64,6 +68,8 @@ public sealed class VerifyingWebhooksTests : WebhookTest
 
         Assert.Equal(["C#", "Node.js", "Python"], page.FindAll("[role=tab]").Select(t => t.TextContent.Trim()));
         Assert.Contains("HMAC-SHA-256", page.Markup);
+        Assert.Contains("Standard Webhooks", page.Find("[data-testid=two-checks]").TextContent);
+        Assert.Contains("verification secret", page.Find("[data-testid=two-checks]").TextContent);
         Assert.Contains(WebhookSignature.TimestampHeader, page.Find("[data-testid=signature-headers]").TextContent);
         Assert.Contains("5 minutes", page.Find("[data-testid=signature-headers]").TextContent);
         Assert.Equal("30 seconds", page.Find("[data-testid=answer-timeout]").TextContent);
@@ -89,27 +95,35 @@ public sealed class VerifyingWebhooksTests : WebhookTest
     }
 
     [Fact]
-    public void The_csharp_snippet_is_the_one_this_test_runs_and_it_verifies_what_the_domain_signs()
+    public void The_csharp_verifier_is_the_one_this_test_runs_and_with_the_published_library_it_verifies_what_the_domain_signs()
     {
-        var shown = VerificationSnippets.CSharp[VerificationSnippets.CSharp.IndexOf("static bool", StringComparison.Ordinal)..];
+        var shown = VerificationSnippets.CSharp[VerificationSnippets.CSharp.IndexOf("// StandardWebhooks 1.1.2", StringComparison.Ordinal)..];
         Assert.Equal(Normalize(shown), Normalize(SnippetInThisFile()));
-        Assert.Contains($"> {WebhookSignature.RecommendedTolerance.TotalSeconds}", VerificationSnippets.CSharp);
+        Assert.Contains("new StandardWebhook(signingSecret)", VerificationSnippets.CSharp);
 
+        var webhook = new StandardWebhook(Secret);
         foreach (var (name, timestamp, body, header, valid) in Cases())
         {
-            Assert.True(valid == VerifyWebhook(Secret, MessageId, timestamp.ToString(), body, header), name);
-            Assert.Equal(valid, WebhookSignature.Verify(Secret, MessageId, timestamp, body, header) && timestamp > DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 300);
+            var headers = new HeaderDictionary
+            {
+                [WebhookSignature.IdHeader] = MessageId,
+                [WebhookSignature.TimestampHeader] = timestamp.ToString(),
+                [WebhookSignature.SignatureHeader] = header,
+            };
+            Assert.True(valid == IsGenuine(webhook, Encoding.UTF8.GetString(body), headers), name);
         }
     }
 
     [Fact]
     public async Task The_nodejs_snippet_verifies_what_the_domain_signs()
     {
-        if (!OnPath("node")) return; // Node.js is not installed here: the text is still checked above.
+        // Node.js with the standardwebhooks package (npm install -g standardwebhooks) is needed; without it the text is still checked above.
+        if (!OnPath("node") || !await CanRunAsync("node", "-e", "require('standardwebhooks')")) return;
         var harness = VerificationSnippets.Node + """
 
-            const [secret, id, cases] = [process.argv[2], process.argv[3], JSON.parse(require("node:fs").readFileSync(process.argv[4], "utf8"))];
-            console.log(cases.map(c => verifyWebhook(secret, id, String(c.timestamp), Buffer.from(c.body, "base64"), c.header)).join(","));
+            const [id, cases] = [process.argv[3], JSON.parse(require("node:fs").readFileSync(process.argv[4], "utf8"))];
+            console.log(cases.map(c => isGenuine(Buffer.from(c.body, "base64"),
+              { "webhook-id": id, "webhook-timestamp": String(c.timestamp), "webhook-signature": c.header })).join(","));
             """;
         await AssertVerdictsAsync("node", harness, ".js");
     }
@@ -117,12 +131,14 @@ public sealed class VerifyingWebhooksTests : WebhookTest
     [Fact]
     public async Task The_python_snippet_verifies_what_the_domain_signs()
     {
-        if (!OnPath("python3")) return; // Python is not installed here: the text is still checked above.
+        // Python with the standardwebhooks package is needed; without it the text is still checked above.
+        if (!OnPath("python3") || !await CanRunAsync("python3", "-c", "import standardwebhooks")) return;
         var harness = VerificationSnippets.Python + """
 
             import base64, json, sys
             cases = json.load(open(sys.argv[3]))
-            print(",".join("true" if verify_webhook(sys.argv[1], sys.argv[2], str(c["timestamp"]), base64.b64decode(c["body"]), c["header"]) else "false" for c in cases))
+            print(",".join("true" if is_genuine(base64.b64decode(c["body"]),
+                {"webhook-id": sys.argv[2], "webhook-timestamp": str(c["timestamp"]), "webhook-signature": c["header"]}) else "false" for c in cases))
             """;
         await AssertVerdictsAsync("python3", harness, ".py");
     }
@@ -139,6 +155,8 @@ public sealed class VerifyingWebhooksTests : WebhookTest
             await File.WriteAllTextAsync(casesPath, System.Text.Json.JsonSerializer.Serialize(
                 cases.Select(c => new { timestamp = c.Timestamp, body = Convert.ToBase64String(c.Body), header = c.Header })));
             var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["WEBHOOK_SECRET"] = Secret;
+            start.Environment["NODE_PATH"] = GlobalNodeModules();
             foreach (var argument in new[] { scriptPath, Secret, MessageId, casesPath }) start.ArgumentList.Add(argument);
             using var process = Process.Start(start)!;
             var output = await process.StandardOutput.ReadToEndAsync();
@@ -151,6 +169,21 @@ public sealed class VerifyingWebhooksTests : WebhookTest
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Where npm installs global packages, so a harness can require one installed with -g.</summary>
+    private static string GlobalNodeModules() =>
+        Environment.GetEnvironmentVariable("NODE_PATH") is { Length: > 0 } set ? set
+        : File.Exists("/usr/lib/node_modules/standardwebhooks/package.json") ? "/usr/lib/node_modules" : "/usr/local/lib/node_modules";
+
+    private static async Task<bool> CanRunAsync(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["NODE_PATH"] = GlobalNodeModules();
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0;
     }
 
     private static bool OnPath(string program) =>

@@ -1,12 +1,14 @@
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Webhooks;
 using ControlPanel.Web.Components.Pages.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPanel.Components.Tests.Webhooks;
 
 public sealed class WebhookEndpointPageTests : WebhookTest
 {
-    private static readonly string[] ChangeControls = ["send-test", "rotate-secret", "disable-endpoint", "save-endpoint"];
+    private static readonly string[] ChangeControls =
+        ["send-test", "rotate-secret", "rotate-overlap", "disable-endpoint", "save-endpoint", "verification-secret", "save-verification-secret", "generate-verification-secret"];
 
     private IRenderedComponent<WebhookEndpointPage> RenderEndpoint(Guid id)
     {
@@ -78,16 +80,18 @@ public sealed class WebhookEndpointPageTests : WebhookTest
     }
 
     [Fact]
-    public async Task Rotating_confirms_in_the_danger_colour_then_shows_the_new_secret_once()
+    public async Task Rotating_with_an_overlap_shows_the_new_secret_once_and_the_old_one_still_signing()
     {
         var owner = await NewOwnerAsync("Initech");
         var endpoint = await NewEndpointAsync(owner);
         SignIn(owner);
         var page = RenderEndpoint(endpoint.EndpointId);
 
+        Assert.Empty(page.FindAll("[data-testid=previous-secret]"));
         var rotating = page.Find("[data-testid=rotate-secret]").ClickAsync(new());
         var confirm = DialogHost.WaitForElement("[data-testid=confirm]");
-        Assert.Contains("mud-button-filled-error", confirm.ClassName);
+        Assert.DoesNotContain("mud-button-filled-error", confirm.ClassName); // the default overlap (24 hours) breaks no receiver
+        Assert.Contains("24 hours", DialogHost.Markup);
         await confirm.ClickAsync(new());
 
         var secret = DialogHost.WaitForElement("[data-testid=issued-secret]").TextContent;
@@ -101,6 +105,69 @@ public sealed class WebhookEndpointPageTests : WebhookTest
         var now = await UseAsync<WebhookEndpointService, WebhookEndpointService.Details>(e => e.GetAsync(owner, endpoint.EndpointId));
         Assert.NotEqual(endpoint.SecretId, now.SecretId);
         page.WaitForAssertion(() => Assert.Equal(now.SecretId, page.Find("[data-testid=secret-id]").TextContent));
+        Assert.Contains(endpoint.SecretId, page.Find("[data-testid=previous-secret]").TextContent);
+        Assert.Equal(endpoint.SecretId, now.PreviousSecretId);
+    }
+
+    [Fact]
+    public async Task The_owner_sets_a_typed_verification_secret_which_the_page_never_shows()
+    {
+        var owner = await NewOwnerAsync("Initech");
+        var endpoint = await NewEndpointAsync(owner);
+        SignIn(owner);
+        var page = RenderEndpoint(endpoint.EndpointId);
+        Assert.DoesNotContain(endpoint.VerificationSecret!, page.Markup);
+
+        page.Find("input[data-testid=verification-secret]").Input("short");
+        await page.Find("[data-testid=save-verification-secret]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Contains("8 to 200 characters", page.Find("[data-testid=endpoint-secrets]").TextContent));
+
+        page.Find("input[data-testid=verification-secret]").Input("yoursecret-1234");
+        await page.Find("[data-testid=save-verification-secret]").ClickAsync(new());
+        Snackbars.WaitForAssertion(() => Assert.Contains("Set the verification secret.", Snackbars.Markup));
+        Assert.DoesNotContain("yoursecret-1234", page.Markup);
+        Assert.Contains("Set ", page.Find("[data-testid=verification-secret-state]").TextContent);
+        var sent = await UseAsync<WebhookSecrets, string>(async secrets =>
+        {
+            await using var db = await Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ControlPanel.Domain.Data.ControlPanelDbContext>>().CreateDbContextAsync();
+            var stored = await db.WebhookEndpoints.FindAsync(endpoint.EndpointId);
+            return secrets.UnprotectVerification(stored!.ProtectedVerificationSecret!);
+        });
+        Assert.Equal("yoursecret-1234", sent);
+    }
+
+    [Fact]
+    public async Task Generating_a_verification_secret_confirms_then_shows_it_once()
+    {
+        var owner = await NewOwnerAsync("Initech");
+        var endpoint = await NewEndpointAsync(owner);
+        SignIn(owner);
+        var page = RenderEndpoint(endpoint.EndpointId);
+
+        var generating = page.Find("[data-testid=generate-verification-secret]").ClickAsync(new());
+        await DialogHost.WaitForElement("[data-testid=confirm]").ClickAsync(new());
+        var shown = DialogHost.WaitForElement("[data-testid=issued-verification-secret]").TextContent;
+        Assert.Equal(32, shown.Length);
+        Assert.NotEqual(endpoint.VerificationSecret, shown);
+        await DialogHost.Find("[data-testid=dismiss-secrets]").ClickAsync(new());
+        await generating;
+        Assert.DoesNotContain(shown, page.Markup);
+    }
+
+    [Fact]
+    public async Task Support_sees_when_the_secrets_were_set_but_neither_secret_nor_any_way_to_change_them()
+    {
+        var owner = await NewOwnerAsync("Initech");
+        var endpoint = await NewEndpointAsync(owner);
+        SignIn(await NewStaffAsync(Roles.Support));
+
+        var page = RenderEndpoint(endpoint.EndpointId);
+
+        Assert.Contains("Set ", page.Find("[data-testid=verification-secret-state]").TextContent);
+        Assert.DoesNotContain(endpoint.VerificationSecret!, page.Markup);
+        Assert.DoesNotContain(endpoint.Secret, page.Markup);
+        Assert.Empty(page.FindAll("[data-testid=rotate-secret-controls]"));
+        Assert.Empty(page.FindAll("[data-testid=generate-verification-secret]"));
     }
 
     [Fact]

@@ -47,6 +47,33 @@ public class MigrationsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Upgrading_to_view_lists_lists_each_applications_default_view_and_the_views_its_sessions_are_on(DatabaseProvider provider)
+    {
+        using var database = new TestDatabase(provider);
+        var at = new DateTime(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
+        var applicationId = Guid.NewGuid();
+        await using (var db = database.CreateContext())
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261201005100_WebhookVerificationSecret");
+            var account = new Account { Name = "Acme", CreatedAt = at };
+            db.Accounts.Add(account);
+            db.Applications.Add(new Applications.Application { Id = applicationId, AccountId = account.Id, Name = "Storefront", DefaultView = "catalogue", CreatedAt = at, CreatedBy = "Olivia" });
+            foreach (var view in new[] { "support desk", "support desk", "catalogue" })
+                db.Sessions.Add(new Sessions.Session { ApplicationId = applicationId, KeyPairId = Guid.NewGuid(), TokenHash = Guid.NewGuid().ToString("N"), View = view, CreatedAt = at, ExpiresAt = at.AddHours(2) });
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            await DatabaseSetup.MigrateAsync(db);
+            var views = await db.ApplicationViews.Where(v => v.ApplicationId == applicationId).OrderBy(v => v.Name).ToListAsync();
+            Assert.Equal(["catalogue", "support desk"], views.Select(v => v.Name));
+            Assert.Equal("Olivia", views[0].CreatedBy);
+        }
+    }
+
     /// <summary>Tables, columns (type, nullability, length) and indexes, as the database reports them.</summary>
     private static async Task<List<string>> DescribeAsync(TestDatabase database)
     {

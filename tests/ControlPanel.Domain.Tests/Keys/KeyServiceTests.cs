@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
@@ -148,6 +149,8 @@ public class KeyServiceTests
     {
         await using var bed = await KeyTestBed.CreateAsync(provider);
         var created = await bed.CreateApplicationAsync();
+        // The default view is one of the application's views: added to the list first.
+        await new ApplicationViews(bed.Database.Factory, bed.Changes, bed.Clock).AddAsync(bed.Owner, created.Application.Id, new() { Name = "catalogue" });
         await bed.Applications.UpdateAsync(bed.Owner, created.Application.Id, new()
         {
             Name = "Shop",

@@ -37,6 +37,7 @@ public sealed class CheckHarness : IDisposable
     public AdminControls AdminControls { get; }
     public AllowlistService Allowlists { get; }
     public SessionService SessionService { get; }
+    public ApplicationViews Views { get; }
 
     private CheckHarness(TestDatabase database, ApiOptions options)
     {
@@ -57,7 +58,8 @@ public sealed class CheckHarness : IDisposable
         ApplicationService = new ApplicationService(Databases, KeyService, Changes, Clock);
         AdminControls = new AdminControls(Databases, Changes, Clock);
         Allowlists = new AllowlistService(Databases, Changes, Clock);
-        SessionService = new SessionService(Databases, Sessions, Changes, Limiter, wrapped, Clock);
+        SessionService = new SessionService(Databases, Sessions, Changes, Limiter, wrapped, Clock, Applications);
+        Views = new ApplicationViews(Databases, Changes, Clock);
     }
 
     public static async Task<CheckHarness> CreateAsync(ApiOptions? options = null)
@@ -80,6 +82,10 @@ public sealed class CheckHarness : IDisposable
         var created = await ApplicationService.CreateAsync(Admin, new ApplicationService.Form { Name = name, Environment = environment, AccountId = accountId });
         return (accountId, created.Application.Id, created.Keys);
     }
+
+    /// <summary>Adds a view to the application's list, as its owner would; the directory follows through the change feed.</summary>
+    public Task AddViewAsync(Guid applicationId, string name, string? description = null) =>
+        Views.AddAsync(Admin, applicationId, new ApplicationViews.Form { Name = name, Description = description });
 
     public static CheckRequest With(IssuedKeys keys) => new() { ApplicationKey = keys.ApplicationKey, ConsumerKey = keys.ConsumerKey, IsHttps = true };
 

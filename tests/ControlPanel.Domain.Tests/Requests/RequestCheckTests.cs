@@ -239,6 +239,7 @@ public sealed class RequestCheckTests : IAsyncLifetime
     {
         var (_, applicationId, keys) = await harness.CreateApplicationAsync();
         var opened = (await harness.SessionService.OpenAsync(await harness.Check.CheckAsync(CheckHarness.With(keys)))).Session!;
+        await harness.AddViewAsync(applicationId, "support desk");
         Assert.True(await harness.SessionService.ChangeViewAsync(opened.SessionId, "support desk"));
         Assert.False(await harness.SessionService.ChangeViewAsync(opened.SessionId, "<script>"));
 

@@ -136,7 +136,8 @@ public sealed class SessionInstancesTests : IAsyncLifetime
 
     private async Task<SessionService.Opened> OpenSessionAsync()
     {
-        var (_, _, keys) = await harness.CreateApplicationAsync();
+        var (_, applicationId, keys) = await harness.CreateApplicationAsync();
+        await harness.AddViewAsync(applicationId, "support desk");
         return (await harness.SessionService.OpenAsync(await harness.Check.CheckAsync(CheckHarness.With(keys)))).Session!;
     }
 

@@ -105,6 +105,6 @@ public sealed class SessionLimitsTests
         var options = Microsoft.Extensions.Options.Options.Create(harness.Options);
         var changes = new ChangeFeed(harness.Databases, harness.Clock);
         var store = new SessionStore(harness.Databases, harness.Clock, options, changes);
-        return new SessionService(harness.Databases, store, changes, harness.Limiter, options, harness.Clock);
+        return new SessionService(harness.Databases, store, changes, harness.Limiter, options, harness.Clock, harness.Applications);
     }
 }

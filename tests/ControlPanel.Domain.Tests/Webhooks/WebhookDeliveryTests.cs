@@ -27,12 +27,16 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await bed.DisposeAsync();
     }
 
-    /// <summary>The README's verification snippet, as a receiver would write it.</summary>
+    /// <summary>
+    /// The Standard Webhooks v1 check written from the specification, independently of the domain's code: the key is the base64
+    /// after "whsec_", the signature "v1," + base64 HMAC-SHA-256 of "{id}.{timestamp}.{body}", any of the space-separated ones.
+    /// (The HTTP tests verify real deliveries with the published library; this one needs no wall clock.)
+    /// </summary>
     private static bool VerifyWebhook(string secret, string id, string timestamp, byte[] body, string signatureHeader)
     {
-        if (!long.TryParse(timestamp, out var seconds) || Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) > 300) return false;
+        var key = Convert.FromBase64String(secret["whsec_".Length..]);
         var signed = Encoding.UTF8.GetBytes($"{id}.{timestamp}.").Concat(body).ToArray();
-        var expected = Encoding.ASCII.GetBytes("v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed)));
+        var expected = Encoding.ASCII.GetBytes("v1," + Convert.ToBase64String(HMACSHA256.HashData(key, signed)));
         return signatureHeader.Split(' ').Any(s => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(s), expected));
     }
 
@@ -49,8 +53,8 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         var request = Assert.Single(receiver.Requests);
         using var json = JsonDocument.Parse(request.Body);
         Assert.Equal("key_rotated", json.RootElement.GetProperty("event_name").GetString());
-        // The body names the secret that signed it; the secret itself never travels.
-        Assert.Equal(issued.SecretId, json.RootElement.GetProperty("secret").GetString());
+        // The body carries the verification secret, as the seed's receivers expect; the signing secret never travels.
+        Assert.Equal(issued.VerificationSecret, json.RootElement.GetProperty("secret").GetString());
         Assert.DoesNotContain(issued.Secret, Encoding.UTF8.GetString(request.Body));
         var data = json.RootElement.GetProperty("data");
         Assert.Equal(created.Application.Id, data.GetProperty("application_id").GetGuid());
@@ -59,7 +63,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(1, request.Attempt);
 
         Assert.True(VerifyWebhook(issued.Secret, request.Id, request.Timestamp.ToString(), request.Body, request.Signature));
-        Assert.True(WebhookSignature.Verify(issued.Secret, request.Id, request.Timestamp, request.Body, request.Signature));
+        Assert.DoesNotContain(' ', request.Signature);
         var changed = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(request.Body).Replace("key_rotated", "key_revoked"));
         Assert.False(VerifyWebhook(issued.Secret, request.Id, request.Timestamp.ToString(), changed, request.Signature));
         Assert.False(VerifyWebhook(issued.Secret, Guid.NewGuid().ToString(), request.Timestamp.ToString(), request.Body, request.Signature));
@@ -291,5 +295,39 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Empty(delivery.Attempts);
         Assert.Contains("disabled", delivery.Delivery.LastError);
         Assert.Empty(receiver.Requests);
+    }
+
+    [Fact]
+    public async Task While_a_rotated_secret_overlaps_deliveries_carry_both_signatures_and_after_it_only_the_new_one()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var timed = await WebhookTestBed.CreateAsync(clock: clock);
+        var first = await timed.Endpoints.CreateAsync(timed.Owner, new WebhookEndpointService.Form
+        {
+            Url = receiver.Url,
+            Events = [WebhookEvents.ChatEnded],
+            VerificationSecret = "yoursecret",
+        });
+        var second = await timed.Endpoints.RotateSecretAsync(timed.Owner, first.EndpointId, RotationGrace.OneHour);
+        var dispatcher = timed.NewDispatcher();
+
+        await timed.Endpoints.SendTestAsync(timed.Owner, first.EndpointId);
+        await dispatcher.DispatchAsync();
+        await dispatcher.WhenIdleAsync();
+        var during = Assert.Single(receiver.Requests);
+        Assert.Equal(2, during.Signature.Split(' ').Length);
+        Assert.True(VerifyWebhook(first.Secret, during.Id, during.Timestamp.ToString(), during.Body, during.Signature));
+        Assert.True(VerifyWebhook(second.Secret, during.Id, during.Timestamp.ToString(), during.Body, during.Signature));
+        Assert.Equal("yoursecret", JsonDocument.Parse(during.Body).RootElement.GetProperty("secret").GetString());
+
+        clock.Advance(TimeSpan.FromHours(1));
+        await timed.Endpoints.SendTestAsync(timed.Owner, first.EndpointId);
+        await dispatcher.DispatchAsync();
+        await dispatcher.WhenIdleAsync();
+        var after = receiver.Requests.Last();
+        Assert.NotEqual(during.Id, after.Id);
+        Assert.False(VerifyWebhook(first.Secret, after.Id, after.Timestamp.ToString(), after.Body, after.Signature));
+        Assert.True(VerifyWebhook(second.Secret, after.Id, after.Timestamp.ToString(), after.Body, after.Signature));
+        Assert.Null((await timed.Endpoints.GetAsync(timed.Owner, first.EndpointId)).PreviousSecretId);
     }
 }

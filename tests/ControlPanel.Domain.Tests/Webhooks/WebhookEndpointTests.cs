@@ -105,6 +105,35 @@ public sealed class WebhookEndpointTests
         var content = Encoding.ASCII.GetString(Directory.GetFiles(bed.Database.Folder).SelectMany(File.ReadAllBytes).ToArray());
         Assert.DoesNotContain(issued.Secret, content);
         Assert.DoesNotContain(rotated.Secret, content);
+        Assert.DoesNotContain(issued.VerificationSecret!, content);
+    }
+
+    [Fact]
+    public async Task Secrets_follow_the_specification_and_a_verification_secret_is_typed_or_generated_by_those_who_may_change()
+    {
+        await using var bed = await WebhookTestBed.CreateAsync();
+        var issued = await bed.AddEndpointAsync("https://hooks.example.test/a");
+        Assert.Matches("^whsec_[A-Za-z0-9+/]{43}=$", issued.Secret);
+        Assert.Equal(WebhookSecrets.SigningKeyBytes, WebhookSecrets.SigningKey(issued.Secret).Length);
+        Assert.Matches("^[A-Za-z0-9]{32}$", issued.VerificationSecret);
+
+        var typed = await bed.Endpoints.SetVerificationSecretAsync(bed.Owner, issued.EndpointId, "yoursecret");
+        Assert.Equal("yoursecret", typed);
+        var generated = await bed.Endpoints.SetVerificationSecretAsync(bed.Owner, issued.EndpointId, null);
+        Assert.NotEqual(issued.VerificationSecret, generated);
+        await using (var db = bed.Database.CreateContext())
+            Assert.Equal(generated, bed.Secrets.UnprotectVerification((await db.WebhookEndpoints.SingleAsync()).ProtectedVerificationSecret!));
+
+        var refused = await Assert.ThrowsAsync<ValidationException>(() => bed.Endpoints.SetVerificationSecretAsync(bed.Owner, issued.EndpointId, "short"));
+        Assert.Contains("8 to 200", refused.Message);
+        await Assert.ThrowsAsync<ValidationException>(() => bed.Endpoints.SetVerificationSecretAsync(bed.Owner, issued.EndpointId, " padded secret "));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => bed.Endpoints.SetVerificationSecretAsync(bed.Support, issued.EndpointId, "yoursecret"));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => bed.Endpoints.SetVerificationSecretAsync(bed.OtherOwner, issued.EndpointId, "yoursecret"));
+
+        var entries = (await bed.Audit.SearchAsync(bed.Owner, new AuditLog.Filter())).Entries;
+        Assert.Equal(2, entries.Count(e => e.Action == AuditActions.WebhookVerificationSecretSet));
+        Assert.All(entries, e => Assert.DoesNotContain("yoursecret", e.Changes));
+        Assert.All(entries, e => Assert.DoesNotContain(generated, e.Changes));
     }
 
     [Fact]

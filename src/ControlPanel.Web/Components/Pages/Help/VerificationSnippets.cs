@@ -1,105 +1,93 @@
 namespace ControlPanel.Web.Components.Pages.Help;
 
 /// <summary>
-/// Receiver code that verifies a delivery's signature (<see cref="ControlPanel.Domain.Webhooks.WebhookSignature"/>):
-/// HMAC-SHA-256 keyed with the UTF-8 secret over "{Webhook-Id}.{Webhook-Timestamp}.{raw body}", "v1=" + lowercase hex,
-/// any of several space-separated signatures, compared in constant time, timestamps within 5 minutes.
-/// The component tests run each one against signatures made by the domain.
+/// Receiver code that verifies a delivery (<see cref="ControlPanel.Domain.Webhooks.WebhookSignature"/>) with the Standard Webhooks
+/// specification's published libraries: <c>StandardWebhooks</c> on NuGet, <c>standardwebhooks</c> on npm and PyPI. Each checks
+/// the <c>webhook-signature</c> header (any of several space-separated signatures) in constant time and rejects timestamps more than
+/// 5 minutes away. The component tests run each verifier against deliveries signed by the domain.
 /// </summary>
 public static class VerificationSnippets
 {
     public const string CSharp = """
-        using System.Security.Cryptography;
-        using System.Text;
+        // dotnet add package StandardWebhooks
+        using Microsoft.AspNetCore.Http;
+        using StandardWebhooks;
+        using StandardWebhooks.Diagnostics;
 
-        static bool VerifyWebhook(string secret, string id, string timestamp, byte[] body, string signatureHeader)
-        {
-            // Reject deliveries signed more than 5 minutes away from now: a captured one cannot be replayed later.
-            if (!long.TryParse(timestamp, out var seconds)
-                || Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) > 300) return false;
-            var signed = Encoding.UTF8.GetBytes($"{id}.{timestamp}.").Concat(body).ToArray();
-            var expected = Encoding.ASCII.GetBytes("v1=" + Convert.ToHexStringLower(
-                HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed)));
-            // Several signatures may come, space-separated: accept if any matches, compared in constant time.
-            return signatureHeader.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(candidate =>
-                CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(candidate), expected));
-        }
+        // The endpoint's signing secret, "whsec_…", from your configuration.
+        var webhook = new StandardWebhook(signingSecret);
+
+        // StandardWebhooks 1.1.2 checks only the first of several signatures, so each is offered on its own:
+        // while a rotated signing secret overlaps, a delivery carries one signature per secret.
+        static bool IsGenuine(StandardWebhook webhook, string body, IHeaderDictionary headers) =>
+            headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(signature =>
+            {
+                var one = new HeaderDictionary(headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase))
+                {
+                    ["webhook-signature"] = signature,
+                };
+                try { webhook.Verify(body, one); return true; }
+                catch (WebhookVerificationException) { return false; }
+            });
         """;
 
     public const string CSharpUsage = """
         // ASP.NET Core minimal API: read the raw body, verify, then parse.
         app.MapPost("/webhooks/controlpanel", async (HttpRequest request) =>
         {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer);
-            var headers = request.Headers;
-            if (!VerifyWebhook(secret, headers["Webhook-Id"].ToString(), headers["Webhook-Timestamp"].ToString(),
-                    buffer.ToArray(), headers["Webhook-Signature"].ToString()))
-                return Results.Unauthorized();
-            // De-duplicate on Webhook-Id, queue the work, and answer at once.
+            var body = await new StreamReader(request.Body).ReadToEndAsync();
+            if (!IsGenuine(webhook, body, request.Headers)) return Results.Unauthorized();
+            // De-duplicate on webhook-id, queue the work, and answer at once.
             return Results.Ok();
         });
         """;
 
     public const string Node = """
-        const crypto = require("node:crypto");
+        // npm install standardwebhooks
+        const { Webhook } = require("standardwebhooks");
 
-        function verifyWebhook(secret, id, timestamp, rawBody, signatureHeader) {
-          // Reject deliveries signed more than 5 minutes away from now: a captured one cannot be replayed later.
-          const seconds = Number(timestamp);
-          if (!Number.isInteger(seconds) || Math.abs(Date.now() / 1000 - seconds) > 300) return false;
-          const expected = Buffer.from("v1=" + crypto.createHmac("sha256", secret)
-            .update(`${id}.${timestamp}.`).update(rawBody).digest("hex"));
-          // Several signatures may come, space-separated: accept if any matches, compared in constant time.
-          return (signatureHeader || "").split(" ").some((candidate) => {
-            const given = Buffer.from(candidate);
-            return given.length === expected.length && crypto.timingSafeEqual(given, expected);
-          });
+        // The endpoint's signing secret, "whsec_…".
+        const webhook = new Webhook(process.env.WEBHOOK_SECRET);
+
+        function isGenuine(rawBody, headers) {
+          try { webhook.verify(rawBody, headers); return true; } catch { return false; }
         }
         """;
 
     public const string NodeUsage = """
         // Express: keep the raw body (a Buffer), verify, then parse.
         app.post("/webhooks/controlpanel", express.raw({ type: "application/json" }), (req, res) => {
-          if (!verifyWebhook(process.env.WEBHOOK_SECRET, req.get("Webhook-Id"), req.get("Webhook-Timestamp"),
-                             req.body, req.get("Webhook-Signature"))) {
-            return res.sendStatus(401);
-          }
+          if (!isGenuine(req.body, req.headers)) return res.sendStatus(401);
           const event = JSON.parse(req.body);
-          // De-duplicate on Webhook-Id, queue the work, and answer at once.
+          // De-duplicate on webhook-id, queue the work, and answer at once.
           res.sendStatus(200);
         });
         """;
 
     public const string Python = """
-        import hashlib
-        import hmac
-        import time
+        # pip install standardwebhooks
+        import os
+        from standardwebhooks.webhooks import Webhook
 
-        def verify_webhook(secret: str, message_id: str, timestamp: str, body: bytes, signature_header: str) -> bool:
-            # Reject deliveries signed more than 5 minutes away from now: a captured one cannot be replayed later.
+        # The endpoint's signing secret, "whsec_…".
+        webhook = Webhook(os.environ["WEBHOOK_SECRET"])
+
+        def is_genuine(body: bytes, headers) -> bool:
             try:
-                seconds = int(timestamp)
-            except (TypeError, ValueError):
+                webhook.verify(body, dict(headers))
+                return True
+            except Exception:
                 return False
-            if abs(time.time() - seconds) > 300:
-                return False
-            signed = f"{message_id}.{timestamp}.".encode() + body
-            expected = ("v1=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()).encode()
-            # Several signatures may come, space-separated: accept if any matches, compared in constant time.
-            return any(hmac.compare_digest(candidate.encode(), expected) for candidate in (signature_header or "").split())
         """;
 
     public const string PythonUsage = """
         # Flask: verify the raw body, then parse.
         @app.post("/webhooks/controlpanel")
         def controlpanel_webhook():
-            if not verify_webhook(os.environ["WEBHOOK_SECRET"], request.headers.get("Webhook-Id", ""),
-                                  request.headers.get("Webhook-Timestamp", ""), request.get_data(),
-                                  request.headers.get("Webhook-Signature", "")):
+            if not is_genuine(request.get_data(), request.headers):
                 abort(401)
             event = request.get_json()
-            # De-duplicate on Webhook-Id, queue the work, and answer at once.
+            # De-duplicate on webhook-id, queue the work, and answer at once.
             return "", 200
         """;
 }

@@ -5,15 +5,17 @@ using MudBlazor;
 
 namespace ControlPanel.Web.Components.Pages.Webhooks;
 
-/// <summary>Shows an endpoint's signing secret the one time it exists (when added and when rotated).</summary>
+/// <summary>Shows an endpoint's signing secret the one time it exists (when added and when rotated), and, when added, its verification secret.</summary>
 public static class SigningSecrets
 {
     public const string SavedText = "I have saved the secret";
 
     public static Task ShowSigningSecretAsync(this IDialogService dialogs, IssuedSecret issued, string title) =>
         dialogs.ShowOneTimeSecretsAsync(title,
-            [new OneTimeSecret("Signing secret", issued.Secret, "issued-secret")],
-            "ControlPanel keeps it encrypted to sign deliveries and never shows it again; if it is lost, rotate it.",
+            issued.VerificationSecret is { } verification
+                ? [new OneTimeSecret("Signing secret", issued.Secret, "issued-secret"), new OneTimeSecret("Verification secret", verification, "issued-verification-secret")]
+                : [new OneTimeSecret("Signing secret", issued.Secret, "issued-secret")],
+            "ControlPanel keeps secrets encrypted and never shows them again; if one is lost, rotate or replace it on the endpoint's page.",
             SavedText,
             help: builder =>
             {
