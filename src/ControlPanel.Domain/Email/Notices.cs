@@ -17,6 +17,8 @@ public enum NoticeKind
     ApplicationOffline = 2,
     /// <summary>Keys rotated or revoked.</summary>
     Keys = 4,
+    /// <summary>A webhook endpoint disabled because its deliveries kept failing.</summary>
+    WebhookEndpointDisabled = 8,
 }
 
 /// <summary>
@@ -34,6 +36,7 @@ public static class Notices
         (NoticeKind.Quota, "Quota: an application reached 80, 90 or 100% of its monthly quota, or used it up"),
         (NoticeKind.ApplicationOffline, "An application was taken offline by ControlPanel staff"),
         (NoticeKind.Keys, "Keys were rotated or revoked"),
+        (NoticeKind.WebhookEndpointDisabled, "A webhook endpoint was disabled because its deliveries kept failing"),
     ];
 
     public static async Task AddAsync(ControlPanelDbContext db, Guid accountId, NoticeKind kind, string mailKind, Func<string, MailContent> content, DateTime now)

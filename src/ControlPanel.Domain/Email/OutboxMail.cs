@@ -45,4 +45,5 @@ public static class MailKinds
     public const string QuotaNotice = "quota_notice";
     public const string ApplicationOffline = "application_offline";
     public const string KeysChanged = "keys_changed";
+    public const string WebhookEndpointDisabled = "webhook_endpoint_disabled";
 }

@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Monitoring;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -315,7 +318,40 @@ public sealed class WebhookDispatcher(
         }
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogDebug("Webhook delivery {DeliveryId} attempt {Attempt}: {Outcome} → {Status}", deliveryId, delivery.Attempts, result.Outcome, delivery.Status);
+        if (delivery.Status == WebhookDeliveryStatus.Failed) await DisableIfFailingAsync(db, delivery.EndpointId, settings, now);
     }
+
+    /// <summary>
+    /// Disables an endpoint whose last <see cref="WebhookOptions.DisableAfterFailedDeliveries"/> finished deliveries all failed, with
+    /// an audit entry and a notice to the account's owners saved in the same transaction. The condition is part of the update, so
+    /// two instances finishing deliveries of one endpoint at once disable it (and tell the owners) once.
+    /// </summary>
+    private async Task DisableIfFailingAsync(ControlPanelDbContext db, Guid endpointId, WebhookOptions settings, DateTime now)
+    {
+        var limit = settings.DisableAfterFailedDeliveries;
+        if (limit == 0) return;
+        var last = await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.EndpointId == endpointId && (d.Status == WebhookDeliveryStatus.Delivered || d.Status == WebhookDeliveryStatus.Failed))
+            .OrderByDescending(d => d.LastAttemptAt).ThenByDescending(d => d.CreatedAt)
+            .Take(limit).Select(d => d.Status).ToListAsync(CancellationToken.None);
+        if (last.Count < limit || last.Any(status => status != WebhookDeliveryStatus.Failed)) return;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var disabled = await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.IsEnabled)
+            .ExecuteUpdateAsync(set => set.SetProperty(e => e.IsEnabled, false).SetProperty(e => e.DisabledAt, now), CancellationToken.None);
+        if (disabled == 0) return;
+        var endpoint = await db.WebhookEndpoints.AsNoTracking().SingleAsync(e => e.Id == endpointId, CancellationToken.None);
+        AuditLog.Record(db, DeliveryWorker, now, AuditActions.WebhookEndpointDisabled, endpoint.AccountId, null,
+            $"{endpoint.Url} disabled: its last {limit} deliveries all failed");
+        await Notices.AddAsync(db, endpoint.AccountId, NoticeKind.WebhookEndpointDisabled, MailKinds.WebhookEndpointDisabled,
+            name => MailTemplates.WebhookEndpointDisabled(name, endpoint.Url, limit, now), now);
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        logger.LogWarning("Webhook endpoint {EndpointId} disabled: its last {Count} deliveries all failed.", endpointId, limit);
+    }
+
+    /// <summary>Who the audit log names for what the delivery worker decides on its own.</summary>
+    private static readonly Viewer DeliveryWorker = new("system", "Webhook delivery", Roles.Admin, null);
 
     private async Task FinishUnattemptedAsync(Guid deliveryId, string reason)
     {

@@ -53,6 +53,13 @@ public sealed class WebhookOptions
     [Range(1, 36500)]
     public int AttemptRetentionDays { get; set; } = 30;
 
+    /// <summary>
+    /// An endpoint whose last this-many finished deliveries all failed (each after its whole retry schedule) is disabled, and its
+    /// account's owners are told, so a receiver gone for good stops collecting retries. 0 never disables one.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int DisableAfterFailedDeliveries { get; set; } = 10;
+
     /// <summary>How long an attempt holds its delivery; past it, a crashed worker's delivery is taken up again.</summary>
     public TimeSpan Lease => Timeout * 2 + TimeSpan.FromSeconds(5);
 }

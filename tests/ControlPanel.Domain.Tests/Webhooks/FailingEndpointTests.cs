@@ -1,0 +1,107 @@
+using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Email;
+using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Webhooks;
+using ControlPanel.Tests;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPanel.Domain.Tests.Webhooks;
+
+/// <summary>An endpoint whose deliveries keep failing is disabled, once, with an audit entry and a notice to the account.</summary>
+public sealed class FailingEndpointTests
+{
+    private static WebhookOptions Options()
+    {
+        var options = WebhookTestBed.FastOptions();
+        options.MaxAttempts = 1; // each delivery fails after one attempt: its whole retry schedule, shortened
+        options.DisableAfterFailedDeliveries = 3;
+        return options;
+    }
+
+    [Fact]
+    public async Task The_third_failed_delivery_in_a_row_disables_the_endpoint_and_tells_the_account()
+    {
+        await using var bed = await WebhookTestBed.CreateAsync(Options());
+        var secret = await bed.AddEndpointAsync(TestReceiver.Unreachable());
+        await using (var db = bed.Database.CreateContext())
+        {
+            db.NoticeRecipients.Add(new NoticeRecipients { AccountId = bed.AcmeId, Addresses = "team@acme.test" });
+            await db.SaveChangesAsync();
+        }
+        var created = await bed.CreateApplicationAsync();
+        var dispatcher = bed.NewDispatcher();
+
+        for (var rotation = 1; rotation <= 2; rotation++)
+        {
+            await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.Immediately);
+            await WebhookTestBed.RunUntilAsync(dispatcher, async () => await FailedAsync(bed) == rotation);
+        }
+        Assert.True(await EnabledAsync(bed, secret.EndpointId));
+
+        await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.Immediately);
+        await WebhookTestBed.RunUntilAsync(dispatcher, async () => !await EnabledAsync(bed, secret.EndpointId));
+
+        await using var check = bed.Database.CreateContext();
+        var endpoint = await check.WebhookEndpoints.SingleAsync(e => e.Id == secret.EndpointId);
+        Assert.NotNull(endpoint.DisabledAt);
+        var entry = Assert.Single(await check.AuditEntries.Where(a => a.Action == AuditActions.WebhookEndpointDisabled).ToListAsync());
+        Assert.Equal(bed.AcmeId, entry.AccountId);
+        Assert.Contains("last 3 deliveries all failed", entry.Changes);
+        var mail = Assert.Single(await check.OutboxMails.Where(m => m.Kind == MailKinds.WebhookEndpointDisabled).ToListAsync());
+        Assert.Equal("team@acme.test", mail.To);
+
+        // Disabled, it is sent nothing more and nobody is told twice.
+        await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.Immediately);
+        await WebhookTestBed.RunUntilAsync(dispatcher, async () =>
+        {
+            await using var db = bed.Database.CreateContext();
+            return await db.WebhookEvents.AllAsync(e => e.FannedOutAt != null);
+        });
+        Assert.Equal(3, await check.WebhookDeliveries.CountAsync());
+        Assert.Single(await check.OutboxMails.Where(m => m.Kind == MailKinds.WebhookEndpointDisabled).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_delivered_delivery_breaks_the_run_of_failures()
+    {
+        await using var bed = await WebhookTestBed.CreateAsync(Options());
+        await using var receiver = await TestReceiver.StartAsync();
+        // The 3rd request succeeds; the others answer 500.
+        receiver.Answer = (number, context) =>
+        {
+            context.Response.StatusCode = number == 3 ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError;
+            return Task.CompletedTask;
+        };
+        var secret = await bed.AddEndpointAsync(receiver.Url);
+        var created = await bed.CreateApplicationAsync();
+        var dispatcher = bed.NewDispatcher();
+
+        for (var rotation = 1; rotation <= 5; rotation++)
+        {
+            await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.Immediately);
+            await WebhookTestBed.RunUntilAsync(dispatcher, async () => await FinishedAsync(bed) == rotation);
+        }
+
+        // Finished, newest first: failed, failed, delivered, failed, failed: never three failures in a row.
+        Assert.True(await EnabledAsync(bed, secret.EndpointId));
+    }
+
+    private static async Task<int> FailedAsync(WebhookTestBed bed)
+    {
+        await using var db = bed.Database.CreateContext();
+        return await db.WebhookDeliveries.CountAsync(d => d.Status == WebhookDeliveryStatus.Failed);
+    }
+
+    private static async Task<int> FinishedAsync(WebhookTestBed bed)
+    {
+        await using var db = bed.Database.CreateContext();
+        return await db.WebhookDeliveries.CountAsync(d => d.Status == WebhookDeliveryStatus.Failed || d.Status == WebhookDeliveryStatus.Delivered);
+    }
+
+    private static async Task<bool> EnabledAsync(WebhookTestBed bed, Guid endpointId)
+    {
+        await using var db = bed.Database.CreateContext();
+        return await db.WebhookEndpoints.Where(e => e.Id == endpointId).Select(e => e.IsEnabled).SingleAsync();
+    }
+}
