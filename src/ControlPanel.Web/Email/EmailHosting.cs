@@ -1,5 +1,6 @@
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Email;
+using ControlPanel.Web.Background;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 

@@ -20,7 +20,7 @@ public static class UsageHosting
         builder.Services.TryAddScoped<QuotaService>();
         builder.Services.TryAddScoped<AdminControls>();
         builder.Services.AddScoped<UsageReports>();
+        // Applied hourly by ExpiredStateSweeper.
         builder.Services.AddSingleton<UsageRetention>();
-        builder.Services.AddHostedService<UsageRetentionService>();
     }
 }

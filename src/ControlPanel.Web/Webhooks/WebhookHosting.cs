@@ -1,4 +1,5 @@
 using ControlPanel.Domain.Webhooks;
+using ControlPanel.Web.Background;
 using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Web.Webhooks;

@@ -11,10 +11,11 @@ using ControlPanel.Domain.Origins;
 using ControlPanel.Domain.Tests.Webhooks;
 using ControlPanel.Domain.Webhooks;
 using ControlPanel.Tests;
+using ControlPanel.Web.Background;
 using ControlPanel.Web.Usage;
 using Microsoft.EntityFrameworkCore;
-using Xunit.Abstractions;
 using TestApplication = ControlPanel.Api.Tests.ControlPanelFactory.TestApplication;
+using Xunit.Abstractions;
 
 namespace ControlPanel.Api.Tests.Crash;
 
@@ -354,7 +355,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         private List<int> Increases() => [.. Enumerable.Range(1, Math.Max(0, _observed.Count - 1)).Where(i => _observed[i].Total > _observed[i - 1].Total)];
 
         /// <summary>
-        /// What the stored usage must be after the kill. The flusher writes every <see cref="UsageFlusher.Interval"/>, one flush
+        /// What the stored usage must be after the kill. The flusher writes every <see cref="InMemoryStateFlusher.Interval"/>, one flush
         /// after the other, each taking the counts gathered since the one before; a crash loses the counts since the last flush
         /// that completed (those of a flush in progress included). The test cannot see when a flush took its counts, only when
         /// its commit showed up in a read, so it bounds the loss by what it saw: take the second-to-last growth it saw. That flush
@@ -376,7 +377,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             var answeredInWindow = answered.Count(at => at >= provenBefore);
 
             output.WriteLine($"{answered.Count} counted calls answered allowed, {Volatile.Read(ref _sent)} sent; {persisted} stored after the kill " +
-                $"({answered.Count - persisted} lost). Flush interval {UsageFlusher.Interval.TotalSeconds:0.#} s; the last {window.TotalSeconds:0.00} s " +
+                $"({answered.Count - persisted} lost). Flush interval {InMemoryStateFlusher.Interval.TotalSeconds:0.#} s; the last {window.TotalSeconds:0.00} s " +
                 $"before the kill ({answeredInWindow} calls, {answeredInWindow / Math.Max(window.TotalSeconds, 0.001):0} a second) may be lost, " +
                 $"{answeredBefore} calls before it must be stored; {increases.Count} flushes seen committing.");
             Assert.True(persisted >= answeredBefore, $"{persisted} calls stored, but {answeredBefore} were answered before a flush seen committing.");

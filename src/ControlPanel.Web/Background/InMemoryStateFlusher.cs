@@ -4,15 +4,15 @@ using ControlPanel.Domain.Monitoring;
 using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Usage;
 
-namespace ControlPanel.Web.Usage;
+namespace ControlPanel.Web.Background;
 
 /// <summary>
 /// Writes what the request path gathers in memory (metered usage, quota notifications, key pairs' last use)
 /// every second and on shutdown, so the request path never writes; and gives back the unused part of
 /// limit blocks idle for a while (all of them on shutdown) for the other instances.
 /// </summary>
-public sealed class UsageFlusher(
-    UsageMeter usage, QuotaLedger quotas, KeyIndex keys, LeasedCounters counters, TimeProvider clock, ILogger<UsageFlusher> logger) : BackgroundService
+public sealed class InMemoryStateFlusher(
+    UsageMeter usage, QuotaLedger quotas, KeyIndex keys, LeasedCounters counters, TimeProvider clock, ILogger<InMemoryStateFlusher> logger) : BackgroundService
 {
     /// <summary>
     /// How often the gathered counts are written: what a crash (a kill, a power cut) loses is what was gathered since

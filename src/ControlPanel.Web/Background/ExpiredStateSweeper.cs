@@ -1,15 +1,17 @@
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Sessions;
+using ControlPanel.Domain.Usage;
 
-namespace ControlPanel.Web.Sessions;
+namespace ControlPanel.Web.Background;
 
 /// <summary>
-/// Every minute: forgets long-expired sessions, ended limit periods and old changes; every hour, webhook
+/// Every minute: forgets long-expired sessions, ended limit periods and old changes; every hour, usage, webhook, mail
 /// and audit history past its retention; so memory and tables stay bounded.
 /// </summary>
 public sealed class ExpiredStateSweeper(
-    SessionStore sessions, CounterStore counters, ChangeFeed changes, HistoryRetention history, TimeProvider clock, ILogger<ExpiredStateSweeper> logger) : BackgroundService
+    SessionStore sessions, CounterStore counters, ChangeFeed changes, HistoryRetention history, UsageRetention usage, TimeProvider clock,
+    ILogger<ExpiredStateSweeper> logger) : BackgroundService
 {
     // Retention periods are days long; an hourly pass keeps the scans of large history tables rare.
     private static readonly TimeSpan HistoryInterval = TimeSpan.FromHours(1);
@@ -30,6 +32,9 @@ public sealed class ExpiredStateSweeper(
                     if (clock.GetUtcNow() >= _nextHistorySweep)
                     {
                         _nextHistorySweep = clock.GetUtcNow() + HistoryInterval;
+                        var usageDeleted = await usage.DeleteExpiredAsync(stoppingToken);
+                        if (usageDeleted.MinuteRows + usageDeleted.DayRows > 0)
+                            logger.LogInformation("Retention deleted {MinuteRows} usage minute rows and {DayRows} usage day rows.", usageDeleted.MinuteRows, usageDeleted.DayRows);
                         var deleted = await history.DeleteExpiredAsync(stoppingToken);
                         if (deleted.Total > 0)
                             logger.LogInformation("Retention deleted {Events} webhook events, {Deliveries} deliveries, {Attempts} attempts and {AuditEntries} audit entries.",

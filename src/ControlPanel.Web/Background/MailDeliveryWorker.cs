@@ -1,7 +1,7 @@
 using ControlPanel.Domain.Email;
 using Microsoft.Extensions.Options;
 
-namespace ControlPanel.Web.Email;
+namespace ControlPanel.Web.Background;
 
 /// <summary>Drives the mail dispatcher on a timer, and says at start where mail goes.</summary>
 public sealed class MailDeliveryWorker(MailDispatcher dispatcher, IOptions<EmailOptions> options, TimeProvider clock, ILogger<MailDeliveryWorker> logger)

@@ -1,7 +1,7 @@
 using ControlPanel.Domain.Webhooks;
 using Microsoft.Extensions.Options;
 
-namespace ControlPanel.Web.Webhooks;
+namespace ControlPanel.Web.Background;
 
 /// <summary>Drives the webhook dispatcher on a timer; on shutdown hands attempts in flight back for the next start.</summary>
 public sealed class WebhookDeliveryWorker(
