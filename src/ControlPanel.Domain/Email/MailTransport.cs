@@ -86,7 +86,7 @@ public sealed class FolderMailTransport(string folder) : MailTransport
     {
         public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
         {
-            var name = $"{message.Date.UtcDateTime:yyyyMMdd-HHmmss}-{message.MessageId.Split('@')[0]}.eml";
+            var name = $"{message.Date.UtcDateTime:yyyyMMdd-HHmmss}-{(message.MessageId ?? Guid.NewGuid().ToString("N")).Split('@')[0]}.eml";
             var path = Path.Combine(folder, name);
             // Written under another name first, so a reader of the folder never sees half a mail.
             var partial = path + ".partial";

@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Security.Authentication;
-using System.Security.Cryptography;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
@@ -29,7 +25,7 @@ public sealed class WebhookDispatcher(
     private readonly ConcurrentDictionary<Guid, int> _runningPerEndpoint = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    private sealed record AttemptResult(WebhookAttemptOutcome Outcome, int? HttpStatus, string? ResponseBody, string? Error);
+    private readonly WebhookSender _sender = new(httpClients, secrets, clock);
 
     /// <summary>Attempts in flight now.</summary>
     public int InFlight => _running.Count;
@@ -161,10 +157,10 @@ public sealed class WebhookDispatcher(
 
         var startedAt = clock.GetUtcNow().UtcDateTime;
         var startedTimestamp = clock.GetTimestamp();
-        AttemptResult result;
+        WebhookSender.AttemptResult result;
         try
         {
-            result = await SendAsync(delivery, webhookEvent, endpoint, settings, stopping);
+            result = await _sender.SendAsync(delivery, webhookEvent, endpoint, settings, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -176,106 +172,7 @@ public sealed class WebhookDispatcher(
         await RecordAsync(deliveryId, startedAt, duration, result, settings);
     }
 
-    private async Task<AttemptResult> SendAsync(
-        WebhookDelivery delivery, WebhookEvent webhookEvent, WebhookEndpoint endpoint, WebhookOptions settings, CancellationToken stopping)
-    {
-        if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || (url.Scheme == "http" && !settings.AllowHttp) || url.Scheme is not ("http" or "https"))
-            return new(WebhookAttemptOutcome.Blocked, null, null, "Not sent: the URL must use HTTPS.");
-
-        var now = clock.GetUtcNow();
-        List<string> signingSecrets;
-        string verification;
-        try
-        {
-            signingSecrets = [secrets.Unprotect(endpoint.ProtectedSecret)];
-            if (endpoint.PreviousSecretSigns(now.UtcDateTime)) signingSecrets.Add(secrets.Unprotect(endpoint.ProtectedPreviousSecret!));
-            verification = endpoint.ProtectedVerificationSecret is { } protectedVerification
-                ? secrets.UnprotectVerification(protectedVerification)
-                : endpoint.SecretId; // added before verification secrets: the field keeps what it carried then
-        }
-        catch (CryptographicException)
-        {
-            return new(WebhookAttemptOutcome.Error, null, null,
-                "Not sent: a secret cannot be decrypted (Data Protection keys missing); rotate the signing secret and set the verification secret again.");
-        }
-
-        var body = WebhookOutbox.Body(webhookEvent.Name, verification, webhookEvent.DataJson);
-        var messageId = delivery.Id.ToString();
-        var timestamp = now.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        request.Headers.Add(WebhookSignature.IdHeader, messageId);
-        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Header(signingSecrets, messageId, timestamp, body));
-        request.Headers.Add(WebhookSignature.EventHeader, webhookEvent.Name);
-        request.Headers.Add(WebhookSignature.AttemptHeader, (delivery.Attempts + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.UserAgent.ParseAdd("ControlPanel-Webhooks/1.0");
-
-        using var timeout = new CancellationTokenSource(settings.Timeout, clock);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
-        try
-        {
-            var client = httpClients.CreateClient(WebhookHttp.ClientName);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            var text = await ReadStartAsync(response, linked.Token);
-            var status = (int)response.StatusCode;
-            return status is >= 200 and < 300
-                ? new(WebhookAttemptOutcome.Delivered, status, text, null)
-                : new(WebhookAttemptOutcome.HttpError, status, text, $"HTTP {status} {response.ReasonPhrase}".TrimEnd());
-        }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-        {
-            return new(WebhookAttemptOutcome.Timeout, null, null, $"Timeout: no complete answer within {settings.Timeout.TotalSeconds:0.###} s.");
-        }
-        catch (HttpRequestException e)
-        {
-            return Classify(e);
-        }
-    }
-
-    /// <summary>The first 4 KB of the answer, as text.</summary>
-    private static async Task<string> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[WebhookAttempt.ResponseBodyMaxBytes];
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken);
-            if (n == 0) break;
-            read += n;
-        }
-        return WebhookOutbox.DecodeStart(buffer.AsSpan(0, read));
-    }
-
-    private static AttemptResult Classify(HttpRequestException error)
-    {
-        for (Exception? inner = error; inner is not null; inner = inner.InnerException)
-        {
-            switch (inner)
-            {
-                case WebhookAddressRefusedException refused:
-                    return new(WebhookAttemptOutcome.Blocked, null, null, "Not sent: " + refused.Message);
-                case AuthenticationException tls:
-                    return new(WebhookAttemptOutcome.Tls, null, null, "TLS: " + tls.Message);
-                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } dns:
-                    return new(WebhookAttemptOutcome.Dns, null, null, "DNS: " + dns.Message);
-                case SocketException { SocketErrorCode: SocketError.ConnectionRefused } refused:
-                    return new(WebhookAttemptOutcome.Refused, null, null, "Connection refused: " + refused.Message);
-                case TimeoutException:
-                    return new(WebhookAttemptOutcome.Timeout, null, null, "Timeout: could not connect in time.");
-            }
-        }
-        return error.HttpRequestError switch
-        {
-            HttpRequestError.NameResolutionError => new(WebhookAttemptOutcome.Dns, null, null, "DNS: " + error.Message),
-            HttpRequestError.SecureConnectionError => new(WebhookAttemptOutcome.Tls, null, null, "TLS: " + error.Message),
-            HttpRequestError.ConnectionError => new(WebhookAttemptOutcome.Refused, null, null, "Connection failed: " + error.Message),
-            _ => new(WebhookAttemptOutcome.Error, null, null, error.Message),
-        };
-    }
-
-    private async Task RecordAsync(Guid deliveryId, DateTime startedAt, TimeSpan duration, AttemptResult result, WebhookOptions settings)
+    private async Task RecordAsync(Guid deliveryId, DateTime startedAt, TimeSpan duration, WebhookSender.AttemptResult result, WebhookOptions settings)
     {
         // Recorded even while shutting down: the attempt happened.
         await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
