@@ -16,9 +16,9 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPanel.Domain.Data;
 
 /// <summary>
-/// The one database of the control panel. The schema is created and upgraded by the hand-written
-/// migrations in Data/Migrations (the EF design-time package cannot be restored here); the test
-/// MigrationsTests keeps them equal to this model.
+/// The one database of the control panel. The schema is created and upgraded by the migrations in
+/// Data/Migrations, added with `dotnet ef migrations add` against the model snapshot there (README,
+/// Changing the model); the test MigrationsTests keeps them and the snapshot equal to this model.
 /// </summary>
 public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> options)
     : IdentityDbContext<ControlPanelUser, IdentityRole, string>(options)
