@@ -42,13 +42,4 @@ public static class SignInAddresses
         }
     }
 
-    public static void Configure(ModelBuilder builder) =>
-        builder.Entity<KnownSignInAddress>(known =>
-        {
-            known.ToTable("KnownSignInAddresses");
-            known.HasKey(k => new { k.UserId, k.Address });
-            known.Property(k => k.UserId).HasMaxLength(450);
-            known.Property(k => k.Address).HasMaxLength(KnownSignInAddress.AddressMaxLength);
-            known.HasOne<ControlPanelUser>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
-        });
 }

@@ -30,27 +30,4 @@ public static class MailOutbox
     public static Task<int> CountSinceAsync(ControlPanelDbContext db, string kind, string userId, DateTime since) =>
         db.OutboxMails.CountAsync(m => m.Kind == kind && m.UserId == userId && m.CreatedAt > since);
 
-    public static void Configure(ModelBuilder builder)
-    {
-        builder.Entity<NoticeRecipients>(recipients =>
-        {
-            recipients.ToTable("NoticeRecipients");
-            recipients.HasKey(r => r.AccountId);
-            recipients.Property(r => r.Addresses).HasMaxLength(Notices.RecipientsMaxLength);
-            recipients.HasOne<Accounts.Account>().WithMany().HasForeignKey(r => r.AccountId).OnDelete(DeleteBehavior.Cascade);
-        });
-        builder.Entity<OutboxMail>(mail =>
-        {
-            mail.ToTable("MailOutbox");
-            mail.Property(m => m.Kind).HasMaxLength(OutboxMail.KindMaxLength);
-            mail.Property(m => m.To).HasMaxLength(OutboxMail.AddressMaxLength);
-            mail.Property(m => m.UserId).HasMaxLength(450);
-            mail.Property(m => m.Subject).HasMaxLength(OutboxMail.SubjectMaxLength);
-            mail.Property(m => m.LastError).HasMaxLength(OutboxMail.ErrorMaxLength);
-            // The dispatcher's question: unsent, not given up, due.
-            mail.HasIndex(m => new { m.SentAt, m.FailedAt, m.NextAttemptAt });
-            // The per-address limits' question: this kind for this user lately.
-            mail.HasIndex(m => new { m.UserId, m.Kind, m.CreatedAt });
-        });
-    }
 }

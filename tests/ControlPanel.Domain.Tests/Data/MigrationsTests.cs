@@ -74,6 +74,19 @@ public class MigrationsTests
         }
     }
 
+    /// <summary>
+    /// The model snapshot `dotnet ef migrations add` diffs against records the SQLite model (the design-time
+    /// factory's provider). Out of date, the next generated migration would repeat or miss changes.
+    /// </summary>
+    [Fact]
+    public void The_model_snapshot_equals_the_model()
+    {
+        using var database = new TestDatabase();
+        using var db = database.CreateContext();
+        Assert.False(db.Database.HasPendingModelChanges(),
+            "the model changed since the snapshot: add the migration with `dotnet ef migrations add` (README, Changing the model)");
+    }
+
     /// <summary>Tables, columns (type, nullability, length) and indexes, as the database reports them.</summary>
     private static async Task<List<string>> DescribeAsync(TestDatabase database)
     {

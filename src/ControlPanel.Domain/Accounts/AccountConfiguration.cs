@@ -1,0 +1,14 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ControlPanel.Domain.Accounts;
+
+internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
+{
+    public void Configure(EntityTypeBuilder<Account> account)
+    {
+        account.ToTable("Accounts");
+        account.Property(a => a.Name).HasMaxLength(Account.NameMaxLength);
+        account.HasIndex(a => a.Name);
+    }
+}
