@@ -9,7 +9,6 @@ using ControlPanel.Domain.Origins;
 using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Domain.Webhooks;
-using ControlPanel.Web.Usage;
 using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Web.Api;

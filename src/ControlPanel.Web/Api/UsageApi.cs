@@ -3,10 +3,10 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Usage;
-using ControlPanel.Web.Api;
 using ControlPanel.Web.Components.Account;
+using ControlPanel.Web.Usage;
 
-namespace ControlPanel.Web.Usage;
+namespace ControlPanel.Web.Api;
 
 /// <summary>
 /// Usage for signed-in users (the control panel's cookie): the daily numbers the usage page shows,

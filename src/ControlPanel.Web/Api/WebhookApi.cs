@@ -1,9 +1,8 @@
 using ControlPanel.Domain.Webhooks;
-using ControlPanel.Web.Api;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
-namespace ControlPanel.Web.Webhooks;
+namespace ControlPanel.Web.Api;
 
 /// <summary>The platform's door for chat_ended and offline_message: authenticated with an application's key pair.</summary>
 public static class WebhookApi
