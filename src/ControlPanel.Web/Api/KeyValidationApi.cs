@@ -3,7 +3,6 @@ using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Sessions;
-using Microsoft.AspNetCore.Diagnostics;
 
 namespace ControlPanel.Web.Api;
 
@@ -18,14 +17,8 @@ public static class KeyValidationApi
     {
         endpoints.MapOpenApi("/openapi/{documentName}.json");
 
-        var api = endpoints.MapGroup("/api/v1")
-            .AddEndpointFilter(async (context, next) =>
-            {
-                // API errors carry their own JSON body; the UI's status-code pages must not replace it.
-                if (context.HttpContext.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
-                return await next(context);
-            })
-            .WithTags("Key validation");
+        // The UI's status-code pages are off under /api (ApiStatusCodes), so API errors keep their own JSON body.
+        var api = endpoints.MapGroup("/api/v1").WithTags("Key validation");
 
         MapCheck(api, "/check", forNginx: false, "Check",
             "Forward-auth check for gateways (Traefik ForwardAuth, Envoy ext_authz)",
