@@ -101,6 +101,8 @@ public static class Hosting
         builder.Services.AddScoped<AllowlistService>();
         builder.Services.AddScoped<AdminControls>();
         builder.Services.AddScoped<QuotaService>();
+        // The usage API's cookie sign-in, decided by the authorization middleware and refused in the error body.
+        builder.Services.AddControlPanelApiAuthorization();
         builder.Services.AddOpenApi(options =>
         {
             options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;

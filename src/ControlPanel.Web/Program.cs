@@ -3,8 +3,6 @@ using ControlPanel.Web.Api;
 using ControlPanel.Web.Components;
 using ControlPanel.Web.Components.Account;
 using ControlPanel.Web.Monitoring;
-using ControlPanel.Web.Webhooks;
-using ControlPanel.Web.Usage;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serves static web assets (MudBlazor, the Blazor script, wwwroot-assets/) straight from the build output in every environment.

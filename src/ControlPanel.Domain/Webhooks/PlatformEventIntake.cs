@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Errors;
@@ -48,39 +47,30 @@ public sealed class PlatformEventIntake(IDbContextFactory<ControlPanelDbContext>
 
     private async Task<Result> ReadAndStoreAsync(Applications.ApplicationState caller, Stream body, long? declaredLength, CancellationToken cancellationToken)
     {
-
         var max = options.Value.MaxEventBodyBytes;
-        if (declaredLength > max) return TooLarge(max);
-        var buffer = ArrayPool<byte>.Shared.Rent(max + 1);
-        try
+        string eventName;
+        JsonElement data;
+        using (var read = await BoundedBody.ReadAsync(body, declaredLength, max, cancellationToken))
         {
-            // One byte past the limit is enough to know the body is too large: the rest is never read.
-            var length = 0;
-            int read;
-            while (length <= max && (read = await body.ReadAsync(buffer.AsMemory(length, max + 1 - length), cancellationToken)) > 0) length += read;
-            if (length > max) return TooLarge(max);
-
-            string eventName;
-            JsonElement data;
+            if (read is null) return TooLarge(max);
             try
             {
-                using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
+                using var document = JsonDocument.Parse(read.Bytes);
                 if (Validate(document.RootElement, out eventName, out data) is { } invalid) return invalid;
                 data = data.Clone();
             }
             catch (JsonException) { return NotAnObject(); }
-
-            await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            // An event nobody would receive is not stored: otherwise any key pair could fill the outbox for nothing.
-            var endpoints = await db.WebhookEndpoints.AsNoTracking()
-                .Where(e => e.AccountId == caller.AccountId && e.IsEnabled).ToListAsync(cancellationToken);
-            if (!endpoints.Any(e => e.Subscribes(eventName))) return Result.NotStored(NoSubscriber);
-
-            var stored = WebhookOutbox.Enqueue(db, caller.AccountId, caller.Id, eventName, data, clock.GetUtcNow().UtcDateTime);
-            await db.SaveChangesAsync(cancellationToken);
-            return Result.Accepted(stored.Id);
         }
-        finally { ArrayPool<byte>.Shared.Return(buffer); }
+
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        // An event nobody would receive is not stored: otherwise any key pair could fill the outbox for nothing.
+        var endpoints = await db.WebhookEndpoints.AsNoTracking()
+            .Where(e => e.AccountId == caller.AccountId && e.IsEnabled).ToListAsync(cancellationToken);
+        if (!endpoints.Any(e => e.Subscribes(eventName))) return Result.NotStored(NoSubscriber);
+
+        var stored = WebhookOutbox.Enqueue(db, caller.AccountId, caller.Id, eventName, data, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Accepted(stored.Id);
     }
 
     private static Result? Validate(JsonElement body, out string eventName, out JsonElement data)

@@ -50,6 +50,20 @@ public sealed record ErrorRow(int Code, string Severity, string Description, int
 /// <summary>One row of <c>GET /api/v1/helper/channels</c>, the seed's channel table.</summary>
 public sealed record ChannelRow(int Number, string Description, string Status);
 
+/// <summary>The body of <c>POST /api/v1/webhooks/events</c>, in the platform's snake_case.</summary>
+/// <param name="EventName">chat_ended or offline_message.</param>
+/// <param name="Data">The event's data, a JSON object, delivered to the account's endpoints as sent.</param>
+public sealed record PlatformEvent(
+    [property: JsonPropertyName("event_name")] string EventName,
+    [property: JsonPropertyName("data")] JsonElement Data);
+
+/// <summary>The answer (202) of <c>POST /api/v1/webhooks/events</c>.</summary>
+/// <param name="EventId">The stored event's id; null when nothing was stored.</param>
+/// <param name="Info">Why nothing was stored ("no subscriber"); left out when the event was stored.</param>
+public sealed record EventAccepted(
+    [property: JsonPropertyName("event_id")] Guid? EventId,
+    [property: JsonPropertyName("info"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Info = null);
+
 /// <summary>Source-generated JSON for the API's bodies: no reflection on the request path.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(ApiErrorBody))]
@@ -64,4 +78,6 @@ public sealed record ChannelRow(int Number, string Description, string Status);
 [JsonSerializable(typeof(RotateRequest))]
 [JsonSerializable(typeof(AllowlistRequest))]
 [JsonSerializable(typeof(WebhookEndpointRequest))]
+[JsonSerializable(typeof(EventAccepted))]
+[JsonSerializable(typeof(UsageApi.UsageJson))]
 internal sealed partial class ApiJson : JsonSerializerContext;

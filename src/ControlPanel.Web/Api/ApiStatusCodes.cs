@@ -47,7 +47,7 @@ public static class ApiStatusCodes
             status = methods.Count == 0 ? StatusCodes.Status404NotFound : StatusCodes.Status405MethodNotAllowed;
             if (methods.Count > 0) response.Headers.Allow = string.Join(", ", methods);
         }
-        await DecisionResponses.WriteErrorAsync(context, ErrorFor(status, context.Request.Method));
+        await ApiRefusal.WriteAsync(context, ErrorFor(status, context.Request.Method));
     });
 
     private sealed record ApiRoute(TemplateMatcher Matcher, IReadOnlyList<string> Methods);

@@ -40,7 +40,7 @@ public static class CorsResponses
         response.Headers.Vary = HeaderNames.Origin;
         response.Headers.CacheControl = "no-store";
         if (!applications.AdmitsBrowserOrigin(origin))
-            return DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.BadOriginIp,
+            return ApiRefusal.WriteAsync(context, ErrorCatalogue.BadOriginIp,
                 "No application's allowlist lists this origin, so browser pages on it may not call the platform.");
         response.StatusCode = StatusCodes.Status204NoContent;
         response.Headers.AccessControlAllowOrigin = origin;

@@ -18,9 +18,6 @@ public static class DecisionResponses
     public const string SessionHeader = "X-ControlPanel-Session";
     public const string ViewHeader = "X-ControlPanel-View";
 
-    /// <summary>The HTTP status of a refusal: see <see cref="ApiError.RefusalStatus"/>.</summary>
-    public static int RefusalStatus(ApiError error) => error.RefusalStatus;
-
     /// <summary>
     /// nginx's auth_request accepts only 2xx, 401 and 403 (anything else becomes a 500 for the
     /// client), so its variant of the check answers 401 or 403 and carries the real status, code
@@ -57,7 +54,7 @@ public static class DecisionResponses
             return Task.CompletedTask;
         }
 
-        var status = RefusalStatus(error);
+        var status = error.RefusalStatus;
         var body = ApiErrorBody.For(error, decision.ExtraInfo);
         if (forNginx)
         {
@@ -68,30 +65,7 @@ public static class DecisionResponses
             response.Headers[BodyHeader] = JsonSerializer.Serialize(body, ApiJson.Default.ApiErrorBody);
             status = NginxStatus(status);
         }
-        return WriteErrorAsync(context, status, body);
-    }
-
-    public static async Task WriteErrorAsync(HttpContext context, int status, ApiErrorBody body)
-    {
-        var response = context.Response;
-        response.StatusCode = status;
-        response.Headers.CacheControl = "no-store";
-        if (HttpMethods.IsHead(context.Request.Method)) return;
-        response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(response.Body, body, ApiJson.Default.ApiErrorBody, context.RequestAborted);
-    }
-
-    public static Task WriteErrorAsync(HttpContext context, ApiError error, string? extraInfo = null) =>
-        WriteErrorAsync(context, RefusalStatus(error), ApiErrorBody.For(error, extraInfo));
-
-    /// <summary>The same error answer as an endpoint result, for endpoints that return <see cref="IResult"/>.</summary>
-    public static IResult Error(ApiError error, string? extraInfo = null) => new ErrorResult(error, extraInfo);
-
-    private sealed class ErrorResult(ApiError error, string? extraInfo) : IResult, Microsoft.AspNetCore.Http.IStatusCodeHttpResult
-    {
-        public int? StatusCode => RefusalStatus(error);
-
-        public Task ExecuteAsync(HttpContext httpContext) => WriteErrorAsync(httpContext, error, extraInfo);
+        return ApiRefusal.WriteAsync(context, status, body);
     }
 
     // .NET caches the strings of small numbers, so the common header values do not allocate.

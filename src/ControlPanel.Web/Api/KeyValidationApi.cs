@@ -1,10 +1,8 @@
 using System.Net;
-using System.Text.Json;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Sessions;
-using Microsoft.AspNetCore.Diagnostics;
 
 namespace ControlPanel.Web.Api;
 
@@ -15,21 +13,12 @@ namespace ControlPanel.Web.Api;
 /// </summary>
 public static class KeyValidationApi
 {
-    // A verify or view body is a few hundred bytes; anything far larger is refused unread.
-    private const int MaxBodyBytes = 16 * 1024;
-
     public static IEndpointRouteBuilder MapKeyValidationApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi("/openapi/{documentName}.json");
 
-        var api = endpoints.MapGroup("/api/v1")
-            .AddEndpointFilter(async (context, next) =>
-            {
-                // API errors carry their own JSON body; the UI's status-code pages must not replace it.
-                if (context.HttpContext.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
-                return await next(context);
-            })
-            .WithTags("Key validation");
+        // The UI's status-code pages are off under /api (ApiStatusCodes), so API errors keep their own JSON body.
+        var api = endpoints.MapGroup("/api/v1").WithTags("Key validation");
 
         MapCheck(api, "/check", forNginx: false, "Check",
             "Forward-auth check for gateways (Traefik ForwardAuth, Envoy ext_authz)",
@@ -148,14 +137,14 @@ public static class KeyValidationApi
     {
         if (!reader.Read(context).IsHttps && check.RequiresHttps)
         {
-            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.NotUsingHttps, RequestCheck.NotUsingHttpsAdvice);
+            await ApiRefusal.WriteAsync(context, ErrorCatalogue.NotUsingHttps, RequestCheck.NotUsingHttpsAdvice);
             return;
         }
         // Credentials as the check reads them (key headers, Basic, Bearer) or in the body; then the body is optional.
-        var body = await ReadBodyAsync(context, ApiJson.Default.VerifyRequest, emptyAs: EmptyVerifyRequest);
+        var body = await ApiBody.ReadJsonAsync(context, ApiJson.Default.VerifyRequest, emptyAs: EmptyVerifyRequest);
         if (body is null)
         {
-            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.DataNotValid, "Send the keys as the check takes them (APPLICATIONKEY and CONSUMERKEY headers, Basic or Bearer) or a JSON object: {\"applicationKey\", \"consumerKey\", \"token\"?, \"clientIp\"?, \"origin\"?, \"counted\"?}.");
+            await ApiRefusal.WriteAsync(context, ErrorCatalogue.DataNotValid, "Send the keys as the check takes them (APPLICATIONKEY and CONSUMERKEY headers, Basic or Bearer) or a JSON object: {\"applicationKey\", \"consumerKey\", \"token\"?, \"clientIp\"?, \"origin\"?, \"counted\"?}.");
             return;
         }
         var fromConnection = reader.Read(context, body.ApplicationKey, body.ConsumerKey, body.Token);
@@ -167,7 +156,7 @@ public static class KeyValidationApi
         {
             if (!IPAddress.TryParse(ip, out var parsed))
             {
-                await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.DataNotValid, "clientIp is not an IP address.");
+                await ApiRefusal.WriteAsync(context, ErrorCatalogue.DataNotValid, "clientIp is not an IP address.");
                 return;
             }
             clientIp = parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed;
@@ -206,7 +195,7 @@ public static class KeyValidationApi
         DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
         if (decision.Error is { } error)
         {
-            await DecisionResponses.WriteErrorAsync(context, error, decision.ExtraInfo);
+            await ApiRefusal.WriteAsync(context, error, decision.ExtraInfo);
             return;
         }
         var result = await sessions.OpenAsync(decision, context.RequestAborted);
@@ -216,7 +205,7 @@ public static class KeyValidationApi
             if (result.RateLimit is { } rate) DecisionResponses.WriteRateLimitHeaders(context.Response, rate);
             if (result.RetryAfter is { } wait)
                 context.Response.Headers.RetryAfter = ((long)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await DecisionResponses.WriteErrorAsync(context, result.Error!, result.ExtraInfo);
+            await ApiRefusal.WriteAsync(context, result.Error!, result.ExtraInfo);
             return;
         }
         context.Response.StatusCode = StatusCodes.Status201Created;
@@ -232,14 +221,14 @@ public static class KeyValidationApi
         DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
         if (decision.Error is { } error)
         {
-            await DecisionResponses.WriteErrorAsync(context, error, decision.ExtraInfo);
+            await ApiRefusal.WriteAsync(context, error, decision.ExtraInfo);
             return;
         }
-        var body = await ReadBodyAsync(context, ApiJson.Default.ViewChange);
+        var body = await ApiBody.ReadJsonAsync(context, ApiJson.Default.ViewChange);
         var session = decision.Session!;
         if (body is null || !await sessions.ChangeViewAsync(session.Id, body.View, context.RequestAborted))
         {
-            await DecisionResponses.WriteErrorAsync(context, ErrorCatalogue.InvalidView, SessionService.IsValidView(body?.View?.Trim())
+            await ApiRefusal.WriteAsync(context, ErrorCatalogue.InvalidView, SessionService.IsValidView(body?.View?.Trim())
                 ? "There is no such view: a session changes only to one of its application's views, which the owner lists on the application's Views tab."
                 : $"A view name is 1 to {Domain.Applications.Application.ViewMaxLength} characters: letters, digits, spaces, '.', '_' or '-', starting with a letter or digit.");
             return;
@@ -249,26 +238,4 @@ public static class KeyValidationApi
     }
 
     private static readonly VerifyRequest EmptyVerifyRequest = new(null, null);
-
-    /// <summary>The JSON body, or null when it is too large or not the expected shape; a missing body is <paramref name="emptyAs"/>.</summary>
-    internal static async Task<T?> ReadBodyAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, T? emptyAs = null) where T : class
-    {
-        if (context.Request.ContentLength > MaxBodyBytes) return null;
-        try
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[4096];
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-            {
-                if (buffer.Length + read > MaxBodyBytes) return null;
-                buffer.Write(chunk, 0, read);
-            }
-            return buffer.Length == 0 ? emptyAs : JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }

@@ -9,7 +9,6 @@ using ControlPanel.Domain.Origins;
 using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Domain.Webhooks;
-using ControlPanel.Web.Usage;
 using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Web.Api;
@@ -105,7 +104,7 @@ public static class ManagementApi
         // A token is a credential: like the keys, it travels only over HTTPS (Api:RequireHttps; X-Forwarded-Proto from trusted proxies).
         var connection = services.GetRequiredService<CheckRequestReader>().Read(http);
         if (!connection.IsHttps && services.GetRequiredService<RequestCheck>().RequiresHttps)
-            return DecisionResponses.Error(ErrorCatalogue.NotUsingHttps, "Call the management API over HTTPS.");
+            return ApiRefusal.For(ErrorCatalogue.NotUsingHttps, "Call the management API over HTTPS.");
         var header = http.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
         var clientIp = connection.ClientIp?.ToString();
@@ -117,11 +116,11 @@ public static class ManagementApi
         var rate = await limiter.TryAcquireAsync($"t:{use.TokenId:N}", limit, services.GetRequiredService<TimeProvider>().GetUtcNow());
         DecisionResponses.WriteRateLimitHeaders(http.Response, rate);
         if (!rate.Allowed)
-            return DecisionResponses.Error(ErrorCatalogue.RateLimitExceeded, $"An access token makes at most {limit} calls a minute.");
+            return ApiRefusal.For(ErrorCatalogue.RateLimitExceeded, $"An access token makes at most {limit} calls a minute.");
 
         var write = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
         if (write && use.ReadOnly)
-            return DecisionResponses.Error(ApiStatusCodes.NoAccess, use.Viewer.IsSupport
+            return ApiRefusal.For(ApiStatusCodes.NoAccess, use.Viewer.IsSupport
                 ? "Support tokens are read-only."
                 : $"The access token \"{use.TokenName}\" is read-only. Make a read and write token to change things.");
 
@@ -137,11 +136,11 @@ public static class ManagementApi
 
     private static IResult Refused(AccessTokenService.Refusal refusal) => refusal switch
     {
-        AccessTokenService.Refusal.Missing => DecisionResponses.Error(ErrorCatalogue.NoTokenOrSession, "Send Authorization: Bearer <access token> (cpat_…), made on the Access tokens page."),
-        AccessTokenService.Refusal.Expired => DecisionResponses.Error(ErrorCatalogue.TokenExpired, "This access token has expired. Make a new one on the Access tokens page."),
-        AccessTokenService.Refusal.Revoked => DecisionResponses.Error(ErrorCatalogue.InvalidToken, "This access token was revoked."),
-        AccessTokenService.Refusal.AccountLocked => DecisionResponses.Error(ErrorCatalogue.AccountLocked, "The account of this token's user is locked."),
-        _ => DecisionResponses.Error(ErrorCatalogue.InvalidToken, "This is not a valid access token."),
+        AccessTokenService.Refusal.Missing => ApiRefusal.For(ErrorCatalogue.NoTokenOrSession, "Send Authorization: Bearer <access token> (cpat_…), made on the Access tokens page."),
+        AccessTokenService.Refusal.Expired => ApiRefusal.For(ErrorCatalogue.TokenExpired, "This access token has expired. Make a new one on the Access tokens page."),
+        AccessTokenService.Refusal.Revoked => ApiRefusal.For(ErrorCatalogue.InvalidToken, "This access token was revoked."),
+        AccessTokenService.Refusal.AccountLocked => ApiRefusal.For(ErrorCatalogue.AccountLocked, "The account of this token's user is locked."),
+        _ => ApiRefusal.For(ErrorCatalogue.InvalidToken, "This is not a valid access token."),
     };
 
     /// <summary>
@@ -157,15 +156,15 @@ public static class ManagementApi
         }
         catch (AccessDeniedException)
         {
-            return DecisionResponses.Error(ApiStatusCodes.UnknownPath, "Not found.");
+            return ApiRefusal.For(ApiStatusCodes.UnknownPath, "Not found.");
         }
         catch (ValidationException e)
         {
-            return DecisionResponses.Error(ErrorCatalogue.DataNotValid, e.Message);
+            return ApiRefusal.For(ErrorCatalogue.DataNotValid, e.Message);
         }
     }
 
-    private static IResult Invalid(string message) => DecisionResponses.Error(ErrorCatalogue.DataNotValid, message);
+    private static IResult Invalid(string message) => ApiRefusal.For(ErrorCatalogue.DataNotValid, message);
 
     private static bool TryParse<TEnum>(string? text, out TEnum value) where TEnum : struct, Enum =>
         Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value) && !int.TryParse(text, out _);
@@ -189,7 +188,7 @@ public static class ManagementApi
     private static Task<IResult> CreateApplicationAsync(HttpContext http, ApplicationService applications) =>
         AsTokenAsync(http, async use =>
         {
-            var body = await KeyValidationApi.ReadBodyAsync(http, ApiJson.Default.ApplicationRequest);
+            var body = await ApiBody.ReadJsonAsync(http, ApiJson.Default.ApplicationRequest);
             var form = new ApplicationService.Form { AccountId = body?.AccountId };
             if (ApplyApplication(body, form) is { } refused) return refused;
             var created = await applications.CreateAsync(use.Viewer, form);
@@ -201,7 +200,7 @@ public static class ManagementApi
     private static Task<IResult> UpdateApplicationAsync(HttpContext http, Guid applicationId, ApplicationService applications) =>
         AsTokenAsync(http, async use =>
         {
-            var body = await KeyValidationApi.ReadBodyAsync(http, ApiJson.Default.ApplicationRequest);
+            var body = await ApiBody.ReadJsonAsync(http, ApiJson.Default.ApplicationRequest);
             var current = await applications.GetAsync(use.Viewer, applicationId);
             var form = ApplicationService.Form.From(current.Application);
             if (ApplyApplication(body, form) is { } refused) return refused;
@@ -235,7 +234,7 @@ public static class ManagementApi
         [Microsoft.AspNetCore.Mvc.FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey) =>
         AsTokenAsync(http, async use =>
         {
-            var body = await KeyValidationApi.ReadBodyAsync(http, ApiJson.Default.RotateRequest);
+            var body = await ApiBody.ReadJsonAsync(http, ApiJson.Default.RotateRequest);
             if (!TryParse<RotationGrace>(body?.Grace, out var grace))
                 return Invalid($"grace must be one of {Choices<RotationGrace>()}.");
             var result = await rotations.RotateAsync(use, applicationId, grace, idempotencyKey);
@@ -261,7 +260,7 @@ public static class ManagementApi
     private static Task<IResult> ReplaceAllowlistAsync(HttpContext http, Guid applicationId, AllowlistService allowlists) =>
         AsTokenAsync(http, async use =>
         {
-            var body = await KeyValidationApi.ReadBodyAsync(http, ApiJson.Default.AllowlistRequest);
+            var body = await ApiBody.ReadJsonAsync(http, ApiJson.Default.AllowlistRequest);
             if (body?.Entries is not { } entries) return Invalid("Send a JSON object: {\"entries\": [\"https://app.example.com\", \"203.0.113.0/24\"]}; an empty list allows every origin.");
             if (entries.Any(e => e is null || e.Contains('\n') || e.Contains('\r'))) return Invalid("Each entry is one line of text.");
             var result = await allowlists.SaveAsync(use.Viewer, applicationId, string.Join('\n', entries));
@@ -287,7 +286,7 @@ public static class ManagementApi
     private static Task<IResult> CreateEndpointAsync(HttpContext http, WebhookEndpointService endpoints) =>
         AsTokenAsync(http, async use =>
         {
-            var body = await KeyValidationApi.ReadBodyAsync(http, ApiJson.Default.WebhookEndpointRequest);
+            var body = await ApiBody.ReadJsonAsync(http, ApiJson.Default.WebhookEndpointRequest);
             if (body is null) return Invalid("Send a JSON object: {\"url\", \"description\"?, \"events\": [...], \"isEnabled\"?}.");
             var form = new WebhookEndpointService.Form { AccountId = body.AccountId };
             ApplyEndpoint(body, form);
@@ -299,7 +298,7 @@ public static class ManagementApi
     private static Task<IResult> UpdateEndpointAsync(HttpContext http, Guid endpointId, WebhookEndpointService endpoints) =>
         AsTokenAsync(http, async use =>
         {
-            var body = await KeyValidationApi.ReadBodyAsync(http, ApiJson.Default.WebhookEndpointRequest);
+            var body = await ApiBody.ReadJsonAsync(http, ApiJson.Default.WebhookEndpointRequest);
             if (body is null) return Invalid("Send a JSON object with the fields to change: {\"url\"?, \"description\"?, \"events\"?, \"isEnabled\"?}.");
             var form = WebhookEndpointService.Form.From(await endpoints.GetAsync(use.Viewer, endpointId));
             ApplyEndpoint(body, form);

@@ -3,10 +3,9 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Usage;
-using ControlPanel.Web.Api;
-using ControlPanel.Web.Components.Account;
+using ControlPanel.Web.Usage;
 
-namespace ControlPanel.Web.Usage;
+namespace ControlPanel.Web.Api;
 
 /// <summary>
 /// Usage for signed-in users (the control panel's cookie): the daily numbers the usage page shows,
@@ -16,10 +15,26 @@ public static class UsageApi
 {
     public static void MapUsageApi(this IEndpointRouteBuilder endpoints)
     {
-        var usage = endpoints.MapGroup("/api/v1/usage");
-        usage.MapGet("", GetDailyAsync);
-        usage.MapGet("/history.csv", ExportHistoryAsync);
+        // Signed in with the cookie, as someone the domain knows (ApiAuthorization.SignedIn); otherwise 401 (226) in the error body.
+        var usage = endpoints.MapGroup("/api/v1/usage")
+            .RequireAuthorization(ApiAuthorization.SignedIn)
+            .WithTags("Usage");
+        Refusals(usage.MapGet("", GetDailyAsync)
+            .WithName("GetSignedInUsage")
+            .WithSummary("Daily numbers for a range, as the usage page shows them (applicationId, accountId for staff, environment, from and to as yyyy-MM-dd)")
+            .Produces<UsageJson>(StatusCodes.Status200OK));
+        Refusals(usage.MapGet("/history.csv", ExportHistoryAsync)
+            .WithName("ExportSignedInUsageHistory")
+            .WithSummary("The usage page's history table as a CSV file, every row in its order (the filters above, sort a column, descending true or false)")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv"));
     }
+
+    private static void Refusals(RouteHandlerBuilder endpoint) => endpoint
+        .WithDescription("For the user the control panel's cookie signs in (the usage page's own calls); 401 (226) without it. " +
+            "Refusals use the error body: 117 or 311 (400) for a malformed parameter or range, 170 (403) for an account or application the user may not see (or that does not exist).")
+        .Produces<ApiErrorBody>(StatusCodes.Status400BadRequest)
+        .Produces<ApiErrorBody>(StatusCodes.Status401Unauthorized)
+        .Produces<ApiErrorBody>(StatusCodes.Status403Forbidden);
 
     public sealed record DayJson(DateOnly Day, long Allowed, long RateLimited, long OverQuota, long BadOrigin, long BadKeys, long Other, long Total, long Counted);
 
@@ -27,19 +42,19 @@ public static class UsageApi
 
     /// <summary>GET /api/v1/usage?applicationId=&amp;accountId=&amp;environment=&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd</summary>
     /// <remarks>Parameters arrive as text and are parsed here, so a malformed one answers 117 in the error body, not the framework's bare 400.</remarks>
-    private static async Task<IResult> GetDailyAsync(HttpContext http, UsageReports reports,
+    private static Task<IResult> GetDailyAsync(SignedInViewer signedIn, UsageReports reports,
         string? applicationId, string? accountId, string? environment, string? from, string? to) =>
-        await AsSignedInAsync(http, viewer => DailyAsync(viewer, reports, applicationId, accountId, environment, from, to));
+        NoAccessAsRefusalAsync(() => DailyAsync(signedIn.Viewer, reports, applicationId, accountId, environment, from, to));
 
     /// <summary>GET /api/v1/usage/history.csv?…&amp;sort=Total&amp;descending=true: every row of the history table, in its order.</summary>
-    private static async Task<IResult> ExportHistoryAsync(HttpContext http, UsageReports reports,
+    private static Task<IResult> ExportHistoryAsync(HttpContext http, SignedInViewer signedIn, UsageReports reports,
         string? applicationId, string? accountId, string? environment, string? from, string? to, string? sort, string? descending) =>
-        await AsSignedInAsync(http, signedIn => AnswerAsync(signedIn, applicationId, accountId, environment, from, to, async (viewer, filter) =>
+        NoAccessAsRefusalAsync(() => AnswerAsync(signedIn.Viewer, applicationId, accountId, environment, from, to, async (viewer, filter) =>
         {
             bool? newestFirst = null;
             if (!string.IsNullOrEmpty(descending))
             {
-                if (!bool.TryParse(descending, out var parsed)) return Error(ErrorCatalogue.DataNotValid, "descending must be true or false.");
+                if (!bool.TryParse(descending, out var parsed)) return ApiRefusal.For(ErrorCatalogue.DataNotValid, "descending must be true or false.");
                 newestFirst = parsed;
             }
             var column = Enum.TryParse<UsageReports.HistoryColumn>(sort, ignoreCase: true, out var c) ? c : UsageReports.HistoryColumn.Day;
@@ -57,21 +72,20 @@ public static class UsageApi
         AnswerAsync(viewer, applicationId, accountId, environment, from, to, async (v, filter) =>
         {
             var history = await reports.DailyAsync(v, filter);
-            return TypedResults.Ok(new UsageJson(history.Range.From, history.Range.To, history.Days.Select(Json).ToList(), Json(history.Totals)));
+            return TypedResults.Json(new UsageJson(history.Range.From, history.Range.To, history.Days.Select(Json).ToList(), Json(history.Totals)), ApiJson.Default.UsageJson);
         });
 
-    /// <summary>Answers for the user the control panel's cookie signs in.</summary>
-    private static async Task<IResult> AsSignedInAsync(HttpContext http, Func<Viewer, Task<IResult>> answer)
+    /// <summary>An account or application the viewer may not see answers 170 (403).</summary>
+    private static async Task<IResult> NoAccessAsRefusalAsync(Func<Task<IResult>> answer)
     {
-        if (ViewerClaims.ToViewer(http.User) is not { } viewer) return DecisionResponses.Error(ApiStatusCodes.NotSignedIn, "Sign in to the control panel first.");
         try
         {
-            return await answer(viewer);
+            return await answer();
         }
         catch (AccessDeniedException)
         {
             // The same answer whether the account or application is someone else's or does not exist.
-            return DecisionResponses.Error(ApiStatusCodes.NoAccess);
+            return ApiRefusal.For(ApiStatusCodes.NoAccess);
         }
     }
 
@@ -82,13 +96,13 @@ public static class UsageApi
         if (!string.IsNullOrEmpty(environment))
         {
             if (!Enum.TryParse<ApplicationEnvironment>(environment, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
-                return Error(ErrorCatalogue.DataNotValid, "environment must be Development, Staging or Live.");
+                return ApiRefusal.For(ErrorCatalogue.DataNotValid, "environment must be Development, Staging or Live.");
             chosenEnvironment = parsed;
         }
-        if (!QueryText.TryParseId(applicationIdText, out var applicationId)) return Error(ErrorCatalogue.DataNotValid, "applicationId is not an application's id.");
-        if (!QueryText.TryParseId(accountIdText, out var accountId)) return Error(ErrorCatalogue.DataNotValid, "accountId is not an account's id.");
-        if (!TryParseDay(from, out var fromDay)) return Error(ErrorCatalogue.InvalidDateRange, "from must be a date written yyyy-MM-dd.");
-        if (!TryParseDay(to, out var toDay)) return Error(ErrorCatalogue.InvalidDateRange, "to must be a date written yyyy-MM-dd.");
+        if (!QueryText.TryParseId(applicationIdText, out var applicationId)) return ApiRefusal.For(ErrorCatalogue.DataNotValid, "applicationId is not an application's id.");
+        if (!QueryText.TryParseId(accountIdText, out var accountId)) return ApiRefusal.For(ErrorCatalogue.DataNotValid, "accountId is not an account's id.");
+        if (!TryParseDay(from, out var fromDay)) return ApiRefusal.For(ErrorCatalogue.InvalidDateRange, "from must be a date written yyyy-MM-dd.");
+        if (!TryParseDay(to, out var toDay)) return ApiRefusal.For(ErrorCatalogue.InvalidDateRange, "to must be a date written yyyy-MM-dd.");
 
         try
         {
@@ -96,7 +110,7 @@ public static class UsageApi
         }
         catch (InvalidDateRangeException e)
         {
-            return Error(InvalidDateRangeException.Error, e.Message);
+            return ApiRefusal.For(InvalidDateRangeException.Error, e.Message);
         }
     }
 
@@ -108,9 +122,6 @@ public static class UsageApi
         day = parsed;
         return true;
     }
-
-    /// <summary>The platform's error body; a refusal is never 2xx (311 and 117 are 200 in the table), see <see cref="ApiError.RefusalStatus"/>.</summary>
-    private static IResult Error(ApiError error, string extraInfo) => DecisionResponses.Error(error, extraInfo);
 
     private static DayJson Json(UsageCounts counts) => new(DateOnly.FromDateTime(counts.Start),
         counts.Allowed, counts.RateLimited, counts.OverQuota, counts.BadOrigin, counts.BadKeys, counts.Other, counts.Total, counts.Counted);
