@@ -117,7 +117,7 @@ public sealed class NoticeTests : IAsyncLifetime
         await using (var db = harness.Database.CreateContext())
         {
             var saved = await new NoticeSettings(db).GetAsync(olive);
-            Assert.Equal(NoticeKind.ApplicationOffline | NoticeKind.Keys, saved.Muted);
+            Assert.Equal(NoticeKind.ApplicationOffline | NoticeKind.Keys | NoticeKind.WebhookEndpointDisabled, saved.Muted);
             Assert.Equal("ops@acme.test\nbilling@acme.test", saved.ExtraRecipients);
             Assert.True(saved.CanEditRecipients);
         }
