@@ -275,6 +275,9 @@ public sealed class UsageReports(
         var firstDay = DateOnly.FromDateTime(monthStart);
         var defaultQuota = apiOptions.Value.DefaultMonthlyQuota;
 
+        // The stored codes, from the one place outcomes are defined (captured as query parameters).
+        var rateLimited = UsageOutcomes.CodeOf(UsageOutcome.RateLimited);
+        var overQuota = UsageOutcomes.CodeOf(UsageOutcome.OverQuota);
         var sums = await days
             .Where(d => d.Day >= firstDay)
             .GroupBy(d => d.ApplicationId)
@@ -282,8 +285,8 @@ public sealed class UsageReports(
             {
                 ApplicationId = g.Key,
                 Used = g.Sum(d => d.Counted && d.Outcome == 0 ? d.Calls : 0),
-                RateLimited = g.Sum(d => d.Outcome == 158 ? d.Calls : 0),
-                RefusedOverQuota = g.Sum(d => d.Outcome == 103 ? d.Calls : 0),
+                RateLimited = g.Sum(d => d.Outcome == rateLimited ? d.Calls : 0),
+                RefusedOverQuota = g.Sum(d => d.Outcome == overQuota ? d.Calls : 0),
             })
             .ToDictionaryAsync(s => s.ApplicationId);
         var rows = await applications
