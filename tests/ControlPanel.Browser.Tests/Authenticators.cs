@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ControlPanel.Tests;
 using Microsoft.Playwright;
 
 namespace ControlPanel.Browser.Tests;

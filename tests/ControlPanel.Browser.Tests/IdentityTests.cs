@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ControlPanel.Tests;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

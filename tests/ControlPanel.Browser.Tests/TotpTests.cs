@@ -1,4 +1,5 @@
 using System.Text;
+using ControlPanel.Tests;
 
 namespace ControlPanel.Browser.Tests;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ControlPanel.Domain.Tests.Webhooks;
+using ControlPanel.Tests;
 using Microsoft.AspNetCore.Http;
 using Xunit.Abstractions;
 

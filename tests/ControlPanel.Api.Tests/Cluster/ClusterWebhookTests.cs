@@ -1,4 +1,4 @@
-using ControlPanel.Domain.Tests.Webhooks;
+using ControlPanel.Tests;
 using Microsoft.AspNetCore.Http;
 
 namespace ControlPanel.Api.Tests.Cluster;

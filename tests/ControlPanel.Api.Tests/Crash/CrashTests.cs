@@ -8,7 +8,6 @@ using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Origins;
-using ControlPanel.Domain.Tests.Webhooks;
 using ControlPanel.Domain.Webhooks;
 using ControlPanel.Tests;
 using ControlPanel.Web.Background;

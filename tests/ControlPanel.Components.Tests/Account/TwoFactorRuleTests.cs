@@ -1,4 +1,4 @@
-using ControlPanel.Browser.Tests;
+using ControlPanel.Tests;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Web.Components.Account;
 using Microsoft.AspNetCore.Identity;

@@ -1,6 +1,7 @@
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Webhooks;
+using ControlPanel.Tests;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Tests.Webhooks;

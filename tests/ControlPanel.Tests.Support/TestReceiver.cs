@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace ControlPanel.Domain.Tests.Webhooks;
+namespace ControlPanel.Tests;
 
 /// <summary>A real HTTP receiver: Kestrel on 127.0.0.1 and a free port, answering as the test says.</summary>
 public sealed class TestReceiver : IAsyncDisposable

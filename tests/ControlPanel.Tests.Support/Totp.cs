@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace ControlPanel.Browser.Tests;
+namespace ControlPanel.Tests;
 
 /// <summary>
 /// Time-based one-time passwords as an authenticator app computes them (RFC 6238 over RFC 4226):
