@@ -1,10 +1,13 @@
 using ControlPanel.Benchmarks;
+using ControlPanel.Domain;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
-using ControlPanel.Domain.Keys;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 // Seeds a fresh database for bench/run.sh: one account, one Live application whose rate limits
 // and quota an admin has raised for load testing, and its key pair, printed as shell variables.
@@ -23,23 +26,34 @@ catch (ArgumentException e)
     return 2;
 }
 
-var databases = new BenchDatabase(options);
-await databases.RecreateAsync();
+await new BenchDatabase(options).RecreateAsync();
 
-var clock = TimeProvider.System;
-var changes = new ChangeFeed(databases, clock);
+// The domain as the app wires it, on the bench's database.
+var services = new ServiceCollection();
+services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["Database:Provider"] = options.Provider.ToString(),
+    ["Database:ConnectionString"] = options.ConnectionString,
+}).Build());
+services.AddLogging();
+services.AddDataProtection();
+services.AddControlPanelDomain();
+await using var provider = services.BuildServiceProvider();
+await using var scope = provider.CreateAsyncScope();
+T Get<T>() where T : notnull => scope.ServiceProvider.GetRequiredService<T>();
+
+var clock = Get<TimeProvider>();
 var admin = new Viewer("bench", "Benchmark seeder", Roles.Admin, null);
 var accountId = Guid.NewGuid();
-await using (var db = databases.CreateDbContext())
+await using (var db = await Get<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync())
 {
     // Accounts are made by customer registration (Identity); the bench needs only the row.
     db.Accounts.Add(new Account { Id = accountId, Name = "Benchmark", CreatedAt = clock.GetUtcNow().UtcDateTime });
     await db.SaveChangesAsync();
 }
-var keys = new KeyService(databases, changes, clock);
-var created = await new ApplicationService(databases, keys, changes, clock).CreateAsync(admin,
+var created = await Get<ApplicationService>().CreateAsync(admin,
     new ApplicationService.Form { Name = "Load test", Environment = ApplicationEnvironment.Live, AccountId = accountId });
-var controls = new AdminControls(databases, changes, clock);
+var controls = Get<AdminControls>();
 await controls.SetRateLimitsAsync(admin, created.Application.Id, Application.MaxRateLimit, Application.MaxRateLimit);
 await controls.SetQuotaAsync(admin, created.Application.Id, Application.MaxQuota, 0);
 

@@ -1,24 +1,15 @@
+using ControlPanel.Domain;
 using ControlPanel.Domain.Accounts;
-using ControlPanel.Domain.Applications;
-using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
-using ControlPanel.Domain.Keys;
-using ControlPanel.Domain.Limits;
-using ControlPanel.Domain.Origins;
 using ControlPanel.Domain.Quotas;
-using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Sessions;
-using ControlPanel.Domain.Usage;
 using ControlPanel.Web.Api;
 using ControlPanel.Web.Background;
 using ControlPanel.Web.Components.Account;
 using ControlPanel.Web.Components.Shared;
 using ControlPanel.Web.Email;
 using ControlPanel.Web.Monitoring;
-using ControlPanel.Web.Usage;
-using ControlPanel.Web.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -34,27 +25,21 @@ public static class Hosting
     /// <summary>Every area of the app: the host, the component tests and the bench build this same graph.</summary>
     public static void AddControlPanel(this WebApplicationBuilder builder)
     {
+        // The domain registers its own services and options; the host adds what serves them over HTTP and in the background.
+        builder.Services.AddControlPanelDomain();
         builder.AddControlPanelDatabase();
         builder.AddControlPanelEmail();
         builder.AddControlPanelIdentity();
-        builder.AddControlPanelApplications();
         builder.AddControlPanelKeyValidation();
         builder.AddControlPanelUi();
-        builder.AddControlPanelWebhooks();
-        builder.AddControlPanelUsage();
-        builder.AddControlPanelManagementApi();
+        builder.AddControlPanelBackgroundWork();
         builder.AddControlPanelWebSecurity();
         builder.AddControlPanelMonitoring();
     }
 
+    /// <summary>The database's health check and the key ring stored in the database.</summary>
     public static void AddControlPanelDatabase(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddDbContextFactory<ControlPanelDbContext>((services, options) =>
-            DatabaseSetup.Configure(options, services.GetRequiredService<IOptions<DatabaseOptions>>().Value));
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ChangeFeed>();
-        builder.Services.AddHostedService<ChangeFollower>();
         builder.Services.AddHealthChecks().AddDbContextCheck<ControlPanelDbContext>();
 
         // Cookies, Identity tokens and webhook secrets stay readable across restarts and instances: the key ring lives in
@@ -62,45 +47,20 @@ public static class Hosting
         builder.Services.AddDatabaseKeyRing(builder.Configuration, new DirectoryInfo(LegacyKeyFolder(builder.Configuration)));
     }
 
-    /// <summary>Applications, their keys and the audit log; the in-memory key index the request check reads.</summary>
-    public static void AddControlPanelApplications(this WebApplicationBuilder builder)
+    /// <summary>Every background service (Background/): following other instances, flushing and sweeping, delivering webhooks and mail.</summary>
+    public static void AddControlPanelBackgroundWork(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<KeyIndex>();
-        builder.Services.AddScoped<ApplicationService>();
-        builder.Services.AddScoped<ApplicationViews>();
-        builder.Services.AddScoped<KeyService>();
-        builder.Services.AddScoped<AuditLog>();
-        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        // Webhook and audit history past its retention, deleted by ExpiredStateSweeper.
-        builder.Services.AddSingleton<HistoryRetention>();
-    }
-
-    /// <summary>
-    /// The key-validation API: the request check and the in-memory state it reads (applications,
-    /// sessions, rate limits, quotas, usage), the services that change that state, and the OpenAPI document.
-    /// </summary>
-    public static void AddControlPanelKeyValidation(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<ApplicationDirectory>();
-        builder.Services.AddSingleton<SessionStore>();
-        // One instance (SQLite) counts in memory; instances sharing PostgreSQL lease blocks of every limit from it.
-        builder.Services.AddSingleton<CounterStore>(services =>
-            services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.PostgreSql
-                ? new DatabaseCounterStore(services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>())
-                : new ProcessCounterStore());
-        builder.Services.AddSingleton<LeasedCounters>();
-        builder.Services.AddSingleton<RateLimiter>();
-        builder.Services.AddSingleton<QuotaLedger>();
-        builder.Services.AddSingleton<UsageMeter>();
-        builder.Services.AddSingleton<RequestCheck>();
-        builder.Services.AddSingleton<CheckRequestReader>();
-        builder.Services.AddSingleton<SessionService>();
+        builder.Services.AddHostedService<ChangeFollower>();
         builder.Services.AddHostedService<InMemoryStateFlusher>();
         builder.Services.AddHostedService<ExpiredStateSweeper>();
-        builder.Services.AddScoped<AllowlistService>();
-        builder.Services.AddScoped<AdminControls>();
-        builder.Services.AddScoped<QuotaService>();
+        builder.Services.AddHostedService<WebhookDeliveryWorker>();
+        builder.Services.AddHostedService<MailDeliveryWorker>();
+    }
+
+    /// <summary>The key-validation API over the domain's request check: how requests are read, the usage API's authorization, the OpenAPI document.</summary>
+    public static void AddControlPanelKeyValidation(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<CheckRequestReader>();
         // The usage API's cookie sign-in, decided by the authorization middleware and refused in the error body.
         builder.Services.AddControlPanelApiAuthorization();
         builder.Services.AddOpenApi(options =>
@@ -128,7 +88,6 @@ public static class Hosting
         builder.Services.AddScoped<ChangeRunner>();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<CurrentViewer>();
-        builder.Services.AddScoped<Dashboard>();
     }
 
     /// <summary>Creates or upgrades the schema, then makes sure a first Admin can exist.</summary>
@@ -146,10 +105,7 @@ public static class Hosting
             setupToken = await services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(
                 services.GetRequiredService<UserManager<ControlPanelUser>>(), services.GetRequiredService<RoleManager<IdentityRole>>());
         });
-        // The in-memory indexes subscribe to the change feed when first made; make them, then fill them.
-        services.GetRequiredService<KeyIndex>();
-        services.GetRequiredService<ApplicationDirectory>();
-        services.GetRequiredService<SessionStore>();
+        // Fills the in-memory state the request check reads (every IChangeSubscriber the feed was given).
         await services.GetRequiredService<ChangeFeed>().StartAsync();
         // Sessions and this month's quota counts survive restarts: they are read once here, then kept in memory.
         await services.GetRequiredService<SessionStore>().LoadAsync();

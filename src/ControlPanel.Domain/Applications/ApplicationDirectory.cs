@@ -14,7 +14,7 @@ namespace ControlPanel.Domain.Applications;
 /// its views, compiled origin allowlist, effective limits and quota. Reloaded whole on every change (the
 /// <see cref="ChangeFeed"/>), so the check never reads the database.
 /// </summary>
-public sealed class ApplicationDirectory
+public sealed class ApplicationDirectory : IChangeSubscriber
 {
     private readonly IDbContextFactory<ControlPanelDbContext> _databases;
     private readonly IOptions<ApiOptions> _options;
@@ -22,12 +22,15 @@ public sealed class ApplicationDirectory
     private FrozenDictionary<Guid, ApplicationState> _applications = FrozenDictionary<Guid, ApplicationState>.Empty;
     private OriginAllowlist _browserOrigins = OriginAllowlist.Empty;
 
-    public ApplicationDirectory(IDbContextFactory<ControlPanelDbContext> databases, IOptions<ApiOptions> options, ChangeFeed changes)
+    public ApplicationDirectory(IDbContextFactory<ControlPanelDbContext> databases, IOptions<ApiOptions> options)
     {
         _databases = databases;
         _options = options;
-        changes.Subscribe(ChangeTopic.Directory, (_, cancellationToken) => ReloadAsync(cancellationToken));
     }
+
+    public ChangeTopic Topic => ChangeTopic.Directory;
+
+    public Task ApplyChangeAsync(Guid? subjectId, CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
 
     public ApplicationState? Find(Guid applicationId) => _applications.GetValueOrDefault(applicationId);
 

@@ -10,9 +10,11 @@ namespace ControlPanel.Domain.Data;
 /// this instance (so the UI's "done" means in force here) and other instances are told at once through
 /// PostgreSQL's <c>NOTIFY</c>; whatever happens between the commit and that notification, every
 /// instance reads the log every <see cref="DatabaseOptions.ChangePollInterval"/> and applies what it has
-/// not applied yet. The host runs <see cref="FollowAsync"/>.
+/// not applied yet. The host runs <see cref="FollowAsync"/>. What follows the feed is an <see cref="IChangeSubscriber"/>,
+/// given to it when it is made.
 /// </summary>
-public sealed class ChangeFeed(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock, ChangeNotifier? notifier = null)
+public sealed class ChangeFeed(
+    IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock, IEnumerable<IChangeSubscriber> subscribers, ChangeNotifier? notifier = null)
 {
     /// <summary>The PostgreSQL channel instances listen on.</summary>
     public const string Channel = "controlpanel_changes";
@@ -31,22 +33,11 @@ public sealed class ChangeFeed(IDbContextFactory<ControlPanelDbContext> database
     private readonly SemaphoreSlim _readGate = new(1, 1);
     // Changes applied here (made here, or read from the log), not yet settled; guarded by _gate.
     private readonly HashSet<long> _seen = [];
-    private Func<Guid?, CancellationToken, Task>[] _directory = [];
-    private Func<Guid?, CancellationToken, Task>[] _session = [];
+    private readonly IChangeSubscriber[] _subscribers = [.. subscribers];
     private long _settled = -1;
 
     /// <summary>This process, as the origin of the changes it stores.</summary>
     public Guid InstanceId { get; } = Guid.NewGuid();
-
-    /// <summary>Runs <paramref name="onChanged"/> for every change of <paramref name="topic"/>, with the change's subject.</summary>
-    public void Subscribe(ChangeTopic topic, Func<Guid?, CancellationToken, Task> onChanged)
-    {
-        lock (_gate)
-        {
-            if (topic == ChangeTopic.Directory) _directory = [.. _directory, onChanged];
-            else _session = [.. _session, onChanged];
-        }
-    }
 
     /// <summary>
     /// Saves <paramref name="db"/>'s unit of work together with a change row, in one transaction (the
@@ -187,9 +178,8 @@ public sealed class ChangeFeed(IDbContextFactory<ControlPanelDbContext> database
 
     private async Task ApplyAsync(ChangeTopic topic, Guid? subjectId, CancellationToken cancellationToken)
     {
-        var subscribers = topic == ChangeTopic.Directory ? _directory : _session;
-        foreach (var subscriber in subscribers)
-            await subscriber(subjectId, cancellationToken);
+        foreach (var subscriber in _subscribers)
+            if (subscriber.Topic == topic) await subscriber.ApplyChangeAsync(subjectId, cancellationToken);
     }
 }
 

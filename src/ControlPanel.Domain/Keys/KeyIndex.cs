@@ -11,7 +11,7 @@ namespace ControlPanel.Domain.Keys;
 /// and never touches the database. Reloaded whole on every change (the <see cref="ChangeFeed"/>).
 /// Also gathers "last used" times, written to the database in batches.
 /// </summary>
-public sealed class KeyIndex
+public sealed class KeyIndex : IChangeSubscriber
 {
     private readonly IDbContextFactory<ControlPanelDbContext> _databases;
     private readonly TimeProvider _clock;
@@ -20,12 +20,15 @@ public sealed class KeyIndex
     private FrozenDictionary<HashKey, Entry[]> _byApplicationKey = FrozenDictionary<HashKey, Entry[]>.Empty;
     private FrozenDictionary<Guid, Entry> _byId = FrozenDictionary<Guid, Entry>.Empty;
 
-    public KeyIndex(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock, ChangeFeed changes)
+    public KeyIndex(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock)
     {
         _databases = databases;
         _clock = clock;
-        changes.Subscribe(ChangeTopic.Directory, (_, cancellationToken) => ReloadAsync(cancellationToken));
     }
+
+    public ChangeTopic Topic => ChangeTopic.Directory;
+
+    public Task ApplyChangeAsync(Guid? subjectId, CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
 
     public sealed record Match(Guid KeyPairId, Guid ApplicationId);
 

@@ -41,7 +41,7 @@ public sealed class LiveSession(Guid id, Guid applicationId, Guid keyPairId, str
 /// other instances need. A signed token the database does not know (a session swept long ago) is
 /// remembered as unknown, so replaying it costs one look-up per instance, not one per call.
 /// </summary>
-public sealed class SessionStore
+public sealed class SessionStore : IChangeSubscriber
 {
     private readonly ConcurrentDictionary<HashKey, LiveSession> _byToken = new();
     private readonly ConcurrentDictionary<Guid, HashKey> _tokenById = new();
@@ -54,13 +54,18 @@ public sealed class SessionStore
     private long _lookupSecond;
     private int _lookupsThisSecond;
 
-    public SessionStore(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock, IOptions<ApiOptions> options, ChangeFeed changes)
+    public SessionStore(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock, IOptions<ApiOptions> options)
     {
         _databases = databases;
         _clock = clock;
         _lookupsPerSecond = options.Value.SessionLookupsPerSecond;
-        changes.Subscribe(ChangeTopic.Session, (id, cancellationToken) => id is { } sessionId ? ReloadAsync(sessionId, cancellationToken) : Task.CompletedTask);
     }
+
+    public ChangeTopic Topic => ChangeTopic.Session;
+
+    /// <summary>A session change names its session; only that one is read again.</summary>
+    public Task ApplyChangeAsync(Guid? subjectId, CancellationToken cancellationToken) =>
+        subjectId is { } sessionId ? ReloadAsync(sessionId, cancellationToken) : Task.CompletedTask;
 
     /// <summary>How many signed tokens remembered as unknown are kept before the memory starts over.</summary>
     internal const int KnownUnknownCapacity = 100_000;

@@ -24,13 +24,6 @@ public static class ManagementApi
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     private const string UseItem = "ControlPanel.AccessTokenUse";
 
-    public static void AddControlPanelManagementApi(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<AccessTokenOptions>().BindConfiguration(AccessTokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddScoped<AccessTokenService>();
-        builder.Services.AddScoped<IdempotentRotations>();
-    }
-
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder endpoints)
     {
         var manage = endpoints.MapGroup(Prefix)

@@ -8,20 +8,16 @@ namespace ControlPanel.Web.Email;
 
 public static class EmailHosting
 {
-    /// <summary>The Email options, the transport they choose (SMTP or .eml files), and the worker that sends the outbox.</summary>
+    /// <summary>Where links and .eml files go when not configured (the domain registers the rest of Email).</summary>
     public static void AddControlPanelEmail(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section)
+        builder.Services.AddOptions<EmailOptions>()
             .PostConfigure<IOptions<DatabaseOptions>>((email, database) =>
             {
                 // With SMTP the address must be configured (validated below): a listening address behind a proxy is not what people open.
                 if (!email.IsSmtpConfigured && string.IsNullOrWhiteSpace(email.PublicBaseUrl)) email.PublicBaseUrl = FirstListeningAddress(builder.Configuration);
                 if (string.IsNullOrWhiteSpace(email.PickupFolder)) email.PickupFolder = Path.Combine(DataFolder(database.Value), "mail");
-            })
-            .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(services => MailTransport.For(services.GetRequiredService<IOptions<EmailOptions>>().Value));
-        builder.Services.AddSingleton<MailDispatcher>();
-        builder.Services.AddHostedService<MailDeliveryWorker>();
+            });
     }
 
     /// <summary>Links need an address people can open; without SMTP and Email:PublicBaseUrl, the first address the app listens on.</summary>

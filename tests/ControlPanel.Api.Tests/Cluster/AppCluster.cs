@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using ControlPanel.Domain;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
@@ -12,6 +13,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TestApplication = ControlPanel.Api.Tests.ControlPanelFactory.TestApplication;
 
@@ -140,28 +142,19 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
     /// </summary>
     private static ServiceProvider DomainServices(DatabaseProvider provider, string connectionString)
     {
-        var options = new DatabaseOptions { Provider = provider, ConnectionString = connectionString };
-        var services = new ServiceCollection();
-        services.AddDbContextFactory<ControlPanelDbContext>(builder => DatabaseSetup.Configure(builder, options));
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ChangeFeed>();
-        services.AddScoped<KeyService>();
-        services.AddScoped<ApplicationService>();
-        services.AddScoped<ApplicationViews>();
-        services.AddScoped<AdminControls>();
-        services.AddScoped<AllowlistService>();
-        // The tests' receivers listen on plain HTTP on loopback.
-        services.AddOptions<WebhookOptions>().Configure(webhooks =>
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            webhooks.AllowHttp = true;
-            webhooks.AllowPrivateAddresses = true;
-        });
-        services.AddSingleton<WebhookSecrets>();
-        services.AddSingleton<WebhookUrlRules>();
-        services.AddScoped<WebhookEndpointService>();
-        services.AddDataProtection().SetApplicationName("ControlPanel");
-        services.AddOptions<KeyManagementOptions>()
-            .Configure<IDbContextFactory<ControlPanelDbContext>>((keys, databases) => keys.XmlRepository = new DatabaseKeyRing(databases, null));
+            ["Database:Provider"] = provider.ToString(),
+            ["Database:ConnectionString"] = connectionString,
+            // The tests' receivers listen on plain HTTP on loopback.
+            ["Webhooks:AllowHttp"] = "true",
+            ["Webhooks:AllowPrivateAddresses"] = "true",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddControlPanelDomain();
+        services.AddDatabaseKeyRing(configuration, legacyFolder: null);
         return services.BuildServiceProvider();
     }
 

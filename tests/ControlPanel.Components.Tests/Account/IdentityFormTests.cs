@@ -1,3 +1,4 @@
+using ControlPanel.Domain;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Web.Components.Account;
 using ControlPanel.Web.Components.Account.Pages;
@@ -101,6 +102,7 @@ public sealed class IdentityFormTests : ComponentTest
         var builder = WebApplication.CreateBuilder();
         builder.Configuration["AccountSecurity:MinimumPasswordLength"] = "14";
         builder.Configuration["AccountSecurity:InvitationLinkHours"] = "5";
+        builder.Services.AddControlPanelDomain();
         builder.AddControlPanelIdentity();
         using var services = builder.Services.BuildServiceProvider();
 

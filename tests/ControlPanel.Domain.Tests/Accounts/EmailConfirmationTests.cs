@@ -23,7 +23,7 @@ public class EmailConfirmationTests
     private static ApplicationService Applications(IdentityTestServices services, bool required)
     {
         var clock = new ManualClock();
-        var changes = new ChangeFeed(services.Factory, clock);
+        var changes = new ChangeFeed(services.Factory, clock, []);
         var keys = new KeyService(services.Factory, changes, clock, Options.Create(new EmailConfirmationOptions { Required = required }));
         return new ApplicationService(services.Factory, keys, changes, clock);
     }

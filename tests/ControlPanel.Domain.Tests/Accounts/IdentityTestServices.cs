@@ -35,36 +35,27 @@ public sealed class IdentityTestServices : IAsyncDisposable
     public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null, TestDatabase? shared = null, EmailOptions? email = null, bool requireConfirmedEmail = false, bool userManager = false)
     {
         var database = shared ?? await TestDatabase.CreateMigratedAsync();
-        var services = new ServiceCollection();
-        services.AddSingleton(Options.Create(database.Options));
-        services.AddLogging();
-        services.AddDbContext<ControlPanelDbContext>(builder => DatabaseSetup.Configure(builder, database.Options));
-        services.AddIdentityCore<ControlPanelUser>(options =>
-            {
-                // The rules the app sets in IdentityHosting, so results match what users see.
-                options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 10;
-                options.Password.RequireNonAlphanumeric = false;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<ControlPanelDbContext>()
-            .AddDefaultTokenProviders()
-            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetOptions.ProviderName);
-        // The app's user manager (security notices), when a test asks for it.
-        if (userManager) services.AddScoped<UserManager<ControlPanelUser>, ControlPanelUserManager>();
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(Options.Create(bootstrap ?? new BootstrapOptions()));
-        services.AddSingleton<AdminBootstrap>();
-        services.AddScoped<Registration>();
-        services.AddScoped<StaffInvitations>();
-        services.AddSingleton(Options.Create(new PasswordResetOptions()));
-        services.AddSingleton(Options.Create(email ?? new EmailOptions { PublicBaseUrl = PublicBaseUrl }));
-        services.AddScoped<PasswordRecovery>();
-        services.AddSingleton(Options.Create(new EmailConfirmationOptions { Required = requireConfirmedEmail }));
-        services.AddSingleton(Options.Create(new DataProtectionTokenProviderOptions()));
-        services.AddScoped<EmailConfirmation>();
-        return new IdentityTestServices(database, services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }), shared is null);
+        var services = TestDomain.Build(database, TimeProvider.System, services =>
+        {
+            services.AddIdentityCore<ControlPanelUser>(options =>
+                {
+                    // The rules the app sets in IdentityHosting, so results match what users see.
+                    options.User.RequireUniqueEmail = true;
+                    options.Password.RequiredLength = 10;
+                    options.Password.RequireNonAlphanumeric = false;
+                })
+                .AddRoles<IdentityRole>()
+                .AddEntityFrameworkStores<ControlPanelDbContext>()
+                .AddDefaultTokenProviders()
+                .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetOptions.ProviderName);
+            // The app's user manager (security notices), when a test asks for it.
+            if (userManager) services.AddScoped<UserManager<ControlPanelUser>, ControlPanelUserManager>();
+            services.AddDataProtection().UseEphemeralDataProtectionProvider();
+            services.UseOptions(bootstrap ?? new BootstrapOptions())
+                .UseOptions(email ?? new EmailOptions { PublicBaseUrl = PublicBaseUrl })
+                .UseOptions(new EmailConfirmationOptions { Required = requireConfirmedEmail });
+        }, new ServiceProviderOptions { ValidateScopes = true });
+        return new IdentityTestServices(database, services, shared is null);
     }
 
     /// <summary>One unit of work, like one HTTP request in the app.</summary>

@@ -3,6 +3,7 @@ using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Tests;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPanel.Domain.Tests.Data;
 
@@ -15,23 +16,22 @@ public class ChangeFeedTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var clock = new ManualClock();
-        var (a, b) = (new ChangeFeed(database.Factory, clock), new ChangeFeed(database.Factory, clock));
-        var (reloadsA, reloadsB) = (0, 0);
-        a.Subscribe(ChangeTopic.Directory, (_, _) => { reloadsA++; return Task.CompletedTask; });
-        b.Subscribe(ChangeTopic.Directory, (_, _) => { reloadsB++; return Task.CompletedTask; });
+        var (directoryA, directoryB) = (new Recorder(ChangeTopic.Directory), new Recorder(ChangeTopic.Directory));
+        var (a, b) = (new ChangeFeed(database.Factory, clock, [directoryA]), new ChangeFeed(database.Factory, clock, [directoryB]));
         await a.StartAsync();
         await b.StartAsync();
-        (reloadsA, reloadsB) = (0, 0);
+        directoryA.Applied.Clear();
+        directoryB.Applied.Clear();
 
         await a.PublishAsync();
         await a.PublishAsync();
 
-        Assert.Equal(2, reloadsA); // applied before publishing returns
+        Assert.Equal(2, directoryA.Applied.Count); // applied before publishing returns
         Assert.Equal(2, await b.CatchUpAsync());
-        Assert.Equal(1, reloadsB); // one reload covers both
+        Assert.Single(directoryB.Applied); // one reload covers both
         Assert.Equal(0, await b.CatchUpAsync());
         Assert.Equal(0, await a.CatchUpAsync()); // its own changes are not applied twice
-        Assert.Equal(2, reloadsA);
+        Assert.Equal(2, directoryA.Applied.Count);
     }
 
     [Theory]
@@ -40,16 +40,17 @@ public class ChangeFeedTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var clock = new ManualClock();
-        var (a, b) = (new ChangeFeed(database.Factory, clock), new ChangeFeed(database.Factory, clock));
-        var reloaded = new List<Guid?>();
-        b.Subscribe(ChangeTopic.Session, (id, _) => { reloaded.Add(id); return Task.CompletedTask; });
+        var (directoryB, sessionsB) = (new Recorder(ChangeTopic.Directory), new Recorder(ChangeTopic.Session));
+        var (a, b) = (new ChangeFeed(database.Factory, clock, []), new ChangeFeed(database.Factory, clock, [directoryB, sessionsB]));
         await b.StartAsync();
+        directoryB.Applied.Clear();
         var sessionId = Guid.NewGuid();
 
         await a.PublishAsync(ChangeTopic.Session, sessionId);
         await b.CatchUpAsync();
 
-        Assert.Equal([sessionId], reloaded);
+        Assert.Equal([sessionId], sessionsB.Applied);
+        Assert.Empty(directoryB.Applied); // only the change's own topic follows it
     }
 
     [Theory]
@@ -58,9 +59,8 @@ public class ChangeFeedTests
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
         var clock = new ManualClock();
-        var (a, b) = (new ChangeFeed(database.Factory, clock), new ChangeFeed(database.Factory, clock));
-        var reloadsB = 0;
-        b.Subscribe(ChangeTopic.Directory, (_, _) => { reloadsB++; return Task.CompletedTask; });
+        var directoryB = new Recorder(ChangeTopic.Directory);
+        var (a, b) = (new ChangeFeed(database.Factory, clock, []), new ChangeFeed(database.Factory, clock, [directoryB]));
         await b.StartAsync();
         await a.PublishAsync();
         clock.Advance(TimeSpan.FromMinutes(1));
@@ -69,7 +69,7 @@ public class ChangeFeedTests
         clock.Advance(ChangeFeed.Retention);
         Assert.Equal(1, await a.RemoveOldAsync());
         Assert.Equal(0, await b.CatchUpAsync());
-        Assert.Equal(2, reloadsB); // the start, and the change
+        Assert.Equal(2, directoryB.Applied.Count); // the start, and the change
     }
 
     [Theory]
@@ -77,9 +77,9 @@ public class ChangeFeedTests
     public async Task A_following_instance_applies_changes_without_being_asked(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var (a, b) = (new ChangeFeed(database.Factory, TimeProvider.System), new ChangeFeed(database.Factory, TimeProvider.System));
-        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        b.Subscribe(ChangeTopic.Session, (_, _) => { applied.TrySetResult(); return Task.CompletedTask; });
+        var sessionsB = new Recorder(ChangeTopic.Session);
+        var (a, b) = (new ChangeFeed(database.Factory, TimeProvider.System, []), new ChangeFeed(database.Factory, TimeProvider.System, [sessionsB]));
+        var applied = sessionsB.FirstApplied;
         await b.StartAsync();
         using var stop = new CancellationTokenSource();
         // On PostgreSQL the poll is far longer than the wait below, so only NOTIFY can wake it in time; SQLite polls.
@@ -108,12 +108,11 @@ public class ChangeFeedTests
         var owner = new Viewer("owner-id", "Olivia Owner", Roles.Owner, account.Id);
         var notifier = new FailingNotifier();
         // Instance A makes the changes; instance B only follows them, each with its own key index.
-        var changesA = new ChangeFeed(database.Factory, clock, notifier);
-        var indexA = new KeyIndex(database.Factory, clock, changesA);
-        var keysA = new KeyService(database.Factory, changesA, clock);
-        var applicationsA = new ApplicationService(database.Factory, keysA, changesA, clock);
-        var changesB = new ChangeFeed(database.Factory, clock);
-        var indexB = new KeyIndex(database.Factory, clock, changesB);
+        await using var instanceA = TestDomain.Build(database, clock, services => services.AddSingleton<ChangeNotifier>(notifier));
+        await using var instanceB = TestDomain.Build(database, clock);
+        var (changesA, indexA, keysA, applicationsA) = (instanceA.GetRequiredService<ChangeFeed>(), instanceA.GetRequiredService<KeyIndex>(),
+            instanceA.GetRequiredService<KeyService>(), instanceA.GetRequiredService<ApplicationService>());
+        var (changesB, indexB) = (instanceB.GetRequiredService<ChangeFeed>(), instanceB.GetRequiredService<KeyIndex>());
         await changesA.StartAsync();
         await changesB.StartAsync();
         var created = await applicationsA.CreateAsync(owner, new ApplicationService.Form { Name = "Storefront" });
@@ -130,6 +129,21 @@ public class ChangeFeedTests
         Assert.Null(indexB.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.UtcNow));
         Assert.Equal(1, await changesA.CatchUpAsync());
         Assert.Null(indexA.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.UtcNow));
+    }
+
+    /// <summary>Records the changes the feed gives it.</summary>
+    private sealed class Recorder(ChangeTopic topic) : IChangeSubscriber
+    {
+        public ChangeTopic Topic => topic;
+        public List<Guid?> Applied { get; } = [];
+        public TaskCompletionSource FirstApplied { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task ApplyChangeAsync(Guid? subjectId, CancellationToken cancellationToken)
+        {
+            lock (Applied) Applied.Add(subjectId);
+            FirstApplied.TrySetResult();
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>Stands for a crash or a lost connection between a commit and its notification.</summary>

@@ -4,6 +4,7 @@ using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Tests;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPanel.Domain.Tests.Keys;
 
@@ -13,16 +14,19 @@ public sealed class KeyTestBed : IAsyncDisposable
     private KeyTestBed(TestDatabase database, Account acme, Account other)
     {
         Database = database;
-        Changes = new ChangeFeed(database.Factory, Clock);
-        Index = new KeyIndex(database.Factory, Clock, Changes);
-        Keys = new KeyService(database.Factory, Changes, Clock);
-        Applications = new ApplicationService(database.Factory, Keys, Changes, Clock);
-        Audit = new AuditLog(database.Factory);
+        Services = TestDomain.Build(database, Clock);
+        Changes = Services.GetRequiredService<ChangeFeed>();
+        Index = Services.GetRequiredService<KeyIndex>();
+        Keys = Services.GetRequiredService<KeyService>();
+        Applications = Services.GetRequiredService<ApplicationService>();
+        Audit = Services.GetRequiredService<AuditLog>();
         Owner = new Viewer("owner-id", "Olivia Owner", Roles.Owner, acme.Id, "192.0.2.10");
         OtherOwner = new Viewer("other-id", "Mallory", Roles.Owner, other.Id);
     }
 
     public TestDatabase Database { get; }
+    /// <summary>The services as the host wires them (see <see cref="TestDomain"/>).</summary>
+    public ServiceProvider Services { get; }
     public ManualClock Clock { get; } = new();
     public ChangeFeed Changes { get; }
     public KeyIndex Index { get; }
@@ -50,9 +54,9 @@ public sealed class KeyTestBed : IAsyncDisposable
     public Task<ApplicationService.Created> CreateApplicationAsync(string name = "Storefront") =>
         Applications.CreateAsync(Owner, new ApplicationService.Form { Name = name });
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await Services.DisposeAsync();
         Database.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

@@ -10,7 +10,7 @@ using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Tests;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPanel.Domain.Tests.Requests;
 
@@ -43,24 +43,29 @@ public sealed class CheckHarness : IDisposable
     {
         Database = database;
         Options = options;
-        Databases = new Factory(database);
-        var wrapped = Microsoft.Extensions.Options.Options.Create(options);
-        Changes = new ChangeFeed(Databases, Clock);
-        Counters = new LeasedCounters(new ProcessCounterStore(), Clock);
-        Keys = new KeyIndex(Databases, Clock, Changes);
-        Applications = new ApplicationDirectory(Databases, wrapped, Changes);
-        Sessions = new SessionStore(Databases, Clock, wrapped, Changes);
-        Limiter = new RateLimiter(Counters);
-        Quotas = new QuotaLedger(Counters, Databases, wrapped, Clock);
-        Usage = new UsageMeter(Databases);
-        Check = new RequestCheck(Keys, Applications, Sessions, Limiter, Quotas, Usage, wrapped, Clock);
-        KeyService = new KeyService(Databases, Changes, Clock);
-        ApplicationService = new ApplicationService(Databases, KeyService, Changes, Clock);
-        AdminControls = new AdminControls(Databases, Changes, Clock);
-        Allowlists = new AllowlistService(Databases, Changes, Clock);
-        SessionService = new SessionService(Databases, Sessions, Changes, Limiter, wrapped, Clock, Applications);
-        Views = new ApplicationViews(Databases, Changes, Clock);
+        Services = TestDomain.Build(database, Clock, services => services.UseOptions(options));
+        Databases = Get<IDbContextFactory<ControlPanelDbContext>>();
+        Changes = Get<ChangeFeed>();
+        Counters = Get<LeasedCounters>();
+        Keys = Get<KeyIndex>();
+        Applications = Get<ApplicationDirectory>();
+        Sessions = Get<SessionStore>();
+        Limiter = Get<RateLimiter>();
+        Quotas = Get<QuotaLedger>();
+        Usage = Get<UsageMeter>();
+        Check = Get<RequestCheck>();
+        KeyService = Get<KeyService>();
+        ApplicationService = Get<ApplicationService>();
+        AdminControls = Get<AdminControls>();
+        Allowlists = Get<AllowlistService>();
+        SessionService = Get<SessionService>();
+        Views = Get<ApplicationViews>();
     }
+
+    /// <summary>The services as the host wires them (see <see cref="TestDomain"/>).</summary>
+    public ServiceProvider Services { get; }
+
+    private T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     public static async Task<CheckHarness> CreateAsync(ApiOptions? options = null)
     {
@@ -89,10 +94,9 @@ public sealed class CheckHarness : IDisposable
 
     public static CheckRequest With(IssuedKeys keys) => new() { ApplicationKey = keys.ApplicationKey, ConsumerKey = keys.ConsumerKey, IsHttps = true };
 
-    public void Dispose() => Database.Dispose();
-
-    private sealed class Factory(TestDatabase database) : IDbContextFactory<ControlPanelDbContext>
+    public void Dispose()
     {
-        public ControlPanelDbContext CreateDbContext() => database.CreateContext();
+        Services.Dispose();
+        Database.Dispose();
     }
 }

@@ -243,7 +243,7 @@ public sealed class RequestCheckTests : IAsyncLifetime
         Assert.True(await harness.SessionService.ChangeViewAsync(opened.SessionId, "support desk"));
         Assert.False(await harness.SessionService.ChangeViewAsync(opened.SessionId, "<script>"));
 
-        var restarted = new ControlPanel.Domain.Sessions.SessionStore(harness.Databases, harness.Clock, Microsoft.Extensions.Options.Options.Create(harness.Options), harness.Changes);
+        var restarted = new ControlPanel.Domain.Sessions.SessionStore(harness.Databases, harness.Clock, Microsoft.Extensions.Options.Options.Create(harness.Options));
         await restarted.LoadAsync();
         var (lookup, session) = await restarted.FindAsync(opened.Token, harness.Clock.GetUtcNow().UtcDateTime);
         Assert.Equal(ControlPanel.Domain.Sessions.SessionLookup.Live, lookup);

@@ -24,9 +24,9 @@ public sealed class SessionInstancesTests : IAsyncLifetime
     private (SessionStore Store, ChangeFeed Changes) OtherInstance(int lookupsPerSecond = 200, IDbContextFactory<ControlPanelDbContext>? databases = null)
     {
         databases ??= harness.Databases;
-        var changes = new ChangeFeed(databases, harness.Clock);
         var options = Microsoft.Extensions.Options.Options.Create(new ApiOptions { RequireHttps = false, SessionLookupsPerSecond = lookupsPerSecond });
-        return (new SessionStore(databases, harness.Clock, options, changes), changes);
+        var store = new SessionStore(databases, harness.Clock, options);
+        return (store, new ChangeFeed(databases, harness.Clock, [store]));
     }
 
     /// <summary>Well-formed tokens an attacker can make: random hex in the token's shape, without the key.</summary>

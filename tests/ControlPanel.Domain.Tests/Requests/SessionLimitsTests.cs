@@ -103,8 +103,8 @@ public sealed class SessionLimitsTests
     private static SessionService OtherInstance(CheckHarness harness)
     {
         var options = Microsoft.Extensions.Options.Options.Create(harness.Options);
-        var changes = new ChangeFeed(harness.Databases, harness.Clock);
-        var store = new SessionStore(harness.Databases, harness.Clock, options, changes);
+        var store = new SessionStore(harness.Databases, harness.Clock, options);
+        var changes = new ChangeFeed(harness.Databases, harness.Clock, [store]);
         return new SessionService(harness.Databases, store, changes, harness.Limiter, options, harness.Clock, harness.Applications);
     }
 }

@@ -4,7 +4,7 @@ using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Tests;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPanel.Domain.Tests.Usage;
 
@@ -26,10 +26,14 @@ public sealed class UsageTestBed : IDisposable
     {
         Database = database;
         Clock = new ManualClock(now);
-        Meter = new UsageMeter(database.Factory);
-        Reports = new UsageReports(database.Factory, Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(ApiOptions), Clock);
-        Retention = new UsageRetention(database.Factory, Microsoft.Extensions.Options.Options.Create(Options), Clock);
+        Services = TestDomain.Build(database, Clock, services => services.UseOptions(Options).UseOptions(ApiOptions));
+        Meter = Services.GetRequiredService<UsageMeter>();
+        Reports = Services.GetRequiredService<UsageReports>();
+        Retention = Services.GetRequiredService<UsageRetention>();
     }
+
+    /// <summary>The services as the host wires them (see <see cref="TestDomain"/>).</summary>
+    public ServiceProvider Services { get; }
 
     public static async Task<UsageTestBed> CreateAsync(DatabaseProvider provider, DateTimeOffset now) =>
         new(await TestDatabase.CreateMigratedAsync(provider), now);
@@ -46,5 +50,9 @@ public sealed class UsageTestBed : IDisposable
         return (account.Id, new Viewer($"owner-{name}", $"{name} owner", Roles.Owner, account.Id), created.Select(a => a.Id).ToArray());
     }
 
-    public void Dispose() => Database.Dispose();
+    public void Dispose()
+    {
+        Services.Dispose();
+        Database.Dispose();
+    }
 }

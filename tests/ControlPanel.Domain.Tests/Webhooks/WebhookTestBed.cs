@@ -10,7 +10,7 @@ using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Tests.Webhooks;
@@ -27,26 +27,29 @@ public sealed class WebhookTestBed : IAsyncDisposable
         Database = database;
         Clock = clock;
         Options = options;
-        Changes = new ChangeFeed(database.Factory, clock);
-        Index = new KeyIndex(database.Factory, clock, Changes);
-        Keys = new KeyService(database.Factory, Changes, clock);
-        Applications = new ApplicationService(database.Factory, Keys, Changes, clock);
-        Audit = new AuditLog(database.Factory);
-        Secrets = new WebhookSecrets(Protection);
-        Endpoints = new WebhookEndpointService(database.Factory, Secrets, new WebhookUrlRules(Microsoft.Extensions.Options.Options.Create(options)), clock);
-        Log = new WebhookDeliveryLog(database.Factory, clock);
-        var api = Microsoft.Extensions.Options.Options.Create(new ApiOptions { RequireHttps = false });
-        Directory = new ApplicationDirectory(database.Factory, api, Changes);
-        var counters = new LeasedCounters(new ProcessCounterStore(), clock);
-        Check = new RequestCheck(Index, Directory, new SessionStore(database.Factory, clock, api, Changes), new RateLimiter(counters),
-            new QuotaLedger(counters, database.Factory, api, clock), new UsageMeter(database.Factory), api, clock);
-        Intake = new PlatformEventIntake(database.Factory, Check, Microsoft.Extensions.Options.Options.Create(options), clock);
+        Services = TestDomain.Build(database, clock, services => services
+            .UseOptions(options)
+            .UseOptions(new ApiOptions { RequireHttps = false })
+            .AddSingleton(Protection));
+        Changes = Get<ChangeFeed>();
+        Index = Get<KeyIndex>();
+        Keys = Get<KeyService>();
+        Applications = Get<ApplicationService>();
+        Audit = Get<AuditLog>();
+        Secrets = Get<WebhookSecrets>();
+        Endpoints = Get<WebhookEndpointService>();
+        Log = Get<WebhookDeliveryLog>();
+        Directory = Get<ApplicationDirectory>();
+        Check = Get<RequestCheck>();
+        Intake = Get<PlatformEventIntake>();
         Owner = new Viewer("owner-id", "Olivia Owner", Roles.Owner, acme.Id, "192.0.2.10");
         OtherOwner = new Viewer("other-id", "Mallory", Roles.Owner, other.Id);
         AcmeId = acme.Id;
     }
 
     public TestDatabase Database { get; }
+    /// <summary>The services as the host wires them (see <see cref="TestDomain"/>).</summary>
+    public ServiceProvider Services { get; }
     public TimeProvider Clock { get; }
     public WebhookOptions Options { get; }
     /// <summary>One key ring for every dispatcher of the bed, as one app's keys folder would be across restarts.</summary>
@@ -102,13 +105,15 @@ public sealed class WebhookTestBed : IAsyncDisposable
         return new WebhookTestBed(database, acme, other, clock ?? TimeProvider.System, options ?? FastOptions());
     }
 
-    /// <summary>A dispatcher as the host makes one; several over the same database stand for restarts or instances.</summary>
-    public WebhookDispatcher NewDispatcher(WebhookOptions? options = null)
-    {
-        options ??= Options;
-        return new WebhookDispatcher(Database.Factory, new HttpClients(options), Secrets, Microsoft.Extensions.Options.Options.Create(options), Clock,
-            NullLogger<WebhookDispatcher>.Instance);
-    }
+    /// <summary>
+    /// A new dispatcher as the host makes one; several over the same database stand for restarts or instances. Given options
+    /// replace the bed's, HTTP client included.
+    /// </summary>
+    public WebhookDispatcher NewDispatcher(WebhookOptions? options = null) => options is null
+        ? ActivatorUtilities.CreateInstance<WebhookDispatcher>(Services)
+        : ActivatorUtilities.CreateInstance<WebhookDispatcher>(Services, new HttpClients(options), Microsoft.Extensions.Options.Options.Create(options));
+
+    private T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     public Task<IssuedSecret> AddEndpointAsync(string url, params string[] events) =>
         Endpoints.CreateAsync(Owner, new WebhookEndpointService.Form { Url = url, Events = events.Length == 0 ? [WebhookEvents.KeyRotated] : [.. events] });
@@ -140,10 +145,10 @@ public sealed class WebhookTestBed : IAsyncDisposable
         return page.Rows.Count == 1 ? page.Rows[0].Status : null;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await Services.DisposeAsync();
         Database.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>IHttpClientFactory as the host configures it: the guarded handler, shared.</summary>

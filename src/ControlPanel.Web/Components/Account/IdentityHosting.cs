@@ -34,7 +34,6 @@ public static class IdentityHosting
             options.Required = security.Value.RequireConfirmedEmail ?? email.Value.IsSmtpConfigured);
         // Every page load checks the security stamp, so a password reset (or change) signs the user out of other browsers at once.
         builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
-        builder.Services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
 
         builder.Services.AddAuthentication(options =>
         {
@@ -70,13 +69,6 @@ public static class IdentityHosting
             .AddClaimsPrincipalFactory<ViewerClaimsFactory>();
 
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
-        builder.Services.AddSingleton<AdminBootstrap>();
-        builder.Services.AddSingleton<PasswordRules>();
-        builder.Services.AddScoped<Registration>();
-        builder.Services.AddScoped<StaffInvitations>();
-        builder.Services.AddScoped<PasswordRecovery>();
-        builder.Services.AddScoped<EmailConfirmation>();
-        builder.Services.AddScoped<NoticeSettings>();
         builder.Services.AddSignInThrottle();
     }
 

@@ -1,0 +1,146 @@
+using ControlPanel.Domain.AccessTokens;
+using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
+using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Limits;
+using ControlPanel.Domain.Origins;
+using ControlPanel.Domain.Quotas;
+using ControlPanel.Domain.Requests;
+using ControlPanel.Domain.Sessions;
+using ControlPanel.Domain.Usage;
+using ControlPanel.Domain.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ControlPanel.Domain;
+
+/// <summary>The domain's wiring: the web host, the tests and the bench seeder all build from this one list.</summary>
+public static class ControlPanelDomain
+{
+    /// <summary>
+    /// Registers the database, the change feed and the in-memory state the request check reads, and every service the
+    /// UI and the APIs call. Options are bound from their configuration sections (the host's <c>IConfiguration</c>) and
+    /// validated at start-up. The clock is <see cref="TimeProvider.System"/> unless one is registered first. Identity's
+    /// user store, the Data Protection key ring and the background workers are the host's.
+    /// </summary>
+    public static IServiceCollection AddControlPanelDomain(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDatabase();
+        services.AddApplicationsAndKeys();
+        services.AddRequestCheck();
+        services.AddWebhooks();
+        services.AddUsage();
+        services.AddEmail();
+        services.AddAccounts();
+        return services;
+    }
+
+    private static void AddDatabase(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.Section);
+        services.AddDbContextFactory<ControlPanelDbContext>((provider, options) =>
+            DatabaseSetup.Configure(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        services.AddSingleton<ChangeFeed>();
+    }
+
+    /// <summary>Applications, their keys, views and allowlists, admin controls, access tokens and the audit log.</summary>
+    private static void AddApplicationsAndKeys(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<AuditOptions>(AuditOptions.Section);
+        services.AddValidatedOptions<AccessTokenOptions>(AccessTokenOptions.Section);
+        services.AddChangeSubscriber<KeyIndex>();
+        services.AddScoped<ApplicationService>();
+        services.AddScoped<ApplicationViews>();
+        services.AddScoped<KeyService>();
+        services.AddScoped<AllowlistService>();
+        services.AddScoped<AdminControls>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<AccessTokenService>();
+        services.AddScoped<IdempotentRotations>();
+        // Webhook and audit history past its retention, deleted by the host's sweeper.
+        services.AddSingleton<HistoryRetention>();
+    }
+
+    /// <summary>The request check and the in-memory state it reads: applications, keys, sessions, limits, quotas, usage.</summary>
+    private static void AddRequestCheck(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<ApiOptions>(ApiOptions.Section);
+        services.AddChangeSubscriber<ApplicationDirectory>();
+        services.AddChangeSubscriber<SessionStore>();
+        // One instance (SQLite) counts in memory; instances sharing PostgreSQL lease blocks of every limit from it.
+        services.AddSingleton<CounterStore>(provider =>
+            provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.PostgreSql
+                ? new DatabaseCounterStore(provider.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>())
+                : new ProcessCounterStore());
+        services.AddSingleton<LeasedCounters>();
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<QuotaLedger>();
+        services.AddSingleton<UsageMeter>();
+        services.AddSingleton<RequestCheck>();
+        services.AddSingleton<SessionService>();
+        services.AddScoped<QuotaService>();
+    }
+
+    /// <summary>Endpoints, their secrets and URL rules, the outbox's dispatcher, the delivery log and the platform's event intake.</summary>
+    private static void AddWebhooks(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<WebhookOptions>(WebhookOptions.Section);
+        services.AddHttpClient(WebhookHttp.ClientName, (provider, client) =>
+                // A backstop only: each attempt has its own TimeProvider-driven timeout.
+                client.Timeout = provider.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout + TimeSpan.FromSeconds(5))
+            .ConfigurePrimaryHttpMessageHandler(provider => WebhookHttp.CreateHandler(provider.GetRequiredService<IOptions<WebhookOptions>>().Value));
+        services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<WebhookUrlRules>();
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddScoped<WebhookEndpointService>();
+        services.AddScoped<WebhookDeliveryLog>();
+        services.AddScoped<PlatformEventIntake>();
+    }
+
+    /// <summary>Usage reports, the dashboards built on them, and usage retention.</summary>
+    private static void AddUsage(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<UsageOptions>(UsageOptions.Section);
+        services.AddScoped<UsageReports>();
+        services.AddScoped<Dashboard>();
+        // Applied hourly by the host's sweeper.
+        services.AddSingleton<UsageRetention>();
+    }
+
+    /// <summary>The mail outbox's transport (SMTP, or .eml files when no SMTP host is configured) and its dispatcher.</summary>
+    private static void AddEmail(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<EmailOptions>(EmailOptions.Section);
+        services.AddSingleton(provider => MailTransport.For(provider.GetRequiredService<IOptions<EmailOptions>>().Value));
+        services.AddSingleton<MailDispatcher>();
+    }
+
+    /// <summary>Registration, invitations, recovery, confirmation and notice settings; they use the host's Identity user manager.</summary>
+    private static void AddAccounts(this IServiceCollection services)
+    {
+        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
+        services.AddSingleton<AdminBootstrap>();
+        services.AddSingleton<PasswordRules>();
+        services.AddScoped<Registration>();
+        services.AddScoped<StaffInvitations>();
+        services.AddScoped<PasswordRecovery>();
+        services.AddScoped<EmailConfirmation>();
+        services.AddScoped<NoticeSettings>();
+    }
+
+    /// <summary>One instance serves both as itself (for the services that read it) and as a subscriber the change feed is given.</summary>
+    private static void AddChangeSubscriber<T>(this IServiceCollection services) where T : class, IChangeSubscriber
+    {
+        services.AddSingleton<T>();
+        services.AddSingleton<IChangeSubscriber>(provider => provider.GetRequiredService<T>());
+    }
+
+    private static void AddValidatedOptions<T>(this IServiceCollection services, string section) where T : class =>
+        services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+}
