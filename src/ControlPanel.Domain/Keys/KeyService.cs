@@ -2,9 +2,9 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
-using ControlPanel.Domain.Email;
 using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Keys;
