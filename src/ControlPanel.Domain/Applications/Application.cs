@@ -4,7 +4,7 @@ using ControlPanel.Domain.Accounts;
 namespace ControlPanel.Domain.Applications;
 
 /// <summary>An account's application: what a key pair identifies on the platform.</summary>
-public class Application
+public class Application : IAccountOwned
 {
     public const int NameMaxLength = 80;
     public const int NameMinLength = 2;

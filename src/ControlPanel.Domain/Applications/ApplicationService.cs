@@ -52,9 +52,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
     public async Task<IReadOnlyList<Summary>> ListAsync(Viewer viewer, Guid? accountId = null)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var applications = db.Applications.AsNoTracking();
-        if (viewer.IsOwner) applications = applications.Where(a => a.AccountId == viewer.AccountId);
-        else if (!viewer.IsStaff) throw new AccessDeniedException();
+        var applications = db.Applications.AsNoTracking().VisibleTo(viewer);
         if (accountId is { } id) applications = applications.Where(a => a.AccountId == id);
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -81,16 +79,14 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
     public async Task<Details> GetAsync(Viewer viewer, Guid applicationId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var application = await db.Applications.AsNoTracking().Include(a => a.Account).SingleOrDefaultAsync(a => a.Id == applicationId);
-        if (application is null || !viewer.CanRead(application.AccountId)) throw new AccessDeniedException();
+        var application = await db.Applications.AsNoTracking().Include(a => a.Account).FindForReadAsync(viewer, a => a.Id == applicationId);
         return new Details(application, application.Account!.Name, application.Account.IsLocked, viewer.CanChange(application.AccountId));
     }
 
     /// <summary>Creates the application and its first key pair, returned in plaintext this once.</summary>
     public async Task<Created> CreateAsync(Viewer viewer, Form form)
     {
-        var accountId = viewer.IsOwner ? viewer.AccountId : form.AccountId;
-        if (accountId is not { } id || !viewer.CanChange(id)) throw new AccessDeniedException();
+        var id = AccountScope.AccountToCreateIn(viewer, form.AccountId);
         Validate(form);
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -124,8 +120,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
     {
         Validate(form);
         await using var db = await databases.CreateDbContextAsync();
-        var application = await db.Applications.SingleOrDefaultAsync(a => a.Id == applicationId);
-        if (application is null || !viewer.CanChange(application.AccountId)) throw new AccessDeniedException();
+        var application = await db.Applications.FindForChangeAsync(viewer, a => a.Id == applicationId);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var name = form.Name.Trim();

@@ -30,8 +30,7 @@ public sealed class ApplicationViews(IDbContextFactory<ControlPanelDbContext> da
     public async Task<IReadOnlyList<Row>> ListAsync(Viewer viewer, Guid applicationId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var application = await db.Applications.AsNoTracking().SingleOrDefaultAsync(a => a.Id == applicationId);
-        if (application is null || !viewer.CanRead(application.AccountId)) throw new AccessDeniedException();
+        var application = await db.Applications.AsNoTracking().FindForReadAsync(viewer, a => a.Id == applicationId);
         var now = clock.GetUtcNow().UtcDateTime;
         var views = await db.ApplicationViews.AsNoTracking().Where(v => v.ApplicationId == applicationId).ToListAsync();
         var live = await db.Sessions.Where(s => s.ApplicationId == applicationId && s.ExpiresAt > now)
@@ -47,7 +46,7 @@ public sealed class ApplicationViews(IDbContextFactory<ControlPanelDbContext> da
     {
         Validate(form);
         await using var db = await databases.CreateDbContextAsync();
-        var application = await FindForChangeAsync(db, viewer, applicationId);
+        var application = await db.Applications.FindForChangeAsync(viewer, a => a.Id == applicationId);
         var name = form.Name.Trim();
         if (await db.ApplicationViews.AnyAsync(v => v.ApplicationId == applicationId && v.Name == name))
             throw new ValidationException(new ValidationResult($"There is already a view named \"{name}\".", [nameof(Form.Name)]), null, name);
@@ -66,7 +65,7 @@ public sealed class ApplicationViews(IDbContextFactory<ControlPanelDbContext> da
         if (description.Length > ApplicationView.DescriptionMaxLength)
             throw new ValidationException(new ValidationResult("The description is at most 200 characters.", [nameof(Form.Description)]), null, description);
         await using var db = await databases.CreateDbContextAsync();
-        var application = await FindForChangeAsync(db, viewer, applicationId);
+        var application = await db.Applications.FindForChangeAsync(viewer, a => a.Id == applicationId);
         var view = await db.ApplicationViews.SingleOrDefaultAsync(v => v.ApplicationId == applicationId && v.Name == name)
             ?? throw new ValidationException($"There is no view named \"{name}\".");
         if (view.Description == description) return;
@@ -84,7 +83,7 @@ public sealed class ApplicationViews(IDbContextFactory<ControlPanelDbContext> da
     public async Task RemoveAsync(Viewer viewer, Guid applicationId, string name)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var application = await FindForChangeAsync(db, viewer, applicationId);
+        var application = await db.Applications.FindForChangeAsync(viewer, a => a.Id == applicationId);
         var view = await db.ApplicationViews.SingleOrDefaultAsync(v => v.ApplicationId == applicationId && v.Name == name)
             ?? throw new ValidationException($"There is no view named \"{name}\".");
         if (application.DefaultView == name)
@@ -107,11 +106,5 @@ public sealed class ApplicationViews(IDbContextFactory<ControlPanelDbContext> da
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(form, new ValidationContext(form), results, validateAllProperties: true))
             throw new ValidationException(results[0], null, form);
-    }
-
-    private static async Task<Application> FindForChangeAsync(ControlPanelDbContext db, Viewer viewer, Guid applicationId)
-    {
-        var application = await db.Applications.SingleOrDefaultAsync(a => a.Id == applicationId);
-        return application is not null && viewer.CanChange(application.AccountId) ? application : throw new AccessDeniedException();
     }
 }

@@ -41,11 +41,8 @@ public sealed class AuditLog(IDbContextFactory<ControlPanelDbContext> databases)
     public async Task<Page> SearchAsync(Viewer viewer, Filter filter)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var entries = db.AuditEntries.AsNoTracking();
-        if (viewer.IsOwner)
-            entries = entries.Where(e => e.AccountId == viewer.AccountId);
-        else if (!viewer.IsStaff)
-            throw new AccessDeniedException();
+        // Entries about no account (staff invitations, ...) are staff's only.
+        var entries = db.AuditEntries.AsNoTracking().VisibleTo(viewer, e => e.AccountId);
 
         if (filter.AccountId is { } accountId) entries = entries.Where(e => e.AccountId == accountId);
         if (filter.ApplicationId is { } applicationId) entries = entries.Where(e => e.ApplicationId == applicationId);

@@ -71,7 +71,7 @@ public static class Notices
 }
 
 /// <summary>Addresses (one a line) that get an account's notices besides its owners, such as a team address.</summary>
-public class NoticeRecipients
+public class NoticeRecipients : IAccountOwned
 {
     public Guid AccountId { get; set; }
     public required string Addresses { get; set; }

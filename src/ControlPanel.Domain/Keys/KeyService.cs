@@ -2,9 +2,9 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
-using ControlPanel.Domain.Email;
 using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Keys;
@@ -24,7 +24,7 @@ public sealed class KeyService(
     public async Task<IReadOnlyList<PairView>> ListAsync(Viewer viewer, Guid applicationId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        await FindApplicationAsync(db, viewer, applicationId, forChange: false);
+        await db.Applications.AsNoTracking().FindForReadAsync(viewer, a => a.Id == applicationId);
         var now = clock.GetUtcNow().UtcDateTime;
         var pairs = await db.KeyPairs.AsNoTracking().Where(p => p.ApplicationId == applicationId).ToListAsync();
         // Support never sees key material, not even the last characters.
@@ -42,7 +42,7 @@ public sealed class KeyService(
     {
         if (!Enum.IsDefined(grace)) throw new System.ComponentModel.DataAnnotations.ValidationException("Choose a grace period.");
         await using var db = await databases.CreateDbContextAsync();
-        var application = await FindApplicationAsync(db, viewer, applicationId, forChange: true);
+        var application = await db.Applications.FindForChangeAsync(viewer, a => a.Id == applicationId);
         await EnsureMayIssueKeysAsync(db, viewer);
         var now = clock.GetUtcNow().UtcDateTime;
         var expiresAt = now + grace.Duration();
@@ -77,7 +77,7 @@ public sealed class KeyService(
     public async Task RevokeAsync(Viewer viewer, Guid applicationId, Guid keyPairId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var application = await FindApplicationAsync(db, viewer, applicationId, forChange: true);
+        var application = await db.Applications.FindForChangeAsync(viewer, a => a.Id == applicationId);
         var pair = await db.KeyPairs.SingleOrDefaultAsync(p => p.Id == keyPairId && p.ApplicationId == applicationId)
             ?? throw new AccessDeniedException();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -117,13 +117,5 @@ public sealed class KeyService(
         };
         db.KeyPairs.Add(pair);
         return new IssuedKeys(pair.Id, applicationKey, consumerKey);
-    }
-
-    private static async Task<Application> FindApplicationAsync(ControlPanelDbContext db, Viewer viewer, Guid applicationId, bool forChange)
-    {
-        var application = await db.Applications.SingleOrDefaultAsync(a => a.Id == applicationId);
-        if (application is null) throw new AccessDeniedException();
-        var allowed = forChange ? viewer.CanChange(application.AccountId) : viewer.CanRead(application.AccountId);
-        return allowed ? application : throw new AccessDeniedException();
     }
 }

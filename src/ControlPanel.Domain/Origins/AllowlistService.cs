@@ -28,8 +28,7 @@ public sealed class AllowlistService(IDbContextFactory<ControlPanelDbContext> da
     public async Task<Stored> GetAsync(Viewer viewer, Guid applicationId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var application = await db.Applications.AsNoTracking().SingleOrDefaultAsync(a => a.Id == applicationId);
-        if (application is null || !viewer.CanRead(application.AccountId)) throw new AccessDeniedException();
+        var application = await db.Applications.AsNoTracking().FindForReadAsync(viewer, a => a.Id == applicationId);
         var lines = Lines(application.AllowedOrigins);
         return new Stored(lines, OriginAllowlist.Parse(lines).Errors, application.AllowlistRequiresBoth);
     }
@@ -43,8 +42,7 @@ public sealed class AllowlistService(IDbContextFactory<ControlPanelDbContext> da
     public async Task<SaveResult> SaveAsync(Viewer viewer, Guid applicationId, string? text, bool? requiresBoth = null)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var application = await db.Applications.SingleOrDefaultAsync(a => a.Id == applicationId);
-        if (application is null || !viewer.CanChange(application.AccountId)) throw new AccessDeniedException();
+        var application = await db.Applications.FindForChangeAsync(viewer, a => a.Id == applicationId);
 
         var before = Lines(application.AllowedOrigins);
         var parsed = OriginAllowlist.Parse(text ?? "");

@@ -1,3 +1,5 @@
+using ControlPanel.Domain.Accounts;
+
 namespace ControlPanel.Domain.Quotas;
 
 public enum QuotaNotificationKind
@@ -12,7 +14,7 @@ public enum QuotaNotificationKind
 /// "Should your application approach your usage quota, you will be notified in good time":
 /// one row per threshold crossed, at most once per threshold per application per month.
 /// </summary>
-public class QuotaNotification
+public class QuotaNotification : IAccountOwned
 {
     public long Id { get; set; }
     public Guid ApplicationId { get; set; }

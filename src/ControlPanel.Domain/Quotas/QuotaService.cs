@@ -12,8 +12,7 @@ public sealed class QuotaService(IDbContextFactory<ControlPanelDbContext> databa
     public async Task<QuotaState> GetStateAsync(Viewer viewer, Guid applicationId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var accountId = await db.Applications.Where(a => a.Id == applicationId).Select(a => (Guid?)a.AccountId).SingleOrDefaultAsync();
-        if (accountId is not { } id || !viewer.CanRead(id)) throw new AccessDeniedException();
+        await db.Applications.AsNoTracking().FindForReadAsync(viewer, a => a.Id == applicationId);
         var state = applications.Find(applicationId) ?? throw new AccessDeniedException();
         return await ledger.ReadAsync(state);
     }
@@ -33,9 +32,7 @@ public sealed class QuotaService(IDbContextFactory<ControlPanelDbContext> databa
     {
         var month = QuotaState.MonthStart(clock.GetUtcNow().UtcDateTime);
         await using var db = await databases.CreateDbContextAsync();
-        var notifications = db.QuotaNotifications.AsNoTracking().Where(n => n.Month == month);
-        if (viewer.IsOwner) notifications = notifications.Where(n => n.AccountId == viewer.AccountId);
-        else if (!viewer.IsStaff) throw new AccessDeniedException();
+        var notifications = db.QuotaNotifications.AsNoTracking().VisibleTo(viewer).Where(n => n.Month == month);
         if (applicationId is { } id) notifications = notifications.Where(n => n.ApplicationId == id);
         var latest = (await notifications.OrderByDescending(n => n.Id).Take(1000).ToListAsync())
             .GroupBy(n => n.ApplicationId).Select(g => g.First()).ToList();
@@ -54,9 +51,7 @@ public sealed class QuotaService(IDbContextFactory<ControlPanelDbContext> databa
     public async Task<IReadOnlyList<QuotaNotification>> ListNotificationsAsync(Viewer viewer, Guid? applicationId = null, int take = 100)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var notifications = db.QuotaNotifications.AsNoTracking();
-        if (viewer.IsOwner) notifications = notifications.Where(n => n.AccountId == viewer.AccountId);
-        else if (!viewer.IsStaff) throw new AccessDeniedException();
+        var notifications = db.QuotaNotifications.AsNoTracking().VisibleTo(viewer);
         if (applicationId is { } id) notifications = notifications.Where(n => n.ApplicationId == id);
         return await notifications.OrderByDescending(n => n.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync();
     }

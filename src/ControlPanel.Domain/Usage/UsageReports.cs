@@ -227,19 +227,16 @@ public sealed class UsageReports(
     private static async Task<Scope> ScopeAsync(ControlPanelDbContext db, Viewer viewer, Filter filter)
     {
         var accountId = filter.AccountId;
-        if (viewer.IsOwner)
+        // An owner's questions are about their own account: asking about another one is refused, not answered empty.
+        if (AccountScope.VisibleAccount(viewer) is { } own)
         {
-            if (viewer.AccountId is not { } own || (accountId is { } asked && asked != own)) throw new AccessDeniedException();
+            if (accountId is { } asked && asked != own) throw new AccessDeniedException();
             accountId = own;
-        }
-        else if (!viewer.IsStaff)
-        {
-            throw new AccessDeniedException();
         }
         if (filter.ApplicationId is { } applicationId)
         {
-            var owner = await db.Applications.Where(a => a.Id == applicationId).Select(a => (Guid?)a.AccountId).SingleOrDefaultAsync();
-            if (owner is not { } ownerId || !viewer.CanRead(ownerId) || (accountId is { } chosen && chosen != ownerId)) throw new AccessDeniedException();
+            var application = await db.Applications.AsNoTracking().FindForReadAsync(viewer, a => a.Id == applicationId);
+            if (accountId is { } chosen && chosen != application.AccountId) throw new AccessDeniedException();
         }
         return new Scope(accountId, filter.ApplicationId, filter.Environment?.ToString());
     }

@@ -1,3 +1,5 @@
+using ControlPanel.Domain.Accounts;
+
 namespace ControlPanel.Domain.Webhooks;
 
 public enum WebhookDeliveryStatus { Pending, Delivered, Retrying, Failed }
@@ -6,7 +8,7 @@ public enum WebhookDeliveryStatus { Pending, Delivered, Retrying, Failed }
 /// One event on its way to one endpoint. Stored before the first attempt, so a crash or restart
 /// resumes it; its id is the message id receivers de-duplicate on (the same on every attempt).
 /// </summary>
-public class WebhookDelivery
+public class WebhookDelivery : IAccountOwned
 {
     public const int ErrorMaxLength = 500;
 

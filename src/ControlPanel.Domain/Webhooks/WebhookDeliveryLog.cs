@@ -18,7 +18,7 @@ public sealed class WebhookDeliveryLog(IDbContextFactory<ControlPanelDbContext> 
 
     public sealed record Row(
         Guid Id, Guid AccountId, string AccountName, Guid EndpointId, string EndpointUrl, string EventName, WebhookDeliveryStatus Status,
-        int Attempts, DateTime CreatedAt, DateTime? LastAttemptAt, int? LastHttpStatus, string? LastError, DateTime? NextAttemptAt, DateTime? DeliveredAt);
+        int Attempts, DateTime CreatedAt, DateTime? LastAttemptAt, int? LastHttpStatus, string? LastError, DateTime? NextAttemptAt, DateTime? DeliveredAt) : IAccountOwned;
 
     public sealed record Page(IReadOnlyList<Row> Rows, int Total);
 
@@ -38,9 +38,7 @@ public sealed class WebhookDeliveryLog(IDbContextFactory<ControlPanelDbContext> 
     public async Task<Page> SearchAsync(Viewer viewer, Filter filter)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var deliveries = db.WebhookDeliveries.AsNoTracking();
-        if (viewer.IsOwner) deliveries = deliveries.Where(d => d.AccountId == viewer.AccountId);
-        else if (!viewer.IsStaff) throw new AccessDeniedException();
+        var deliveries = db.WebhookDeliveries.AsNoTracking().VisibleTo(viewer);
 
         if (filter.AccountId is { } accountId) deliveries = deliveries.Where(d => d.AccountId == accountId);
         if (filter.EndpointId is { } endpointId) deliveries = deliveries.Where(d => d.EndpointId == endpointId);
@@ -59,8 +57,7 @@ public sealed class WebhookDeliveryLog(IDbContextFactory<ControlPanelDbContext> 
     public async Task<Details> GetAsync(Viewer viewer, Guid deliveryId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var row = await Project(db.WebhookDeliveries.AsNoTracking().Where(d => d.Id == deliveryId)).SingleOrDefaultAsync();
-        if (row is null || !viewer.CanRead(row.AccountId)) throw new AccessDeniedException();
+        var row = (await Project(db.WebhookDeliveries.AsNoTracking().Where(d => d.Id == deliveryId)).SingleOrDefaultAsync()).ReadableBy(viewer);
         var webhookEvent = await db.WebhookDeliveries.AsNoTracking().Where(d => d.Id == deliveryId)
             .Select(d => new { d.Event!.Id, d.Event.DataJson, d.Event.OccurredAt }).SingleAsync();
         var attempts = await db.WebhookAttempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderBy(a => a.Number)
@@ -80,8 +77,7 @@ public sealed class WebhookDeliveryLog(IDbContextFactory<ControlPanelDbContext> 
     public async Task ResendAsync(Viewer viewer, Guid deliveryId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var delivery = await db.WebhookDeliveries.Include(d => d.Endpoint).SingleOrDefaultAsync(d => d.Id == deliveryId);
-        if (delivery is null || !viewer.CanChange(delivery.AccountId)) throw new AccessDeniedException();
+        var delivery = await db.WebhookDeliveries.Include(d => d.Endpoint).FindForChangeAsync(viewer, d => d.Id == deliveryId);
         if (delivery.Endpoint is { IsEnabled: false }) throw new ValidationException("Enable the endpoint before resending to it.");
         var now = clock.GetUtcNow().UtcDateTime;
         if (delivery.IsFinished)
@@ -97,8 +93,7 @@ public sealed class WebhookDeliveryLog(IDbContextFactory<ControlPanelDbContext> 
     public async Task<SuccessRates> SuccessRatesAsync(Viewer viewer, Guid endpointId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var accountId = await db.WebhookEndpoints.Where(e => e.Id == endpointId).Select(e => (Guid?)e.AccountId).SingleOrDefaultAsync();
-        if (accountId is not { } id || !viewer.CanRead(id)) throw new AccessDeniedException();
+        await db.WebhookEndpoints.AsNoTracking().FindForReadAsync(viewer, e => e.Id == endpointId);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var thisHour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0, DateTimeKind.Utc);

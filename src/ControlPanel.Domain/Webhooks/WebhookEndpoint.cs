@@ -6,7 +6,7 @@ namespace ControlPanel.Domain.Webhooks;
 /// Where an account's events are posted. Its secrets are kept encrypted with ASP.NET Core
 /// Data Protection (they must be readable to sign and send, so they cannot be hashed like API keys).
 /// </summary>
-public class WebhookEndpoint
+public class WebhookEndpoint : IAccountOwned
 {
     public const int UrlMaxLength = 2048;
     public const int DescriptionMaxLength = 200;

@@ -58,9 +58,7 @@ public sealed class WebhookEndpointService(
     public async Task<IReadOnlyList<Summary>> ListAsync(Viewer viewer, Guid? accountId = null)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var endpoints = db.WebhookEndpoints.AsNoTracking();
-        if (viewer.IsOwner) endpoints = endpoints.Where(e => e.AccountId == viewer.AccountId);
-        else if (!viewer.IsStaff) throw new AccessDeniedException();
+        var endpoints = db.WebhookEndpoints.AsNoTracking().VisibleTo(viewer);
         if (accountId is { } id) endpoints = endpoints.Where(e => e.AccountId == id);
         var rows = await endpoints
             .Select(e => new { e.Id, e.AccountId, AccountName = e.Account!.Name, e.Url, e.Description, e.IsEnabled, e.Events, e.CreatedAt })
@@ -75,16 +73,14 @@ public sealed class WebhookEndpointService(
     public async Task<Details> GetAsync(Viewer viewer, Guid endpointId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var endpoint = await db.WebhookEndpoints.AsNoTracking().Include(e => e.Account).SingleOrDefaultAsync(e => e.Id == endpointId);
-        if (endpoint is null || !viewer.CanRead(endpoint.AccountId)) throw new AccessDeniedException();
+        var endpoint = await db.WebhookEndpoints.AsNoTracking().Include(e => e.Account).FindForReadAsync(viewer, e => e.Id == endpointId);
         return ToDetails(endpoint, viewer);
     }
 
     /// <summary>Adds the endpoint and returns its signing and verification secrets in plaintext, this once.</summary>
     public async Task<IssuedSecret> CreateAsync(Viewer viewer, Form form, CancellationToken cancellationToken = default)
     {
-        var accountId = viewer.IsOwner ? viewer.AccountId : form.AccountId;
-        if (accountId is not { } id || !viewer.CanChange(id)) throw new AccessDeniedException();
+        var id = AccountScope.AccountToCreateIn(viewer, form.AccountId);
         await ValidateAsync(form, cancellationToken);
         var verification = string.IsNullOrEmpty(form.VerificationSecret) ? WebhookSecrets.NewVerificationSecret() : form.VerificationSecret;
         if (WebhookSecrets.CheckVerificationSecret(verification) is { } refused)
@@ -121,7 +117,7 @@ public sealed class WebhookEndpointService(
     public async Task<Details> UpdateAsync(Viewer viewer, Guid endpointId, Form form, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var endpoint = await FindForChangeAsync(db, viewer, endpointId);
+        var endpoint = await db.WebhookEndpoints.FindForChangeAsync(viewer, e => e.Id == endpointId);
         await ValidateAsync(form, cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -151,7 +147,7 @@ public sealed class WebhookEndpointService(
     public async Task DisableAsync(Viewer viewer, Guid endpointId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var endpoint = await FindForChangeAsync(db, viewer, endpointId);
+        var endpoint = await db.WebhookEndpoints.FindForChangeAsync(viewer, e => e.Id == endpointId);
         if (!endpoint.IsEnabled) return;
         var now = clock.GetUtcNow().UtcDateTime;
         endpoint.IsEnabled = false;
@@ -168,7 +164,7 @@ public sealed class WebhookEndpointService(
     {
         if (!Enum.IsDefined(overlap)) throw new ValidationException("Choose how long the old secret keeps signing.");
         await using var db = await databases.CreateDbContextAsync();
-        var endpoint = await FindForChangeAsync(db, viewer, endpointId);
+        var endpoint = await db.WebhookEndpoints.FindForChangeAsync(viewer, e => e.Id == endpointId);
         var now = clock.GetUtcNow().UtcDateTime;
         var secret = WebhookSecrets.NewSecret();
         var previousId = endpoint.SecretId;
@@ -197,7 +193,7 @@ public sealed class WebhookEndpointService(
         if (WebhookSecrets.CheckVerificationSecret(value) is { } refused)
             throw new ValidationException(new ValidationResult(refused, [nameof(Form.VerificationSecret)]), null, null);
         await using var db = await databases.CreateDbContextAsync();
-        var endpoint = await FindForChangeAsync(db, viewer, endpointId);
+        var endpoint = await db.WebhookEndpoints.FindForChangeAsync(viewer, e => e.Id == endpointId);
         var now = clock.GetUtcNow().UtcDateTime;
         endpoint.ProtectedVerificationSecret = secrets.ProtectVerification(value);
         endpoint.VerificationSecretSetAt = now;
@@ -211,7 +207,7 @@ public sealed class WebhookEndpointService(
     public async Task<Guid> SendTestAsync(Viewer viewer, Guid endpointId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var endpoint = await FindForChangeAsync(db, viewer, endpointId);
+        var endpoint = await db.WebhookEndpoints.FindForChangeAsync(viewer, e => e.Id == endpointId);
         if (!endpoint.IsEnabled) throw new ValidationException("Enable the endpoint before sending it a test event.");
         var now = clock.GetUtcNow().UtcDateTime;
         var testEvent = new WebhookEvent
@@ -240,12 +236,6 @@ public sealed class WebhookEndpointService(
             throw new ValidationException(new ValidationResult($"There is no event named \"{unknown}\".", [nameof(Form.Events)]), null, null);
         if (await urlRules.CheckAsync(form.Url, cancellationToken) is { } refused)
             throw new ValidationException(new ValidationResult(refused, [nameof(Form.Url)]), null, null);
-    }
-
-    private static async Task<WebhookEndpoint> FindForChangeAsync(ControlPanelDbContext db, Viewer viewer, Guid endpointId)
-    {
-        var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == endpointId);
-        return endpoint is not null && viewer.CanChange(endpoint.AccountId) ? endpoint : throw new AccessDeniedException();
     }
 
     private static void RecordDisabled(ControlPanelDbContext db, Viewer viewer, WebhookEndpoint endpoint, DateTime now) =>

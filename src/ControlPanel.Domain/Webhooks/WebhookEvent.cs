@@ -1,10 +1,12 @@
+using ControlPanel.Domain.Accounts;
+
 namespace ControlPanel.Domain.Webhooks;
 
 /// <summary>
 /// Something that happened, stored in the same transaction as the change it reports (the outbox).
 /// The dispatcher later fans it out into one <see cref="WebhookDelivery"/> per subscribed endpoint.
 /// </summary>
-public class WebhookEvent
+public class WebhookEvent : IAccountOwned
 {
     public const int NameMaxLength = 64;
 
