@@ -23,7 +23,7 @@ public sealed class KeyTestBed : IAsyncDisposable
     }
 
     public TestDatabase Database { get; }
-    public ManualClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new(TestClock.Start);
     public ChangeFeed Changes { get; }
     public KeyIndex Index { get; }
     public KeyService Keys { get; }

@@ -20,7 +20,7 @@ public sealed class CheckHarness : IDisposable
     public static readonly Viewer Admin = new("admin-1", "Ada Admin", Roles.Admin, null);
 
     public TestDatabase Database { get; }
-    public ManualClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new(TestClock.Start);
     public ApiOptions Options { get; }
     public ChangeFeed Changes { get; }
     public LeasedCounters Counters { get; }

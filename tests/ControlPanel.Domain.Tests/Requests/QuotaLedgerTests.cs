@@ -55,7 +55,7 @@ public sealed class QuotaLedgerTests : IAsyncLifetime
     {
         var (_, applicationId, keys) = await harness.CreateApplicationAsync();
         await harness.AdminControls.SetQuotaAsync(CheckHarness.Admin, applicationId, 2, 0);
-        harness.Clock.Set(new DateTimeOffset(2026, 11, 30, 23, 59, 59, TimeSpan.Zero));
+        harness.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 23, 59, 59, TimeSpan.Zero));
         Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
         Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
         var refused = await harness.Check.CheckAsync(CheckHarness.With(keys));

@@ -48,11 +48,11 @@ public sealed class SessionInstancesTests : IAsyncLifetime
 
         // Far more forgeries in one second than the look-up budget allows.
         for (var i = 0; i < 2_000; i++)
-            Assert.Equal(SessionLookup.Unknown, (await other.FindAsync(RandomToken(), harness.Clock.UtcNow)).Lookup);
+            Assert.Equal(SessionLookup.Unknown, (await other.FindAsync(RandomToken(), harness.Clock.GetUtcNow().UtcDateTime)).Lookup);
         Assert.Equal(0, other.LookupCount);
         Assert.Equal(queriesAfterStart, sessionQueries.Count);
 
-        var (lookup, session) = await other.FindAsync(opened.Token, harness.Clock.UtcNow);
+        var (lookup, session) = await other.FindAsync(opened.Token, harness.Clock.GetUtcNow().UtcDateTime);
         Assert.Equal(SessionLookup.Live, lookup);
         Assert.Equal(opened.SessionId, session!.Id);
         Assert.Equal(1, other.LookupCount);
@@ -82,7 +82,7 @@ public sealed class SessionInstancesTests : IAsyncLifetime
         var swept = SessionToken.New(await other.GetTokenKeyAsync());
 
         for (var i = 0; i < 5; i++)
-            Assert.Equal(SessionLookup.Unknown, (await other.FindAsync(swept, harness.Clock.UtcNow)).Lookup);
+            Assert.Equal(SessionLookup.Unknown, (await other.FindAsync(swept, harness.Clock.GetUtcNow().UtcDateTime)).Lookup);
 
         Assert.Equal(1, other.LookupCount);
     }
@@ -95,18 +95,18 @@ public sealed class SessionInstancesTests : IAsyncLifetime
         var oldToken = RandomToken();
         await using (var db = harness.Database.CreateContext())
         {
-            var now = harness.Clock.UtcNow;
+            var now = harness.Clock.GetUtcNow().UtcDateTime;
             db.Sessions.Add(new Session { ApplicationId = applicationId, KeyPairId = keyPairId, TokenHash = SessionToken.HashHex(oldToken), View = "default", CreatedAt = now, ExpiresAt = now + Session.Lifetime });
             await db.SaveChangesAsync();
         }
 
         var (restarted, _) = OtherInstance();
         await restarted.LoadAsync();
-        Assert.Equal(SessionLookup.Live, (await restarted.FindAsync(oldToken, harness.Clock.UtcNow)).Lookup);
+        Assert.Equal(SessionLookup.Live, (await restarted.FindAsync(oldToken, harness.Clock.GetUtcNow().UtcDateTime)).Lookup);
 
         // An instance that did not load it refuses it like a forgery (documented: at most 2 hours after an upgrade).
         var (notLoaded, _) = OtherInstance();
-        Assert.Equal(SessionLookup.Unknown, (await notLoaded.FindAsync(oldToken, harness.Clock.UtcNow)).Lookup);
+        Assert.Equal(SessionLookup.Unknown, (await notLoaded.FindAsync(oldToken, harness.Clock.GetUtcNow().UtcDateTime)).Lookup);
         Assert.Equal(0, notLoaded.LookupCount);
     }
 
@@ -147,12 +147,12 @@ public sealed class SessionInstancesTests : IAsyncLifetime
         var opened = await OpenSessionAsync();
         var (other, _) = OtherInstance();
 
-        var (lookup, session) = await other.FindAsync(opened.Token, harness.Clock.UtcNow);
+        var (lookup, session) = await other.FindAsync(opened.Token, harness.Clock.GetUtcNow().UtcDateTime);
 
         Assert.Equal(SessionLookup.Live, lookup);
         Assert.Equal(opened.SessionId, session!.Id);
         Assert.Equal(1, other.Count);
-        Assert.Same(session, (await other.FindAsync(opened.Token, harness.Clock.UtcNow)).Session);
+        Assert.Same(session, (await other.FindAsync(opened.Token, harness.Clock.GetUtcNow().UtcDateTime)).Session);
     }
 
     [Fact]
@@ -163,11 +163,11 @@ public sealed class SessionInstancesTests : IAsyncLifetime
 
         // Signed tokens nobody holds: only such tokens reach the database, so only they spend the budget.
         var key = await harness.Sessions.GetTokenKeyAsync();
-        Assert.Equal(SessionLookup.Unknown, (await other.FindAsync(SessionToken.New(key), harness.Clock.UtcNow)).Lookup);
-        Assert.Equal(SessionLookup.Unknown, (await other.FindAsync(SessionToken.New(key), harness.Clock.UtcNow)).Lookup);
-        Assert.Equal(SessionLookup.Unknown, (await other.FindAsync(opened.Token, harness.Clock.UtcNow)).Lookup); // over budget
+        Assert.Equal(SessionLookup.Unknown, (await other.FindAsync(SessionToken.New(key), harness.Clock.GetUtcNow().UtcDateTime)).Lookup);
+        Assert.Equal(SessionLookup.Unknown, (await other.FindAsync(SessionToken.New(key), harness.Clock.GetUtcNow().UtcDateTime)).Lookup);
+        Assert.Equal(SessionLookup.Unknown, (await other.FindAsync(opened.Token, harness.Clock.GetUtcNow().UtcDateTime)).Lookup); // over budget
         harness.Clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(SessionLookup.Live, (await other.FindAsync(opened.Token, harness.Clock.UtcNow)).Lookup);
+        Assert.Equal(SessionLookup.Live, (await other.FindAsync(opened.Token, harness.Clock.GetUtcNow().UtcDateTime)).Lookup);
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public sealed class SessionInstancesTests : IAsyncLifetime
         var opened = await OpenSessionAsync();
         var (other, otherChanges) = OtherInstance();
         await otherChanges.StartAsync();
-        var (_, held) = await other.FindAsync(opened.Token, harness.Clock.UtcNow);
+        var (_, held) = await other.FindAsync(opened.Token, harness.Clock.GetUtcNow().UtcDateTime);
 
         Assert.True(await harness.SessionService.ChangeViewAsync(opened.SessionId, "support desk"));
         await otherChanges.CatchUpAsync();

@@ -54,7 +54,7 @@ public sealed class SessionLimitsTests
         Assert.Null(refused.Session);
         Assert.Equal(196, refused.Error?.Code);
         Assert.Equal(429, refused.Error!.RefusalStatus);
-        Assert.Equal(first.ExpiresAt - harness.Clock.UtcNow, refused.RetryAfter);
+        Assert.Equal(first.ExpiresAt - harness.Clock.GetUtcNow().UtcDateTime, refused.RetryAfter);
         // When the oldest expires, its slot is free again.
         harness.Clock.Advance(refused.RetryAfter!.Value);
         Assert.NotNull((await OpenAsync(harness, other, CheckHarness.With(keys))).Session);

@@ -15,7 +15,7 @@ public sealed class UsageTestBed : IDisposable
     public static readonly Viewer Support = new("support-1", "Sam Support", Roles.Support, null);
 
     public TestDatabase Database { get; }
-    public ManualClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
     public UsageOptions Options { get; } = new();
     public ApiOptions ApiOptions { get; } = new() { DefaultMonthlyQuota = 1_000 };
     public UsageMeter Meter { get; }
@@ -25,7 +25,7 @@ public sealed class UsageTestBed : IDisposable
     private UsageTestBed(TestDatabase database, DateTimeOffset now)
     {
         Database = database;
-        Clock = new ManualClock(now);
+        Clock = new FakeTimeProvider(now);
         Meter = new UsageMeter(database.Factory);
         Reports = new UsageReports(database.Factory, Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(ApiOptions), Clock);
         Retention = new UsageRetention(database.Factory, Microsoft.Extensions.Options.Options.Create(Options), Clock);
@@ -38,9 +38,9 @@ public sealed class UsageTestBed : IDisposable
     public async Task<(Guid AccountId, Viewer Owner, Guid[] ApplicationIds)> CreateAccountAsync(string name, params string[] applications)
     {
         await using var db = Database.CreateContext();
-        var account = new Account { Name = name, CreatedAt = Clock.UtcNow };
+        var account = new Account { Name = name, CreatedAt = Clock.GetUtcNow().UtcDateTime };
         db.Accounts.Add(account);
-        var created = applications.Select(a => new Application { AccountId = account.Id, Name = a, Environment = ApplicationEnvironment.Live, CreatedAt = Clock.UtcNow, CreatedBy = "test" }).ToList();
+        var created = applications.Select(a => new Application { AccountId = account.Id, Name = a, Environment = ApplicationEnvironment.Live, CreatedAt = Clock.GetUtcNow().UtcDateTime, CreatedBy = "test" }).ToList();
         db.Applications.AddRange(created);
         await db.SaveChangesAsync();
         return (account.Id, new Viewer($"owner-{name}", $"{name} owner", Roles.Owner, account.Id), created.Select(a => a.Id).ToArray());

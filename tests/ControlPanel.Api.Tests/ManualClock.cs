@@ -1,11 +1,12 @@
-namespace ControlPanel.Tests;
+namespace ControlPanel.Api.Tests;
 
-/// <summary>A clock tests move by hand (Microsoft.Extensions.TimeProvider.Testing does not restore here).</summary>
+/// <summary>
+/// The in-process app's clock, moved by hand, whose timers run on real time: the app's webhook and mail workers and its change
+/// follower wait on timers made by the clock, and FakeTimeProvider's fire only when a test moves it (the domain tests use that).
+/// </summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private long _utcTicks = start.UtcTicks;
-
-    public ManualClock() : this(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero)) { }
 
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _utcTicks), TimeSpan.Zero);
 
