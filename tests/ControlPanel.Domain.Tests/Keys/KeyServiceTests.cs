@@ -154,7 +154,7 @@ public class KeyServiceTests
         await bed.Applications.UpdateAsync(bed.Owner, created.Application.Id, new()
         {
             Name = "Shop",
-            Environment = Applications.ApplicationEnvironment.Live,
+            Environment = ApplicationEnvironment.Live,
             IsOnline = false,
             DefaultView = "catalogue",
         });
