@@ -27,7 +27,7 @@ public sealed class ControlPanelFactory : WebApplicationFactory<Program>
     private readonly string _folder = Directory.CreateTempSubdirectory("cp-api-").FullName;
     private readonly Dictionary<string, string> _settings = new();
 
-    /// <summary>The app's clock; tests move it by hand.</summary>
+    /// <summary>The app's clock; tests move it by hand (see <see cref="ManualClock"/> for why not FakeTimeProvider).</summary>
     public ManualClock Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public string DataFolder => _folder;

@@ -3,7 +3,6 @@ using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Tests.Accounts;
-using ControlPanel.Tests;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +10,7 @@ namespace ControlPanel.Domain.Tests.AccessTokens;
 
 public sealed class AccessTokenServiceTests : IAsyncLifetime
 {
-    private readonly ManualClock clock = new();
+    private readonly FakeTimeProvider clock = new(TestClock.Start);
     private TestDatabase database = default!;
     private IdentityTestServices identity = default!;
     private AccessTokenService tokens = default!;
@@ -73,12 +72,12 @@ public sealed class AccessTokenServiceTests : IAsyncLifetime
             Assert.DoesNotContain(await db.AuditEntries.ToListAsync(), e => e.Changes.Contains(issued.Token[5..]));
         }
         var listed = Assert.Single(await tokens.ListAsync(owner));
-        Assert.Equal(("pipeline", AccessTokenScope.ReadWrite, $"cpat_…{issued.Token[^4..]}", AccessTokenState.Active, clock.UtcNow.AddDays(90), (DateTime?)null),
+        Assert.Equal(("pipeline", AccessTokenScope.ReadWrite, $"cpat_…{issued.Token[^4..]}", AccessTokenState.Active, clock.GetUtcNow().UtcDateTime.AddDays(90), (DateTime?)null),
             (listed.Name, listed.Scope, listed.Hint, listed.State, listed.ExpiresAt, listed.LastUsedAt));
 
         var forever = await CreateAsync(owner, expiry: AccessTokenExpiry.Never, name: "forever");
         Assert.Null(forever.ExpiresAt);
-        Assert.Equal(clock.UtcNow.AddDays(365), (await CreateAsync(owner, expiry: AccessTokenExpiry.OneYear, name: "year")).ExpiresAt);
+        Assert.Equal(clock.GetUtcNow().UtcDateTime.AddDays(365), (await CreateAsync(owner, expiry: AccessTokenExpiry.OneYear, name: "year")).ExpiresAt);
     }
 
     [Fact]
@@ -105,7 +104,7 @@ public sealed class AccessTokenServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<AccessDeniedException>(() => CreateAsync(read.Viewer));
 
         var rows = await tokens.ListAsync(owner);
-        Assert.All(rows, r => Assert.Equal(clock.UtcNow, r.LastUsedAt));
+        Assert.All(rows, r => Assert.Equal(clock.GetUtcNow().UtcDateTime, r.LastUsedAt));
     }
 
     [Fact]

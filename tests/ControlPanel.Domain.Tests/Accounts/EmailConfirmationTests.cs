@@ -4,7 +4,6 @@ using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Keys;
-using ControlPanel.Tests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +21,7 @@ public class EmailConfirmationTests
 
     private static ApplicationService Applications(IdentityTestServices services, bool required)
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(TestClock.Start);
         var changes = new ChangeFeed(services.Factory, clock, []);
         var keys = new KeyService(services.Factory, changes, clock, Options.Create(new EmailConfirmationOptions { Required = required }));
         return new ApplicationService(services.Factory, keys, changes, clock);

@@ -2,7 +2,6 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
-using ControlPanel.Tests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPanel.Domain.Tests.Data;
@@ -15,7 +14,7 @@ public class ChangeFeedTests
     public async Task A_change_published_on_one_instance_is_applied_on_the_other_once(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(TestClock.Start);
         var (directoryA, directoryB) = (new Recorder(ChangeTopic.Directory), new Recorder(ChangeTopic.Directory));
         var (a, b) = (new ChangeFeed(database.Factory, clock, [directoryA]), new ChangeFeed(database.Factory, clock, [directoryB]));
         await a.StartAsync();
@@ -39,7 +38,7 @@ public class ChangeFeedTests
     public async Task Session_changes_reach_the_other_instance_with_their_subject(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(TestClock.Start);
         var (directoryB, sessionsB) = (new Recorder(ChangeTopic.Directory), new Recorder(ChangeTopic.Session));
         var (a, b) = (new ChangeFeed(database.Factory, clock, []), new ChangeFeed(database.Factory, clock, [directoryB, sessionsB]));
         await b.StartAsync();
@@ -58,7 +57,7 @@ public class ChangeFeedTests
     public async Task Old_changes_are_removed_and_not_applied_again(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(TestClock.Start);
         var directoryB = new Recorder(ChangeTopic.Directory);
         var (a, b) = (new ChangeFeed(database.Factory, clock, []), new ChangeFeed(database.Factory, clock, [directoryB]));
         await b.StartAsync();
@@ -98,7 +97,7 @@ public class ChangeFeedTests
     public async Task A_revocation_reaches_every_instance_when_the_step_after_its_commit_fails(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(TestClock.Start);
         var account = new Account { Name = "Acme" };
         await using (var db = database.CreateContext())
         {
@@ -117,18 +116,18 @@ public class ChangeFeedTests
         await changesB.StartAsync();
         var created = await applicationsA.CreateAsync(owner, new ApplicationService.Form { Name = "Storefront" });
         await changesB.CatchUpAsync();
-        Assert.NotNull(indexB.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.UtcNow));
+        Assert.NotNull(indexB.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.GetUtcNow().UtcDateTime));
 
         notifier.Fails = true;
         await Assert.ThrowsAsync<IOException>(() => keysA.RevokeAsync(owner, created.Application.Id, created.Keys.KeyPairId));
         // Committed, but neither told nor applied anywhere yet: the step after the commit never ran.
-        Assert.NotNull(indexA.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.UtcNow));
+        Assert.NotNull(indexA.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.GetUtcNow().UtcDateTime));
 
         // The next read of the log (what FollowAsync does every poll) applies it on both instances.
         Assert.Equal(1, await changesB.CatchUpAsync());
-        Assert.Null(indexB.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.UtcNow));
+        Assert.Null(indexB.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.GetUtcNow().UtcDateTime));
         Assert.Equal(1, await changesA.CatchUpAsync());
-        Assert.Null(indexA.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.UtcNow));
+        Assert.Null(indexA.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, clock.GetUtcNow().UtcDateTime));
     }
 
     /// <summary>Records the changes the feed gives it.</summary>

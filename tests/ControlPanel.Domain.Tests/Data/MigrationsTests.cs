@@ -1,6 +1,8 @@
 using System.Data.Common;
 using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -59,9 +61,9 @@ public class MigrationsTests
             await db.GetService<IMigrator>().MigrateAsync("20261201005100_WebhookVerificationSecret");
             var account = new Account { Name = "Acme", CreatedAt = at };
             db.Accounts.Add(account);
-            db.Applications.Add(new Applications.Application { Id = applicationId, AccountId = account.Id, Name = "Storefront", DefaultView = "catalogue", CreatedAt = at, CreatedBy = "Olivia" });
+            db.Applications.Add(new Application { Id = applicationId, AccountId = account.Id, Name = "Storefront", DefaultView = "catalogue", CreatedAt = at, CreatedBy = "Olivia" });
             foreach (var view in new[] { "support desk", "support desk", "catalogue" })
-                db.Sessions.Add(new Sessions.Session { ApplicationId = applicationId, KeyPairId = Guid.NewGuid(), TokenHash = Guid.NewGuid().ToString("N"), View = view, CreatedAt = at, ExpiresAt = at.AddHours(2) });
+                db.Sessions.Add(new Session { ApplicationId = applicationId, KeyPairId = Guid.NewGuid(), TokenHash = Guid.NewGuid().ToString("N"), View = view, CreatedAt = at, ExpiresAt = at.AddHours(2) });
             await db.SaveChangesAsync();
         }
 

@@ -11,7 +11,7 @@ namespace ControlPanel.Domain.Tests.Email;
 /// <summary>The outbox against a real SMTP server on loopback (and the .eml folder): saved with its change, sent once, retried.</summary>
 public sealed class MailOutboxTests : IAsyncLifetime
 {
-    private readonly ManualClock clock = new();
+    private readonly FakeTimeProvider clock = new(TestClock.Start);
     private TestDatabase database = null!;
 
     public async Task InitializeAsync() => database = await TestDatabase.CreateMigratedAsync();
@@ -48,8 +48,8 @@ public sealed class MailOutboxTests : IAsyncLifetime
     {
         await using var db = database.CreateContext();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        db.Accounts.Add(new Account { Name = name, CreatedAt = clock.UtcNow });
-        MailOutbox.Add(db, MailKinds.PasswordChanged, "owner@controlpanel.test", Content($"About {name}"), clock.UtcNow);
+        db.Accounts.Add(new Account { Name = name, CreatedAt = clock.GetUtcNow().UtcDateTime });
+        MailOutbox.Add(db, MailKinds.PasswordChanged, "owner@controlpanel.test", Content($"About {name}"), clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync();
         if (commit) await transaction.CommitAsync();
     }
@@ -82,7 +82,7 @@ public sealed class MailOutboxTests : IAsyncLifetime
             Assert.Null(waiting.SentAt);
             Assert.Null(waiting.FailedAt);
             Assert.NotNull(waiting.LastError);
-            Assert.Equal(clock.UtcNow + TimeSpan.FromMinutes(1), waiting.NextAttemptAt);
+            Assert.Equal(clock.GetUtcNow().UtcDateTime + TimeSpan.FromMinutes(1), waiting.NextAttemptAt);
         }
 
         await server.StartAsync();
@@ -120,7 +120,7 @@ public sealed class MailOutboxTests : IAsyncLifetime
         clock.Advance(TimeSpan.FromMinutes(1));
         await dispatcher.DispatchAsync();
         await using (var db = database.CreateContext())
-            Assert.Equal(clock.UtcNow + TimeSpan.FromMinutes(2), (await db.OutboxMails.SingleAsync()).NextAttemptAt);
+            Assert.Equal(clock.GetUtcNow().UtcDateTime + TimeSpan.FromMinutes(2), (await db.OutboxMails.SingleAsync()).NextAttemptAt);
         clock.Advance(TimeSpan.FromMinutes(2));
         await dispatcher.DispatchAsync();
 

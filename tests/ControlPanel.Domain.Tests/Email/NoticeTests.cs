@@ -71,7 +71,7 @@ public sealed class NoticeTests : IAsyncLifetime
         Assert.Contains("November 2026", mail.TextBody);
 
         // A new month starts the thresholds again.
-        harness.Clock.Set(new DateTimeOffset(2026, 12, 1, 0, 0, 1, TimeSpan.Zero));
+        harness.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 0, 0, 1, TimeSpan.Zero));
         for (var i = 0; i < 8; i++) await harness.Check.CheckAsync(CheckHarness.With(keys));
         await harness.Quotas.FlushNotificationsAsync();
         await Dispatcher().DispatchAsync();

@@ -36,12 +36,12 @@ public class KeyServiceTests
         await using var bed = await KeyTestBed.CreateAsync(provider);
         var created = await bed.CreateApplicationAsync();
 
-        var match = bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.UtcNow);
+        var match = bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.GetUtcNow().UtcDateTime);
         Assert.Equal(created.Keys.KeyPairId, match?.KeyPairId);
         Assert.Equal(created.Application.Id, match?.ApplicationId);
-        Assert.Null(bed.Index.Find(created.Keys.ApplicationKey, ApiKey.New(), bed.Clock.UtcNow));
-        Assert.Null(bed.Index.Find(created.Keys.ConsumerKey, created.Keys.ApplicationKey, bed.Clock.UtcNow));
-        Assert.Equal(created.Keys.KeyPairId, bed.Index.Find(created.Keys.ApplicationKey.ToUpperInvariant(), created.Keys.ConsumerKey, bed.Clock.UtcNow)?.KeyPairId);
+        Assert.Null(bed.Index.Find(created.Keys.ApplicationKey, ApiKey.New(), bed.Clock.GetUtcNow().UtcDateTime));
+        Assert.Null(bed.Index.Find(created.Keys.ConsumerKey, created.Keys.ApplicationKey, bed.Clock.GetUtcNow().UtcDateTime));
+        Assert.Equal(created.Keys.KeyPairId, bed.Index.Find(created.Keys.ApplicationKey.ToUpperInvariant(), created.Keys.ConsumerKey, bed.Clock.GetUtcNow().UtcDateTime)?.KeyPairId);
     }
 
     [Theory]
@@ -52,17 +52,17 @@ public class KeyServiceTests
         var created = await bed.CreateApplicationAsync();
         var rotated = await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.OneHour);
 
-        Assert.NotNull(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.UtcNow));
-        Assert.NotNull(bed.Index.Find(rotated.ApplicationKey, rotated.ConsumerKey, bed.Clock.UtcNow));
+        Assert.NotNull(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.GetUtcNow().UtcDateTime));
+        Assert.NotNull(bed.Index.Find(rotated.ApplicationKey, rotated.ConsumerKey, bed.Clock.GetUtcNow().UtcDateTime));
         var pairs = await bed.Keys.ListAsync(bed.Owner, created.Application.Id);
         Assert.Equal(2, pairs.Count(p => p.IsLive));
-        Assert.Equal(bed.Clock.UtcNow.AddHours(1), pairs.Single(p => p.Id == created.Keys.KeyPairId).ExpiresAt);
+        Assert.Equal(bed.Clock.GetUtcNow().UtcDateTime.AddHours(1), pairs.Single(p => p.Id == created.Keys.KeyPairId).ExpiresAt);
 
         bed.Clock.Advance(TimeSpan.FromMinutes(59));
-        Assert.NotNull(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.UtcNow));
+        Assert.NotNull(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.GetUtcNow().UtcDateTime));
         bed.Clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.Null(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.UtcNow));
-        Assert.NotNull(bed.Index.Find(rotated.ApplicationKey, rotated.ConsumerKey, bed.Clock.UtcNow));
+        Assert.Null(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.GetUtcNow().UtcDateTime));
+        Assert.NotNull(bed.Index.Find(rotated.ApplicationKey, rotated.ConsumerKey, bed.Clock.GetUtcNow().UtcDateTime));
         Assert.Single(await bed.Keys.ListAsync(bed.Owner, created.Application.Id), p => p.IsLive);
     }
 
@@ -73,7 +73,7 @@ public class KeyServiceTests
         await using var bed = await KeyTestBed.CreateAsync(provider);
         var created = await bed.CreateApplicationAsync();
         await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.Immediately);
-        Assert.Null(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.UtcNow));
+        Assert.Null(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.GetUtcNow().UtcDateTime));
     }
 
     [Theory]
@@ -85,7 +85,7 @@ public class KeyServiceTests
         await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.OneHour);
         await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.SevenDays);
         bed.Clock.Advance(TimeSpan.FromHours(2));
-        Assert.Null(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.UtcNow));
+        Assert.Null(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.GetUtcNow().UtcDateTime));
     }
 
     [Theory]
@@ -96,9 +96,9 @@ public class KeyServiceTests
         var created = await bed.CreateApplicationAsync();
         await bed.Keys.RevokeAsync(bed.Owner, created.Application.Id, created.Keys.KeyPairId);
 
-        Assert.Null(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.UtcNow));
+        Assert.Null(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.GetUtcNow().UtcDateTime));
         var pair = Assert.Single(await bed.Keys.ListAsync(bed.Owner, created.Application.Id));
-        Assert.Equal(bed.Clock.UtcNow, pair.RevokedAt);
+        Assert.Equal(bed.Clock.GetUtcNow().UtcDateTime, pair.RevokedAt);
         Assert.Equal("Olivia Owner", pair.RevokedBy);
         await Assert.ThrowsAsync<ValidationException>(() => bed.Keys.RevokeAsync(bed.Owner, created.Application.Id, created.Keys.KeyPairId));
 
@@ -123,7 +123,7 @@ public class KeyServiceTests
         await Assert.ThrowsAsync<AccessDeniedException>(() => bed.Keys.RotateAsync(bed.Support, id, RotationGrace.Immediately));
         await Assert.ThrowsAsync<AccessDeniedException>(() => bed.Keys.RevokeAsync(bed.Support, id, created.Keys.KeyPairId));
 
-        Assert.NotNull(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.UtcNow));
+        Assert.NotNull(bed.Index.Find(created.Keys.ApplicationKey, created.Keys.ConsumerKey, bed.Clock.GetUtcNow().UtcDateTime));
         Assert.Single(await bed.Keys.ListAsync(bed.Admin, id));
         Assert.Empty(await bed.Applications.ListAsync(bed.OtherOwner));
         var supportView = Assert.Single(await bed.Keys.ListAsync(bed.Support, id));
@@ -154,7 +154,7 @@ public class KeyServiceTests
         await bed.Applications.UpdateAsync(bed.Owner, created.Application.Id, new()
         {
             Name = "Shop",
-            Environment = Applications.ApplicationEnvironment.Live,
+            Environment = ApplicationEnvironment.Live,
             IsOnline = false,
             DefaultView = "catalogue",
         });
@@ -172,11 +172,11 @@ public class KeyServiceTests
     {
         await using var bed = await KeyTestBed.CreateAsync(provider);
         var created = await bed.CreateApplicationAsync();
-        bed.Index.RecordUse(created.Keys.KeyPairId, bed.Clock.UtcNow.AddSeconds(5));
-        bed.Index.RecordUse(created.Keys.KeyPairId, bed.Clock.UtcNow.AddSeconds(3));
+        bed.Index.RecordUse(created.Keys.KeyPairId, bed.Clock.GetUtcNow().UtcDateTime.AddSeconds(5));
+        bed.Index.RecordUse(created.Keys.KeyPairId, bed.Clock.GetUtcNow().UtcDateTime.AddSeconds(3));
         Assert.Null(Assert.Single(await bed.Keys.ListAsync(bed.Owner, created.Application.Id)).LastUsedAt);
 
         await bed.Index.FlushUsesAsync();
-        Assert.Equal(bed.Clock.UtcNow.AddSeconds(5), Assert.Single(await bed.Keys.ListAsync(bed.Owner, created.Application.Id)).LastUsedAt);
+        Assert.Equal(bed.Clock.GetUtcNow().UtcDateTime.AddSeconds(5), Assert.Single(await bed.Keys.ListAsync(bed.Owner, created.Application.Id)).LastUsedAt);
     }
 }

@@ -3,7 +3,6 @@ using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
-using ControlPanel.Tests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPanel.Domain.Tests.Keys;
@@ -27,7 +26,7 @@ public sealed class KeyTestBed : IAsyncDisposable
     public TestDatabase Database { get; }
     /// <summary>The services as the host wires them (see <see cref="TestDomain"/>).</summary>
     public ServiceProvider Services { get; }
-    public ManualClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new(TestClock.Start);
     public ChangeFeed Changes { get; }
     public KeyIndex Index { get; }
     public KeyService Keys { get; }

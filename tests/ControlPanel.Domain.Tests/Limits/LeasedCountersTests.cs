@@ -1,6 +1,5 @@
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Limits;
-using ControlPanel.Tests;
 
 namespace ControlPanel.Domain.Tests.Limits;
 
@@ -15,7 +14,7 @@ public class LeasedCountersTests
     public async Task Instances_sharing_a_database_allow_exactly_the_limit_between_them(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(TestClock.Start);
         var instances = Enumerable.Range(0, 3).Select(_ => new LeasedCounters(new DatabaseCounterStore(database.Factory), clock)).ToArray();
 
         // Every instance keeps calling well past the limit, concurrently with the others.
@@ -37,7 +36,7 @@ public class LeasedCountersTests
     public async Task Instances_leasing_blocks_ahead_still_allow_exactly_the_limit_between_them(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(TestClock.Start);
         var instances = Enumerable.Range(0, 3).Select(_ => new LeasedCounters(new DatabaseCounterStore(database.Factory), clock)).ToArray();
         const long limit = 12_000; // far enough from the limit at first for full blocks leased ahead
 
@@ -57,7 +56,7 @@ public class LeasedCountersTests
     public async Task A_busy_key_leases_its_next_block_while_a_quarter_of_the_current_one_is_left()
     {
         var store = new ProcessCounterStore();
-        var counters = new LeasedCounters(store, new ManualClock());
+        var counters = new LeasedCounters(store, new FakeTimeProvider(TestClock.Start));
         const long limit = 1_000_000_000;
         async Task<LeasedCounters.Count> CountAsync(int calls)
         {
@@ -86,8 +85,7 @@ public class LeasedCountersTests
     public async Task A_block_left_idle_is_given_back_for_the_other_instances(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateMigratedAsync(provider);
-        var clock = new ManualClock();
-        clock.Set(new DateTimeOffset(Period.AddSeconds(1)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(Period.AddSeconds(1)));
         var first = new LeasedCounters(new DatabaseCounterStore(database.Factory), clock);
         var second = new LeasedCounters(new DatabaseCounterStore(database.Factory), clock);
 
@@ -105,8 +103,7 @@ public class LeasedCountersTests
     public async Task A_busy_block_is_kept_and_every_block_is_given_back_on_shutdown()
     {
         var store = new ProcessCounterStore();
-        var clock = new ManualClock();
-        clock.Set(new DateTimeOffset(Period.AddSeconds(1)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(Period.AddSeconds(1)));
         var counters = new LeasedCounters(store, clock);
         await counters.TryCountAsync("k", Period, PeriodEnd, 800);
 
@@ -120,7 +117,7 @@ public class LeasedCountersTests
     [Fact]
     public async Task A_seeded_period_continues_from_the_stored_usage()
     {
-        var counters = new LeasedCounters(new ProcessCounterStore(), new ManualClock());
+        var counters = new LeasedCounters(new ProcessCounterStore(), new FakeTimeProvider(TestClock.Start));
         await counters.SeedAsync("q:app", Period, PeriodEnd, 40);
 
         Assert.Equal(40, counters.Peek("q:app", Period));
@@ -134,7 +131,7 @@ public class LeasedCountersTests
     public async Task Pages_read_the_calls_counted_not_the_blocks_leased()
     {
         var store = new ProcessCounterStore();
-        var (one, other) = (new LeasedCounters(store, new ManualClock()), new LeasedCounters(store, new ManualClock()));
+        var (one, other) = (new LeasedCounters(store, new FakeTimeProvider(TestClock.Start)), new LeasedCounters(store, new FakeTimeProvider(TestClock.Start)));
         for (var i = 0; i < 3; i++) await one.TryCountAsync("q:app", Period, PeriodEnd, 1_000_000);
 
         Assert.Equal(3, await one.ReadAsync("q:app", Period, PeriodEnd));
@@ -146,7 +143,7 @@ public class LeasedCountersTests
     public async Task An_instance_knows_a_limit_is_used_up_once_it_has_nothing_left_to_lease_even_when_another_used_it()
     {
         var store = new ProcessCounterStore();
-        var (one, other) = (new LeasedCounters(store, new ManualClock()), new LeasedCounters(store, new ManualClock()));
+        var (one, other) = (new LeasedCounters(store, new FakeTimeProvider(TestClock.Start)), new LeasedCounters(store, new FakeTimeProvider(TestClock.Start)));
         const long limit = 3;
         Assert.False(one.IsUsedUp("r:a", Period, limit));
         // The other instance leases a call first; this one then takes what is left.

@@ -229,13 +229,13 @@ public class RateLimiterTests
     [Fact]
     public async Task Ended_windows_are_forgotten_and_current_ones_kept()
     {
-        var clock = new ManualTimeProvider(MinuteStart);
+        var clock = new FakeTimeProvider(MinuteStart);
         var limiter = NewLimiter(clock);
         limiter.TryAcquire("old-1", 10, MinuteStart);
         limiter.TryAcquire("old-2", 10, MinuteStart.AddSeconds(30));
         limiter.TryAcquire("current", 10, NextMinute.AddSeconds(5));
 
-        clock.Now = NextMinute.AddSeconds(10);
+        clock.SetUtcNow(NextMinute.AddSeconds(10));
         await limiter.Counters.ReturnUnusedAsync();
 
         Assert.Equal(1, limiter.Counters.SlotCount);
@@ -245,10 +245,10 @@ public class RateLimiterTests
     [Fact]
     public async Task A_forgotten_partition_starts_a_fresh_count()
     {
-        var clock = new ManualTimeProvider(MinuteStart);
+        var clock = new FakeTimeProvider(MinuteStart);
         var limiter = NewLimiter(clock);
         limiter.TryAcquire("k", 1, MinuteStart);
-        clock.Now = NextMinute;
+        clock.SetUtcNow(NextMinute);
         await limiter.Counters.ReturnUnusedAsync();
 
         var decision = limiter.TryAcquire("k", 1, NextMinute);
@@ -329,12 +329,5 @@ public class RateLimiterTests
         {
             worker.Join();
         }
-    }
-
-    private sealed class ManualTimeProvider(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -8,7 +8,6 @@ using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
-using ControlPanel.Tests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,7 +19,7 @@ public sealed class CheckHarness : IDisposable
     public static readonly Viewer Admin = new("admin-1", "Ada Admin", Roles.Admin, null);
 
     public TestDatabase Database { get; }
-    public ManualClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new(TestClock.Start);
     public ApiOptions Options { get; }
     public ChangeFeed Changes { get; }
     public LeasedCounters Counters { get; }

@@ -134,7 +134,7 @@ public sealed class UsageRollupTests
         using var bed = await UsageTestBed.CreateAsync(provider, MidNovember);
         var (_, owner, mine) = await bed.CreateAccountAsync("Acme", "Storefront");
         var (_, _, theirs) = await bed.CreateAccountAsync("Globex", "Portal");
-        var now = bed.Clock.UtcNow;
+        var now = bed.Clock.GetUtcNow().UtcDateTime;
         bed.Meter.Record(mine[0], Guid.NewGuid(), ApplicationEnvironment.Live, 0, true, now.AddMinutes(-59));
         bed.Meter.Record(mine[0], Guid.NewGuid(), ApplicationEnvironment.Live, 158, true, now.AddSeconds(30));
         bed.Meter.Record(mine[0], Guid.NewGuid(), ApplicationEnvironment.Live, 0, true, now.AddMinutes(-60)); // before the window
@@ -162,7 +162,7 @@ public sealed class UsageRollupTests
         using var bed = await UsageTestBed.CreateAsync(provider, MidNovember);
         var (acmeId, acmeOwner, acme) = await bed.CreateAccountAsync("Acme", "Storefront");
         var (globexId, _, globex) = await bed.CreateAccountAsync("Globex", "Portal");
-        var now = bed.Clock.UtcNow;
+        var now = bed.Clock.GetUtcNow().UtcDateTime;
         for (var i = 0; i < 3; i++) bed.Meter.Record(acme[0], Guid.NewGuid(), ApplicationEnvironment.Live, 0, true, now);
         for (var i = 0; i < 5; i++) bed.Meter.Record(globex[0], Guid.NewGuid(), ApplicationEnvironment.Live, 0, true, now);
         bed.Meter.Record(null, null, null, 204, true, now);
@@ -207,7 +207,7 @@ public sealed class UsageRollupTests
     {
         using var bed = await UsageTestBed.CreateAsync(provider, MidNovember);
         var (_, _, ids) = await bed.CreateAccountAsync("Acme", "Storefront");
-        var now = bed.Clock.UtcNow;
+        var now = bed.Clock.GetUtcNow().UtcDateTime;
         var old = now.AddDays(-bed.Options.MinuteRetentionDays).AddMinutes(-5);
         var ancient = now.AddDays(-bed.Options.DayRetentionDays - 1);
         foreach (var at in new[] { ancient, old, old.AddDays(-3), now.AddMinutes(-1) })
@@ -276,7 +276,7 @@ public sealed class UsageRollupTests
             portal.QuotaOverrunAllowance = 5;
             await db.SaveChangesAsync();
         }
-        var now = bed.Clock.UtcNow;
+        var now = bed.Clock.GetUtcNow().UtcDateTime;
         void Record(Guid application, int outcome, int calls) { for (var i = 0; i < calls; i++) bed.Meter.Record(application, Guid.NewGuid(), ApplicationEnvironment.Live, outcome, true, now); }
         Record(globex[0], 0, 12);
         Record(globex[0], 103, 4);

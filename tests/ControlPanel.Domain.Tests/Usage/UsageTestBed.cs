@@ -3,7 +3,6 @@ using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Usage;
-using ControlPanel.Tests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPanel.Domain.Tests.Usage;
@@ -15,7 +14,7 @@ public sealed class UsageTestBed : IDisposable
     public static readonly Viewer Support = new("support-1", "Sam Support", Roles.Support, null);
 
     public TestDatabase Database { get; }
-    public ManualClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
     public UsageOptions Options { get; } = new();
     public ApiOptions ApiOptions { get; } = new() { DefaultMonthlyQuota = 1_000 };
     public UsageMeter Meter { get; }
@@ -25,7 +24,7 @@ public sealed class UsageTestBed : IDisposable
     private UsageTestBed(TestDatabase database, DateTimeOffset now)
     {
         Database = database;
-        Clock = new ManualClock(now);
+        Clock = new FakeTimeProvider(now);
         Services = TestDomain.Build(database, Clock, services => services.UseOptions(Options).UseOptions(ApiOptions));
         Meter = Services.GetRequiredService<UsageMeter>();
         Reports = Services.GetRequiredService<UsageReports>();
@@ -42,9 +41,9 @@ public sealed class UsageTestBed : IDisposable
     public async Task<(Guid AccountId, Viewer Owner, Guid[] ApplicationIds)> CreateAccountAsync(string name, params string[] applications)
     {
         await using var db = Database.CreateContext();
-        var account = new Account { Name = name, CreatedAt = Clock.UtcNow };
+        var account = new Account { Name = name, CreatedAt = Clock.GetUtcNow().UtcDateTime };
         db.Accounts.Add(account);
-        var created = applications.Select(a => new Application { AccountId = account.Id, Name = a, Environment = ApplicationEnvironment.Live, CreatedAt = Clock.UtcNow, CreatedBy = "test" }).ToList();
+        var created = applications.Select(a => new Application { AccountId = account.Id, Name = a, Environment = ApplicationEnvironment.Live, CreatedAt = Clock.GetUtcNow().UtcDateTime, CreatedBy = "test" }).ToList();
         db.Applications.AddRange(created);
         await db.SaveChangesAsync();
         return (account.Id, new Viewer($"owner-{name}", $"{name} owner", Roles.Owner, account.Id), created.Select(a => a.Id).ToArray());

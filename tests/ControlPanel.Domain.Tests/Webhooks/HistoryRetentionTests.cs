@@ -1,7 +1,6 @@
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Webhooks;
-using ControlPanel.Tests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -53,7 +52,7 @@ public sealed class HistoryRetentionTests
     [Fact]
     public async Task Old_webhook_history_goes_recent_and_waiting_stays_and_the_audit_log_is_kept_by_default()
     {
-        await using var bed = await WebhookTestBed.CreateAsync(clock: new ManualClock(Now));
+        await using var bed = await WebhookTestBed.CreateAsync(clock: new FakeTimeProvider(Now));
         var seeded = await SeedAsync(bed);
         var options = WebhookTestBed.FastOptions();
         options.EventRetentionDays = 30;
@@ -79,7 +78,7 @@ public sealed class HistoryRetentionTests
     [Fact]
     public async Task Audit_entries_go_after_their_retention_when_one_is_set()
     {
-        await using var bed = await WebhookTestBed.CreateAsync(clock: new ManualClock(Now));
+        await using var bed = await WebhookTestBed.CreateAsync(clock: new FakeTimeProvider(Now));
         await SeedAsync(bed);
         var deleted = await Retention(bed, WebhookTestBed.FastOptions(), new AuditOptions { RetentionDays = 365 }).DeleteExpiredAsync();
 
@@ -91,7 +90,7 @@ public sealed class HistoryRetentionTests
     [Fact]
     public async Task A_backlog_larger_than_a_batch_is_deleted_in_full()
     {
-        await using var bed = await WebhookTestBed.CreateAsync(clock: new ManualClock(Now));
+        await using var bed = await WebhookTestBed.CreateAsync(clock: new FakeTimeProvider(Now));
         await using (var db = bed.Database.CreateContext())
         {
             for (var i = 0; i < HistoryRetention.BatchSize * 2 + 7; i++)

@@ -185,7 +185,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_delivery_leased_by_a_crashed_worker_is_taken_up_when_the_lease_runs_out()
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var manual = await WebhookTestBed.CreateAsync(clock: clock);
         await manual.AddEndpointAsync(receiver.Url);
         var created = await manual.CreateApplicationAsync();
@@ -200,7 +200,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await dispatcher.FanOutAsync();
         await using (var db = manual.Database.CreateContext())
             Assert.Equal(1, await db.WebhookDeliveries.Where(d => d.Status == WebhookDeliveryStatus.Pending)
-                .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeasedUntil, clock.UtcNow + manual.Options.Lease)));
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeasedUntil, clock.GetUtcNow().UtcDateTime + manual.Options.Lease)));
 
         Assert.Equal(0, await dispatcher.DispatchAsync());
         clock.Advance(manual.Options.Lease + TimeSpan.FromSeconds(1));
@@ -300,7 +300,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task While_a_rotated_secret_overlaps_deliveries_carry_both_signatures_and_after_it_only_the_new_one()
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var timed = await WebhookTestBed.CreateAsync(clock: clock);
         var first = await timed.Endpoints.CreateAsync(timed.Owner, new WebhookEndpointService.Form
         {

@@ -18,7 +18,7 @@ namespace ControlPanel.Domain.Tests.Webhooks;
 /// <summary>
 /// A migrated database with two accounts, the application, key and webhook services over it, and
 /// dispatchers on demand. Delivery tests run on the system clock (real HTTP, real timeouts) with
-/// short intervals; rule tests may pass a <see cref="ManualClock"/>.
+/// short intervals; rule tests may pass a <see cref="Microsoft.Extensions.Time.Testing.FakeTimeProvider"/>.
 /// </summary>
 public sealed class WebhookTestBed : IAsyncDisposable
 {

