@@ -19,8 +19,10 @@ public sealed class AccessTokensTests(BrowserFixture browser) : IAsyncLifetime
         var page = await browser.NewPageAsync(app);
         await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
         await page.CreateApplicationAsync("Storefront");
-        await page.GetByTestId("dismiss-secrets").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/applications/[0-9a-f-]{36}$"));
+        await page.GetByTestId("dismiss-secrets").ClickAsync(); // the one-time key dialog; dismissing it opens the application
+        // Polled, not awaited as a navigation event: Blazor opens the page by pushState, which may land before any wait starts.
+        await Expect(page.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/applications/[0-9a-f-]{36}$"));
         var applicationId = new Uri(page.Url).AbsolutePath.Split('/').Last();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Access tokens" }).ClickAsync();
