@@ -85,7 +85,7 @@ public sealed class PasswordRecovery(
     /// <summary>An Admin sends a user a reset link; the user's password keeps working until they choose a new one.</summary>
     public async Task<SentReset> SendByAdminAsync(Viewer viewer, string userId)
     {
-        if (!viewer.IsAdmin) throw new AccessDeniedException();
+        if (!viewer.CanAdminister) throw new AccessDeniedException();
         var user = await users.FindByIdAsync(userId) ?? throw new ValidationException("This user no longer exists.");
         if (!await users.HasPasswordAsync(user))
             throw new ValidationException($"{user.Email} has not chosen a password yet: send a new invitation instead.");

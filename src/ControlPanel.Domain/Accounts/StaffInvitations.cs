@@ -80,7 +80,7 @@ public sealed class StaffInvitations(
 
     public async Task<(IdentityResult Result, Invitation? Invitation)> InviteAsync(Viewer viewer, Form form)
     {
-        if (!viewer.IsAdmin) throw new AccessDeniedException();
+        if (!viewer.CanAdminister) throw new AccessDeniedException();
         ReadAfresh();
         if (!Roles.Staff.Contains(form.Role))
             return (IdentityResult.Failed(new IdentityError { Code = "Role", Description = "Staff are Admin or Support." }), null);
@@ -111,7 +111,7 @@ public sealed class StaffInvitations(
     /// <summary>Issues a new link for a pending invitation; every earlier link stops working.</summary>
     public async Task<Invitation> ResendAsync(Viewer viewer, string userId)
     {
-        if (!viewer.IsAdmin) throw new AccessDeniedException();
+        if (!viewer.CanAdminister) throw new AccessDeniedException();
         ReadAfresh();
         var user = await PendingUserAsync(userId);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -130,7 +130,7 @@ public sealed class StaffInvitations(
     /// <summary>Withdraws a pending invitation: the invited user is deleted, so the link finds nobody and the email can be invited again.</summary>
     public async Task RevokeAsync(Viewer viewer, string userId)
     {
-        if (!viewer.IsAdmin) throw new AccessDeniedException();
+        if (!viewer.CanAdminister) throw new AccessDeniedException();
         ReadAfresh();
         var user = await PendingUserAsync(userId);
         var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";

@@ -21,4 +21,13 @@ public sealed record Viewer(string UserId, string Name, string Role, Guid? Accou
 
     /// <summary>Admins change any account; an owner changes only their own; support changes nothing.</summary>
     public bool CanChange(Guid accountId) => !ReadOnly && (IsAdmin || (IsOwner && AccountId == accountId));
+
+    /// <summary>Admins change what only Admins may (limits, quotas, locks, staff, password resets); a read-only token acting for one does not.</summary>
+    public bool CanAdminister => IsAdmin && !ReadOnly;
+
+    /// <summary>
+    /// The control panel itself, as the actor of what it does on its own (a failing webhook endpoint disabled): named in
+    /// the audit log, and with no role, so no service lets it read or change anything.
+    /// </summary>
+    public static Viewer System(string what) => new("system", what, Role: "", AccountId: null);
 }

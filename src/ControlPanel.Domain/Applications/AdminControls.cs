@@ -51,7 +51,7 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
     /// </summary>
     public async Task SetOnlineAsync(Viewer viewer, Guid applicationId, bool isOnline, string? reason = null)
     {
-        if (!viewer.IsAdmin) throw new AccessDeniedException();
+        if (!viewer.CanAdminister) throw new AccessDeniedException();
         await using var db = await databases.CreateDbContextAsync();
         var application = await db.Applications.SingleOrDefaultAsync(a => a.Id == applicationId) ?? throw new AccessDeniedException();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -66,7 +66,7 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
     /// <summary>Locks (every call answers 225 ACCOUNT IS LOCKED) or unlocks an account.</summary>
     public async Task SetAccountLockedAsync(Viewer viewer, Guid accountId, bool locked)
     {
-        if (!viewer.IsAdmin) throw new AccessDeniedException();
+        if (!viewer.CanAdminister) throw new AccessDeniedException();
         await using var db = await databases.CreateDbContextAsync();
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == accountId) ?? throw new AccessDeniedException();
         if (account.IsLocked == locked) return;
@@ -80,7 +80,7 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
 
     private async Task ChangeApplicationAsync(Viewer viewer, Guid applicationId, string action, Func<Application, string> change)
     {
-        if (!viewer.IsAdmin) throw new AccessDeniedException();
+        if (!viewer.CanAdminister) throw new AccessDeniedException();
         await using var db = await databases.CreateDbContextAsync();
         var application = await db.Applications.SingleOrDefaultAsync(a => a.Id == applicationId) ?? throw new AccessDeniedException();
         var description = change(application);

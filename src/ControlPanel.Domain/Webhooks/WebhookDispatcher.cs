@@ -248,7 +248,7 @@ public sealed class WebhookDispatcher(
     }
 
     /// <summary>Who the audit log names for what the delivery worker decides on its own.</summary>
-    private static readonly Viewer DeliveryWorker = new("system", "Webhook delivery", Roles.Admin, null);
+    private static readonly Viewer DeliveryWorker = Viewer.System("Webhook delivery");
 
     private async Task FinishUnattemptedAsync(Guid deliveryId, string reason)
     {

@@ -34,6 +34,22 @@ public class StaffInvitationsTests
         Assert.Null(await scope.Users().FindByEmailAsync("sam@controlpanel.test"));
     }
 
+    [Fact]
+    public async Task A_read_only_token_of_an_admin_lists_staff_but_invites_and_revokes_nobody()
+    {
+        await using var services = await ServicesAsync();
+        await using var scope = services.CreateScope();
+        var invitations = scope.Get<StaffInvitations>();
+        var readOnly = Admin with { ReadOnly = true };
+
+        Assert.Empty(await invitations.PendingAsync(readOnly));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => invitations.InviteAsync(readOnly, Form("sam@controlpanel.test", Roles.Support)));
+        var (_, invitation) = await invitations.InviteAsync(Admin, Form("sam@controlpanel.test", Roles.Support));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => invitations.ResendAsync(readOnly, invitation!.UserId));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => invitations.RevokeAsync(readOnly, invitation!.UserId));
+        Assert.Single(await invitations.PendingAsync(Admin));
+    }
+
     [Theory]
     [InlineData(Roles.Owner)]
     [InlineData("Superuser")]
