@@ -18,15 +18,15 @@ public static class KeyValidationApi
         endpoints.MapOpenApi("/openapi/{documentName}.json");
 
         // The UI's status-code pages are off under /api (ApiStatusCodes), so API errors keep their own JSON body.
-        var api = endpoints.MapGroup("/api/v1").WithTags("Key validation");
+        var api = endpoints.MapGroup(Prefix).WithTags("Key validation");
 
-        MapCheck(api, "/check", forNginx: false, "Check",
+        MapCheck(api, ForwardAuthCheck, "Check",
             "Forward-auth check for gateways (Traefik ForwardAuth, Envoy ext_authz)",
             "200 with no body when the client's call may proceed; otherwise the error's status and JSON body. Every answer carries X-RateLimit-Limit, -Remaining and -Reset. A browser's CORS preflight (OPTIONS with Origin and Access-Control-Request-Method, no keys) is answered 204 with CORS headers for an origin some application's allowlist lists, 403 (111) otherwise, and counted nowhere.",
             StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status406NotAcceptable,
             StatusCodes.Status423Locked, StatusCodes.Status426UpgradeRequired, StatusCodes.Status429TooManyRequests);
 
-        MapCheck(api, "/check/nginx", forNginx: true, "CheckForNginx",
+        MapCheck(api, NginxCheck, "CheckForNginx",
             "Forward-auth check for nginx auth_request",
             "As /check, but refusals answer only 401 or 403 (all nginx accepts); the real status, code, description and JSON body are in X-ControlPanel-Status, -Error, -Description and -Body.",
             StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
@@ -68,19 +68,34 @@ public static class KeyValidationApi
         return endpoints;
     }
 
-    /// <summary>
-    /// A gateway's check subrequest keeps the client's method, so the check answers the usual ones:
-    /// GET, HEAD and POST documented (one operation each), the others the same but undocumented.
-    /// </summary>
-    private static void MapCheck(RouteGroupBuilder api, string pattern, bool forNginx, string name, string summary, string description, params int[] refusals)
+    private const string Prefix = "/api/v1";
+
+    /// <summary>One path the check answers on; <see cref="UseKeyCheck"/> and <see cref="MapCheck"/> both read these.</summary>
+    private sealed record CheckPath(string Pattern, bool ForNginx)
+    {
+        public string Full { get; } = Prefix + Pattern;
+    }
+
+    private static readonly CheckPath ForwardAuthCheck = new("/check", ForNginx: false);
+    private static readonly CheckPath NginxCheck = new("/check/nginx", ForNginx: true);
+    private static readonly CheckPath[] CheckPaths = [ForwardAuthCheck, NginxCheck];
+
+    /// <summary>A gateway's check subrequest keeps the client's method, so the check answers the usual ones.</summary>
+    private static readonly string[] CheckMethods =
+        [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options];
+
+    /// <summary>The methods the OpenAPI document lists, one operation each; the others answer the same, undocumented.</summary>
+    private static readonly string[] DocumentedCheckMethods = [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post];
+
+    private static void MapCheck(RouteGroupBuilder api, CheckPath path, string name, string summary, string description, params int[] refusals)
     {
         Task Handle(HttpContext context, CheckRequestReader reader, RequestCheck check, ApplicationDirectory applications) =>
-            AnswerCheckAsync(context, reader, check, applications, forNginx);
+            AnswerCheckAsync(context, reader, check, applications, path.ForNginx);
 
-        api.MapMethods(pattern, [HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options], Handle).ExcludeFromDescription();
-        foreach (var method in new[] { HttpMethods.Get, HttpMethods.Head, HttpMethods.Post })
+        api.MapMethods(path.Pattern, [.. CheckMethods.Except(DocumentedCheckMethods)], Handle).ExcludeFromDescription();
+        foreach (var method in DocumentedCheckMethods)
         {
-            var endpoint = api.MapMethods(pattern, [method], Handle)
+            var endpoint = api.MapMethods(path.Pattern, [method], Handle)
                 .WithName(method == HttpMethods.Get ? name : name + (method == HttpMethods.Head ? "Head" : "Post"))
                 .WithSummary(summary)
                 .WithDescription(description)
@@ -102,14 +117,11 @@ public static class KeyValidationApi
         await DecisionResponses.WriteCheckAsync(context, await check.CheckAsync(reader.Read(context)), forNginx);
     }
 
-    private static readonly string[] CheckMethods =
-        [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options];
-
     /// <summary>
     /// Answers the forward-auth check before routing, authentication and the UI's middleware: gateways call it on every
     /// client request, and it uses none of them (no cookie, form, status-code page or Razor endpoint), so it is not made to
-    /// pay for them. The same paths and methods stay mapped (MapCheck) for the OpenAPI document and for any request that
-    /// reaches routing; both answer through <see cref="AnswerCheckAsync"/>.
+    /// pay for them. The same paths and methods (CheckPaths, CheckMethods) stay mapped (MapCheck) for the OpenAPI document and for any
+    /// request that reaches routing; both answer through <see cref="AnswerCheckAsync"/>.
     /// </summary>
     public static IApplicationBuilder UseKeyCheck(this IApplicationBuilder app)
     {
@@ -118,12 +130,13 @@ public static class KeyValidationApi
         var applications = app.ApplicationServices.GetRequiredService<ApplicationDirectory>();
         return app.Use((context, next) =>
         {
-            var path = context.Request.Path.Value;
-            bool forNginx;
-            if (string.Equals(path, "/api/v1/check", StringComparison.OrdinalIgnoreCase)) forNginx = false;
-            else if (string.Equals(path, "/api/v1/check/nginx", StringComparison.OrdinalIgnoreCase)) forNginx = true;
-            else return next(context);
-            return Array.IndexOf(CheckMethods, context.Request.Method) >= 0 ? AnswerCheckAsync(context, reader, check, applications, forNginx) : next(context);
+            var requested = context.Request.Path.Value;
+            foreach (var path in CheckPaths)
+            {
+                if (string.Equals(requested, path.Full, StringComparison.OrdinalIgnoreCase))
+                    return Array.IndexOf(CheckMethods, context.Request.Method) >= 0 ? AnswerCheckAsync(context, reader, check, applications, path.ForNginx) : next(context);
+            }
+            return next(context);
         });
     }
 
