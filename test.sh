@@ -27,12 +27,12 @@ if ! dotnet build ControlPanel.sln -c "$configuration" -nologo -v quiet; then
   exit 1
 fi
 
-# Style is the formatter's (.editorconfig): a change it would make counts as one failure.
-echo "== dotnet format whitespace --verify-no-changes"
-if dotnet format whitespace ControlPanel.sln --verify-no-changes; then
+# Style is the formatter's (.editorconfig: whitespace, import order, code style): a change it would make counts as one failure.
+echo "== dotnet format --verify-no-changes"
+if dotnet format ControlPanel.sln --verify-no-changes --no-restore; then
   passed=$((passed + 1))
 else
-  echo "   run: dotnet format whitespace ControlPanel.sln"
+  echo "   run: dotnet format ControlPanel.sln"
   failed=$((failed + 1))
 fi
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Identity;
 using ControlPanel.Domain.Data;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
-using Microsoft.EntityFrameworkCore;
 using ControlPanel.Domain.Email;
+using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Applications;
 

@@ -1,11 +1,11 @@
-using ControlPanel.Domain.Webhooks;
 using System.Collections.Concurrent;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Requests;
+using ControlPanel.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
-using ControlPanel.Domain.Email;
 using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Quotas;

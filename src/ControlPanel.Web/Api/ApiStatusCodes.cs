@@ -1,5 +1,5 @@
-using ControlPanel.Domain.Errors;
 using System.Runtime.CompilerServices;
+using ControlPanel.Domain.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Routing.Template;
 

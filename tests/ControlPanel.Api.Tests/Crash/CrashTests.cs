@@ -13,8 +13,8 @@ using ControlPanel.Tests;
 using ControlPanel.Web.Background;
 using ControlPanel.Web.Usage;
 using Microsoft.EntityFrameworkCore;
-using TestApplication = ControlPanel.Api.Tests.ControlPanelFactory.TestApplication;
 using Xunit.Abstractions;
+using TestApplication = ControlPanel.Api.Tests.ControlPanelFactory.TestApplication;
 
 namespace ControlPanel.Api.Tests.Crash;
 

@@ -1,5 +1,5 @@
-using ControlPanel.Tests;
 using ControlPanel.Domain.Accounts;
+using ControlPanel.Tests;
 using ControlPanel.Web.Components.Account;
 using Microsoft.AspNetCore.Identity;
 

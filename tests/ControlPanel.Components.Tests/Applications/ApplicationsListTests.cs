@@ -1,8 +1,8 @@
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
-using ApplicationsPage = ControlPanel.Web.Components.Pages.Applications.Applications;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using ApplicationsPage = ControlPanel.Web.Components.Pages.Applications.Applications;
 
 namespace ControlPanel.Components.Tests.Applications;
 

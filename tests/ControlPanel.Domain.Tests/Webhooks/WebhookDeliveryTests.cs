@@ -1,9 +1,9 @@
-using ControlPanel.Tests;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Webhooks;
+using ControlPanel.Tests;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using ControlPanel.Domain.Limits;
 using System.Threading.RateLimiting;
+using ControlPanel.Domain.Limits;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
