@@ -96,6 +96,7 @@ public static class PageActions
         await admin.GetByTestId("invite-name").FillAsync(role + " person");
         await admin.GetByTestId("invite-role").ClickAsync();
         await admin.GetByRole(AriaRole.Option, new() { Name = role, Exact = true }).ClickAsync();
+        await Expect(admin.GetByTestId("invite-role")).ToContainTextAsync(role); // the choice has reached the form
         await admin.GetByTestId("invite").ClickAsync();
         var link = await admin.GetByTestId("invitation-link").InnerTextAsync();
         await admin.Context.CloseAsync();

@@ -31,6 +31,8 @@ public sealed class AccessTokensTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByTestId("token-name").FillAsync("deploy pipeline");
         await page.GetByTestId("token-scope").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Read and write" }).ClickAsync();
+        // The scope's help text follows the server's value: once it changes, the choice has reached the form.
+        await Expect(page.GetByText("Reads and changes what you may change.")).ToBeVisibleAsync();
         await page.GetByTestId("create-token").ClickAsync();
         var token = await page.GetByTestId("issued-access-token").InnerTextAsync();
         Assert.Matches("^cpat_[0-9a-f]{48}$", token);

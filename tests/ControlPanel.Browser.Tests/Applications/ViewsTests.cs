@@ -78,6 +78,7 @@ public sealed class ViewsTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByRole(AriaRole.Tab, new() { Name = "Overview" }).ClickAsync();
         await page.GetByTestId("application-view").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "catalogue", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("application-view")).ToContainTextAsync("catalogue"); // the choice has reached the form
         await page.GetByTestId("save-application").ClickAsync();
         await page.GetByRole(AriaRole.Tab, new() { Name = "Views" }).ClickAsync();
         await Expect(page.GetByTestId("view-row-name").Locator("code")).ToHaveTextAsync(["catalogue", "default"]);
