@@ -1,11 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
-using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Email;
-using ControlPanel.Domain.Keys;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Tests.Accounts;
 
@@ -17,14 +14,6 @@ public class EmailConfirmationTests
         await services.EnsureRolesAsync();
         var owner = await services.RegisterOwnerAsync();
         return (services, new Viewer(owner.Id, owner.DisplayName, Roles.Owner, owner.AccountId));
-    }
-
-    private static ApplicationService Applications(IdentityTestServices services, bool required)
-    {
-        var clock = new FakeTimeProvider(TestClock.Start);
-        var changes = new ChangeFeed(services.Factory, clock, []);
-        var keys = new KeyService(services.Factory, changes, clock, Options.Create(new EmailConfirmationOptions { Required = required }));
-        return new ApplicationService(services.Factory, keys, changes, clock);
     }
 
     private static ApplicationService.Form Storefront => new() { Name = "Storefront" };
@@ -40,7 +29,8 @@ public class EmailConfirmationTests
     {
         var (services, owner) = await RegisterAsync(required: true);
         await using var _ = services;
-        var applications = Applications(services, required: true);
+        await using var applicationsScope = services.CreateScope();
+        var applications = applicationsScope.Get<ApplicationService>();
 
         var mail = Assert.Single(await ConfirmationMailsAsync(services));
         Assert.Equal("olive@controlpanel.test", mail.To);
@@ -67,7 +57,8 @@ public class EmailConfirmationTests
         var (services, owner) = await RegisterAsync(required: false);
         await using var _ = services;
         Assert.Empty(await ConfirmationMailsAsync(services));
-        Assert.NotNull((await Applications(services, required: false).CreateAsync(owner, Storefront)).Keys.ApplicationKey);
+        await using var scope = services.CreateScope();
+        Assert.NotNull((await scope.Get<ApplicationService>().CreateAsync(owner, Storefront)).Keys.ApplicationKey);
     }
 
     [Fact]
