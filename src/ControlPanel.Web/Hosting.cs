@@ -22,7 +22,7 @@ namespace ControlPanel.Web;
 /// <summary>The host's set-up, one method per area, called from Program.cs.</summary>
 public static class Hosting
 {
-    /// <summary>Every area of the app: the host, the component tests and the bench build this same graph.</summary>
+    /// <summary>Every area of the app: the host and the component tests build this same graph (the domain tests and the bench seeder, its domain part).</summary>
     public static void AddControlPanel(this WebApplicationBuilder builder)
     {
         // The domain registers its own services and options; the host adds what serves them over HTTP and in the background.
