@@ -11,7 +11,6 @@ using ControlPanel.Web.Email;
 using ControlPanel.Web.Monitoring;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MudBlazor;
@@ -125,9 +124,6 @@ public static class Hosting
     private static string LegacyKeyFolder(IConfiguration configuration)
     {
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var folder = "data";
-        if (options.Provider == DatabaseProvider.Sqlite)
-            folder = Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(options.ConnectionString).DataSource)) ?? folder;
-        return Path.Combine(Path.GetFullPath(folder), "keys");
+        return Path.Combine(options.DataFolder(), "keys");
     }
 }

@@ -95,7 +95,7 @@ public static class WebSecurity
         });
         // The API reads forwarded facts itself (CheckRequestReader: the gateway stays the connection, the client is
         // named), so only the UI's requests are rewritten to the client's address and scheme.
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), ui => ui.UseForwardedHeaders());
+        app.UseWhen(context => !ApiStatusCodes.IsApi(context), ui => ui.UseForwardedHeaders());
         if (!app.Environment.IsDevelopment()) app.UseHsts();
     }
 }

@@ -57,9 +57,7 @@ public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> 
     public async Task<IssuedAccessToken> CreateAsync(Viewer viewer, Form form)
     {
         if (!CanHaveTokens(viewer)) throw new AccessDeniedException();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(form, new ValidationContext(form), results, validateAllProperties: true))
-            throw new ValidationException(results[0], null, form);
+        FormValidation.ThrowIfInvalid(form);
         var name = form.Name.Trim();
         if (name.Length == 0) throw new ValidationException(new ValidationResult("Enter a name.", [nameof(Form.Name)]), null, form);
         if (!Enum.IsDefined(form.Expiry)) throw new ValidationException(new ValidationResult("Choose an expiry.", [nameof(Form.Expiry)]), null, form);

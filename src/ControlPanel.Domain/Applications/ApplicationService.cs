@@ -150,9 +150,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
 
     private static void Validate(Form form)
     {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(form, new ValidationContext(form), results, validateAllProperties: true))
-            throw new ValidationException(results[0], null, form);
+        FormValidation.ThrowIfInvalid(form);
         if (!Enum.IsDefined(form.Environment)) throw new ValidationException("Choose Development, Staging or Live.");
     }
 

@@ -44,7 +44,7 @@ public sealed class ApplicationViews(IDbContextFactory<ControlPanelDbContext> da
     /// <summary>Adds a view; refused when the application already has one of that name.</summary>
     public async Task AddAsync(Viewer viewer, Guid applicationId, Form form)
     {
-        Validate(form);
+        FormValidation.ThrowIfInvalid(form);
         await using var db = await databases.CreateDbContextAsync();
         var application = await db.Applications.FindForChangeAsync(viewer, a => a.Id == applicationId);
         var name = form.Name.Trim();
@@ -99,12 +99,5 @@ public sealed class ApplicationViews(IDbContextFactory<ControlPanelDbContext> da
         db.ApplicationViews.Remove(view);
         AuditLog.Record(db, viewer, now, AuditActions.ApplicationViewsChanged, application.AccountId, application.Id, $"Removed view \"{name}\"");
         await changes.SaveAsync(db);
-    }
-
-    private static void Validate(Form form)
-    {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(form, new ValidationContext(form), results, validateAllProperties: true))
-            throw new ValidationException(results[0], null, form);
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Data.Sqlite;
 
 namespace ControlPanel.Domain.Data;
 
@@ -22,4 +23,10 @@ public sealed class DatabaseOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:00:05", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan ChangePollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Where files kept with the data go (mail written as .eml, keys of old versions): the SQLite file's folder, or ./data with PostgreSQL.</summary>
+    public string DataFolder() =>
+        Provider == DatabaseProvider.Sqlite
+            ? Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString).DataSource)) ?? Path.GetFullPath("data")
+            : Path.GetFullPath("data");
 }

@@ -122,9 +122,7 @@ public sealed class RequestCheck(
         }
 
         // From here on the limit headers report this caller's own partition.
-        var (partition, limit) = session is null
-            ? (application.PartitionFor(address), application.ApplicationRateLimit)
-            : (session.RateLimitPartition, application.PerUserRateLimit);
+        var (partition, limit) = RateWindow(application, session, address);
 
         ApiError? refusal = null;
         string extraInfo = "";
@@ -134,8 +132,7 @@ public sealed class RequestCheck(
             (refusal, extraInfo) = (ErrorCatalogue.BadOriginIp, application.Origins.IsUnreadable
                 ? "The application's allowlist has a line that can no longer be read; its owner must correct it."
                 : "The caller's origin or IP address is not in the application's allowlist.");
-        if (refusal is not null)
-            return new Decision(refusal, extraInfo, application, pair!.KeyPairId, session, limiter.Peek(partition, limit, now), quotas.Peek(application, utc));
+        if (refusal is not null) return RefuseKnown(refusal, extraInfo, application, pair!.KeyPairId, session, address, now);
 
         var rate = await limiter.TryAcquireAsync(partition, limit, now);
         if (!rate.Allowed)
@@ -171,11 +168,15 @@ public sealed class RequestCheck(
     /// <summary>Refused although the keys are valid (plain HTTP, a bad token): the application's usage counts it, and its headers report the caller's window untouched.</summary>
     private Decision RefuseKnown(ApiError error, string extraInfo, ApplicationState application, Guid keyPairId, LiveSession? session, string address, DateTimeOffset now)
     {
-        var window = session is null
-            ? limiter.Peek(application.PartitionFor(address), application.ApplicationRateLimit, now)
-            : limiter.Peek(session.RateLimitPartition, application.PerUserRateLimit, now);
-        return new Decision(error, extraInfo, application, keyPairId, session, window, quotas.Peek(application, now.UtcDateTime));
+        var (partition, limit) = RateWindow(application, session, address);
+        return new Decision(error, extraInfo, application, keyPairId, session, limiter.Peek(partition, limit, now), quotas.Peek(application, now.UtcDateTime));
     }
+
+    /// <summary>The rate-limit window a caller counts in: the application's per client address, or the session's per user.</summary>
+    private static (string Partition, int Limit) RateWindow(ApplicationState application, LiveSession? session, string address) =>
+        session is null
+            ? (application.PartitionFor(address), application.ApplicationRateLimit)
+            : (session.RateLimitPartition, application.PerUserRateLimit);
 
     /// <summary>The 158 <c>extraInfo</c> for an address whose refused calls used up their window.</summary>
     public static string RefusedAttemptsMessage(int limit) =>

@@ -94,12 +94,14 @@ public sealed class WebhookDispatcher(
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        ControlPanelMetrics.RecordDueDeliveries(await Due(db, now).CountAsync(cancellationToken));
+        var page = free + settings.MaxConcurrency; // headroom for deliveries skipped because their endpoint is busy
         var due = await Due(db, now)
             .OrderBy(d => d.NextAttemptAt)
-            .Take(free + settings.MaxConcurrency) // headroom for deliveries skipped because their endpoint is busy
+            .Take(page)
             .Select(d => new { d.Id, d.EndpointId })
             .ToListAsync(cancellationToken);
+        // A page that is not full holds every due delivery; only a full one needs counting.
+        ControlPanelMetrics.RecordDueDeliveries(due.Count < page ? due.Count : await Due(db, now).CountAsync(cancellationToken));
 
         var started = 0;
         foreach (var delivery in due)

@@ -228,10 +228,8 @@ public sealed class WebhookEndpointService(
 
     private async Task ValidateAsync(Form form, CancellationToken cancellationToken)
     {
-        var results = new List<ValidationResult>();
         // Each refusal names the field it is about (ValidationResult.MemberNames), so a form can show it there.
-        if (!Validator.TryValidateObject(form, new ValidationContext(form), results, validateAllProperties: true))
-            throw new ValidationException(results[0], null, null);
+        FormValidation.ThrowIfInvalid(form);
         if (form.Events.FirstOrDefault(e => !WebhookEvents.IsSubscribable(e)) is { } unknown)
             throw new ValidationException(new ValidationResult($"There is no event named \"{unknown}\".", [nameof(Form.Events)]), null, null);
         if (await urlRules.CheckAsync(form.Url, cancellationToken) is { } refused)

@@ -61,13 +61,12 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
     }
 
     /// <summary>
-    /// As <see cref="Read(HttpContext)"/>, with credentials that may also come in a body (verify's
+    /// A call <see cref="Read(HttpContext)"/> has read, with credentials that may also come in a body (verify's
     /// <c>applicationKey</c>, <c>consumerKey</c>, <c>token</c>): read by the same rules, and
     /// credentials both in headers and in the body are ambiguous (102) like keys in headers and Basic.
     /// </summary>
-    public CheckRequest Read(HttpContext context, string? bodyApplicationKey, string? bodyConsumerKey, string? bodyToken)
+    public static CheckRequest WithBodyCredentials(CheckRequest fromHeaders, string? bodyApplicationKey, string? bodyConsumerKey, string? bodyToken)
     {
-        var fromHeaders = Read(context);
         var applicationKey = Trimmed(bodyApplicationKey);
         var consumerKey = Trimmed(bodyConsumerKey);
         var token = bodyToken?.Trim();

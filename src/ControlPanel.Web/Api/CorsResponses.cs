@@ -13,11 +13,12 @@ namespace ControlPanel.Web.Api;
 /// </summary>
 public static class CorsResponses
 {
-    /// <summary>The methods the check answers for gateways.</summary>
-    public const string AllowedMethods = "GET, HEAD, POST, PUT, PATCH, DELETE";
+    /// <summary>The methods the check answers for gateways (its own list, less the preflight's OPTIONS).</summary>
+    public static readonly string AllowedMethods = string.Join(", ", KeyValidationApi.CheckMethods.Where(m => !HttpMethods.IsOptions(m)));
 
-    /// <summary>The credential headers (item 9's <c>api-key</c> too) and a JSON body's content type.</summary>
-    public const string AllowedHeaders = "APPLICATIONKEY, CONSUMERKEY, Authorization, api-key, Content-Type";
+    /// <summary>The credential headers the check reads (the Subiz <c>api-key</c> too) and a JSON body's content type.</summary>
+    public static readonly string AllowedHeaders = string.Join(", ", CheckRequestReader.ApplicationKeyHeader, CheckRequestReader.ConsumerKeyHeader,
+        HeaderNames.Authorization, CheckRequestReader.ApiKeyHeader, HeaderNames.ContentType);
 
     /// <summary>What a page may read of an answer besides the simple headers: the limit state.</summary>
     public const string ExposedHeaders = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";

@@ -81,7 +81,7 @@ public static class KeyValidationApi
     private static readonly CheckPath[] CheckPaths = [ForwardAuthCheck, NginxCheck];
 
     /// <summary>A gateway's check subrequest keeps the client's method, so the check answers the usual ones.</summary>
-    private static readonly string[] CheckMethods =
+    internal static readonly string[] CheckMethods =
         [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options];
 
     /// <summary>The methods the OpenAPI document lists, one operation each; the others answer the same, undocumented.</summary>
@@ -148,7 +148,8 @@ public static class KeyValidationApi
 
     private static async Task VerifyAsync(HttpContext context, CheckRequestReader reader, RequestCheck check)
     {
-        if (!reader.Read(context).IsHttps && check.RequiresHttps)
+        var fromHeaders = reader.Read(context);
+        if (!fromHeaders.IsHttps && check.RequiresHttps)
         {
             await ApiRefusal.WriteAsync(context, ErrorCatalogue.NotUsingHttps, RequestCheck.NotUsingHttpsAdvice);
             return;
@@ -160,7 +161,7 @@ public static class KeyValidationApi
             await ApiRefusal.WriteAsync(context, ErrorCatalogue.DataNotValid, "Send the keys as the check takes them (APPLICATIONKEY and CONSUMERKEY headers, Basic or Bearer) or a JSON object: {\"applicationKey\", \"consumerKey\", \"token\"?, \"clientIp\"?, \"origin\"?, \"counted\"?}.");
             return;
         }
-        var fromConnection = reader.Read(context, body.ApplicationKey, body.ConsumerKey, body.Token);
+        var fromConnection = CheckRequestReader.WithBodyCredentials(fromHeaders, body.ApplicationKey, body.ConsumerKey, body.Token);
 
         // What the caller says about its client is believed from trusted proxies only.
         var trusted = reader.IsTrustedProxy(context);

@@ -1,7 +1,6 @@
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Email;
 using ControlPanel.Web.Background;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Web.Email;
@@ -16,7 +15,7 @@ public static class EmailHosting
             {
                 // With SMTP the address must be configured (validated below): a listening address behind a proxy is not what people open.
                 if (!email.IsSmtpConfigured && string.IsNullOrWhiteSpace(email.PublicBaseUrl)) email.PublicBaseUrl = FirstListeningAddress(builder.Configuration);
-                if (string.IsNullOrWhiteSpace(email.PickupFolder)) email.PickupFolder = Path.Combine(DataFolder(database.Value), "mail");
+                if (string.IsNullOrWhiteSpace(email.PickupFolder)) email.PickupFolder = Path.Combine(database.Value.DataFolder(), "mail");
             });
     }
 
@@ -27,10 +26,4 @@ public static class EmailHosting
         // A wildcard host is not an address anyone can open.
         return first is null ? "http://localhost:5000/" : first.Replace("://*", "://localhost").Replace("://+", "://localhost").Replace("://0.0.0.0", "://localhost");
     }
-
-    /// <summary>The folder of the SQLite file, or ./data with PostgreSQL.</summary>
-    private static string DataFolder(DatabaseOptions database) =>
-        database.Provider == DatabaseProvider.Sqlite
-            ? Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(database.ConnectionString).DataSource)) ?? "data"
-            : Path.GetFullPath("data");
 }
