@@ -28,6 +28,8 @@ public static class ManagementApi
     {
         var manage = endpoints.MapGroup(Prefix)
             .AddEndpointFilter(AuthenticateAsync)
+            // Inside the token's filter, so a write's audit row records the refusal's status.
+            .AnswerDomainRefusals()
             .DisableAntiforgery()
             .WithTags("Management");
 
@@ -137,25 +139,11 @@ public static class ManagementApi
     };
 
     /// <summary>
-    /// Runs one call as the token's viewer: "not found" (195, 404) for what does not exist or is another account's,
-    /// the rule's message (117, 400) for a refused change, the same sentences the UI shows.
+    /// Runs one call as the token's viewer; the domain's refusals (not found, a refused change with the UI's sentence)
+    /// are answered by <see cref="DomainRefusals"/>.
     /// </summary>
-    private static async Task<IResult> AsTokenAsync(HttpContext http, Func<AccessTokenService.Use, Task<IResult>> call)
-    {
-        var use = (AccessTokenService.Use)http.Items[UseItem]!;
-        try
-        {
-            return await call(use);
-        }
-        catch (AccessDeniedException)
-        {
-            return ApiRefusal.For(ApiStatusCodes.UnknownPath, "Not found.");
-        }
-        catch (ValidationException e)
-        {
-            return ApiRefusal.For(ErrorCatalogue.DataNotValid, e.Message);
-        }
-    }
+    private static Task<IResult> AsTokenAsync(HttpContext http, Func<AccessTokenService.Use, Task<IResult>> call) =>
+        call((AccessTokenService.Use)http.Items[UseItem]!);
 
     private static IResult Invalid(string message) => ApiRefusal.For(ErrorCatalogue.DataNotValid, message);
 

@@ -18,6 +18,7 @@ public static class UsageApi
         // Signed in with the cookie, as someone the domain knows (ApiAuthorization.SignedIn); otherwise 401 (226) in the error body.
         var usage = endpoints.MapGroup("/api/v1/usage")
             .RequireAuthorization(ApiAuthorization.SignedIn)
+            .AnswerDomainRefusals()
             .WithTags("Usage");
         Refusals(usage.MapGet("", GetDailyAsync)
             .WithName("GetSignedInUsage")
@@ -31,10 +32,10 @@ public static class UsageApi
 
     private static void Refusals(RouteHandlerBuilder endpoint) => endpoint
         .WithDescription("For the user the control panel's cookie signs in (the usage page's own calls); 401 (226) without it. " +
-            "Refusals use the error body: 117 or 311 (400) for a malformed parameter or range, 170 (403) for an account or application the user may not see (or that does not exist).")
+            "Refusals use the error body: 117 or 311 (400) for a malformed parameter or range, 195 (404) for an account or application the user may not see (or that does not exist).")
         .Produces<ApiErrorBody>(StatusCodes.Status400BadRequest)
         .Produces<ApiErrorBody>(StatusCodes.Status401Unauthorized)
-        .Produces<ApiErrorBody>(StatusCodes.Status403Forbidden);
+        .Produces<ApiErrorBody>(StatusCodes.Status404NotFound);
 
     public sealed record DayJson(DateOnly Day, long Allowed, long RateLimited, long OverQuota, long BadOrigin, long BadKeys, long Other, long Total, long Counted);
 
@@ -44,12 +45,12 @@ public static class UsageApi
     /// <remarks>Parameters arrive as text and are parsed here, so a malformed one answers 117 in the error body, not the framework's bare 400.</remarks>
     private static Task<IResult> GetDailyAsync(SignedInViewer signedIn, UsageReports reports,
         string? applicationId, string? accountId, string? environment, string? from, string? to) =>
-        NoAccessAsRefusalAsync(() => DailyAsync(signedIn.Viewer, reports, applicationId, accountId, environment, from, to));
+        DailyAsync(signedIn.Viewer, reports, applicationId, accountId, environment, from, to);
 
     /// <summary>GET /api/v1/usage/history.csv?…&amp;sort=Total&amp;descending=true: every row of the history table, in its order.</summary>
     private static Task<IResult> ExportHistoryAsync(HttpContext http, SignedInViewer signedIn, UsageReports reports,
         string? applicationId, string? accountId, string? environment, string? from, string? to, string? sort, string? descending) =>
-        NoAccessAsRefusalAsync(() => AnswerAsync(signedIn.Viewer, applicationId, accountId, environment, from, to, async (viewer, filter) =>
+        AnswerAsync(signedIn.Viewer, applicationId, accountId, environment, from, to, async (viewer, filter) =>
         {
             bool? newestFirst = null;
             if (!string.IsNullOrEmpty(descending))
@@ -61,11 +62,11 @@ public static class UsageApi
             var rows = await reports.ExportHistoryAsync(viewer, filter, new UsageReports.HistorySort(column, newestFirst ?? true));
             var range = reports.ResolveRange(filter);
             return Results.Stream(output => UsageCsv.WriteAsync(output, rows, http.RequestAborted), "text/csv; charset=utf-8", UsageCsv.FileName(range));
-        }));
+        });
 
     /// <summary>
     /// The daily numbers for <paramref name="viewer"/>: the management API's usage endpoint answers the same as this one.
-    /// An account or application the viewer may not see throws <see cref="AccessDeniedException"/> for the caller to answer.
+    /// An account or application the viewer may not see, or a bad range, throws for <see cref="DomainRefusals"/> to answer.
     /// </summary>
     internal static Task<IResult> DailyAsync(Viewer viewer, UsageReports reports,
         string? applicationId, string? accountId, string? environment, string? from, string? to) =>
@@ -74,20 +75,6 @@ public static class UsageApi
             var history = await reports.DailyAsync(v, filter);
             return TypedResults.Json(new UsageJson(history.Range.From, history.Range.To, history.Days.Select(Json).ToList(), Json(history.Totals)), ApiJson.Default.UsageJson);
         });
-
-    /// <summary>An account or application the viewer may not see answers 170 (403).</summary>
-    private static async Task<IResult> NoAccessAsRefusalAsync(Func<Task<IResult>> answer)
-    {
-        try
-        {
-            return await answer();
-        }
-        catch (AccessDeniedException)
-        {
-            // The same answer whether the account or application is someone else's or does not exist.
-            return ApiRefusal.For(ApiStatusCodes.NoAccess);
-        }
-    }
 
     private static async Task<IResult> AnswerAsync(Viewer viewer, string? applicationIdText, string? accountIdText, string? environment, string? from, string? to,
         Func<Viewer, UsageReports.Filter, Task<IResult>> answer)
@@ -104,14 +91,7 @@ public static class UsageApi
         if (!TryParseDay(from, out var fromDay)) return ApiRefusal.For(ErrorCatalogue.InvalidDateRange, "from must be a date written yyyy-MM-dd.");
         if (!TryParseDay(to, out var toDay)) return ApiRefusal.For(ErrorCatalogue.InvalidDateRange, "to must be a date written yyyy-MM-dd.");
 
-        try
-        {
-            return await answer(viewer, new UsageReports.Filter(accountId, applicationId, chosenEnvironment, fromDay, toDay));
-        }
-        catch (InvalidDateRangeException e)
-        {
-            return ApiRefusal.For(InvalidDateRangeException.Error, e.Message);
-        }
+        return await answer(viewer, new UsageReports.Filter(accountId, applicationId, chosenEnvironment, fromDay, toDay));
     }
 
     private static bool TryParseDay(string? text, out DateOnly? day)

@@ -59,9 +59,14 @@ public sealed partial class ApiSurfaceTests(ControlPanelFactory factory) : IClas
         // A parameter the framework cannot bind.
         await AssertErrorAsync(client, "/api/v1/usage?applicationId=not-a-guid", HttpStatusCode.BadRequest, 117);
         await AssertErrorAsync(client, "/api/v1/usage/history.csv?descending=perhaps", HttpStatusCode.BadRequest, 117);
-        // Another account's application (or one that does not exist): the same answer, never the HTML not-found page.
-        await AssertErrorAsync(client, $"/api/v1/usage?applicationId={someoneElses.Id}", HttpStatusCode.Forbidden, 170);
-        await AssertErrorAsync(client, $"/api/v1/usage/history.csv?applicationId={Guid.NewGuid()}", HttpStatusCode.Forbidden, 170);
+        // Another account's application and one that does not exist: the same "not found" as the management API
+        // (DomainRefusals), so an id tells nothing; never the HTML not-found page.
+        await AssertErrorAsync(client, $"/api/v1/usage?applicationId={someoneElses.Id}", HttpStatusCode.NotFound, 195);
+        await AssertErrorAsync(client, $"/api/v1/usage/history.csv?applicationId={someoneElses.Id}", HttpStatusCode.NotFound, 195);
+        await AssertErrorAsync(client, $"/api/v1/usage/history.csv?applicationId={Guid.NewGuid()}", HttpStatusCode.NotFound, 195);
+        var theirs = await (await client.GetAsync($"/api/v1/usage?applicationId={someoneElses.Id}")).Content.ReadAsStringAsync();
+        var nobodys = await (await client.GetAsync($"/api/v1/usage?applicationId={Guid.NewGuid()}")).Content.ReadAsStringAsync();
+        Assert.Equal(nobodys, theirs);
 
         // The owner's own usage still answers.
         var own = await client.GetAsync("/api/v1/usage");
