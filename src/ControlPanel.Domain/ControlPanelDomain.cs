@@ -12,6 +12,7 @@ using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Domain.Webhooks;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,7 +27,8 @@ public static class ControlPanelDomain
     /// Registers the database, the change feed and the in-memory state the request check reads, and every service the
     /// UI and the APIs call. Options are bound from their configuration sections (the host's <c>IConfiguration</c>) and
     /// validated at start-up. The clock is <see cref="TimeProvider.System"/> unless one is registered first. Identity's
-    /// user store, the Data Protection key ring and the background workers are the host's.
+    /// stores and managers are the domain's (<see cref="AddAccounts"/>); its cookies and sign-in manager, the Data
+    /// Protection key ring and the background workers are the host's.
     /// </summary>
     public static IServiceCollection AddControlPanelDomain(this IServiceCollection services)
     {
@@ -121,9 +123,48 @@ public static class ControlPanelDomain
         services.AddSingleton<MailDispatcher>();
     }
 
-    /// <summary>Registration, invitations, recovery, confirmation and notice settings; they use the host's Identity user manager.</summary>
+    /// <summary>
+    /// Identity's stores and managers with the house's rules (passwords, lockout, two-factor with single-use authenticator
+    /// codes, reset and invitation links), sign-in addresses, registration, invitations, recovery, confirmation, notice
+    /// settings and the account and staff operations. The host adds only the cookies and the sign-in manager on top.
+    /// </summary>
     private static void AddAccounts(this IServiceCollection services)
     {
+        services.AddValidatedOptions<AccountSecurityOptions>(AccountSecurityOptions.Section);
+        // Identity's rules follow AccountSecurity, so the rule stated on the forms, the check at the field and Identity's own check agree.
+        services.AddOptions<IdentityOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
+        {
+            options.Password.RequiredLength = security.Value.MinimumPasswordLength;
+            options.Lockout.MaxFailedAccessAttempts = security.Value.MaxFailedAttempts;
+            options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.Value.LockoutMinutes);
+        });
+        // Only staff invitations use Identity's data-protection tokens here, so their lifespan is the invitation link's.
+        services.AddOptions<DataProtectionTokenProviderOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
+            options.TokenLifespan = TimeSpan.FromHours(security.Value.InvitationLinkHours));
+        // Reset links have their own, shorter, lifespan and a per-address limit.
+        services.AddOptions<PasswordResetOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
+        {
+            options.TokenLifespan = TimeSpan.FromMinutes(security.Value.PasswordResetLinkMinutes);
+            options.MailsPerAddressPerHour = security.Value.PasswordResetMailsPerAddressPerHour;
+        });
+        services.AddOptions<EmailConfirmationOptions>().Configure<IOptions<AccountSecurityOptions>, IOptions<EmailOptions>>((options, security, email) =>
+            options.Required = security.Value.RequireConfirmedEmail ?? email.Value.IsSmtpConfigured);
+
+        services.AddIdentityCore<ControlPanelUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = false;
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Tokens.AuthenticatorTokenProvider = SingleUseAuthenticatorCodes.ProviderName;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ControlPanelDbContext>()
+            .AddUserManager<ControlPanelUserManager>()
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<SingleUseAuthenticatorCodes>(SingleUseAuthenticatorCodes.ProviderName)
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetOptions.ProviderName);
+
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
         services.AddSingleton<AdminBootstrap>();
         services.AddSingleton<PasswordRules>();

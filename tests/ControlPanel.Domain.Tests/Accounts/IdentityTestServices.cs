@@ -1,16 +1,14 @@
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Email;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Tests.Accounts;
 
 /// <summary>
-/// A real Identity stack (UserManager, RoleManager, token providers) over a throwaway migrated SQLite
-/// database, with the account services registered as the app registers them. Dispose to delete it.
+/// The domain's graph (<see cref="TestDomain"/>, Identity included, as the app registers it) over a throwaway
+/// migrated SQLite database, with helpers for the account tests. Dispose to delete it.
 /// </summary>
 public sealed class IdentityTestServices : IAsyncDisposable
 {
@@ -32,29 +30,16 @@ public sealed class IdentityTestServices : IAsyncDisposable
     }
 
     /// <param name="shared">A database another instance uses too (the caller disposes it); null for a fresh one.</param>
-    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null, TestDatabase? shared = null, EmailOptions? email = null, bool requireConfirmedEmail = false, bool userManager = false)
+    /// <param name="clock">The clock of this instance; the system's unless a test moves time.</param>
+    public static async Task<IdentityTestServices> CreateAsync(BootstrapOptions? bootstrap = null, TestDatabase? shared = null, EmailOptions? email = null, bool requireConfirmedEmail = false, TimeProvider? clock = null)
     {
         var database = shared ?? await TestDatabase.CreateMigratedAsync();
-        var services = TestDomain.Build(database, TimeProvider.System, services =>
-        {
-            services.AddIdentityCore<ControlPanelUser>(options =>
-                {
-                    // The rules the app sets in IdentityHosting, so results match what users see.
-                    options.User.RequireUniqueEmail = true;
-                    options.Password.RequiredLength = 10;
-                    options.Password.RequireNonAlphanumeric = false;
-                })
-                .AddRoles<IdentityRole>()
-                .AddEntityFrameworkStores<ControlPanelDbContext>()
-                .AddDefaultTokenProviders()
-                .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetOptions.ProviderName);
-            // The app's user manager (security notices), when a test asks for it.
-            if (userManager) services.AddScoped<UserManager<ControlPanelUser>, ControlPanelUserManager>();
-            services.AddDataProtection().UseEphemeralDataProtectionProvider();
-            services.UseOptions(bootstrap ?? new BootstrapOptions())
-                .UseOptions(email ?? new EmailOptions { PublicBaseUrl = PublicBaseUrl })
-                .UseOptions(new EmailConfirmationOptions { Required = requireConfirmedEmail });
-        }, new ServiceProviderOptions { ValidateScopes = true });
+        // Identity is registered by the domain itself (AddAccounts), with the app's rules.
+        var services = TestDomain.Build(database, clock ?? TimeProvider.System, services => services
+            .UseOptions(bootstrap ?? new BootstrapOptions())
+            .UseOptions(email ?? new EmailOptions { PublicBaseUrl = PublicBaseUrl })
+            .UseOptions(new EmailConfirmationOptions { Required = requireConfirmedEmail }),
+            new ServiceProviderOptions { ValidateScopes = true });
         return new IdentityTestServices(database, services, shared is null);
     }
 

@@ -33,7 +33,7 @@ public class SignInAddressesTests
     [Fact]
     public async Task Turning_two_factor_on_or_off_is_mailed_and_saving_it_again_is_not()
     {
-        await using var services = await IdentityTestServices.CreateAsync(userManager: true);
+        await using var services = await IdentityTestServices.CreateAsync();
         await services.EnsureRolesAsync();
         var owner = await services.RegisterOwnerAsync();
         foreach (var enabled in new[] { true, true, false })

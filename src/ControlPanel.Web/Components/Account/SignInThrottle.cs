@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Limits;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;

@@ -1,12 +1,11 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
-using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace ControlPanel.Web.Components.Account;
+namespace ControlPanel.Domain.Accounts;
 
 /// <summary>
 /// Authenticator (TOTP, RFC 6238) codes that work once: Identity's own provider accepts the same code again and again

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ControlPanel.Web.Components.Account;
+namespace ControlPanel.Domain.Accounts;
 
 /// <summary>The "AccountSecurity" section: sign-in lockout, throttling per address, password rules and two-factor for staff.</summary>
 public sealed class AccountSecurityOptions
