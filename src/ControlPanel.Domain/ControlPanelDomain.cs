@@ -173,6 +173,9 @@ public static class ControlPanelDomain
         services.AddScoped<PasswordRecovery>();
         services.AddScoped<EmailConfirmation>();
         services.AddScoped<NoticeSettings>();
+        services.AddScoped<StaffAdministration>();
+        services.AddScoped<TwoFactorSettings>();
+        services.AddChangeSubscriber<SignInEndings>();
     }
 
     /// <summary>One instance serves both as itself (for the services that read it) and as a subscriber the change feed is given.</summary>

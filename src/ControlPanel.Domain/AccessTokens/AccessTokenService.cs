@@ -3,6 +3,7 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.AccessTokens;
 
@@ -10,7 +11,7 @@ namespace ControlPanel.Domain.AccessTokens;
 /// Access tokens for the management API: an owner or Admin makes, lists and revokes their own; the API turns a token
 /// into its creator's <see cref="Viewer"/>, narrowed to the token's scope, and every domain service applies the usual rules to it.
 /// </summary>
-public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock)
+public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock, IOptions<EmailConfirmationOptions>? confirmation = null)
 {
     public sealed class Form
     {
@@ -76,6 +77,7 @@ public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> 
             ExpiresAt = form.Expiry.Duration() is { } lifetime ? now + lifetime : null,
         };
         await using var db = await databases.CreateDbContextAsync();
+        await EmailConfirmation.EnsureMayIssueKeysAsync(db, viewer, confirmation?.Value, EmailConfirmation.NotConfirmedForTokens);
         db.AccessTokens.Add(row);
         AuditLog.Record(db, viewer, now, AuditActions.AccessTokenCreated, viewer.AccountId, null,
             $"Access token \"{name}\" ({form.Scope.Label()}, {(row.ExpiresAt is { } end ? $"expires {end:yyyy-MM-dd} UTC" : "no expiry")})");

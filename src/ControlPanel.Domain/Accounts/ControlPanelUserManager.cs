@@ -32,4 +32,19 @@ public sealed class ControlPanelUserManager(
         if (!result.Succeeded && notice is not null) db.OutboxMails.Remove(notice);
         return result;
     }
+
+    /// <summary>
+    /// The authenticator key to set up with, made and stored only when the user has none, without a new security stamp:
+    /// opening the setup page signs nobody out. The stamp changes when two-factor is turned on.
+    /// </summary>
+    public async Task<string> PrepareAuthenticatorKeyAsync(ControlPanelUser user)
+    {
+        var key = await GetAuthenticatorKeyAsync(user);
+        if (!string.IsNullOrEmpty(key)) return key;
+        key = GenerateNewAuthenticatorKey();
+        await ((IUserAuthenticatorKeyStore<ControlPanelUser>)Store).SetAuthenticatorKeyAsync(user, key, CancellationToken);
+        var result = await UpdateAsync(user);
+        if (!result.Succeeded) throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
+        return key;
+    }
 }

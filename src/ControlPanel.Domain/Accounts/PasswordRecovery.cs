@@ -39,7 +39,8 @@ public sealed class PasswordResetTokenProvider(
 /// security stamp, which ends the link and every session of the user.
 /// </summary>
 public sealed class PasswordRecovery(
-    ControlPanelDbContext db, UserManager<ControlPanelUser> users, IOptions<PasswordResetOptions> resets, IOptions<EmailOptions> email, TimeProvider clock)
+    ControlPanelDbContext db, UserManager<ControlPanelUser> users, IOptions<PasswordResetOptions> resets, IOptions<EmailOptions> email, TimeProvider clock,
+    ChangeFeed changes)
 {
     private const string Purpose = "ResetPassword";
 
@@ -100,11 +101,11 @@ public sealed class PasswordRecovery(
     /// <summary>Whether a link still works; nothing changes. The reset page asks before anyone types a password.</summary>
     public async Task<bool> IsValidAsync(string? userId, string? token) => await UserOfAsync(userId, token) is not null;
 
-    /// <summary>Sets the new password, ends every session and the link, lifts a sign-in lockout, and tells the user by mail.</summary>
+    /// <summary>Sets the new password, ends every session, token and the link, lifts a sign-in lockout (not an Admin's disabling), and tells the user by mail.</summary>
     public async Task<IdentityResult> ResetAsync(string? userId, string? token, string password)
     {
         var user = await UserOfAsync(userId, token);
-        if (user is null)
+        if (user is null || StaffAdministration.IsDisabled(user))
             return IdentityResult.Failed(new IdentityError { Code = "ResetLink", Description = "This reset link has expired or was already used. Ask for a new one." });
 
         // The link was checked above with its own provider; Identity's reset (password rules, new security stamp) takes its own token.
@@ -117,12 +118,37 @@ public sealed class PasswordRecovery(
         });
     }
 
-    /// <summary>The signed-in user changes their password (account page): audited, and they are told by mail.</summary>
-    public Task<IdentityResult> ChangeAsync(ControlPanelUser user, string currentPassword, string newPassword) =>
-        SetPasswordAsync(user, AuditActions.PasswordChanged, "changed their password; every other session was signed out",
-            () => users.ChangePasswordAsync(user, currentPassword, newPassword));
+    public const string WrongCurrentPassword = "Your current password is not right.";
+    public const string LockedOut = "Too many wrong passwords: try again later.";
 
-    /// <summary>Runs a password change in a transaction with its audit entry and the security notice, which cannot be turned off.</summary>
+    /// <summary>
+    /// The signed-in user changes their password (account page): audited, they are told by mail, and their other sign-ins
+    /// and access tokens end. A wrong current password counts towards lockout like a wrong sign-in, so a session left
+    /// open cannot be used to guess the password.
+    /// </summary>
+    public async Task<IdentityResult> ChangeAsync(Viewer viewer, string currentPassword, string newPassword)
+    {
+        if (viewer.ReadOnly) throw new AccessDeniedException();
+        var user = await users.FindByIdAsync(viewer.UserId) ?? throw new AccessDeniedException();
+        if (await users.IsLockedOutAsync(user)) return Failed("LockedOut", LockedOut);
+        if (!await users.CheckPasswordAsync(user, currentPassword))
+        {
+            await users.AccessFailedAsync(user);
+            return Failed("PasswordMismatch", await users.IsLockedOutAsync(user) ? LockedOut : WrongCurrentPassword);
+        }
+        return await SetPasswordAsync(user, AuditActions.PasswordChanged, "changed their password; every other session was signed out", async () =>
+        {
+            var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+            return result.Succeeded ? await users.ResetAccessFailedCountAsync(user) : result;
+        });
+    }
+
+    private static IdentityResult Failed(string code, string description) => IdentityResult.Failed(new IdentityError { Code = code, Description = description });
+
+    /// <summary>
+    /// Runs a password change in a transaction with its audit entry and the security notice, which cannot be turned off;
+    /// the user's access tokens are revoked and every instance ends their open circuits (a pre-hijacker's too).
+    /// </summary>
     private async Task<IdentityResult> SetPasswordAsync(ControlPanelUser user, string action, string what, Func<Task<IdentityResult>> change)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -130,10 +156,11 @@ public sealed class PasswordRecovery(
         var result = await change();
         if (!result.Succeeded) return result;
         var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
-        AuditLog.Record(db, new Viewer(user.Id, user.DisplayName, role, user.AccountId), now, action, user.AccountId, null, $"{user.Email} {what}");
+        var revoked = await SignInEndings.RevokeTokensAsync(db, user.Id, now);
+        AuditLog.Record(db, new Viewer(user.Id, user.DisplayName, role, user.AccountId), now, action, user.AccountId, null,
+            $"{user.Email} {what}" + (revoked > 0 ? $"; {revoked} access token(s) revoked" : ""));
         MailOutbox.Add(db, MailKinds.PasswordChanged, user.Email!, MailTemplates.PasswordChanged(user.DisplayName, now), now, user.Id);
-        await db.SaveChangesAsync();
-        await transaction.CommitAsync();
+        await SignInEndings.SaveAsync(changes, db, user.Id);
         return result;
     }
 

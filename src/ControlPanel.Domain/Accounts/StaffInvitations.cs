@@ -118,7 +118,7 @@ public sealed class StaffInvitations(
         await using var transaction = await db.Database.BeginTransactionAsync();
         user.InvitationSentAt = now;
         // A new security stamp invalidates the tokens made from the old one.
-        Succeeded(await users.UpdateSecurityStampAsync(user));
+        (await users.UpdateSecurityStampAsync(user)).ThrowIfFailed();
         AuditLog.Record(db, viewer, now, AuditActions.StaffInvitationResent, null, null, $"Sent a new invitation link to {user.Email}; the previous link no longer works");
         await db.SaveChangesAsync();
         var invitation = new Invitation(user.Id, user.Email ?? "", await users.GeneratePasswordResetTokenAsync(user), now + LinkLifetime);
@@ -135,7 +135,7 @@ public sealed class StaffInvitations(
         var user = await PendingUserAsync(userId);
         var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
         await using var transaction = await db.Database.BeginTransactionAsync();
-        Succeeded(await users.DeleteAsync(user));
+        (await users.DeleteAsync(user)).ThrowIfFailed();
         AuditLog.Record(db, viewer, clock.GetUtcNow().UtcDateTime, AuditActions.StaffInvitationRevoked, null, null, $"Revoked the invitation of {user.Email} as {role}");
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
@@ -206,10 +206,5 @@ public sealed class StaffInvitations(
         if (await users.HasPasswordAsync(user))
             throw new ValidationException($"{user.Email} has already accepted the invitation.");
         return user;
-    }
-
-    private static void Succeeded(IdentityResult result)
-    {
-        if (!result.Succeeded) throw new ValidationException(string.Join(" ", result.Errors.Select(e => e.Description)));
     }
 }

@@ -48,6 +48,12 @@ public static class AuditActions
     public const string PasswordReset = "account.password_reset";
     public const string PasswordChanged = "account.password_changed";
     public const string EmailConfirmed = "account.email_confirmed";
+    public const string StaffRoleChanged = "staff.role_changed";
+    public const string UserDisabled = "account.user_disabled";
+    public const string UserEnabled = "account.user_enabled";
+    public const string StaffRemoved = "staff.removed";
+    public const string SignInsEnded = "account.sign_ins_ended";
+    public const string TwoFactorDisabled = "account.two_factor_disabled";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -56,6 +62,7 @@ public static class AuditActions
         ApplicationRateLimitsChanged, AccountLocked, AccountUnlocked,
         WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookSecretRotated, WebhookVerificationSecretSet,
         StaffInvited, StaffInvitationResent, StaffInvitationRevoked, StaffInvitationAccepted,
+        StaffRoleChanged, UserDisabled, UserEnabled, StaffRemoved, SignInsEnded,
         AccessTokenCreated, AccessTokenUsed, AccessTokenRevoked,
     ];
 }

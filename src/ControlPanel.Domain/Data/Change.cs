@@ -8,6 +8,9 @@ public enum ChangeTopic
 
     /// <summary>One session (its view): the instances that hold it reload it.</summary>
     Session,
+
+    /// <summary>One user's sign-ins ended (new security stamp, disabled, removed, role lost): their open circuits re-check at once.</summary>
+    UserSignIns,
 }
 
 /// <summary>

@@ -8,22 +8,57 @@ using Microsoft.Extensions.Options;
 namespace ControlPanel.Web.Components.Account;
 
 /// <summary>
-/// Re-checks a circuit's user against the database every few minutes, so a locked-out user or a
-/// changed password (new security stamp) ends open circuits too.
+/// Re-checks a circuit's user against the database: at once when the change feed says the user's sign-ins ended on any
+/// instance (a new security stamp, disabled, removed; <see cref="SignInEndings"/>), and every few minutes as a backstop.
+/// A user who no longer passes is signed out of the circuit, so their open tabs stop working within seconds.
 /// </summary>
-internal sealed class RevalidatingAuthenticationStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> options)
-    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+internal sealed class RevalidatingAuthenticationStateProvider : RevalidatingServerAuthenticationStateProvider
 {
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IOptions<IdentityOptions> _options;
+    private readonly IDisposable _watch;
+
+    public RevalidatingAuthenticationStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> options, SignInEndings endings)
+        : base(loggerFactory)
+    {
+        _scopes = scopes;
+        _options = options;
+        _watch = endings.Watch(SignInsEndedAsync);
+    }
+
     protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(5);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = _scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ControlPanelUser>>();
         var user = await users.GetUserAsync(state.User);
         if (user is null || await users.IsLockedOutAsync(user)) return false;
         if (!users.SupportsUserSecurityStamp) return true;
-        var principalStamp = state.User.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
+        var principalStamp = state.User.FindFirstValue(_options.Value.ClaimsIdentity.SecurityStampClaimType);
         return principalStamp == await users.GetSecurityStampAsync(user);
+    }
+
+    /// <summary>Some user's sign-ins ended: when it is this circuit's user and they no longer pass, sign the circuit out.</summary>
+    private async Task SignInsEndedAsync(string userId)
+    {
+        AuthenticationState state;
+        try
+        {
+            state = await GetAuthenticationStateAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            return; // The circuit has no user yet.
+        }
+        if (state.User.FindFirstValue(_options.Value.ClaimsIdentity.UserIdClaimType) != userId) return;
+        if (await ValidateAuthenticationStateAsync(state, CancellationToken.None)) return;
+        SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _watch.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -1,0 +1,73 @@
+using ControlPanel.Domain.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPanel.Domain.Accounts;
+
+/// <summary>
+/// Ends a user's sign-ins everywhere, after a password reset or change, two-factor turned off, a role lost, or an Admin
+/// disabling them: their access tokens are revoked in the change's own unit of work (every instance reads tokens from
+/// the database), and the change feed tells every instance (<see cref="ChangeTopic.UserSignIns"/>), whose open circuits
+/// of that user re-check their sign-in at once instead of at the next periodic check. The caller changes the security
+/// stamp, which ends the cookies.
+/// </summary>
+public sealed class SignInEndings : IChangeSubscriber
+{
+    private readonly Lock _gate = new();
+    private readonly List<Func<string, Task>> _watchers = [];
+
+    public ChangeTopic Topic => ChangeTopic.UserSignIns;
+
+    /// <summary>Revokes the user's live access tokens in <paramref name="db"/> (saved with the change); returns how many.</summary>
+    public static async Task<int> RevokeTokensAsync(ControlPanelDbContext db, string userId, DateTime now)
+    {
+        var live = await db.AccessTokens.Where(t => t.UserId == userId && t.RevokedAt == null).ToListAsync();
+        foreach (var token in live) token.RevokedAt = now;
+        return live.Count;
+    }
+
+    /// <summary>
+    /// Saves <paramref name="db"/>'s unit of work (committing its transaction) with the change that tells every instance the
+    /// user's sign-ins ended.
+    /// </summary>
+    public static Task SaveAsync(ChangeFeed changes, ControlPanelDbContext db, string userId) =>
+        Guid.TryParse(userId, out var subject)
+            ? changes.SaveAsync(db, ChangeTopic.UserSignIns, subject)
+            : SaveWithoutNoticeAsync(db);
+
+    // Identity's ids are GUIDs; a user made otherwise still has the change saved, and their circuits end at the periodic check.
+    private static async Task SaveWithoutNoticeAsync(ControlPanelDbContext db)
+    {
+        await db.SaveChangesAsync();
+        if (db.Database.CurrentTransaction is { } transaction) await transaction.CommitAsync();
+    }
+
+    /// <summary>Calls <paramref name="ended"/> with the user's id whenever some user's sign-ins end, on any instance, until disposed.</summary>
+    public IDisposable Watch(Func<string, Task> ended)
+    {
+        lock (_gate) _watchers.Add(ended);
+        return new Unwatch(this, ended);
+    }
+
+    public async Task ApplyChangeAsync(Guid? subjectId, CancellationToken cancellationToken)
+    {
+        if (subjectId is not { } subject) return;
+        Func<string, Task>[] watchers;
+        lock (_gate) watchers = [.. _watchers];
+        var userId = subject.ToString();
+        foreach (var watcher in watchers)
+        {
+            // One circuit that cannot re-check (its connection gone) must not keep the others, or the feed, from going on;
+            // the periodic check still covers it.
+            try { await watcher(userId); }
+            catch (Exception e) when (e is not OperationCanceledException) { }
+        }
+    }
+
+    private sealed class Unwatch(SignInEndings endings, Func<string, Task> ended) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (endings._gate) endings._watchers.Remove(ended);
+        }
+    }
+}
