@@ -36,8 +36,6 @@ public sealed class StaffInvitations(
     /// <summary>A link's parts: shown to the Admin once, when issued.</summary>
     public sealed record Invitation(string UserId, string Email, string Token, DateTime ExpiresAt);
 
-    public sealed record StaffMember(string UserId, string Email, string DisplayName, string Role, bool HasAcceptedInvitation);
-
     /// <summary>An invitation nobody has accepted yet; its link may have expired.</summary>
     public sealed record PendingInvitation(string UserId, string Email, string DisplayName, string Role, DateTime SentAt, DateTime ExpiresAt, bool IsExpired);
 
@@ -48,17 +46,6 @@ public sealed class StaffInvitations(
 
     /// <summary>How long a link works.</summary>
     public TimeSpan LinkLifetime => tokens.Value.TokenLifespan;
-
-    /// <summary>Every Admin and Support user, for the staff page.</summary>
-    public async Task<IReadOnlyList<StaffMember>> ListAsync(Viewer viewer)
-    {
-        if (!viewer.IsAdmin) throw new AccessDeniedException();
-        ReadAfresh();
-        var members = new List<StaffMember>();
-        foreach (var (role, user) in await StaffAsync())
-            members.Add(new StaffMember(user.Id, user.Email ?? "", user.DisplayName, role, user.PasswordHash is not null));
-        return members.OrderBy(m => m.Email, StringComparer.OrdinalIgnoreCase).ToList();
-    }
 
     /// <summary>Invitations not accepted yet, newest first, with when their links expire.</summary>
     public async Task<IReadOnlyList<PendingInvitation>> PendingAsync(Viewer viewer)

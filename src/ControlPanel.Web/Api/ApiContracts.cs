@@ -80,4 +80,5 @@ public sealed record EventAccepted(
 [JsonSerializable(typeof(WebhookEndpointRequest))]
 [JsonSerializable(typeof(EventAccepted))]
 [JsonSerializable(typeof(UsageApi.UsageJson))]
+[JsonSerializable(typeof(StaffRoleRequest))]
 internal sealed partial class ApiJson : JsonSerializerContext;

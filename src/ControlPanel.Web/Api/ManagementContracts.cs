@@ -1,3 +1,5 @@
+using ControlPanel.Domain.AccessTokens;
+using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Origins;
@@ -92,3 +94,21 @@ public sealed record DeliveryItem(
 public sealed record DeliveryPage(IReadOnlyList<DeliveryItem> Deliveries, int Total);
 
 public sealed record TestEventQueued(Guid DeliveryId);
+
+/// <summary>One of the token's user's access tokens (never the token itself).</summary>
+public sealed record AccessTokenItem(Guid Id, string Name, string Scope, string Hint, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt, string State)
+{
+    public static AccessTokenItem From(AccessTokenService.Row t) => new(t.Id, t.Name, t.Scope.ToString(), t.Hint, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.State.ToString());
+
+    public static AccessTokenItem From(StaffAdministration.TokenRow t) => new(t.Id, t.Name, t.Scope.ToString(), t.Hint, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.State.ToString());
+}
+
+/// <summary>An Admin or Support user, for an Admin's token.</summary>
+public sealed record StaffItem(string UserId, string Email, string DisplayName, string Role, bool IsDisabled, bool HasAcceptedInvitation, int LiveTokens)
+{
+    public static StaffItem From(StaffAdministration.Member m) => new(m.UserId, m.Email, m.DisplayName, m.Role, m.IsDisabled, m.HasAcceptedInvitation, m.LiveTokens);
+}
+
+/// <param name="Role">Admin or Support.</param>
+public sealed record StaffRoleRequest(string? Role);
+

@@ -28,6 +28,10 @@ public static class ManagementExamples
 
     public static readonly KeyPairItem KeyPair = new(IssuedKeys.KeyPairId, "5f60", "8f90", At, "Ada Owner (token \"deploy\")", At.AddHours(2), null, null, true);
 
+    public static readonly AccessTokenItem AccessToken = new(Guid.Parse("5c4b3a29-1807-4f6e-8d5c-4b3a29180706"), "deploy", "ReadWrite", "cpat_…9f3a", At, At.AddDays(90), At.AddHours(1), "Active");
+
+    public static readonly StaffItem Staff = new("8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968", "sam@example.com", "Sam Support", "Support", false, true, 0);
+
     public static readonly AllowlistAnswer Allowlist = new(["https://shop.example.com", "*.example.net", "203.0.113.0/24"], []);
 
     public static readonly UsageApi.UsageJson Usage = new(new DateOnly(2026, 11, 30), new DateOnly(2026, 12, 1),

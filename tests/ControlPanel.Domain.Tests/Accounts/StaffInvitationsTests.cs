@@ -84,8 +84,8 @@ public class StaffInvitationsTests
             Assert.Null(user.AccountId);
             Assert.False(await scope.Users().HasPasswordAsync(user));
             Assert.Equal([role], await scope.Users().GetRolesAsync(user));
-            var member = Assert.Single(await scope.Get<StaffInvitations>().ListAsync(Admin));
-            Assert.Equal(new StaffInvitations.StaffMember(invitation.UserId, "sam@controlpanel.test", "Sam Staff", role, HasAcceptedInvitation: false), member);
+            var member = Assert.Single(await scope.Get<StaffAdministration>().ListAsync(Admin));
+            Assert.Equal(new StaffAdministration.Member(invitation.UserId, "sam@controlpanel.test", "Sam Staff", role, IsDisabled: false, HasAcceptedInvitation: false, LiveTokens: 0), member);
         }
 
         await using (var scope = services.CreateScope())
@@ -103,7 +103,7 @@ public class StaffInvitationsTests
             var user = (await scope.Users().FindByIdAsync(invitation.UserId))!;
             Assert.True(await scope.Users().CheckPasswordAsync(user, IdentityTestServices.Password));
             Assert.False(await scope.Users().CheckPasswordAsync(user, "Another-password-2"));
-            Assert.True(Assert.Single(await invitations.ListAsync(Admin)).HasAcceptedInvitation);
+            Assert.True(Assert.Single(await scope.Get<StaffAdministration>().ListAsync(Admin)).HasAcceptedInvitation);
         }
     }
 
