@@ -174,4 +174,54 @@ public sealed class StaffPageTests : ComponentTest
         Assert.Empty(page.FindAll("[data-testid=staff-grid]"));
         Assert.DoesNotContain("pending@components.test", page.Markup);
     }
+
+    [Fact]
+    public async Task Admin_disables_a_staff_member_after_confirming_and_the_row_says_disabled_with_no_live_tokens()
+    {
+        var leaver = await NewStaffAsync(Roles.Support);
+        await UseAsync<ControlPanel.Domain.AccessTokens.AccessTokenService, ControlPanel.Domain.AccessTokens.IssuedAccessToken>(tokens =>
+            tokens.CreateAsync(Admin, new ControlPanel.Domain.AccessTokens.AccessTokenService.Form { Name = "mine" }));
+        SignIn(Admin);
+        var page = Render<StaffPage>();
+
+        // The Admin's own row offers nothing that would lock themselves out.
+        var rows = page.WaitForElements("[data-testid=staff-grid] tbody tr");
+        var own = rows.Single(r => r.TextContent.Contains(ComponentTest.AdminEmail));
+        Assert.Null(own.QuerySelector("[data-testid=disable]"));
+        Assert.Null(own.QuerySelector("[data-testid=remove]"));
+        Assert.Equal("1", own.QuerySelector("[data-testid=live-tokens]")!.TextContent);
+
+        var row = rows.Single(r => r.TextContent.Contains("Support person"));
+        var click = row.QuerySelector("[data-testid=disable]")!.ClickAsync(new());
+        var confirm = DialogHost.WaitForElement("[data-testid=confirm]");
+        Assert.Contains("signed out everywhere", DialogHost.Markup);
+        Assert.Contains("mud-button-filled-error", confirm.ClassName);
+        await confirm.ClickAsync(new());
+        await click;
+
+        page.WaitForAssertion(() => Assert.NotNull(page.FindAll("[data-testid=staff-grid] tbody tr")
+            .Single(r => r.TextContent.Contains("Support person")).QuerySelector("[data-testid=disabled]")));
+        Assert.NotNull(page.FindAll("[data-testid=staff-grid] tbody tr").Single(r => r.TextContent.Contains("Support person")).QuerySelector("[data-testid=enable]"));
+        Assert.Single(await AuditAsync(AuditActions.UserDisabled));
+        var members = await UseAsync<StaffAdministration, IReadOnlyList<StaffAdministration.Member>>(s => s.ListAsync(Admin));
+        Assert.True(members.Single(m => m.UserId == leaver.UserId).IsDisabled);
+    }
+
+    [Fact]
+    public async Task Admin_demotes_another_admin_after_confirming()
+    {
+        var other = await NewStaffAsync(Roles.Admin);
+        SignIn(Admin);
+        var page = Render<StaffPage>();
+
+        var row = page.WaitForElements("[data-testid=staff-grid] tbody tr").Single(r => r.TextContent.Contains("Admin person"));
+        var click = row.QuerySelector("[data-testid=change-role]")!.ClickAsync(new());
+        await DialogHost.WaitForElement("[data-testid=confirm]").ClickAsync(new());
+        await click;
+
+        page.WaitForAssertion(() => Assert.Contains("Make Admin",
+            page.FindAll("[data-testid=staff-grid] tbody tr").Single(r => r.TextContent.Contains("Admin person")).TextContent));
+        var roles = await UseAsync<StaffAdministration, IReadOnlyList<StaffAdministration.Member>>(s => s.ListAsync(Admin));
+        Assert.Equal(Roles.Support, roles.Single(m => m.UserId == other.UserId).Role);
+    }
 }
