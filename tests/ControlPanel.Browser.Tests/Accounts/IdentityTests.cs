@@ -242,7 +242,7 @@ public sealed class IdentityTests(BrowserFixture browser)
         Assert.Equal(new Uri(app.BaseAddress, "applications").ToString(), returning.Url);
     }
 
-    private static ILocator Row(IPage page, string table, string email) =>
+    internal static ILocator Row(IPage page, string table, string email) =>
         page.GetByTestId(table).Locator("tbody tr", new() { HasText = email });
 
     [Fact]
@@ -413,7 +413,7 @@ public sealed class IdentityTests(BrowserFixture browser)
     }
 
     /// <summary>Invites a staff member on /staff and returns the invitation link shown to the Admin.</summary>
-    private static async Task<string> InviteStaffAsync(IPage admin, string email, string name, string role)
+    internal static async Task<string> InviteStaffAsync(IPage admin, string email, string name, string role)
     {
         await admin.GotoAsync("staff");
         await admin.WaitForCircuitAsync();
@@ -430,7 +430,7 @@ public sealed class IdentityTests(BrowserFixture browser)
         return (await link.InnerTextAsync()).Trim();
     }
 
-    private static async Task AcceptInvitationAsync(IPage page, string link, string password)
+    internal static async Task AcceptInvitationAsync(IPage page, string link, string password)
     {
         await page.GotoAsync(link);
         await page.GetByTestId("password").FillAsync(password);

@@ -18,11 +18,14 @@ public static class ViewerClaims
     public const string MustSetUpTwoFactor = "cp:must_set_up_2fa";
 
     /// <summary>The viewer a principal stands for, or null when nobody is signed in.</summary>
-    public static Viewer? ToViewer(ClaimsPrincipal user)
+    /// <param name="settingUpTwoFactor">
+    /// True only on the two-factor page: a staff member who must still set it up is themselves there, and nobody elsewhere.
+    /// </param>
+    public static Viewer? ToViewer(ClaimsPrincipal user, bool settingUpTwoFactor = false)
     {
         if (user.Identity?.IsAuthenticated != true) return null;
         // Fails closed: until two-factor is on, such a staff member is nobody to every page and endpoint.
-        if (user.HasClaim(c => c.Type == MustSetUpTwoFactor)) return null;
+        if (!settingUpTwoFactor && user.HasClaim(c => c.Type == MustSetUpTwoFactor)) return null;
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
         if (userId is null) return null;
         // Admin outranks Support outranks Owner if a user ever holds several roles.
