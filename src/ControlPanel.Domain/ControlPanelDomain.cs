@@ -62,6 +62,7 @@ public static class ControlPanelDomain
         services.AddScoped<AdminControls>();
         services.AddScoped<AuditLog>();
         services.AddScoped<AccessTokenService>();
+        services.AddScoped<AccessTokenAdmission>();
         services.AddScoped<IdempotentRotations>();
         // Webhook and audit history past its retention, deleted by the host's sweeper.
         services.AddSingleton<HistoryRetention>();
@@ -80,6 +81,7 @@ public static class ControlPanelDomain
                 : new ProcessCounterStore());
         services.AddSingleton<LeasedCounters>();
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton<RefusedCalls>();
         services.AddSingleton<QuotaLedger>();
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<RequestCheck>();
