@@ -133,6 +133,7 @@ public static class ControlPanelDomain
         services.AddScoped<StaffInvitations>();
         services.AddScoped<PasswordRecovery>();
         services.AddScoped<EmailConfirmation>();
+        services.AddScoped<Passkeys>();
         services.AddScoped<NoticeSettings>();
     }
 

@@ -48,6 +48,8 @@ public static class AuditActions
     public const string PasswordReset = "account.password_reset";
     public const string PasswordChanged = "account.password_changed";
     public const string EmailConfirmed = "account.email_confirmed";
+    public const string PasskeyAdded = "account.passkey_added";
+    public const string PasskeyRemoved = "account.passkey_removed";
 
     public static readonly IReadOnlyList<string> All =
     [

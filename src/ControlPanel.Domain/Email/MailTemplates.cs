@@ -41,6 +41,19 @@ public static class MailTemplates
         null,
         "If this was not you, change your password at once (or ask for a reset from the sign-in page) and contact your administrator.");
 
+    // The passkey's name is the user's own words to themselves, so it stays in the body, never in the subject.
+    public static MailContent PasskeyAdded(string name, string passkey, DateTime at) => Compose(
+        "A passkey was added to your ControlPanel account", name,
+        [$"The passkey \"{passkey}\" was added to your ControlPanel account on {Utc(at)}: it now signs you in without your password."],
+        null,
+        "If this was not you, remove it on your account page, change your password at once and contact your administrator.");
+
+    public static MailContent PasskeyRemoved(string name, string passkey, DateTime at) => Compose(
+        "A passkey was removed from your ControlPanel account", name,
+        [$"The passkey \"{passkey}\" was removed from your ControlPanel account on {Utc(at)}: it no longer signs you in."],
+        null,
+        "If this was not you, change your password at once (or ask for a reset from the sign-in page) and contact your administrator.");
+
     public static MailContent NewSignInAddress(string name, string address, DateTime at) => Compose(
         "New sign-in to your ControlPanel account", name,
         [$"Your ControlPanel account was signed in to on {Utc(at)} from a network it had not been used from before ({address})."],
