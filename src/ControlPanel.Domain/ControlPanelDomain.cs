@@ -64,6 +64,7 @@ public static class ControlPanelDomain
         services.AddScoped<AdminControls>();
         services.AddScoped<AuditLog>();
         services.AddScoped<AccessTokenService>();
+        services.AddScoped<AccessTokenAdmission>();
         services.AddScoped<IdempotentRotations>();
         // Webhook and audit history past its retention, deleted by the host's sweeper.
         services.AddSingleton<HistoryRetention>();
@@ -82,6 +83,7 @@ public static class ControlPanelDomain
                 : new ProcessCounterStore());
         services.AddSingleton<LeasedCounters>();
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton<RefusedCalls>();
         services.AddSingleton<QuotaLedger>();
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<RequestCheck>();
@@ -172,6 +174,7 @@ public static class ControlPanelDomain
         services.AddScoped<StaffInvitations>();
         services.AddScoped<PasswordRecovery>();
         services.AddScoped<EmailConfirmation>();
+        services.AddScoped<Passkeys>();
         services.AddScoped<NoticeSettings>();
         services.AddScoped<StaffAdministration>();
         services.AddScoped<TwoFactorSettings>();

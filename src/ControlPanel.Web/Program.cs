@@ -39,6 +39,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapIdentityEndpoints();
+app.MapPasskeyEndpoints();
 app.MapHealthChecks("/health");
 app.MapGet("/health/live", () => "ok").ExcludeFromDescription();
 app.MapKeyValidationApi();

@@ -35,7 +35,8 @@ public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> 
         public bool ReadOnly => Viewer.ReadOnly;
     }
 
-    public enum Refusal { Missing, Unknown, Revoked, Expired, UserRemoved, AccountLocked }
+    /// <summary>Why a call with a token is refused; the last two are the caller's limits (<see cref="AccessTokenAdmission"/>).</summary>
+    public enum Refusal { Missing, Unknown, Revoked, Expired, UserRemoved, AccountLocked, TooManyRefused, RateLimited }
 
     public sealed record Authentication(Use? Use, Refusal? Refused);
 
@@ -101,7 +102,7 @@ public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> 
 
     /// <summary>
     /// The token's use, or why it is refused: unknown, revoked, expired, its user removed or without a role, or the
-    /// owner's account locked. Records the use as the token's last use.
+    /// owner's account locked. Writes nothing: a call's use is recorded once it is let in (<see cref="RecordUseAsync"/>).
     /// </summary>
     public async Task<Authentication> AuthenticateAsync(string? token, string? clientIp, CancellationToken cancellationToken = default)
     {
@@ -109,7 +110,7 @@ public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> 
         if (!AccessTokenFormat.IsWellFormed(token)) return new(null, Refusal.Unknown);
         var hash = AccessTokenFormat.Hash(token);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var row = await db.AccessTokens.SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        var row = await db.AccessTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         if (row is null) return new(null, Refusal.Unknown);
         var now = Now;
         if (row.RevokedAt is not null) return new(null, Refusal.Revoked);
@@ -126,14 +127,19 @@ public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> 
             || await db.Accounts.AnyAsync(a => a.Id == accountId && a.IsLocked, cancellationToken)))
             return new(null, Refusal.AccountLocked);
 
-        row.LastUsedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
-
         var name = string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? user.Id : user.DisplayName;
         // Support changes nothing, so its tokens read only, whatever scope they were made with.
         var readOnly = row.Scope == AccessTokenScope.ReadOnly || role == Roles.Support;
         var viewer = new Viewer(user.Id, $"{name} (token \"{row.Name}\")", role, user.AccountId, clientIp) { ReadOnly = readOnly };
         return new(new Use(row.Id, row.Name, readOnly ? AccessTokenScope.ReadOnly : row.Scope, viewer), null);
+    }
+
+    /// <summary>Records an accepted call as the token's last use.</summary>
+    public async Task RecordUseAsync(Use use, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var now = Now;
+        await db.AccessTokens.Where(t => t.Id == use.TokenId).ExecuteUpdateAsync(set => set.SetProperty(t => t.LastUsedAt, now), cancellationToken);
     }
 
     /// <summary>Writes "this token changed something" to the audit log: every write made with a token is there, even where the change itself is not audited.</summary>

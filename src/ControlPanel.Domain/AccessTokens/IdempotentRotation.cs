@@ -51,7 +51,8 @@ public sealed class IdempotentRotations(
         var keyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await databases.CreateDbContextAsync();
-        await db.IdempotentRotations.Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync();
+        // An expired answer for this key is not replayed; the retention job sweeps the others (HistoryRetention).
+        await db.IdempotentRotations.Where(r => r.AccessTokenId == use.TokenId && r.KeyHash == keyHash && r.ExpiresAt <= now).ExecuteDeleteAsync();
 
         var existing = await db.IdempotentRotations.AsNoTracking().SingleOrDefaultAsync(r => r.AccessTokenId == use.TokenId && r.KeyHash == keyHash);
         if (existing is not null) return Replay(existing, applicationId, grace);

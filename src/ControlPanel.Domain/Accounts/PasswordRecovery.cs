@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Email;
@@ -61,17 +62,23 @@ public sealed class PasswordRecovery(
 
     /// <summary>
     /// Mails a reset link when the address belongs to a user who has a password, unless that user was sent
-    /// <see cref="PasswordResetOptions.MailsPerAddressPerHour"/> already this hour. Always returns alike.
+    /// <see cref="PasswordResetOptions.MailsPerAddressPerHour"/> already this hour. Always returns alike, and does the
+    /// same work either way (the limit's count, a link's token, the mail, one outbox row saved), so the time the answer
+    /// takes does not tell which addresses have accounts: a request that sends nothing saves a withheld row instead.
     /// </summary>
     public async Task RequestAsync(string address)
     {
         var user = await users.FindByEmailAsync(address.Trim());
-        if (user is null || !await users.HasPasswordAsync(user)) return;
+        var eligible = user is not null && await users.HasPasswordAsync(user);
+        // Nobody's: a fresh id and stamp, so its link is shaped like a real one and works for no one.
+        var recipient = eligible ? user! : new ControlPanelUser { UserName = "", Email = "", SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) };
         var now = clock.GetUtcNow().UtcDateTime;
-        if (await MailOutbox.CountSinceAsync(db, MailKinds.PasswordReset, user.Id, now.AddHours(-1)) >= resets.Value.MailsPerAddressPerHour) return;
-
-        var link = await LinkAsync(user);
-        MailOutbox.Add(db, MailKinds.PasswordReset, user.Email!, MailTemplates.PasswordReset(user.DisplayName, link, LinkLifetime), now, user.Id);
+        var sentThisHour = await MailOutbox.CountSinceAsync(db, MailKinds.PasswordReset, recipient.Id, now.AddHours(-1));
+        var mail = MailTemplates.PasswordReset(recipient.DisplayName, await LinkAsync(recipient), LinkLifetime);
+        if (eligible && sentThisHour < resets.Value.MailsPerAddressPerHour)
+            MailOutbox.Add(db, MailKinds.PasswordReset, user!.Email!, mail, now, user.Id);
+        else
+            MailOutbox.AddWithheld(db, MailKinds.PasswordReset, mail, now);
         await db.SaveChangesAsync();
     }
 

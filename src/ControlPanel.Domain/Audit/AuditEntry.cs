@@ -54,6 +54,8 @@ public static class AuditActions
     public const string StaffRemoved = "staff.removed";
     public const string SignInsEnded = "account.sign_ins_ended";
     public const string TwoFactorDisabled = "account.two_factor_disabled";
+    public const string PasskeyAdded = "account.passkey_added";
+    public const string PasskeyRemoved = "account.passkey_removed";
 
     public static readonly IReadOnlyList<string> All =
     [

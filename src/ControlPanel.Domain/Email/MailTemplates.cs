@@ -13,6 +13,8 @@ public sealed record MailContent(string Subject, string Text, string Html);
 /// </summary>
 public static class MailTemplates
 {
+    // No subject holds text a user typed (an application's name, a passkey's name): a subject is what a mail client shows
+    // before anyone opens it, and a notice's extra recipients did not choose the words in it.
     public static MailContent PasswordReset(string name, Uri link, TimeSpan lifetime) => Compose(
         "Reset your ControlPanel password", name,
         ["Someone, hopefully you, asked to reset the password of your ControlPanel account.",
@@ -41,6 +43,19 @@ public static class MailTemplates
         null,
         "If this was not you, change your password at once (or ask for a reset from the sign-in page) and contact your administrator.");
 
+    // The passkey's name is the user's own words to themselves, so it stays in the body, never in the subject.
+    public static MailContent PasskeyAdded(string name, string passkey, DateTime at) => Compose(
+        "A passkey was added to your ControlPanel account", name,
+        [$"The passkey \"{passkey}\" was added to your ControlPanel account on {Utc(at)}: it now signs you in without your password."],
+        null,
+        "If this was not you, remove it on your account page, change your password at once and contact your administrator.");
+
+    public static MailContent PasskeyRemoved(string name, string passkey, DateTime at) => Compose(
+        "A passkey was removed from your ControlPanel account", name,
+        [$"The passkey \"{passkey}\" was removed from your ControlPanel account on {Utc(at)}: it no longer signs you in."],
+        null,
+        "If this was not you, change your password at once (or ask for a reset from the sign-in page) and contact your administrator.");
+
     public static MailContent NewSignInAddress(string name, string address, DateTime at) => Compose(
         "New sign-in to your ControlPanel account", name,
         [$"Your ControlPanel account was signed in to on {Utc(at)} from a network it had not been used from before ({address})."],
@@ -62,31 +77,31 @@ public static class MailTemplates
         "If you did not register with ControlPanel, ignore this mail.");
 
     public static MailContent QuotaThreshold(string name, string application, int percent, long used, long quota, DateTime month) => Compose(
-        $"{application} has used {percent}% of its monthly quota", name,
+        $"An application has used {percent}% of its monthly quota", name,
         [$"The application {application} has made {used:N0} counted calls in {Month(month)}: {percent}% of its monthly quota of {quota:N0}.",
          "When the quota is used up, calls run on the overrun allowance, if any, and are then refused with error 103 until the month ends."],
         null, NoticeClosing);
 
     public static MailContent QuotaOverrun(string name, string application, long used, long quota, DateTime month) => Compose(
-        $"{application} has used up its monthly quota", name,
+        "An application has used up its monthly quota", name,
         [$"The application {application} has made {used:N0} counted calls in {Month(month)}, past its monthly quota of {quota:N0}.",
          "Its calls now run on the overrun allowance, if any, and are then refused with error 103 until the month ends. An administrator can raise the quota."],
         null, NoticeClosing);
 
     public static MailContent ApplicationOffline(string name, string application, string? reason, DateTime at) => Compose(
-        $"{application} was taken offline", name,
+        "An application was taken offline", name,
         [$"ControlPanel staff took the application {application} offline on {Utc(at)}. Its API calls are refused until it is back online.",
          reason is null ? "Contact us to learn why, or to bring it back." : $"The reason given: {reason}"],
         null, NoticeClosing);
 
     public static MailContent KeysRotated(string name, string application, string last4, string by, DateTime at, DateTime? previousExpireAt) => Compose(
-        $"New keys for {application}", name,
+        "New keys for an application", name,
         [$"{by} rotated the keys of {application} on {Utc(at)}: the new application key ends in {last4}.",
          previousExpireAt is { } end ? $"The keys used until now keep working until {Utc(end)}." : "No earlier key pair was live."],
         null, NoticeClosing);
 
     public static MailContent KeysRevoked(string name, string application, string last4, string by, DateTime at) => Compose(
-        $"A key pair of {application} was revoked", name,
+        "A key pair of an application was revoked", name,
         [$"{by} revoked the key pair of {application} whose application key ends in {last4}, on {Utc(at)}. Calls with it are refused from now on."],
         null, NoticeClosing);
 

@@ -39,6 +39,7 @@ public static class MailKinds
     public const string PasswordReset = "password_reset";
     public const string PasswordChanged = "password_changed";
     public const string TwoFactorChanged = "two_factor_changed";
+    public const string PasskeyChanged = "passkey_changed";
     public const string NewSignInAddress = "new_sign_in_address";
     public const string StaffInvitation = "staff_invitation";
     public const string ConfirmEmail = "confirm_email";

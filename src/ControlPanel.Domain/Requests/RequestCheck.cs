@@ -22,18 +22,13 @@ public sealed class RequestCheck(
     ApplicationDirectory applications,
     SessionStore sessions,
     RateLimiter limiter,
+    RefusedCalls refusedCalls,
     QuotaLedger quotas,
     UsageMeter usage,
     IOptions<ApiOptions> options,
     TimeProvider clock)
 {
     private readonly bool _requireHttps = options.Value.RequireHttps;
-    private readonly int _refusedPerMinute = options.Value.RefusedCallsPerAddressPerMinute;
-    private readonly string _refusedMessage = RefusedAttemptsMessage(options.Value.RefusedCallsPerAddressPerMinute);
-
-    /// <summary>The rate-limit partition of an address's refused calls: <c>r:</c> and its <see cref="ClientAddressGroup"/>.</summary>
-    public const string RefusedPartitionPrefix = "r:";
-
     /// <summary>101's <c>extraInfo</c>: what a caller over plain HTTP does about it.</summary>
     public const string NotUsingHttpsAdvice =
         "Call over HTTPS. Behind a gateway or load balancer that ends TLS, it must send X-Forwarded-Proto: https and its address must be in Api:TrustedProxies.";
@@ -59,15 +54,9 @@ public sealed class RequestCheck(
         var utc = now.UtcDateTime;
         var address = ClientAddressGroup.Of(request.ClientIp);
 
-        // An address whose refused calls used up their window is refused before its keys are even looked at,
-        // so guessing cannot go on at the speed of the check (and a hit is not told from a miss meanwhile).
-        // Over several instances, each blocks once it finds nothing left to lease, so at most the limit is refused in all.
-        var refusedPartition = string.Concat(RefusedPartitionPrefix, address);
-        if (limiter.IsUsedUp(refusedPartition, _refusedPerMinute, now))
-        {
-            var window = limiter.Peek(refusedPartition, _refusedPerMinute, now) with { Allowed = false, Remaining = 0 };
-            return new Decision(ErrorCatalogue.RateLimitExceeded, _refusedMessage, null, null, null, window, null);
-        }
+        // An address whose refused calls used up their window is refused before its keys are even looked at.
+        if (refusedCalls.Blocked(address, now) is { } blocked)
+            return new Decision(ErrorCatalogue.RateLimitExceeded, refusedCalls.Message, null, null, null, blocked, null);
 
         // The keys, when sent, are looked up first: every refusal of a call whose keys are valid (even over
         // plain HTTP or with a bad token) belongs to that application, in its usage and its limit headers.
@@ -79,7 +68,7 @@ public sealed class RequestCheck(
         var application = pair is null ? null : applications.Find(pair.ApplicationId);
 
         ValueTask<Decision> Refuse(ApiError error, string extraInfo = "", LiveSession? session = null) => application is null
-            ? RefuseUnknownAsync(error, extraInfo, refusedPartition, now)
+            ? RefuseUnknownAsync(error, extraInfo, address, now)
             : ValueTask.FromResult(RefuseKnown(error, extraInfo, application, pair!.KeyPairId, session, address, now));
 
         if (_requireHttps && !request.IsHttps) return await Refuse(ErrorCatalogue.NotUsingHttps, NotUsingHttpsAdvice);
@@ -157,12 +146,12 @@ public sealed class RequestCheck(
     /// against its client address's window of refused calls (Api:RefusedCallsPerAddressPerMinute), which is what the
     /// limit headers report; the call that goes over it answers 158 instead.
     /// </summary>
-    private async ValueTask<Decision> RefuseUnknownAsync(ApiError error, string extraInfo, string refusedPartition, DateTimeOffset now)
+    private async ValueTask<Decision> RefuseUnknownAsync(ApiError error, string extraInfo, string address, DateTimeOffset now)
     {
-        var window = await limiter.TryAcquireAsync(refusedPartition, _refusedPerMinute, now);
+        var window = await refusedCalls.CountAsync(address, now);
         return window.Allowed
             ? new Decision(error, extraInfo, null, null, null, window, null)
-            : new Decision(ErrorCatalogue.RateLimitExceeded, _refusedMessage, null, null, null, window, null);
+            : new Decision(ErrorCatalogue.RateLimitExceeded, refusedCalls.Message, null, null, null, window, null);
     }
 
     /// <summary>Refused although the keys are valid (plain HTTP, a bad token): the application's usage counts it, and its headers report the caller's window untouched.</summary>
@@ -177,10 +166,6 @@ public sealed class RequestCheck(
         session is null
             ? (application.PartitionFor(address), application.ApplicationRateLimit)
             : (session.RateLimitPartition, application.PerUserRateLimit);
-
-    /// <summary>The 158 <c>extraInfo</c> for an address whose refused calls used up their window.</summary>
-    public static string RefusedAttemptsMessage(int limit) =>
-        $"More than {limit} calls from this address were refused in one minute (unknown keys, bad headers or unknown tokens). Please wait until the window resets (X-RateLimit-Reset) before attempting again.";
 
     private static string QuotaExceededMessage(QuotaState quota) =>
         $"The monthly quota of {quota.Quota} calls{(quota.OverrunAllowance > 0 ? $" and the overrun allowance of {quota.OverrunAllowance}" : "")} is used up. It resets on {quota.ResetsAt:yyyy-MM-dd} at 00:00 UTC.";

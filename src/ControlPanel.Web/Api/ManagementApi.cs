@@ -9,7 +9,6 @@ using ControlPanel.Domain.Origins;
 using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Domain.Webhooks;
-using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Web.Api;
 
@@ -113,7 +112,8 @@ public static class ManagementApi
     // ---- authentication, scope, rate limit, audit ----
 
     /// <summary>
-    /// Every call: the token is checked (194 missing, 114 unknown or revoked or its user removed, 113 expired, 225 account locked), then
+    /// Every call: the caller's address must have refused calls left (158, as at the key check), the token is checked (194 missing,
+    /// 114 unknown or revoked or its user removed, 113 expired, 225 account locked; each counts against the address), then
     /// counted against AccessTokens:RequestsPerMinute (158 and X-RateLimit-* headers); a write with a read-only token answers 170;
     /// a write is recorded in the audit log with its outcome.
     /// </summary>
@@ -128,16 +128,15 @@ public static class ManagementApi
             return ApiRefusal.For(ErrorCatalogue.NotUsingHttps, "Call the management API over HTTPS.");
         var header = http.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        var clientIp = connection.ClientIp?.ToString();
-        var authentication = await services.GetRequiredService<AccessTokenService>().AuthenticateAsync(token, clientIp, http.RequestAborted);
-        if (authentication.Use is not { } use) return Refused(authentication.Refused!.Value);
-
-        var limiter = services.GetRequiredService<RateLimiter>();
-        var limit = services.GetRequiredService<IOptions<AccessTokenOptions>>().Value.RequestsPerMinute;
-        var rate = await limiter.TryAcquireAsync($"t:{use.TokenId:N}", limit, services.GetRequiredService<TimeProvider>().GetUtcNow());
-        DecisionResponses.WriteRateLimitHeaders(http.Response, rate);
-        if (!rate.Allowed)
-            return ApiRefusal.For(ErrorCatalogue.RateLimitExceeded, $"An access token makes at most {limit} calls a minute.");
+        var admission = services.GetRequiredService<AccessTokenAdmission>();
+        var admitted = await admission.AdmitAsync(token, connection.ClientIp, http.RequestAborted);
+        if (admitted.Window is { } window) DecisionResponses.WriteRateLimitHeaders(http.Response, window);
+        if (admitted.Use is not { } use) return admitted.Refused switch
+        {
+            AccessTokenService.Refusal.TooManyRefused => ApiRefusal.For(ErrorCatalogue.RateLimitExceeded, admission.TooManyRefusedMessage),
+            AccessTokenService.Refusal.RateLimited => ApiRefusal.For(ErrorCatalogue.RateLimitExceeded, $"An access token makes at most {admitted.Window!.Value.Limit} calls a minute."),
+            var refusal => Refused(refusal!.Value),
+        };
 
         var write = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
         if (write && use.ReadOnly)

@@ -7,7 +7,7 @@ namespace ControlPanel.Web.Background;
 
 /// <summary>
 /// Every minute: forgets long-expired sessions, ended limit periods and old changes; every hour, usage, webhook, mail
-/// and audit history past its retention; so memory and tables stay bounded.
+/// and audit history and idempotent-rotation answers past their retention; so memory and tables stay bounded.
 /// </summary>
 public sealed class ExpiredStateSweeper(
     SessionStore sessions, CounterStore counters, ChangeFeed changes, HistoryRetention history, UsageRetention usage, TimeProvider clock,
@@ -37,8 +37,8 @@ public sealed class ExpiredStateSweeper(
                             logger.LogInformation("Retention deleted {MinuteRows} usage minute rows and {DayRows} usage day rows.", usageDeleted.MinuteRows, usageDeleted.DayRows);
                         var deleted = await history.DeleteExpiredAsync(stoppingToken);
                         if (deleted.Total > 0)
-                            logger.LogInformation("Retention deleted {Events} webhook events, {Deliveries} deliveries, {Attempts} attempts and {AuditEntries} audit entries.",
-                                deleted.Events, deleted.Deliveries, deleted.Attempts, deleted.AuditEntries);
+                            logger.LogInformation("Retention deleted {Events} webhook events, {Deliveries} deliveries, {Attempts} attempts, {AuditEntries} audit entries, {Mails} mails and {IdempotentRotations} expired idempotent rotations.",
+                                deleted.Events, deleted.Deliveries, deleted.Attempts, deleted.AuditEntries, deleted.Mails, deleted.IdempotentRotations);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not remove expired state; retrying next minute."); }

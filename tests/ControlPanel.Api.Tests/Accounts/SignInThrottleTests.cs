@@ -48,6 +48,33 @@ public sealed class SignInThrottleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await factory.CreateApiClient().SendAsync(view)).StatusCode);
     }
 
+    // The router accepts a trailing slash and any casing; the count follows the page it picked, not the raw path.
+    [Theory]
+    [InlineData("/Account/Login/", "198.51.100.21")]
+    [InlineData("/account/LOGIN", "198.51.100.22")]
+    [InlineData("/ACCOUNT/loginwith2fa/", "198.51.100.23")]
+    public async Task Another_spelling_of_a_throttled_page_counts_against_the_same_limit(string path, string address)
+    {
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 26; i++)
+            answers.Add(await PostAsync(path, address));
+
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, answers.Take(3));
+        Assert.All(answers.Skip(3), answer => Assert.Equal(HttpStatusCode.TooManyRequests, answer));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await PostAsync("/Account/Login", address));
+    }
+
+    [Fact]
+    public async Task Mixed_spellings_share_one_count()
+    {
+        var paths = new[] { "/Account/Login/", "/account/LOGIN" };
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 26; i++)
+            answers.Add(await PostAsync(paths[i % 2], "198.51.100.24"));
+
+        Assert.Equal(23, answers.Count(answer => answer == HttpStatusCode.TooManyRequests));
+    }
+
     [Fact]
     public async Task The_refusal_says_why_and_when_to_retry()
     {

@@ -2,7 +2,10 @@ using System.Net;
 using ControlPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ControlPanel.Api.Tests.Management;
+using ControlPanel.Domain.AccessTokens;
 using static ControlPanel.Api.Tests.ApiRequests;
+using static ControlPanel.Api.Tests.Management.ManagementCalls;
 
 namespace ControlPanel.Api.Tests.Limits;
 
@@ -48,6 +51,31 @@ public sealed class RefusedCallTests(ControlPanelFactory fixture) : IClassFixtur
         // The next minute starts a new window.
         factory.Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(Check(application).From(guesser))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_access_tokens_count_against_the_address_like_refused_keys()
+    {
+        var owner = await factory.NewOwnerAsync("Guessed");
+        var token = (await factory.NewTokenAsync(owner)).Token;
+        const string guesser = "198.51.100.41";
+        HttpRequestMessage Guess() => Manage(HttpMethod.Get, "/applications", "cpat_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))).From(guesser);
+        for (var i = 1; i <= RefusedPerMinute; i++)
+        {
+            var refused = await Client.SendAsync(Guess());
+            await refused.AssertErrorAsync(HttpStatusCode.Unauthorized, 114);
+            Assert.Equal((RefusedPerMinute - i).ToString(), refused.HeaderValue("X-RateLimit-Remaining"));
+        }
+
+        await (await Client.SendAsync(Guess())).AssertErrorAsync(HttpStatusCode.TooManyRequests, 158);
+        // One window for every credential: a good token, and keys at the key check, are turned away from that address too.
+        var good = await Client.SendAsync(Manage(HttpMethod.Get, "/applications", token).From(guesser));
+        await good.AssertErrorAsync(HttpStatusCode.TooManyRequests, 158);
+        Assert.Contains("refused", (await good.ReadErrorAsync()).ExtraInfo);
+        await (await Client.SendAsync(Unknown(guesser))).AssertErrorAsync(HttpStatusCode.TooManyRequests, 158);
+        // The token was not used (its call was refused); from another address it works.
+        Assert.Null((await factory.UseAsync<AccessTokenService, IReadOnlyList<AccessTokenService.Row>>(t => t.ListAsync(owner))).Single().LastUsedAt);
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(Manage(HttpMethod.Get, "/applications", token).From("198.51.100.42"))).StatusCode);
     }
 
     [Fact]

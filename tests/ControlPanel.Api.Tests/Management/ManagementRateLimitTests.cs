@@ -1,4 +1,5 @@
 using System.Net;
+using ControlPanel.Domain.AccessTokens;
 using static ControlPanel.Api.Tests.Management.ManagementCalls;
 
 namespace ControlPanel.Api.Tests.Management;
@@ -34,5 +35,23 @@ public sealed class ManagementRateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Manage(HttpMethod.Get, "/applications", other))).StatusCode);
         factory.Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Manage(HttpMethod.Get, "/applications", token))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_call_refused_for_the_rate_limit_is_not_recorded_as_the_tokens_last_use()
+    {
+        factory.Clock.Set(new DateTimeOffset(2026, 12, 1, 12, 0, 5, TimeSpan.Zero));
+        var owner = await factory.NewOwnerAsync("Acme");
+        var token = (await factory.NewTokenAsync(owner)).Token;
+        var client = factory.CreateApiClient();
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Manage(HttpMethod.Get, "/applications", token))).StatusCode);
+        var lastAccepted = factory.Clock.UtcNow;
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        await (await client.SendAsync(Manage(HttpMethod.Get, "/applications", token))).AssertErrorAsync(HttpStatusCode.TooManyRequests, 158);
+
+        var row = (await factory.UseAsync<AccessTokenService, IReadOnlyList<AccessTokenService.Row>>(t => t.ListAsync(owner))).Single();
+        Assert.Equal(lastAccepted, row.LastUsedAt);
     }
 }

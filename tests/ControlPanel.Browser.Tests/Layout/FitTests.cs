@@ -40,7 +40,7 @@ public sealed class FitTests(BrowserFixture browser) : IAsyncLifetime
         var support = await browser.NewPageAsync(app);
         await support.SignInAsNewStaffAsync(browser, app, "fit-support@acme.test", "Support");
 
-        string[] shared = ["", "applications", applicationPath, "webhooks", "usage", "audit", "Account/Manage"];
+        string[] shared = ["", "applications", applicationPath, "webhooks", "usage", "audit", "Account/Manage", "Account/Manage/Passkeys"];
         var problems = new List<string>();
         await CheckAsync(owner, "owner", [.. shared, "access-tokens"], problems);
         await CheckAsync(support, "support", [.. shared, "admin/overview"], problems);

@@ -103,7 +103,7 @@ public sealed class AccessTokensPageTests : ComponentTest
         var other = await NewOwnerAsync("Globex");
         var mine = await UseAsync<AccessTokenService, IssuedAccessToken>(t => t.CreateAsync(owner, new AccessTokenService.Form { Name = "mine" }));
         await UseAsync<AccessTokenService, IssuedAccessToken>(t => t.CreateAsync(other, new AccessTokenService.Form { Name = "theirs" }));
-        await UseAsync<AccessTokenService, AccessTokenService.Authentication>(t => t.AuthenticateAsync(mine.Token, null));
+        await UseAsync<AccessTokenAdmission, AccessTokenAdmission.Result>(a => a.AdmitAsync(mine.Token, null));
 
         SignIn(owner);
         var page = Render<AccessTokensPage>();

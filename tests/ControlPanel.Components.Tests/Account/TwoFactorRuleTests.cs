@@ -2,6 +2,7 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Tests;
 using ControlPanel.Web.Components.Account;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPanel.Components.Tests.Account;
 
@@ -52,6 +53,28 @@ public sealed class TwoFactorRuleTests : ComponentTest
         var after = await PrincipalAsync(staff.UserId);
         Assert.False(after.HasClaim(c => c.Type == ViewerClaims.MustSetUpTwoFactor));
         Assert.Equal(role, ViewerClaims.ToViewer(after)?.Role);
+    }
+
+    [Theory]
+    [InlineData(Roles.Admin)]
+    [InlineData(Roles.Support)]
+    public async Task A_passkey_satisfies_the_staff_two_factor_rule(string role)
+    {
+        var staff = await NewStaffAsync(role);
+        // The user manager and the passkeys service of one scope, as on the passkeys page.
+        await UseAsync<IServiceProvider, bool>(async scope =>
+        {
+            var passkeys = scope.GetRequiredService<Passkeys>();
+            var user = (await scope.GetRequiredService<UserManager<ControlPanelUser>>().FindByIdAsync(staff.UserId))!;
+            var passkey = new UserPasskeyInfo(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), [1, 2, 3], DateTimeOffset.UtcNow, 0, ["internal"],
+                isUserVerified: true, isBackupEligible: false, isBackedUp: false, attestationObject: [1], clientDataJson: [2]);
+            await passkeys.AddAsync(user, passkey, new Passkeys.NameForm { Name = "Phone" });
+            return true;
+        });
+
+        var principal = await PrincipalAsync(staff.UserId);
+        Assert.False(principal.HasClaim(c => c.Type == ViewerClaims.MustSetUpTwoFactor));
+        Assert.Equal(role, ViewerClaims.ToViewer(principal)?.Role);
     }
 
     [Fact]

@@ -70,4 +70,26 @@ public sealed class IdempotentRotationsTests
         Assert.Equal(2, (await bed.Keys.ListAsync(bed.Owner, application.Application.Id)).Count);
         await Assert.ThrowsAsync<ValidationException>(() => rotations.RotateAsync(use, application.Application.Id, RotationGrace.OneHour, new string('x', 201)));
     }
+
+    [Fact]
+    public async Task The_retention_job_sweeps_expired_answers_and_keeps_live_ones()
+    {
+        await using var bed = await KeyTestBed.CreateAsync();
+        var application = await bed.CreateApplicationAsync();
+        var (rotations, use) = await RotationsAsync(bed);
+        var window = new AccessTokenOptions().IdempotencyWindow;
+        await rotations.RotateAsync(use, application.Application.Id, RotationGrace.OneHour, "old");
+        bed.Clock.Advance(window / 2);
+        await rotations.RotateAsync(use, application.Application.Id, RotationGrace.OneHour, "new");
+        bed.Clock.Advance(window / 2 + TimeSpan.FromMinutes(1));
+
+        var retention = new HistoryRetention(bed.Database.Factory, Options.Create(new ControlPanel.Domain.Webhooks.WebhookOptions()),
+            Options.Create(new ControlPanel.Domain.Audit.AuditOptions()), bed.Clock);
+        var deleted = await retention.DeleteExpiredAsync();
+
+        Assert.Equal(1, deleted.IdempotentRotations);
+        await using var db = bed.Database.CreateContext();
+        Assert.Single(await db.IdempotentRotations.ToListAsync());
+        Assert.True((await rotations.RotateAsync(use, application.Application.Id, RotationGrace.OneHour, "new")).Replayed);
+    }
 }

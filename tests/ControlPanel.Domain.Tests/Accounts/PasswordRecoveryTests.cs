@@ -18,10 +18,11 @@ public class PasswordRecoveryTests
         return (services, await services.RegisterOwnerAsync());
     }
 
+    /// <summary>The mails that will go out (not the withheld rows a request that sends nothing saves).</summary>
     private static async Task<List<OutboxMail>> MailsAsync(IdentityTestServices services)
     {
         await using var db = services.CreateContext();
-        return await db.OutboxMails.OrderBy(m => m.CreatedAt).ToListAsync();
+        return await db.OutboxMails.Where(m => m.FailedAt == null).OrderBy(m => m.CreatedAt).ToListAsync();
     }
 
     /// <summary>The userId and token of the reset link in a mail's text.</summary>
@@ -72,6 +73,32 @@ public class PasswordRecoveryTests
         }
         // The security notice that the password changed.
         Assert.Contains(await MailsAsync(services), m => m.Kind == MailKinds.PasswordChanged && m.To == "olive@controlpanel.test");
+    }
+
+    [Fact]
+    public async Task A_request_that_sends_nothing_does_the_same_work_as_one_that_sends_a_link()
+    {
+        var (services, owner) = await OwnerAsync();
+        await using var _ = services;
+        // Known, unknown, and known but over the hourly limit: each counts, makes a link and a mail, and saves one outbox row.
+        var addresses = new[] { "olive@controlpanel.test", "nobody@controlpanel.test" }
+            .Concat(Enumerable.Repeat("olive@controlpanel.test", new PasswordResetOptions().MailsPerAddressPerHour)).ToList();
+        foreach (var address in addresses)
+        {
+            await using var scope = services.CreateScope();
+            await scope.Get<PasswordRecovery>().RequestAsync(address);
+        }
+
+        await using var db = services.CreateContext();
+        var rows = await db.OutboxMails.OrderBy(m => m.CreatedAt).ToListAsync();
+        Assert.Equal(addresses.Count, rows.Count);
+        var withheld = rows.Where(m => m.FailedAt is not null).ToList();
+        Assert.Equal(2, withheld.Count);
+        Assert.All(withheld, m => Assert.Equal((MailKinds.PasswordReset, "", (string?)null), (m.Kind, m.To, m.UserId)));
+        Assert.All(rows, m => Assert.Equal(rows[0].Subject, m.Subject));
+        // A withheld row keeps no link: over the limit, it would be a working one.
+        Assert.All(withheld, m => Assert.Equal(("", ""), (m.TextBody, m.HtmlBody)));
+        Assert.Contains(owner.Id, rows[0].TextBody);
     }
 
     [Fact]

@@ -91,11 +91,14 @@ public sealed class NoticeTests : IAsyncLifetime
         await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, false, "Unpaid invoice");
         await Dispatcher().DispatchAsync();
 
-        Assert.Equal(["olive@acme.test", "team@acme.test"], Received("New keys for Storefront"));
-        Assert.Equal(["olive@acme.test", "team@acme.test"], Received("A key pair of Storefront was revoked"));
+        Assert.Equal(["olive@acme.test", "team@acme.test"], Received("New keys for an application"));
+        Assert.Equal(["olive@acme.test", "team@acme.test"], Received("A key pair of an application was revoked"));
         // The owner who turned key notices off still hears that the application went offline; once.
-        Assert.Equal(["olive@acme.test", "quiet@acme.test", "team@acme.test"], Received("Storefront was taken offline"));
+        Assert.Equal(["olive@acme.test", "quiet@acme.test", "team@acme.test"], Received("An application was taken offline"));
         Assert.Contains("Unpaid invoice", smtp.Messages.First(m => m.Subject.Contains("offline")).TextBody);
+        // What the owner typed (the application's name) is in the bodies, never in a subject: the subject is shown unopened.
+        Assert.All(smtp.Messages, m => Assert.DoesNotContain("Storefront", m.Subject));
+        Assert.Contains("Storefront", smtp.Messages.First(m => m.Subject.Contains("offline")).TextBody);
     }
 
     [Fact]

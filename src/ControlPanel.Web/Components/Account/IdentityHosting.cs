@@ -37,6 +37,7 @@ public static class IdentityHosting
 
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
         builder.Services.AddSignInThrottle();
+        builder.Services.AddPasskeyOptions();
     }
 
     private static async Task RecordSignInAddressAsync(CookieSignedInContext context)

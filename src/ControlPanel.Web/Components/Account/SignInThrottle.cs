@@ -10,15 +10,17 @@ namespace ControlPanel.Web.Components.Account;
 /// <summary>
 /// Limits the sign-in and registration form posts per client address with ASP.NET Core's rate limiter, so one address
 /// cannot try passwords across many accounts (the per-user lockout only slows guessing one account) or register in bulk.
-/// The forms are static server-rendered posts, so the limit applies to the POSTs of their paths; page views are free.
+/// The forms are static server-rendered posts, so the limit applies to the POSTs of their pages; page views are free.
+/// A post is matched by the route pattern of the endpoint the router picked (the limiter runs after routing), never by
+/// the raw path: the router also accepts "/Account/Login/" and "/account/LOGIN", and each of those must count too.
 /// </summary>
 public static class SignInThrottle
 {
     /// <summary>
-    /// The form posts counted; LoginWith2fa and LoginWithRecoveryCode are guessable codes too, and ForgotPassword sends
+    /// The pages whose form posts are counted, as their route patterns; LoginWith2fa and LoginWithRecoveryCode are guessable codes too, and ForgotPassword sends
     /// mail (each address has its own hourly limit in PasswordRecovery as well).
     /// </summary>
-    private static readonly PathString[] ThrottledPaths =
+    private static readonly string[] ThrottledPages =
         ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register", "/Account/ForgotPassword", "/Account/ResetPassword"];
 
     public static void AddSignInThrottle(this IServiceCollection services)
@@ -28,7 +30,7 @@ public static class SignInThrottle
         {
             var limits = security.Value;
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                IsThrottled(context.Request)
+                IsThrottled(context)
                     ? RateLimitPartition.GetFixedWindowLimiter(AddressKey(context.Connection.RemoteIpAddress), _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = limits.SignInPostsPerAddress,
@@ -49,8 +51,10 @@ public static class SignInThrottle
         });
     }
 
-    private static bool IsThrottled(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && ThrottledPaths.Any(path => request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+    private static bool IsThrottled(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method)
+        && context.GetEndpoint() is RouteEndpoint endpoint
+        && ThrottledPages.Contains(endpoint.RoutePattern.RawText, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The partition for an address: the same client grouping as the API's limits (an IPv6 client is its /64).</summary>
     internal static string AddressKey(IPAddress? address) => ClientAddressGroup.Of(address);

@@ -46,7 +46,8 @@ public sealed class ViewerClaimsFactory(
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(ViewerClaims.DisplayName, string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? "" : user.DisplayName));
         if (user.AccountId is { } accountId) identity.AddClaim(new Claim(ViewerClaims.AccountId, accountId.ToString()));
-        if (security.Value.RequireTwoFactorForStaff && !user.TwoFactorEnabled && Roles.Staff.Any(role => identity.HasClaim(identity.RoleClaimType, role)))
+        if (security.Value.RequireTwoFactorForStaff && Roles.Staff.Any(role => identity.HasClaim(identity.RoleClaimType, role))
+            && !await Passkeys.SatisfiesStaffSecondFactorAsync(UserManager, user))
             identity.AddClaim(new Claim(ViewerClaims.MustSetUpTwoFactor, "true"));
         return identity;
     }
