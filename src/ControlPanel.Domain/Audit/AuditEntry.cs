@@ -48,6 +48,9 @@ public static class AuditActions
     public const string PasswordReset = "account.password_reset";
     public const string PasswordChanged = "account.password_changed";
     public const string EmailConfirmed = "account.email_confirmed";
+    public const string ResourceCreated = "resource.created";
+    public const string ResourceUpdated = "resource.updated";
+    public const string ResourceDeleted = "resource.deleted";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -57,5 +60,6 @@ public static class AuditActions
         WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookSecretRotated, WebhookVerificationSecretSet,
         StaffInvited, StaffInvitationResent, StaffInvitationRevoked, StaffInvitationAccepted,
         AccessTokenCreated, AccessTokenUsed, AccessTokenRevoked,
+        ResourceCreated, ResourceUpdated, ResourceDeleted,
     ];
 }

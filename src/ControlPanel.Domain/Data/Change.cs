@@ -8,6 +8,9 @@ public enum ChangeTopic
 
     /// <summary>One session (its view): the instances that hold it reload it.</summary>
     Session,
+
+    /// <summary>The resource catalogue: every instance rebuilds its route table.</summary>
+    Resources,
 }
 
 /// <summary>
