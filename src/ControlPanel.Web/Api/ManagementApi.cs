@@ -18,7 +18,7 @@ namespace ControlPanel.Web.Api;
 /// <c>Authorization: Bearer cpat_…</c>. Every endpoint calls the domain service the UI calls, as the token's
 /// <see cref="Viewer"/> (its creator, narrowed to the token's scope), so the rules and messages are the UI's.
 /// </summary>
-public static class ManagementApi
+public static partial class ManagementApi
 {
     public const string Prefix = "/api/v1/manage";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
@@ -78,6 +78,8 @@ public static class ManagementApi
             .Answers<DeliveryPage>(StatusCodes.Status200OK).Example(null, ManagementExamples.Deliveries);
         webhooks.MapPost("/deliveries/{deliveryId:guid}/resend", ResendDeliveryAsync).Named("ResendWebhookDelivery", "Attempt a delivery again now")
             .Answers(StatusCodes.Status202Accepted, write: true);
+
+        MapResources(manage.MapGroup("/resources"));
 
         return endpoints;
     }
