@@ -9,6 +9,7 @@ using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Origins;
 using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Requests;
+using ControlPanel.Domain.Resources;
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Domain.Webhooks;
@@ -76,6 +77,8 @@ public static class ControlPanelDomain
         services.AddValidatedOptions<ApiOptions>(ApiOptions.Section);
         services.AddChangeSubscriber<ApplicationDirectory>();
         services.AddChangeSubscriber<SessionStore>();
+        services.AddChangeSubscriber<ResourceCatalogue>();
+        services.AddScoped<ResourceService>();
         // One instance (SQLite) counts in memory; instances sharing PostgreSQL lease blocks of every limit from it.
         services.AddSingleton<CounterStore>(provider =>
             provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.PostgreSql

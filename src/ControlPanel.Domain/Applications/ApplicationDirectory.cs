@@ -95,8 +95,8 @@ public sealed class ApplicationState
     /// <summary>The key of this application's quota months in the shared counters.</summary>
     public required string QuotaKey { get; init; }
 
-    /// <summary>The rate-limit partition of application-only calls from one client address.</summary>
-    public string PartitionFor(string clientAddress) => string.Concat("a:", IdText, ":", clientAddress);
+    /// <summary>The rate-limit partition of application-only calls from one client address (to one resource, by its suffix).</summary>
+    public string PartitionFor(string clientAddress, string resourceSuffix = "") => string.Concat("a:", IdText, ":", clientAddress, resourceSuffix);
 
     internal static ApplicationState From(Application application, bool accountLocked, long defaultQuota, IEnumerable<string> views) => new()
     {

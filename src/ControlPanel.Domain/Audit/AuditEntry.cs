@@ -56,6 +56,9 @@ public static class AuditActions
     public const string TwoFactorDisabled = "account.two_factor_disabled";
     public const string PasskeyAdded = "account.passkey_added";
     public const string PasskeyRemoved = "account.passkey_removed";
+    public const string ResourceCreated = "resource.created";
+    public const string ResourceUpdated = "resource.updated";
+    public const string ResourceDeleted = "resource.deleted";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -66,5 +69,6 @@ public static class AuditActions
         StaffInvited, StaffInvitationResent, StaffInvitationRevoked, StaffInvitationAccepted,
         StaffRoleChanged, UserDisabled, UserEnabled, StaffRemoved, SignInsEnded,
         AccessTokenCreated, AccessTokenUsed, AccessTokenRevoked,
+        ResourceCreated, ResourceUpdated, ResourceDeleted,
     ];
 }

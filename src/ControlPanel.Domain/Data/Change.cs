@@ -11,6 +11,9 @@ public enum ChangeTopic
 
     /// <summary>One user's sign-ins ended (new security stamp, disabled, removed, role lost): their open circuits re-check at once.</summary>
     UserSignIns,
+
+    /// <summary>The resource catalogue: every instance rebuilds its route table.</summary>
+    Resources,
 }
 
 /// <summary>

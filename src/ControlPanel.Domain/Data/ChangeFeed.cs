@@ -79,6 +79,7 @@ public sealed class ChangeFeed(
             lock (_gate) _settled = settled;
         }
         await ApplyAsync(ChangeTopic.Directory, null, cancellationToken);
+        await ApplyAsync(ChangeTopic.Resources, null, cancellationToken);
     }
 
     /// <summary>Applies the changes other instances stored since the last read; returns how many.</summary>

@@ -6,6 +6,7 @@ using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Quotas;
+using ControlPanel.Domain.Resources;
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Domain.Webhooks;
@@ -38,6 +39,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
     public DbSet<Change> Changes => Set<Change>();
+    public DbSet<Resource> Resources => Set<Resource>();
     public DbSet<SharedCounter> SharedCounters => Set<SharedCounter>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SharedSecret> SharedSecrets => Set<SharedSecret>();

@@ -32,9 +32,28 @@ public sealed record CheckRequest
     /// <summary>The client's call was made over HTTPS.</summary>
     public bool IsHttps { get; init; }
 
-    /// <summary>False for calls the platform does not count towards the monthly quota.</summary>
+    /// <summary>
+    /// The client's call: its method (GET, POST...) and path or URI, as the gateway passes them. Together they name the
+    /// resource (<see cref="Resources.ResourceCatalogue"/>) whose rules and windows apply; without a path the call is the
+    /// default resource's.
+    /// </summary>
+    public string? Method { get; init; }
+
+    /// <inheritdoc cref="Method"/>
+    public string? Path { get; init; }
+
+    /// <summary>Opening a session or changing its view: not a resource of the platform (<see cref="Resources.RouteTable.SessionManagement"/>).</summary>
+    public bool SessionManagement { get; init; }
+
+    /// <summary>
+    /// False when the gateway (with the gateway secret) says the call does not count towards the monthly quota: the older
+    /// way, before the catalogue said it per resource. A call counts only when both its resource and this say so.
+    /// </summary>
     public bool Counted { get; init; } = true;
 
-    /// <summary>The resource needs a session (the seed's padlock): no Bearer token answers 194.</summary>
+    /// <summary>
+    /// The gateway says the resource needs a session (the seed's padlock): the older way, before the catalogue said it per
+    /// resource. A call without a Bearer token answers 194 when either says so.
+    /// </summary>
     public bool SessionRequired { get; init; }
 }

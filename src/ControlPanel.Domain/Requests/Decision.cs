@@ -2,6 +2,7 @@ using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Quotas;
+using ControlPanel.Domain.Resources;
 
 namespace ControlPanel.Domain.Requests;
 
@@ -13,6 +14,7 @@ namespace ControlPanel.Domain.Requests;
 /// <param name="Session">The Bearer session, when one was used and is live.</param>
 /// <param name="RateLimit">The rate-limit state to report in X-RateLimit-* (counted when the call reached the limiter).</param>
 /// <param name="Quota">The monthly quota state, once the application is known.</param>
+/// <param name="Resource">The resource the call is, from its method and path (the default when it named none).</param>
 public sealed record Decision(
     ApiError? Error,
     string ExtraInfo,
@@ -20,7 +22,8 @@ public sealed record Decision(
     Guid? KeyPairId,
     Sessions.LiveSession? Session,
     RateLimitDecision RateLimit,
-    QuotaState? Quota)
+    QuotaState? Quota,
+    ResourceRule Resource)
 {
     public bool Allowed => Error is null;
     public Guid? ApplicationId => Application?.Id;

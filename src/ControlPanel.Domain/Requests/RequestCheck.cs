@@ -4,6 +4,7 @@ using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Monitoring;
 using ControlPanel.Domain.Quotas;
+using ControlPanel.Domain.Resources;
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
 using Microsoft.Extensions.Options;
@@ -12,8 +13,8 @@ namespace ControlPanel.Domain.Requests;
 
 /// <summary>
 /// The one check every API call goes through, in a straight line:
-/// HTTPS → credentials → key pair → account and application status → origin → rate limit →
-/// monthly quota → decision → usage meter. Everything it reads is in memory (changes arrive through
+/// HTTPS → credentials → key pair → account and application status → origin → resource → rate limit
+/// (per resource) → monthly quota → decision → usage meter. Everything it reads is in memory (changes arrive through
 /// the <c>ChangeFeed</c> reloads); the database is reached only to lease the next block of a limit
 /// shared by several instances, or to look up a session another instance opened.
 /// </summary>
@@ -21,6 +22,7 @@ public sealed class RequestCheck(
     KeyIndex keys,
     ApplicationDirectory applications,
     SessionStore sessions,
+    ResourceCatalogue resources,
     RateLimiter limiter,
     RefusedCalls refusedCalls,
     QuotaLedger quotas,
@@ -41,22 +43,23 @@ public sealed class RequestCheck(
     {
         var started = clock.GetTimestamp();
         var now = clock.GetUtcNow();
-        var decision = await DecideAsync(request, now);
+        var resource = request.SessionManagement ? RouteTable.SessionManagement : resources.Match(request.Method, request.Path);
+        var decision = await DecideAsync(request, resource, now);
         ControlPanelMetrics.RecordDecision(decision.Error?.Code ?? 0, decision.Environment, clock.GetElapsedTime(started));
         var at = now.UtcDateTime;
-        usage.Record(decision.ApplicationId, decision.KeyPairId, decision.Environment, decision.Error?.Code ?? 0, request.Counted, at);
+        usage.Record(decision.ApplicationId, decision.KeyPairId, decision.Environment, decision.Error?.Code ?? 0, IsCounted(request, decision.Resource), at);
         if (decision.KeyPairId is { } keyPairId) keys.RecordUse(keyPairId, at);
         return decision;
     }
 
-    private async ValueTask<Decision> DecideAsync(CheckRequest request, DateTimeOffset now)
+    private async ValueTask<Decision> DecideAsync(CheckRequest request, ResourceRule resource, DateTimeOffset now)
     {
         var utc = now.UtcDateTime;
         var address = ClientAddressGroup.Of(request.ClientIp);
 
         // An address whose refused calls used up their window is refused before its keys are even looked at.
         if (refusedCalls.Blocked(address, now) is { } blocked)
-            return new Decision(ErrorCatalogue.RateLimitExceeded, refusedCalls.Message, null, null, null, blocked, null);
+            return new Decision(ErrorCatalogue.RateLimitExceeded, refusedCalls.Message, null, null, null, blocked, null, resource);
 
         // The keys, when sent, are looked up first: every refusal of a call whose keys are valid (even over
         // plain HTTP or with a bad token) belongs to that application, in its usage and its limit headers.
@@ -68,8 +71,8 @@ public sealed class RequestCheck(
         var application = pair is null ? null : applications.Find(pair.ApplicationId);
 
         ValueTask<Decision> Refuse(ApiError error, string extraInfo = "", LiveSession? session = null) => application is null
-            ? RefuseUnknownAsync(error, extraInfo, address, now)
-            : ValueTask.FromResult(RefuseKnown(error, extraInfo, application, pair!.KeyPairId, session, address, now));
+            ? RefuseUnknownAsync(error, extraInfo, address, resource, now)
+            : ValueTask.FromResult(RefuseKnown(error, extraInfo, application, pair!.KeyPairId, session, address, resource, now));
 
         if (_requireHttps && !request.IsHttps) return await Refuse(ErrorCatalogue.NotUsingHttps, NotUsingHttpsAdvice);
 
@@ -85,7 +88,7 @@ public sealed class RequestCheck(
                 case SessionLookup.Expired: return await Refuse(ErrorCatalogue.TokenExpired, "The session expired 2 hours after it was created; open a new one.");
             }
         }
-        else if (request.SessionRequired)
+        else if (request.SessionRequired || resource.SessionRequired)
         {
             return await Refuse(ErrorCatalogue.NoTokenOrSession, "This resource needs a session: send Authorization: Bearer <token>.");
         }
@@ -110,8 +113,8 @@ public sealed class RequestCheck(
             if (application is null) return await Refuse(ErrorCatalogue.NotAuthorised);
         }
 
-        // From here on the limit headers report this caller's own partition.
-        var (partition, limit) = RateWindow(application, session, address);
+        // From here on the limit headers report this caller's own window of this resource.
+        var (partition, limit) = RateWindow(application, session, address, resource);
 
         ApiError? refusal = null;
         string extraInfo = "";
@@ -121,51 +124,58 @@ public sealed class RequestCheck(
             (refusal, extraInfo) = (ErrorCatalogue.BadOriginIp, application.Origins.IsUnreadable
                 ? "The application's allowlist has a line that can no longer be read; its owner must correct it."
                 : "The caller's origin or IP address is not in the application's allowlist.");
-        if (refusal is not null) return RefuseKnown(refusal, extraInfo, application, pair!.KeyPairId, session, address, now);
+        if (refusal is not null) return RefuseKnown(refusal, extraInfo, application, pair!.KeyPairId, session, address, resource, now);
 
         var rate = await limiter.TryAcquireAsync(partition, limit, now);
         if (!rate.Allowed)
-            return new Decision(ErrorCatalogue.RateLimitExceeded, RateLimitTable.ExceededMessage(limit), application, pair!.KeyPairId, session, rate, quotas.Peek(application, utc));
+            return new Decision(ErrorCatalogue.RateLimitExceeded, RateLimitTable.ExceededMessage(limit), application, pair!.KeyPairId, session, rate, quotas.Peek(application, utc), resource);
 
         QuotaState quota;
-        if (request.Counted)
+        if (IsCounted(request, resource))
         {
             (var counted, quota) = await quotas.TryCountAsync(application, utc);
             if (!counted)
-                return new Decision(ErrorCatalogue.QuotaExceeded, QuotaExceededMessage(quota), application, pair!.KeyPairId, session, rate, quota);
+                return new Decision(ErrorCatalogue.QuotaExceeded, QuotaExceededMessage(quota), application, pair!.KeyPairId, session, rate, quota, resource);
         }
         else
         {
             quota = quotas.Peek(application, utc);
         }
-        return new Decision(null, "", application, pair!.KeyPairId, session, rate, quota);
+        return new Decision(null, "", application, pair!.KeyPairId, session, rate, quota, resource);
     }
+
+    /// <summary>A call counts towards the quota when its resource counts and the gateway did not exempt it (the older way).</summary>
+    private static bool IsCounted(CheckRequest request, ResourceRule resource) => request.Counted && resource.Counted;
 
     /// <summary>
     /// Refused before any application is known (no keys, unknown keys, bad headers, unknown tokens): the call counts
     /// against its client address's window of refused calls (Api:RefusedCallsPerAddressPerMinute), which is what the
     /// limit headers report; the call that goes over it answers 158 instead.
     /// </summary>
-    private async ValueTask<Decision> RefuseUnknownAsync(ApiError error, string extraInfo, string address, DateTimeOffset now)
+    private async ValueTask<Decision> RefuseUnknownAsync(ApiError error, string extraInfo, string address, ResourceRule resource, DateTimeOffset now)
     {
         var window = await refusedCalls.CountAsync(address, now);
         return window.Allowed
-            ? new Decision(error, extraInfo, null, null, null, window, null)
-            : new Decision(ErrorCatalogue.RateLimitExceeded, refusedCalls.Message, null, null, null, window, null);
+            ? new Decision(error, extraInfo, null, null, null, window, null, resource)
+            : new Decision(ErrorCatalogue.RateLimitExceeded, refusedCalls.Message, null, null, null, window, null, resource);
     }
 
     /// <summary>Refused although the keys are valid (plain HTTP, a bad token): the application's usage counts it, and its headers report the caller's window untouched.</summary>
-    private Decision RefuseKnown(ApiError error, string extraInfo, ApplicationState application, Guid keyPairId, LiveSession? session, string address, DateTimeOffset now)
+    private Decision RefuseKnown(ApiError error, string extraInfo, ApplicationState application, Guid keyPairId, LiveSession? session, string address, ResourceRule resource, DateTimeOffset now)
     {
-        var (partition, limit) = RateWindow(application, session, address);
-        return new Decision(error, extraInfo, application, keyPairId, session, limiter.Peek(partition, limit, now), quotas.Peek(application, now.UtcDateTime));
+        var (partition, limit) = RateWindow(application, session, address, resource);
+        return new Decision(error, extraInfo, application, keyPairId, session, limiter.Peek(partition, limit, now), quotas.Peek(application, now.UtcDateTime), resource);
     }
 
-    /// <summary>The rate-limit window a caller counts in: the application's per client address, or the session's per user.</summary>
-    private static (string Partition, int Limit) RateWindow(ApplicationState application, LiveSession? session, string address) =>
+    /// <summary>
+    /// The rate-limit window a caller counts in: the resource's within the application's per client address, or within the
+    /// session's per user; each resource has its own windows ("if a method allows for 100 requests per window, then it allows
+    /// 100 requests per window per access token").
+    /// </summary>
+    private static (string Partition, int Limit) RateWindow(ApplicationState application, LiveSession? session, string address, ResourceRule resource) =>
         session is null
-            ? (application.PartitionFor(address), application.ApplicationRateLimit)
-            : (session.RateLimitPartition, application.PerUserRateLimit);
+            ? (application.PartitionFor(address, resource.PartitionSuffix), resource.LimitFor(application, perUser: false))
+            : (string.Concat(session.RateLimitPartition, resource.PartitionSuffix), resource.LimitFor(application, perUser: true));
 
     private static string QuotaExceededMessage(QuotaState quota) =>
         $"The monthly quota of {quota.Quota} calls{(quota.OverrunAllowance > 0 ? $" and the overrun allowance of {quota.OverrunAllowance}" : "")} is used up. It resets on {quota.ResetsAt:yyyy-MM-dd} at 00:00 UTC.";

@@ -11,15 +11,18 @@ namespace ControlPanel.Web.Api;
 /// <param name="ClientIp">The client's address; believed only from a trusted proxy.</param>
 /// <param name="Origin">The client's Origin header; believed only from a trusted proxy.</param>
 /// <param name="Counted">False when the call does not count towards the quota; believed only from a trusted proxy.</param>
-/// <param name="SessionRequired">True when the resource needs a session (194 without a token).</param>
+/// <param name="SessionRequired">True when the resource needs a session (194 without a token); the older way, the catalogue says it per resource.</param>
+/// <param name="Method">The client call's method (GET, POST...): with <paramref name="Path"/>, names the resource whose rules and window apply.</param>
+/// <param name="Path">The client call's path (a query is ignored); without it the call is the default resource's.</param>
 public sealed record VerifyRequest(
     string? ApplicationKey, string? ConsumerKey, string? Token = null, string? ClientIp = null,
-    string? Origin = null, bool? Counted = null, bool? SessionRequired = null);
+    string? Origin = null, bool? Counted = null, bool? SessionRequired = null, string? Method = null, string? Path = null);
 
+/// <param name="Resource">The resource the call was taken for, as the catalogue names it ("GET /v1/chats/{id}").</param>
 public sealed record VerifyResponse(
     bool Valid, int Code, string Description, string ExtraInfo,
     ApplicationSummary? Application, string? Environment, SessionSummary? Session,
-    QuotaSummary? Quota, RateLimitSummary RateLimit);
+    QuotaSummary? Quota, RateLimitSummary RateLimit, string Resource);
 
 public sealed record ApplicationSummary(Guid Id, string Name);
 

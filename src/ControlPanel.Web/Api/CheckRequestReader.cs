@@ -12,8 +12,9 @@ namespace ControlPanel.Web.Api;
 /// <summary>
 /// Reads an HTTP request into a <see cref="CheckRequest"/>: credentials (APPLICATIONKEY and
 /// CONSUMERKEY headers, HTTP Basic, Bearer), and the client's address, origin and scheme.
-/// Forwarded facts (X-Forwarded-For, X-Real-IP, X-Forwarded-Proto) are believed only from a configured
-/// trusted proxy; X-ControlPanel-Counted only when that proxy also sends the configured gateway secret.
+/// Forwarded facts (X-Forwarded-For, X-Real-IP, X-Forwarded-Proto, and the client call's method and URI that name its
+/// resource) are believed only from a configured trusted proxy; X-ControlPanel-Counted only when that proxy also sends the
+/// configured gateway secret.
 /// </summary>
 public sealed class CheckRequestReader(IOptions<ApiOptions> options)
 {
@@ -21,10 +22,18 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
     public const string ConsumerKeyHeader = "CONSUMERKEY";
     /// <summary>The Subiz guide's single-key header; here it carries the whole pair (see <see cref="SplitPair"/>).</summary>
     public const string ApiKeyHeader = "api-key";
-    /// <summary>Set by the gateway: "false" for calls that do not count towards the monthly quota.</summary>
+    /// <summary>Set by the gateway: "false" for calls that do not count towards the monthly quota (the older way: the catalogue says it per resource).</summary>
     public const string CountedHeader = "X-ControlPanel-Counted";
-    /// <summary>Set by the gateway: "true" for resources that need a session (194 without a Bearer token).</summary>
+    /// <summary>Set by the gateway: "true" for resources that need a session, 194 without a Bearer token (the older way: the catalogue says it per resource).</summary>
     public const string SessionRequiredHeader = "X-ControlPanel-Session-Required";
+    /// <summary>The client call's method and URI as Traefik's ForwardAuth sends them.</summary>
+    public const string ForwardedMethodHeader = "X-Forwarded-Method";
+    /// <inheritdoc cref="ForwardedMethodHeader"/>
+    public const string ForwardedUriHeader = "X-Forwarded-Uri";
+    /// <summary>The client call's method and URI as the nginx sample sends them (<c>$request_method</c>, <c>$request_uri</c>).</summary>
+    public const string OriginalMethodHeader = "X-Original-Method";
+    /// <inheritdoc cref="OriginalMethodHeader"/>
+    public const string OriginalUriHeader = "X-Original-URI";
     /// <summary>Set by the gateway: <see cref="ApiOptions.GatewaySecret"/>, proving it (not its client) set the counted header.</summary>
     public const string GatewaySecretHeader = "X-ControlPanel-Gateway-Secret";
 
@@ -44,8 +53,11 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
         var remote = Normalise(context.Connection.RemoteIpAddress);
         var trusted = IsTrustedProxy(remote);
         var credentials = ReadCredentials(request.Headers);
+        var (method, path) = trusted ? ForwardedCall(request.Headers) : (null, null);
         return new CheckRequest
         {
+            Method = method,
+            Path = path,
             ApplicationKey = credentials.ApplicationKey,
             ConsumerKey = credentials.ConsumerKey,
             SessionToken = credentials.SessionToken,
@@ -205,6 +217,14 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
             return client;
         }
         return TryParseHop(Single(headers["X-Real-IP"]), out var real) ? real : remote;
+    }
+
+    /// <summary>The client call's method and URI: Traefik's headers, else nginx's; none (the default resource) when neither is sent.</summary>
+    private static (string? Method, string? Path) ForwardedCall(IHeaderDictionary headers)
+    {
+        if (Single(headers[ForwardedUriHeader]) is { Length: > 0 } traefik) return (Single(headers[ForwardedMethodHeader]), traefik);
+        if (Single(headers[OriginalUriHeader]) is { Length: > 0 } nginx) return (Single(headers[OriginalMethodHeader]), nginx);
+        return (null, null);
     }
 
     private static bool TryParseHop(ReadOnlySpan<char> hop, out IPAddress? address)

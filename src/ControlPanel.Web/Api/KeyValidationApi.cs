@@ -31,6 +31,12 @@ public static class KeyValidationApi
             "As /check, but refusals answer only 401 or 403 (all nginx accepts); the real status, code, description and JSON body are in X-ControlPanel-Status, -Error, -Description and -Body.",
             StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
 
+        MapCheck(api, EnvoyCheck, "CheckForEnvoy",
+            "Forward-auth check for Envoy ext_authz (path_prefix /api/v1/check/envoy)",
+            "As /check, with the client's call in the check's own request: its method, and its path after /api/v1/check/envoy, name the resource.",
+            StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status406NotAcceptable,
+            StatusCodes.Status423Locked, StatusCodes.Status426UpgradeRequired, StatusCodes.Status429TooManyRequests);
+
         api.MapPost("/verify", VerifyAsync)
             .WithName("Verify")
             .WithSummary("Verify a client's keys (for SDKs and services)")
@@ -70,15 +76,34 @@ public static class KeyValidationApi
 
     private const string Prefix = "/api/v1";
 
-    /// <summary>One path the check answers on; <see cref="UseKeyCheck"/> and <see cref="MapCheck"/> both read these.</summary>
-    private sealed record CheckPath(string Pattern, bool ForNginx)
+    /// <summary>
+    /// One path the check answers on; <see cref="UseKeyCheck"/> and <see cref="MapCheck"/> both read these. A path that carries
+    /// the call (Envoy's ext_authz appends the client's path to its path_prefix) also answers every path below it.
+    /// </summary>
+    private sealed record CheckPath(string Pattern, bool ForNginx, bool CarriesCall = false)
     {
         public string Full { get; } = Prefix + Pattern;
+
+        /// <summary>Is <paramref name="requested"/> this check? <paramref name="call"/> is the client's path when this path carries it.</summary>
+        public bool Answers(string? requested, out string? call)
+        {
+            call = null;
+            if (requested is null || !requested.StartsWith(Full, StringComparison.OrdinalIgnoreCase)) return false;
+            if (requested.Length == Full.Length)
+            {
+                if (CarriesCall) call = "/";
+                return true;
+            }
+            if (!CarriesCall || requested[Full.Length] != '/') return false;
+            call = requested[Full.Length..];
+            return true;
+        }
     }
 
     private static readonly CheckPath ForwardAuthCheck = new("/check", ForNginx: false);
     private static readonly CheckPath NginxCheck = new("/check/nginx", ForNginx: true);
-    private static readonly CheckPath[] CheckPaths = [ForwardAuthCheck, NginxCheck];
+    private static readonly CheckPath EnvoyCheck = new("/check/envoy", ForNginx: false, CarriesCall: true);
+    private static readonly CheckPath[] CheckPaths = [ForwardAuthCheck, NginxCheck, EnvoyCheck];
 
     /// <summary>A gateway's check subrequest keeps the client's method, so the check answers the usual ones.</summary>
     internal static readonly string[] CheckMethods =
@@ -90,9 +115,10 @@ public static class KeyValidationApi
     private static void MapCheck(RouteGroupBuilder api, CheckPath path, string name, string summary, string description, params int[] refusals)
     {
         Task Handle(HttpContext context, CheckRequestReader reader, RequestCheck check, ApplicationDirectory applications) =>
-            AnswerCheckAsync(context, reader, check, applications, path.ForNginx);
+            AnswerCheckAsync(context, reader, check, applications, path);
 
         api.MapMethods(path.Pattern, [.. CheckMethods.Except(DocumentedCheckMethods)], Handle).ExcludeFromDescription();
+        if (path.CarriesCall) api.MapMethods(path.Pattern + "/{**call}", CheckMethods, Handle).ExcludeFromDescription();
         foreach (var method in DocumentedCheckMethods)
         {
             var endpoint = api.MapMethods(path.Pattern, [method], Handle)
@@ -105,7 +131,7 @@ public static class KeyValidationApi
     }
 
     /// <summary>The forward-auth check: read the call, decide, answer.</summary>
-    private static async Task AnswerCheckAsync(HttpContext context, CheckRequestReader reader, RequestCheck check, ApplicationDirectory applications, bool forNginx)
+    private static async Task AnswerCheckAsync(HttpContext context, CheckRequestReader reader, RequestCheck check, ApplicationDirectory applications, CheckPath path)
     {
         // A browser's preflight carries no keys: answered from the origin alone, never counted (see CorsResponses).
         if (CorsResponses.IsPreflight(context.Request))
@@ -114,7 +140,11 @@ public static class KeyValidationApi
             return;
         }
         CorsResponses.WriteAnswerHeaders(context, applications);
-        await DecisionResponses.WriteCheckAsync(context, await check.CheckAsync(reader.Read(context)), forNginx);
+        var request = reader.Read(context);
+        // Envoy's ext_authz sends the client's own method, and its path after the path prefix: the call is the request itself.
+        if (path.Answers(context.Request.Path.Value, out var call) && call is not null)
+            request = request with { Method = context.Request.Method, Path = call };
+        await DecisionResponses.WriteCheckAsync(context, await check.CheckAsync(request), path.ForNginx);
     }
 
     /// <summary>
@@ -133,8 +163,8 @@ public static class KeyValidationApi
             var requested = context.Request.Path.Value;
             foreach (var path in CheckPaths)
             {
-                if (string.Equals(requested, path.Full, StringComparison.OrdinalIgnoreCase))
-                    return Array.IndexOf(CheckMethods, context.Request.Method) >= 0 ? AnswerCheckAsync(context, reader, check, applications, path.ForNginx) : next(context);
+                if (path.Answers(requested, out _))
+                    return Array.IndexOf(CheckMethods, context.Request.Method) >= 0 ? AnswerCheckAsync(context, reader, check, applications, path) : next(context);
             }
             return next(context);
         });
@@ -158,7 +188,7 @@ public static class KeyValidationApi
         var body = await ApiBody.ReadJsonAsync(context, ApiJson.Default.VerifyRequest, emptyAs: EmptyVerifyRequest);
         if (body is null)
         {
-            await ApiRefusal.WriteAsync(context, ErrorCatalogue.DataNotValid, "Send the keys as the check takes them (APPLICATIONKEY and CONSUMERKEY headers, Basic or Bearer) or a JSON object: {\"applicationKey\", \"consumerKey\", \"token\"?, \"clientIp\"?, \"origin\"?, \"counted\"?}.");
+            await ApiRefusal.WriteAsync(context, ErrorCatalogue.DataNotValid, "Send the keys as the check takes them (APPLICATIONKEY and CONSUMERKEY headers, Basic or Bearer) or a JSON object: {\"applicationKey\", \"consumerKey\", \"token\"?, \"clientIp\"?, \"origin\"?, \"counted\"?, \"method\"?, \"path\"?}.");
             return;
         }
         var fromConnection = CheckRequestReader.WithBodyCredentials(fromHeaders, body.ApplicationKey, body.ConsumerKey, body.Token);
@@ -183,6 +213,9 @@ public static class KeyValidationApi
             // Like X-ControlPanel-Counted: an exemption from the quota needs the gateway secret as well.
             Counted = (body.Counted ?? true) || !reader.MayExemptFromQuota(context),
             SessionRequired = body.SessionRequired ?? fromConnection.SessionRequired,
+            // The call the caller asks about; a gateway's forwarded headers say it when the body does not.
+            Method = body.Path is { Length: > 0 } ? body.Method : fromConnection.Method,
+            Path = body.Path is { Length: > 0 } ? body.Path : fromConnection.Path,
         });
 
         DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
@@ -199,13 +232,13 @@ public static class KeyValidationApi
             application?.EnvironmentText,
             decision.Session is { } session ? new SessionSummary(session.Id, session.View, session.ExpiresAt) : null,
             decision.Quota is { } quota ? new QuotaSummary(quota.Quota, quota.OverrunAllowance, quota.Used, quota.Remaining, quota.ResetsAt) : null,
-            new RateLimitSummary(rate.Limit, rate.Remaining, rate.ResetUnixSeconds)), ApiJson.Default.VerifyResponse);
+            new RateLimitSummary(rate.Limit, rate.Remaining, rate.ResetUnixSeconds), decision.Resource.Title), ApiJson.Default.VerifyResponse);
     }
 
     private static async Task OpenSessionAsync(HttpContext context, CheckRequestReader reader, RequestCheck check, SessionService sessions)
     {
         // Opening a session is session management, not a resource call: rate limited and metered, not counted.
-        var decision = await check.CheckAsync(reader.Read(context) with { Counted = false, SessionToken = null });
+        var decision = await check.CheckAsync(reader.Read(context) with { SessionManagement = true, SessionToken = null });
         DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
         if (decision.Error is { } error)
         {
@@ -231,7 +264,7 @@ public static class KeyValidationApi
 
     private static async Task ChangeViewAsync(HttpContext context, CheckRequestReader reader, RequestCheck check, SessionService sessions)
     {
-        var decision = await check.CheckAsync(reader.Read(context) with { Counted = false, SessionRequired = true });
+        var decision = await check.CheckAsync(reader.Read(context) with { SessionManagement = true, SessionRequired = true });
         DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
         if (decision.Error is { } error)
         {

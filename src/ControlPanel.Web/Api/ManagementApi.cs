@@ -17,7 +17,7 @@ namespace ControlPanel.Web.Api;
 /// <c>Authorization: Bearer cpat_…</c>. Every endpoint calls the domain service the UI calls, as the token's
 /// <see cref="Viewer"/> (its creator, narrowed to the token's scope), so the rules and messages are the UI's.
 /// </summary>
-public static class ManagementApi
+public static partial class ManagementApi
 {
     public const string Prefix = "/api/v1/manage";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
@@ -105,6 +105,8 @@ public static class ManagementApi
             .Answers(StatusCodes.Status204NoContent, write: true);
         users.MapPost("/sign-out", EndUserSignInsAsync).Named("SignUserOutEverywhere", "Admin: sign a user out of every browser and revoke every access token they hold")
             .Answers(StatusCodes.Status204NoContent, write: true);
+
+        MapResources(manage.MapGroup("/resources"));
 
         return endpoints;
     }

@@ -6,6 +6,7 @@ using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Origins;
 using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Requests;
+using ControlPanel.Domain.Resources;
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
@@ -37,6 +38,7 @@ public sealed class CheckHarness : IDisposable
     public AllowlistService Allowlists { get; }
     public SessionService SessionService { get; }
     public ApplicationViews Views { get; }
+    public ResourceService Resources { get; }
 
     private CheckHarness(TestDatabase database, ApiOptions options)
     {
@@ -59,6 +61,7 @@ public sealed class CheckHarness : IDisposable
         Allowlists = Get<AllowlistService>();
         SessionService = Get<SessionService>();
         Views = Get<ApplicationViews>();
+        Resources = Get<ResourceService>();
     }
 
     /// <summary>The services as the host wires them (see <see cref="TestDomain"/>).</summary>

@@ -646,6 +646,64 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.ToTable("QuotaNotifications", (string)null);
                 });
 
+            modelBuilder.Entity("ControlPanel.Domain.Resources.Resource", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DevelopmentApplicationOnly")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DevelopmentPerUser")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LiveApplicationOnly")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LivePerUser")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SessionRequired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("StagingApplicationOnly")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("StagingPerUser")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Resources", (string)null);
+                });
+
             modelBuilder.Entity("ControlPanel.Domain.Sessions.Session", b =>
                 {
                     b.Property<Guid>("Id")
