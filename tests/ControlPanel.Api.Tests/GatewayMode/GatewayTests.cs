@@ -2,8 +2,12 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Origins;
+using ControlPanel.Domain.Usage;
 using ControlPanel.Tests;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Model;
 using static ControlPanel.Api.Tests.ApiRequests;
 
@@ -74,13 +78,18 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
         await (await Client.SendAsync(Check(KeyStyle.Headers, null, null, marker))).AssertErrorAsync(HttpStatusCode.Unauthorized, 201);
         await (await Client.SendAsync(Check(KeyStyle.Headers, application.ApplicationKey, null, marker))).AssertErrorAsync(HttpStatusCode.Unauthorized, 202);
         await (await Client.SendAsync(Check(KeyStyle.Headers, application.ApplicationKey, new string('0', 32), marker))).AssertErrorAsync(HttpStatusCode.Forbidden, 204);
-        await (await Client.SendAsync(Call(application, marker).Bearer("no-such-token"))).AssertErrorAsync(HttpStatusCode.Unauthorized, 192);
+        await (await Client.SendAsync(Call(application, marker).Bearer("no-such-token"))).AssertErrorAsync(HttpStatusCode.Unauthorized, 114);
 
         await Factory.UseAsync<AllowlistService>(allowlists => allowlists.SaveAsync(ControlPanelFactory.Admin, application.Id, "https://listed.example.com"));
         await (await Client.SendAsync(Call(application, marker).Header("Origin", "https://other.example.com"))).AssertErrorAsync(HttpStatusCode.Forbidden, 111);
         await Factory.UseAsync<AllowlistService>(allowlists => allowlists.SaveAsync(ControlPanelFactory.Admin, application.Id, ""));
 
-        await Factory.UseAsync<AdminControls>(admin => admin.SetQuotaAsync(ControlPanelFactory.Admin, application.Id, 1, 0));
+        await Factory.UseAsync<AdminControls>(admin => admin.SetRateLimitsAsync(ControlPanelFactory.Admin, application.Id, 1, null));
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(Call(application))).StatusCode);
+        await (await Client.SendAsync(Call(application, marker))).AssertErrorAsync(HttpStatusCode.TooManyRequests, 158);
+        await Factory.UseAsync<AdminControls>(admin => admin.SetRateLimitsAsync(ControlPanelFactory.Admin, application.Id, null, null));
+
+        await Factory.UseAsync<AdminControls>(admin => admin.SetQuotaAsync(ControlPanelFactory.Admin, application.Id, 2, 0));
         Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(Call(application))).StatusCode);
         await (await Client.SendAsync(Call(application, marker))).AssertErrorAsync(HttpStatusCode.NotAcceptable, 103);
 
@@ -114,9 +123,14 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
             await down.AssertErrorAsync(HttpStatusCode.BadGateway, 124);
             Assert.Contains("not counted", (await down.ReadErrorAsync()).ExtraInfo);
         }
-        // The quota of one call is still whole.
+        // The quota of one call is still whole, and usage shows the three calls under 124, uncounted.
         Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(Call(application))).StatusCode);
         await (await Client.SendAsync(Call(application))).AssertErrorAsync(HttpStatusCode.NotAcceptable, 103);
+        await Factory.Services.GetRequiredService<UsageMeter>().FlushAsync(DateTime.UtcNow);
+        await using var db = await Factory.Services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync();
+        var usage = await db.UsageMinutes.Where(u => u.ApplicationId == application.Id).ToListAsync();
+        Assert.Equal(3, usage.Where(u => u is { Outcome: 124, Counted: false }).Sum(u => u.Calls));
+        Assert.Equal(1, usage.Where(u => u is { Outcome: 0, Counted: true }).Sum(u => u.Calls));
     }
 
     [Fact]

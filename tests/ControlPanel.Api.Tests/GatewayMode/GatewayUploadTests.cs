@@ -24,6 +24,8 @@ public sealed class GatewayUploadTests
         try
         {
             var application = await app.Factory.CreateApplicationAsync();
+            var small = await app.Client.SendAsync(Call(application, new ByteArrayContent(new byte[10])));
+            Assert.True(small.StatusCode == HttpStatusCode.OK, await small.Content.ReadAsStringAsync());
             var body = new StreamedBody(UploadBytes, app.Upstream.UploadStarted.Task);
             var request = Call(application, body);
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
