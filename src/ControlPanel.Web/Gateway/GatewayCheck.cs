@@ -41,7 +41,7 @@ public sealed class GatewayCheck(CheckRequestReader reader, RequestCheck check, 
         foreach (var header in IdentityHeaders) request.Headers.Remove(header);
 
         var metadata = context.GetReverseProxyFeature().Route.Config.Metadata;
-        if (metadata is not null && metadata.TryGetValue(CheckMetadata, out var checkSetting) && string.Equals(checkSetting, "Off", StringComparison.OrdinalIgnoreCase))
+        if (!IsChecked(metadata))
         {
             await next();
             return;
@@ -64,7 +64,7 @@ public sealed class GatewayCheck(CheckRequestReader reader, RequestCheck check, 
             return;
         }
 
-        if (metadata is null || !metadata.TryGetValue(CredentialsMetadata, out var credentials) || !string.Equals(credentials, "Keep", StringComparison.OrdinalIgnoreCase))
+        if (!KeepsCredentials(metadata))
             foreach (var header in CredentialHeaders) request.Headers.Remove(header);
         var application = decision.Application!;
         request.Headers[DecisionResponses.ApplicationHeader] = application.IdText;
@@ -85,6 +85,14 @@ public sealed class GatewayCheck(CheckRequestReader reader, RequestCheck check, 
                 await ApiRefusal.WriteAsync(context, status, ApiErrorBody.For(UpstreamFailed, FaultMessage(status)));
         }
     }
+
+    /// <summary>A route is checked unless its metadata turns the check "Off".</summary>
+    public static bool IsChecked(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata is null || !metadata.TryGetValue(CheckMetadata, out var setting) || !string.Equals(setting, "Off", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A route forwards the client's credentials only when its metadata says "Keep".</summary>
+    public static bool KeepsCredentials(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata is not null && metadata.TryGetValue(CredentialsMetadata, out var setting) && string.Equals(setting, "Keep", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The one place a proxied request becomes a <see cref="CheckRequest"/>, read as /api/v1/check reads a call.

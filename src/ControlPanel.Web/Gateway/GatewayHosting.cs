@@ -18,6 +18,8 @@ public static class GatewayHosting
     public static void AddControlPanelGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // The Gateway page says "off" when there is nothing to show.
+        builder.Services.AddSingleton<GatewayStatus>();
         if (!IsOn(builder.Configuration)) return;
         builder.Services.AddSingleton(provider => provider.GetRequiredService<IOptions<GatewayOptions>>().Value);
         builder.Services.AddSingleton<GatewayCheck>();
