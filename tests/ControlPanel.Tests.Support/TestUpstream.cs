@@ -10,8 +10,8 @@ namespace ControlPanel.Tests;
 
 /// <summary>
 /// The platform's API as gateway tests see it: Kestrel on 127.0.0.1 that records what reaches it and answers
-/// "upstream ok" (with X-Upstream naming it), plus /health, a streamed /upload, a WebSocket echo at /ws and
-/// server-sent events at /sse.
+/// "upstream ok" (with X-Upstream naming it), plus /health, a streamed /upload, a WebSocket echo at /ws,
+/// server-sent events at /sse and /slow, which does not answer for 30 seconds.
 /// </summary>
 public sealed class TestUpstream : IAsyncDisposable
 {
@@ -87,6 +87,10 @@ public sealed class TestUpstream : IAsyncDisposable
                     await context.Response.WriteAsync($"data: event {i}\n\n");
                     await context.Response.Body.FlushAsync();
                 }
+                return;
+            case "/slow":
+                // Longer than a gateway test's timeout: the answer never comes in time.
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { });
                 return;
             case "/upload":
                 var chunk = new byte[64 * 1024];

@@ -9,7 +9,8 @@ namespace ControlPanel.Api.Tests.GatewayMode;
 /// <summary>
 /// The app in gateway mode on Kestrel: the panel on one loopback port, the proxied API on another (Gateway:Urls), in
 /// front of two real upstreams. Routes: everything to <see cref="Upstream"/> (checked), /public/ unchecked, /keep/
-/// keeping credentials, /down/ to a port nothing listens on (with a 2 s timeout), /pair/ over <see cref="Upstream"/>
+/// keeping credentials, /down/ to a port nothing listens on, /slow to an upstream path that answers after the
+/// cluster's 1 s timeout, /pair/ over <see cref="Upstream"/>
 /// and <see cref="Second"/> with active health checks every second.
 /// </summary>
 public sealed class GatewayApp : IAsyncLifetime
@@ -40,11 +41,14 @@ public sealed class GatewayApp : IAsyncLifetime
             .With("ReverseProxy:Routes:keep:Metadata:ControlPanel.Credentials", "Keep")
             .With("ReverseProxy:Routes:down:ClusterId", "down")
             .With("ReverseProxy:Routes:down:Match:Path", "/down/{**rest}")
+            .With("ReverseProxy:Routes:slow:ClusterId", "slow")
+            .With("ReverseProxy:Routes:slow:Match:Path", "/slow")
+            .With("ReverseProxy:Clusters:slow:Destinations:one:Address", Upstream.Url)
+            .With("ReverseProxy:Clusters:slow:HttpRequest:ActivityTimeout", "00:00:01")
             .With("ReverseProxy:Routes:pair:ClusterId", "pair")
             .With("ReverseProxy:Routes:pair:Match:Path", "/pair/{**rest}")
             .With("ReverseProxy:Clusters:api:Destinations:one:Address", Upstream.Url)
             .With("ReverseProxy:Clusters:down:Destinations:dead:Address", $"http://127.0.0.1:{deadPort}/")
-            .With("ReverseProxy:Clusters:down:HttpRequest:ActivityTimeout", "00:00:02")
             .With("ReverseProxy:Clusters:pair:LoadBalancingPolicy", "RoundRobin")
             .With("ReverseProxy:Clusters:pair:HealthCheck:Active:Enabled", "true")
             .With("ReverseProxy:Clusters:pair:HealthCheck:Active:Interval", "00:00:01")

@@ -134,6 +134,18 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
     }
 
     [Fact]
+    public async Task An_upstream_that_does_not_answer_in_time_answers_504_and_the_call_is_not_counted()
+    {
+        var application = await Factory.CreateApplicationAsync();
+        await Factory.UseAsync<AdminControls>(admin => admin.SetQuotaAsync(ControlPanelFactory.Admin, application.Id, 1, 0));
+
+        var slow = await Client.SendAsync(Call(application, "/slow"));
+        await slow.AssertErrorAsync(HttpStatusCode.GatewayTimeout, 124);
+        Assert.Contains("did not answer in time", (await slow.ReadErrorAsync()).ExtraInfo);
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(Call(application))).StatusCode);
+    }
+
+    [Fact]
     public async Task Active_health_checks_take_an_unhealthy_destination_out_of_the_rotation()
     {
         var application = await Factory.CreateApplicationAsync();
