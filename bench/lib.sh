@@ -59,27 +59,10 @@ apps_stop() {
 # nginx_start PORT UPSTREAM_PORT...: a real nginx in front of the instances, configured as the
 # README's sample for /api/ (round robin, keepalive to the upstreams, X-Forwarded-For set).
 nginx_start() {
-  [ -x /usr/sbin/nginx ] || need_package /usr/sbin/nginx nginx
   local port=$1; shift
-  local folder="$work/nginx" servers="" upstream
-  mkdir -p "$folder"
+  local servers="" upstream
   for upstream in "$@"; do servers+="        server 127.0.0.1:$upstream;"$'\n'; done
-  cat >"$folder/nginx.conf" <<EOF
-# One process (no master), like one worker: the host has two cores for nginx, wrk and the app.
-daemon off;
-master_process off;
-pid $folder/nginx.pid;
-error_log $folder/error.log warn;
-events { worker_connections 1024; }
-
-http {
-    access_log off;
-    client_body_temp_path $folder/client_body;
-    proxy_temp_path $folder/proxy;
-    fastcgi_temp_path $folder/fastcgi;
-    uwsgi_temp_path $folder/uwsgi;
-    scgi_temp_path $folder/scgi;
-
+  nginx_run "$port" <<EOF
     upstream controlpanel_api {
 $servers        keepalive 64;
     }
@@ -109,8 +92,35 @@ $servers        keepalive 64;
             proxy_set_header Host \$host;
         }
     }
-}
 EOF
+}
+
+# nginx_run PORT: one nginx process on PORT, in the background, with the http block's own lines read from stdin.
+nginx_run() {
+  [ -x /usr/sbin/nginx ] || need_package /usr/sbin/nginx nginx
+  local port=$1 folder="$work/nginx"
+  mkdir -p "$folder"
+  {
+    cat <<EOF
+# One process (no master), like one worker: the host has two cores for nginx, wrk and the app.
+daemon off;
+master_process off;
+pid $folder/nginx.pid;
+error_log $folder/error.log warn;
+events { worker_connections 1024; }
+
+http {
+    access_log off;
+    client_body_temp_path $folder/client_body;
+    proxy_temp_path $folder/proxy;
+    fastcgi_temp_path $folder/fastcgi;
+    uwsgi_temp_path $folder/uwsgi;
+    scgi_temp_path $folder/scgi;
+
+EOF
+    cat
+    echo "}"
+  } >"$folder/nginx.conf"
   /usr/sbin/nginx -p "$folder" -c "$folder/nginx.conf" -e "$folder/error.log" >"$folder/stdout.log" 2>&1 &
   nginx_pid=$!
   wait_until_listening "$port" "$folder/error.log" nginx
@@ -127,24 +137,8 @@ nginx_stop() {
 # /open proxied as is and /checked behind auth_request to the check (the README's nginx configuration, less the
 # refusal rebuilding that allowed calls never take): the same two routes the gateway mode measures.
 nginx_auth_start() {
-  [ -x /usr/sbin/nginx ] || need_package /usr/sbin/nginx nginx
-  local port=$1 controlpanel=$2 trivial=$3 folder="$work/nginx"
-  mkdir -p "$folder"
-  cat >"$folder/nginx.conf" <<EOF
-daemon off;
-master_process off;
-pid $folder/nginx.pid;
-error_log $folder/error.log warn;
-events { worker_connections 1024; }
-
-http {
-    access_log off;
-    client_body_temp_path $folder/client_body;
-    proxy_temp_path $folder/proxy;
-    fastcgi_temp_path $folder/fastcgi;
-    uwsgi_temp_path $folder/uwsgi;
-    scgi_temp_path $folder/scgi;
-
+  local port=$1 controlpanel=$2 trivial=$3
+  nginx_run "$port" <<EOF
     upstream controlpanel { server 127.0.0.1:$controlpanel; keepalive 64; }
     upstream platform { server 127.0.0.1:$trivial; keepalive 64; }
 
@@ -182,11 +176,7 @@ http {
             proxy_set_header X-Forwarded-For \$remote_addr;
         }
     }
-}
 EOF
-  /usr/sbin/nginx -p "$folder" -c "$folder/nginx.conf" -e "$folder/error.log" >"$folder/stdout.log" 2>&1 &
-  nginx_pid=$!
-  wait_until_listening "$port" "$folder/error.log" nginx
 }
 
 bench_cleanup() {
