@@ -26,7 +26,9 @@ seed() {
   export APPLICATION_KEY CONSUMER_KEY
 }
 
-# app_start NAME PORT PROVIDER CONNECTION: one instance of the app, in the background.
+# app_start NAME PORT PROVIDER CONNECTION [--Key=value...]: one instance of the app, in the background, with any
+# further settings as command-line configuration (the gateway's route metadata names have a dot, which no
+# environment variable name may).
 app_start() {
   # wrk speaks plain HTTP; the gateway (wrk itself, or nginx) is on loopback and trusted for
   # X-Forwarded-For, so the per-IP rate limit sees the clients check.lua names.
@@ -35,7 +37,7 @@ app_start() {
   Bootstrap__AdminEmail=bench-admin@controlpanel.test Bootstrap__AdminPassword=Bench-admin-password-1 \
   Api__RequireHttps=false Api__TrustedProxies__0=127.0.0.1 \
   Logging__LogLevel__Default=Warning \
-    dotnet src/ControlPanel.Web/bin/Release/net10.0/ControlPanel.Web.dll --urls "http://127.0.0.1:$2" >"$work/$1.log" 2>&1 &
+    dotnet src/ControlPanel.Web/bin/Release/net10.0/ControlPanel.Web.dll --urls "http://127.0.0.1:$2" "${@:5}" >"$work/$1.log" 2>&1 &
   app_pids+=($!)
   wait_until_listening "$2" "$work/$1.log" "$1"
   curl -fs "http://127.0.0.1:$2/health/live" >/dev/null || { echo "$1 does not answer /health/live:" >&2; cat "$work/$1.log" >&2; return 1; }
@@ -57,27 +59,10 @@ apps_stop() {
 # nginx_start PORT UPSTREAM_PORT...: a real nginx in front of the instances, configured as the
 # README's sample for /api/ (round robin, keepalive to the upstreams, X-Forwarded-For set).
 nginx_start() {
-  [ -x /usr/sbin/nginx ] || need_package /usr/sbin/nginx nginx
   local port=$1; shift
-  local folder="$work/nginx" servers="" upstream
-  mkdir -p "$folder"
+  local servers="" upstream
   for upstream in "$@"; do servers+="        server 127.0.0.1:$upstream;"$'\n'; done
-  cat >"$folder/nginx.conf" <<EOF
-# One process (no master), like one worker: the host has two cores for nginx, wrk and the app.
-daemon off;
-master_process off;
-pid $folder/nginx.pid;
-error_log $folder/error.log warn;
-events { worker_connections 1024; }
-
-http {
-    access_log off;
-    client_body_temp_path $folder/client_body;
-    proxy_temp_path $folder/proxy;
-    fastcgi_temp_path $folder/fastcgi;
-    uwsgi_temp_path $folder/uwsgi;
-    scgi_temp_path $folder/scgi;
-
+  nginx_run "$port" <<EOF
     upstream controlpanel_api {
 $servers        keepalive 64;
     }
@@ -107,8 +92,35 @@ $servers        keepalive 64;
             proxy_set_header Host \$host;
         }
     }
-}
 EOF
+}
+
+# nginx_run PORT: one nginx process on PORT, in the background, with the http block's own lines read from stdin.
+nginx_run() {
+  [ -x /usr/sbin/nginx ] || need_package /usr/sbin/nginx nginx
+  local port=$1 folder="$work/nginx"
+  mkdir -p "$folder"
+  {
+    cat <<EOF
+# One process (no master), like one worker: the host has two cores for nginx, wrk and the app.
+daemon off;
+master_process off;
+pid $folder/nginx.pid;
+error_log $folder/error.log warn;
+events { worker_connections 1024; }
+
+http {
+    access_log off;
+    client_body_temp_path $folder/client_body;
+    proxy_temp_path $folder/proxy;
+    fastcgi_temp_path $folder/fastcgi;
+    uwsgi_temp_path $folder/uwsgi;
+    scgi_temp_path $folder/scgi;
+
+EOF
+    cat
+    echo "}"
+  } >"$folder/nginx.conf"
   /usr/sbin/nginx -p "$folder" -c "$folder/nginx.conf" -e "$folder/error.log" >"$folder/stdout.log" 2>&1 &
   nginx_pid=$!
   wait_until_listening "$port" "$folder/error.log" nginx
@@ -119,6 +131,52 @@ nginx_stop() {
   kill -TERM "$nginx_pid" 2>/dev/null || true
   wait "$nginx_pid" 2>/dev/null || true
   nginx_pid=""
+}
+
+# nginx_auth_start PORT CONTROLPANEL_PORT TRIVIAL_PORT: nginx in front of the trivial endpoint with two locations,
+# /open proxied as is and /checked behind auth_request to the check (the README's nginx configuration, less the
+# refusal rebuilding that allowed calls never take): the same two routes the gateway mode measures.
+nginx_auth_start() {
+  local port=$1 controlpanel=$2 trivial=$3
+  nginx_run "$port" <<EOF
+    upstream controlpanel { server 127.0.0.1:$controlpanel; keepalive 64; }
+    upstream platform { server 127.0.0.1:$trivial; keepalive 64; }
+
+    server {
+        listen 127.0.0.1:$port;
+        set_real_ip_from 127.0.0.1;
+        real_ip_header X-Forwarded-For;
+
+        location = /open {
+            proxy_pass http://platform/;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+
+        location = /checked {
+            auth_request /_controlpanel_check;
+            auth_request_set \$cp_limit \$upstream_http_x_ratelimit_limit;
+            auth_request_set \$cp_remaining \$upstream_http_x_ratelimit_remaining;
+            auth_request_set \$cp_reset \$upstream_http_x_ratelimit_reset;
+            add_header X-RateLimit-Limit \$cp_limit always;
+            add_header X-RateLimit-Remaining \$cp_remaining always;
+            add_header X-RateLimit-Reset \$cp_reset always;
+            proxy_pass http://platform/;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+
+        location = /_controlpanel_check {
+            internal;
+            proxy_pass http://controlpanel/api/v1/check/nginx;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+            proxy_set_header X-Forwarded-For \$remote_addr;
+        }
+    }
+EOF
 }
 
 bench_cleanup() {

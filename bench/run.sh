@@ -3,21 +3,27 @@
 #   sqlite            one instance on SQLite
 #   postgres          one instance on PostgreSQL
 #   postgres-2-nginx  two instances on one PostgreSQL database behind nginx (round robin)
+#   gateway           gateway mode (SQLite): two YARP routes to the trivial endpoint, check off and on; and, in the
+#                     same run, nginx with the same two routes, the second behind auth_request to the check
 # Per mode: seeds a fresh database (bench/ControlPanel.Bench), starts the app, warms up, runs wrk at
 # full speed against the trivial endpoint (bench/ControlPanel.Bench.Trivial, the baseline) and
 # /api/v1/check (valid keys), then both again at a fixed rate of half the check's peak. PostgreSQL and nginx are throwaways on loopback ports,
 # stopped and deleted on exit. See bench/README.md for where the results land.
-# Usage: bench/run.sh [seconds per run, default 15] [modes..., default all three]
+# Usage: bench/run.sh [seconds per run, default 15] [modes..., default the first three]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 duration=15
 if [[ "${1:-}" =~ ^[0-9]+$ ]]; then duration=$1; shift; fi
 all_modes=(sqlite postgres postgres-2-nginx)
-modes=("$@")
+modes=()
+for mode in "$@"; do
+  # "gateway" is two measurements in one run: ControlPanel as the gateway, and nginx's auth_request beside it.
+  if [ "$mode" = gateway ]; then modes+=(gateway nginx-auth); else modes+=("$mode"); fi
+done
 [ ${#modes[@]} -gt 0 ] || modes=("${all_modes[@]}")
 for mode in "${modes[@]}"; do
-  [[ " ${all_modes[*]} " == *" $mode "* ]] || { echo "Unknown mode '$mode'; modes: ${all_modes[*]}" >&2; exit 2; }
+  [[ " ${all_modes[*]} gateway nginx-auth " == *" $mode "* ]] || { echo "Unknown mode '$mode'; modes: ${all_modes[*]} gateway" >&2; exit 2; }
 done
 
 work=$(mktemp -d /tmp/controlpanel-bench.XXXXXX)
@@ -41,9 +47,11 @@ pause_ms=5       # between a connection's requests in the fixed-rate runs
 declare -A rps_of p50_of p99_of errors_of note_of
 failed=0
 
-# start_mode MODE: seeds and starts what MODE needs; sets target (the base URL wrk calls).
+# start_mode MODE: seeds and starts what MODE needs; sets target (the app's base URL), and check_url and
+# baseline_url (what wrk calls: by default the check and the trivial endpoint, in the gateway modes two routes).
 start_mode() {
   local port
+  check_url="" baseline_url=""
   case "$1" in
     sqlite)
       seed Sqlite "Data Source=$work/controlpanel.db"
@@ -70,7 +78,30 @@ start_mode() {
       port=$(free_port)
       nginx_start "$port" "$first" "$second"
       target="http://127.0.0.1:$port" ;;
+    gateway)
+      seed Sqlite "Data Source=$work/gateway.db"
+      port=$(free_port)
+      local gateway; gateway=$(free_port)
+      # YARP's own section: both routes to the trivial endpoint's "/", the first with the check off.
+      app_start app "$port" Sqlite "Data Source=$work/gateway.db" \
+        "--Gateway:Urls:0=http://127.0.0.1:$gateway" \
+        --ReverseProxy:Routes:open:ClusterId=trivial --ReverseProxy:Routes:open:Match:Path=/open \
+        --ReverseProxy:Routes:open:Metadata:ControlPanel.Check=Off --ReverseProxy:Routes:open:Transforms:0:PathSet=/ \
+        --ReverseProxy:Routes:checked:ClusterId=trivial --ReverseProxy:Routes:checked:Match:Path=/checked \
+        --ReverseProxy:Routes:checked:Transforms:0:PathSet=/ \
+        "--ReverseProxy:Clusters:trivial:Destinations:only:Address=$baseline/"
+      target="http://127.0.0.1:$port"
+      check_url="http://127.0.0.1:$gateway/checked" baseline_url="http://127.0.0.1:$gateway/open" ;;
+    nginx-auth)
+      seed Sqlite "Data Source=$work/nginx-auth.db"
+      port=$(free_port)
+      app_start app "$port" Sqlite "Data Source=$work/nginx-auth.db"
+      target="http://127.0.0.1:$port"
+      local nginx; nginx=$(free_port)
+      nginx_auth_start "$nginx" "$port" "$baseline_port"
+      check_url="http://127.0.0.1:$nginx/checked" baseline_url="http://127.0.0.1:$nginx/open" ;;
   esac
+  check_url=${check_url:-$target/api/v1/check} baseline_url=${baseline_url:-$baseline/}
 }
 
 # measure MODE: the four runs of today's benchmark: the check at $target, the trivial endpoint at $baseline.
@@ -85,14 +116,16 @@ measure() {
       exit 1
     fi
   done
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "APPLICATIONKEY: $APPLICATION_KEY" -H "CONSUMERKEY: $CONSUMER_KEY" "$check_url")
+  [ "$status" = 200 ] || { echo "FAILED: $check_url answered $status ($mode)" >&2; cat "$work"/app*.log "$work"/nginx/error.log >&2 2>/dev/null || true; exit 1; }
 
   echo "Warming up..."
-  WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s bench/check.lua "$target/api/v1/check" >/dev/null
-  WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s bench/baseline.lua "$baseline/" >/dev/null
+  WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s bench/check.lua "$check_url" >/dev/null
+  WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s bench/baseline.lua "$baseline_url" >/dev/null
 
   echo "Peak ($connections connections, ${duration}s each):"
-  record "$mode" baseline-peak baseline.lua "$baseline/" "$connections" 0
-  record "$mode" check-peak check.lua "$target/api/v1/check" "$connections" 0
+  record "$mode" baseline-peak baseline.lua "$baseline_url" "$connections" 0
+  record "$mode" check-peak check.lua "$check_url" "$connections" 0
 
   # Half of the check's peak at a fixed pace (wrk2 is not available): each connection waits 5 ms
   # after each answer, so with about 1 ms per answer a connection sends ~1000/6 requests a second.
@@ -101,8 +134,8 @@ measure() {
   local paced=$(( (target_rps * (pause_ms + 1) + 999) / 1000 ))
   note_of[$mode]="$target_rps req/s ($paced connections pausing $pause_ms ms)"
   echo "Fixed rate, about $target_rps req/s ($paced connections, $pause_ms ms apart):"
-  record "$mode" check-half check.lua "$target/api/v1/check" "$paced" "$pause_ms"
-  record "$mode" baseline-half baseline.lua "$baseline/" "$paced" "$pause_ms"
+  record "$mode" check-half check.lua "$check_url" "$paced" "$pause_ms"
+  record "$mode" baseline-half baseline.lua "$baseline_url" "$paced" "$pause_ms"
 }
 
 # record MODE RUN SCRIPT URL CONNECTIONS DELAY_MS
@@ -120,11 +153,12 @@ for mode in "${modes[@]}"; do
   echo "== $mode"
   raw="$work/wrk-$mode.txt"
   : >"$raw"
-  start_mode "$mode"
-  # The yardstick runs beside the mode's processes (idle while the check is measured), as a bare app would.
+  # The yardstick runs beside the mode's processes (idle while the check is measured), as a bare app would; in the
+  # gateway modes it is the upstream both routes lead to.
   baseline_port=$(free_port)
   trivial_start "$baseline_port"
   baseline="http://127.0.0.1:$baseline_port"
+  start_mode "$mode"
   measure "$mode"
   cp "$raw" "$results/wrk-$mode.txt"
   # The next mode gets the cores to itself.
@@ -141,14 +175,18 @@ label() {
     sqlite) echo "SQLite, one instance" ;;
     postgres) echo "PostgreSQL, one instance" ;;
     postgres-2-nginx) echo "PostgreSQL, two instances behind nginx" ;;
+    gateway) echo "Gateway mode (YARP, SQLite): checked route vs unchecked route" ;;
+    nginx-auth) echo "nginx auth_request (SQLite): checked location vs plain location" ;;
   esac
 }
 run_label() {
-  case "$1" in
-    baseline-peak) echo "trivial endpoint (own process), peak" ;;
-    check-peak) echo "check \`/api/v1/check\`, peak" ;;
-    check-half) echo "check at half its peak (fixed rate)" ;;
-    baseline-half) echo "baseline at the same rate" ;;
+  case "$1:$2" in
+    baseline-peak:gateway|baseline-peak:nginx-auth) echo "unchecked route \`/open\` to the trivial endpoint, peak" ;;
+    check-peak:gateway|check-peak:nginx-auth) echo "checked route \`/checked\` to the trivial endpoint, peak" ;;
+    baseline-peak:*) echo "trivial endpoint (own process), peak" ;;
+    check-peak:*) echo "check \`/api/v1/check\`, peak" ;;
+    check-half:*) echo "check at half its peak (fixed rate)" ;;
+    baseline-half:*) echo "baseline at the same rate" ;;
   esac
 }
 
@@ -163,11 +201,12 @@ run_label() {
         [ "$run" = check-half ] && latency="$(ratio "${p99_of[$mode,$run]}" "${p99_of[sqlite,$run]}")×"
       fi
       name=""; [ "$run" = baseline-peak ] && name="**$(label "$mode")**"
-      echo "| $name | $(run_label "$run") | ${rps_of[$mode,$run]} | ${p50_of[$mode,$run]} | ${p99_of[$mode,$run]} | ${errors_of[$mode,$run]} | $throughput | $latency |"
+      echo "| $name | $(run_label "$run" "$mode") | ${rps_of[$mode,$run]} | ${p50_of[$mode,$run]} | ${p99_of[$mode,$run]} | ${errors_of[$mode,$run]} | $throughput | $latency |"
     done
   done
   echo
-  echo "Against the targets (check throughput ≥ 70 % of the trivial endpoint's; check p99 at half its peak ≤ 1.5× the trivial endpoint's p99 at the same rate):"
+  echo "Against the targets (check throughput ≥ 70 % of the trivial endpoint's; check p99 at half its peak ≤ 1.5× the trivial endpoint's p99 at the same rate;"
+  echo "in gateway mode the checked route against the unchecked one, target ≥ 90 % and ≤ 1.3×, nginx's auth_request beside it):"
   echo
   for mode in "${modes[@]}"; do
     echo "- $(label "$mode"): check at **$(percent "${rps_of[$mode,check-peak]}" "${rps_of[$mode,baseline-peak]}") %** of the trivial endpoint;" \

@@ -8,6 +8,7 @@ using ControlPanel.Web.Background;
 using ControlPanel.Web.Components.Account;
 using ControlPanel.Web.Components.Shared;
 using ControlPanel.Web.Email;
+using ControlPanel.Web.Gateway;
 using ControlPanel.Web.Monitoring;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -34,6 +35,7 @@ public static class Hosting
         builder.AddControlPanelBackgroundWork();
         builder.AddControlPanelWebSecurity();
         builder.AddControlPanelMonitoring();
+        builder.AddControlPanelGateway();
     }
 
     /// <summary>The database's health check and the key ring stored in the database.</summary>

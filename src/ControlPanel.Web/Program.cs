@@ -2,6 +2,7 @@ using ControlPanel.Web;
 using ControlPanel.Web.Api;
 using ControlPanel.Web.Components;
 using ControlPanel.Web.Components.Account;
+using ControlPanel.Web.Gateway;
 using ControlPanel.Web.Monitoring;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,8 @@ var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
 
+// Gateway:Urls ports answer proxied routes only, past the panel's own middleware (README "Gateway mode").
+app.UseControlPanelGatewayPorts();
 app.UseControlPanelWebSecurity();
 // Prometheus text for the addresses Monitoring:ScrapeFrom names (loopback by default); after the forwarded client address is known.
 app.UseControlPanelMetricsEndpoint();
@@ -46,6 +49,8 @@ app.MapKeyValidationApi();
 app.MapWebhookApi();
 app.MapUsageApi();
 app.MapManagementApi();
+// The proxied routes of gateway mode, when the configuration has a ReverseProxy section with a route.
+app.MapControlPanelGateway();
 
 app.Run();
 

@@ -27,6 +27,9 @@ public abstract class ComponentTest : IAsyncLifetime
 
     private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"cp-components-{Guid.NewGuid():N}.db");
     private WebApplication? app;
+
+    /// <summary>The app, built and never started: for mapping what a page reads from its endpoints (the gateway's routes).</summary>
+    protected WebApplication App => app ?? throw new InvalidOperationException("Not initialised yet.");
     private AsyncServiceScope scope;
     private BunitAuthorizationContext authorization = default!;
     private bool hostsRendered;
@@ -47,6 +50,9 @@ public abstract class ComponentTest : IAsyncLifetime
 
     public Viewer Admin { get; private set; } = default!;
 
+    /// <summary>Configuration a test class adds to the app's (a gateway section, say).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
     public virtual async Task InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -62,6 +68,7 @@ public abstract class ComponentTest : IAsyncLifetime
             ["Bootstrap:AdminEmail"] = AdminEmail,
             ["Bootstrap:AdminPassword"] = Password,
         });
+        builder.Configuration.AddInMemoryCollection(Settings);
         builder.AddControlPanel();
         app = builder.Build();
         await app.PrepareDatabaseAsync();

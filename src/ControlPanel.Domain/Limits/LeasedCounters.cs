@@ -65,6 +65,23 @@ public sealed class LeasedCounters(CounterStore store, TimeProvider clock)
         return ValueTask.FromResult(count);
     }
 
+    /// <summary>
+    /// Takes back one call counted in <paramref name="period"/> (a call that never reached what it paid for): the store's
+    /// total goes down by one, so any instance may count it again. Not on the check's path: only after a failure.
+    /// </summary>
+    public async Task RefundAsync(string key, DateTime period, DateTime periodEnd, CancellationToken cancellationToken = default)
+    {
+        if (_slots.TryGetValue(key, out var slot) && slot.Period == period)
+        {
+            lock (slot)
+            {
+                slot.Known--;
+                slot.Used = Math.Max(0, slot.Used - 1);
+            }
+        }
+        await store.AddAsync(key, period, -1, periodEnd, cancellationToken);
+    }
+
     /// <summary>Calls counted in the period so far, as far as this instance knows, without counting one.</summary>
     public long Peek(string key, DateTime period)
     {

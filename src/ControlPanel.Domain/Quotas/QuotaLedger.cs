@@ -50,6 +50,13 @@ public sealed class QuotaLedger(
         return (count.Allowed, State(application, month, count.Used));
     }
 
+    /// <summary>Takes back one call <see cref="TryCountAsync"/> counted at <paramref name="countedAt"/>.</summary>
+    public Task RefundAsync(ApplicationState application, DateTime countedAt, CancellationToken cancellationToken = default)
+    {
+        var month = QuotaState.MonthStart(countedAt);
+        return counters.RefundAsync(application.QuotaKey, month, month.AddMonths(1), cancellationToken);
+    }
+
     /// <summary>Notifications queued since the last call, for the host to store.</summary>
     public List<QuotaNotification> TakePending()
     {

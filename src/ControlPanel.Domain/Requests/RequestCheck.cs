@@ -52,6 +52,20 @@ public sealed class RequestCheck(
         return decision;
     }
 
+    /// <summary>
+    /// Takes back an allowed call that never reached its resource (the gateway's upstream was down or timed out):
+    /// the quota gets the call back when it was counted, and usage shows it under <paramref name="fault"/>, uncounted.
+    /// <paramref name="checkedAt"/> is when the call was checked (so it leaves the minute and month it was counted in).
+    /// </summary>
+    public async Task RefundAsync(Decision decision, CheckRequest request, DateTimeOffset checkedAt, ApiError fault)
+    {
+        if (!decision.Allowed || decision.Application is not { } application) return;
+        var at = checkedAt.UtcDateTime;
+        var counted = IsCounted(request, decision.Resource);
+        if (counted) await quotas.RefundAsync(application, at);
+        usage.Reclassify(application.Id, decision.KeyPairId ?? Guid.Empty, application.Environment, 0, counted, fault.Code, false, at);
+    }
+
     private async ValueTask<Decision> DecideAsync(CheckRequest request, ResourceRule resource, DateTimeOffset now)
     {
         var utc = now.UtcDateTime;

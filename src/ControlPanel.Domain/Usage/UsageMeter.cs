@@ -26,9 +26,20 @@ public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> database
         Interlocked.Increment(ref _counters.GetOrAdd(key, static _ => new Counter()).Calls);
     }
 
+    /// <summary>
+    /// Moves one call recorded at <paramref name="at"/> from one outcome to another (an allowed call whose upstream then
+    /// failed): the minute's counts go down by one for the first and up by one for the second, in the same flush or the next.
+    /// </summary>
+    public void Reclassify(Guid applicationId, Guid keyPairId, ApplicationEnvironment? environment, int fromOutcome, bool fromCounted, int toOutcome, bool toCounted, DateTime at)
+    {
+        var minute = at.Ticks - (at.Ticks % MinuteTicks);
+        Interlocked.Decrement(ref _counters.GetOrAdd(new UsageKey(applicationId, keyPairId, environment, fromOutcome, minute, fromCounted), static _ => new Counter()).Calls);
+        Interlocked.Increment(ref _counters.GetOrAdd(new UsageKey(applicationId, keyPairId, environment, toOutcome, minute, toCounted), static _ => new Counter()).Calls);
+    }
+
     /// <summary>Calls recorded and not yet flushed, per key (for tests and diagnostics).</summary>
     public IReadOnlyDictionary<UsageKey, long> Pending() =>
-        _counters.Where(c => Volatile.Read(ref c.Value.Calls) > 0).ToDictionary(c => c.Key, c => Volatile.Read(ref c.Value.Calls));
+        _counters.Where(c => Volatile.Read(ref c.Value.Calls) != 0).ToDictionary(c => c.Key, c => Volatile.Read(ref c.Value.Calls));
 
     /// <summary>Adds the counts gathered since the last flush to the database; on failure they are kept for the next one.</summary>
     public async Task FlushAsync(DateTime now, CancellationToken cancellationToken = default)
@@ -38,7 +49,8 @@ public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> database
         foreach (var (key, counter) in _counters)
         {
             var calls = Interlocked.Exchange(ref counter.Calls, 0);
-            if (calls > 0) batch.Add((key, counter, calls));
+            // Negative after a Reclassify whose call was flushed already: the row goes down by as much.
+            if (calls != 0) batch.Add((key, counter, calls));
             // Counters of minutes long past are dropped; a call still recording into one is practically impossible.
             else if (key.MinuteTicks < currentMinute - MinuteTicks) _counters.TryRemove(new KeyValuePair<UsageKey, Counter>(key, counter));
         }
