@@ -8,8 +8,23 @@
 # /api/v1/check (valid keys), then both again at a fixed rate of half the check's peak. PostgreSQL and nginx are throwaways on loopback ports,
 # stopped and deleted on exit. See bench/README.md for where the results land.
 # Usage: bench/run.sh [seconds per run, default 15] [modes..., default all three]
+#        bench/run.sh scale [key pairs...]   the directory at scale (bench/scale.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = scale ]; then
+  shift
+  work=$(mktemp -d /tmp/controlpanel-bench.XXXXXX)
+  source bench/lib.sh
+  trap 'set +e; bench_cleanup' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  need_package wrk wrk
+  dotnet build src/ControlPanel.Web -c Release -nologo -v quiet >/dev/null
+  dotnet build bench/ControlPanel.Bench -c Release -nologo -v quiet >/dev/null
+  source bench/scale.sh "$@"
+  exit 0
+fi
 
 duration=15
 if [[ "${1:-}" =~ ^[0-9]+$ ]]; then duration=$1; shift; fi
