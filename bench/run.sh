@@ -12,25 +12,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" = scale ]; then
-  shift
-  work=$(mktemp -d /tmp/controlpanel-bench.XXXXXX)
-  source bench/lib.sh
-  trap 'set +e; bench_cleanup' EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
-  need_package wrk wrk
-  dotnet build src/ControlPanel.Web -c Release -nologo -v quiet >/dev/null
-  dotnet build bench/ControlPanel.Bench -c Release -nologo -v quiet >/dev/null
-  source bench/scale.sh "$@"
-  exit 0
-fi
-
+scale=""
+if [ "${1:-}" = scale ]; then scale=1; shift; fi
 duration=15
-if [[ "${1:-}" =~ ^[0-9]+$ ]]; then duration=$1; shift; fi
+if [ -z "$scale" ] && [[ "${1:-}" =~ ^[0-9]+$ ]]; then duration=$1; shift; fi
 all_modes=(sqlite postgres postgres-2-nginx)
 modes=("$@")
 [ ${#modes[@]} -gt 0 ] || modes=("${all_modes[@]}")
+[ -z "$scale" ] || modes=()
 for mode in "${modes[@]}"; do
   [[ " ${all_modes[*]} " == *" $mode "* ]] || { echo "Unknown mode '$mode'; modes: ${all_modes[*]}" >&2; exit 2; }
 done
@@ -45,6 +34,7 @@ need_package wrk wrk
 dotnet build src/ControlPanel.Web -c Release -nologo -v quiet >/dev/null
 dotnet build bench/ControlPanel.Bench -c Release -nologo -v quiet >/dev/null
 dotnet build bench/ControlPanel.Bench.Trivial -c Release -nologo -v quiet >/dev/null
+if [ -n "$scale" ]; then source bench/scale.sh "$@"; exit 0; fi
 
 # Only a full run (all modes, long enough to mean something) replaces the committed results, so a
 # quick smoke run cannot overwrite real numbers; anything else goes to an ignored folder.

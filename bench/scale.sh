@@ -15,6 +15,7 @@ duration=10
 connections=64
 changes=100
 if [ ${#sizes[@]} -eq 2 ] && [ "${sizes[0]}" = 100000 ] && [ "${sizes[1]}" = 1000000 ]; then results=bench/results; else results=bench/results/scratch; fi
+# The table goes to scale-<databases>.md (scale-sqlite-postgresql.md for both; SCALE_PROVIDERS picks them).
 mkdir -p "$results"
 raw="$work/wrk-scale.txt"
 : >"$raw"
@@ -67,15 +68,21 @@ run_provider() { # run_provider PROVIDER CONNECTION-PREFIX-FUNCTION
 sqlite_db() { echo "Data Source=$work/scale-$1.db"; }
 postgres_db() { pg_connection "bench_scale_$1"; }
 
-run_provider Sqlite sqlite_db
-pg_start
-run_provider PostgreSql postgres_db
+# SCALE_PROVIDERS="Sqlite" (or "PostgreSql") measures one database only.
+providers=(${SCALE_PROVIDERS:-Sqlite PostgreSql})
+for provider in "${providers[@]}"; do
+  case "$provider" in
+    Sqlite) run_provider Sqlite sqlite_db ;;
+    PostgreSql) pg_start; run_provider PostgreSql postgres_db ;;
+    *) echo "Unknown provider $provider" >&2; exit 2 ;;
+  esac
+done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf "%.2f", a / b }'; }
 {
   echo "| database | key pairs | ready after start (s) | app RSS after start / after $changes changes (MB) | directory heap after start / after changes (MB) | heap per key pair (bytes) | second instance's load (s) | rotation p50 / max (ms) | rotated key works on the other instance, p50 / max (ms) | check req/s (vs one key) | check p99 ms (vs one key) |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for provider in Sqlite PostgreSql; do
+  for provider in "${providers[@]}"; do
     for pairs in 1 "${sizes[@]}"; do
       if [ "$pairs" = 1 ]; then
         echo "| $provider | 1 | ${row[$provider,1,ready]} | ${row[$provider,1,rss_start]} | | | | | | ${row[$provider,1,rps]} | ${row[$provider,1,p99]} |"
@@ -92,7 +99,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
   echo "heap at most 400 MB for the directory and flat after the changes, check throughput within 10 % of the one-key figure and p99 within 1.5×."
   echo "wrk: ${duration} s, 1 thread, $connections connections. SQLite instances read the change log every 500 ms (no NOTIFY); PostgreSQL ones are notified."
   echo "The app and the bench's second instance ran on $(nproc) cores shared with other work ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)); $(date -u +%Y-%m-%d) $(uptime | sed 's/.*load average/load average/')."
-} >"$results/scale.md"
-cp "$raw" "$results/wrk-scale.txt"
+} >"$results/scale-$(tr '[:upper:] ' '[:lower:]-' <<<"${providers[*]}").md"
+cp "$raw" "$results/wrk-scale-$(tr '[:upper:] ' '[:lower:]-' <<<"${providers[*]}").txt"
 echo
-cat "$results/scale.md"
+cat "$results/scale-$(tr '[:upper:] ' '[:lower:]-' <<<"${providers[*]}").md"

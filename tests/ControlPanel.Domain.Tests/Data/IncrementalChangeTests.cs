@@ -75,6 +75,8 @@ public class IncrementalChangeTests
         Assert.True(cluster.B.Directory.Find(second.Application.Id)!.AccountLocked);
         Assert.False(cluster.B.Directory.Find(elsewhere.Application.Id)!.AccountLocked);
         Assert.Equal(3, cluster.B.Directory.Count);
+        // Applications with only their default view share one set of views, not one each.
+        Assert.Same(cluster.B.Directory.Find(first.Application.Id)!.Views, cluster.B.Directory.Find(second.Application.Id)!.Views);
     }
 
     [Theory]
