@@ -8,8 +8,8 @@ nginx_pid=""
 
 source tests/servers.sh
 
-wait_until_listening() { # wait_until_listening PORT LOG NAME
-  for _ in $(seq 1 150); do
+wait_until_listening() { # wait_until_listening PORT LOG NAME (up to 2 minutes: a busy shared machine starts slowly)
+  for _ in $(seq 1 600); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     sleep 0.2
   done
@@ -18,10 +18,11 @@ wait_until_listening() { # wait_until_listening PORT LOG NAME
   return 1
 }
 
-# seed PROVIDER CONNECTION: a fresh database through the domain services; exports the keys.
+# seed PROVIDER CONNECTION [ARGS...]: a fresh database through the domain services (ARGS such as --key-pairs N go to
+# ControlPanel.Bench); exports the keys.
 seed() {
   local exports
-  exports=$(dotnet bench/ControlPanel.Bench/bin/Release/net10.0/ControlPanel.Bench.dll --provider "$1" --connection "$2")
+  exports=$(dotnet bench/ControlPanel.Bench/bin/Release/net10.0/ControlPanel.Bench.dll --provider "$1" --connection "$2" "${@:3}")
   eval "$exports"
   export APPLICATION_KEY CONSUMER_KEY
 }

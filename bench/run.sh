@@ -10,11 +10,14 @@
 # /api/v1/check (valid keys), then both again at a fixed rate of half the check's peak. PostgreSQL and nginx are throwaways on loopback ports,
 # stopped and deleted on exit. See bench/README.md for where the results land.
 # Usage: bench/run.sh [seconds per run, default 15] [modes..., default the first three]
+#        bench/run.sh scale [key pairs...]   the directory at scale (bench/scale.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+scale=""
+if [ "${1:-}" = scale ]; then scale=1; shift; fi
 duration=15
-if [[ "${1:-}" =~ ^[0-9]+$ ]]; then duration=$1; shift; fi
+if [ -z "$scale" ] && [[ "${1:-}" =~ ^[0-9]+$ ]]; then duration=$1; shift; fi
 all_modes=(sqlite postgres postgres-2-nginx)
 modes=()
 for mode in "$@"; do
@@ -22,6 +25,7 @@ for mode in "$@"; do
   if [ "$mode" = gateway ]; then modes+=(gateway nginx-auth); else modes+=("$mode"); fi
 done
 [ ${#modes[@]} -gt 0 ] || modes=("${all_modes[@]}")
+[ -z "$scale" ] || modes=()
 for mode in "${modes[@]}"; do
   [[ " ${all_modes[*]} gateway nginx-auth " == *" $mode "* ]] || { echo "Unknown mode '$mode'; modes: ${all_modes[*]} gateway" >&2; exit 2; }
 done
@@ -36,6 +40,7 @@ need_package wrk wrk
 dotnet build src/ControlPanel.Web -c Release -nologo -v quiet >/dev/null
 dotnet build bench/ControlPanel.Bench -c Release -nologo -v quiet >/dev/null
 dotnet build bench/ControlPanel.Bench.Trivial -c Release -nologo -v quiet >/dev/null
+if [ -n "$scale" ]; then source bench/scale.sh "$@"; exit 0; fi
 
 # Only a full run (all modes, long enough to mean something) replaces the committed results, so a
 # quick smoke run cannot overwrite real numbers; anything else goes to an ignored folder.

@@ -1,8 +1,6 @@
 using ControlPanel.Domain;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
-using ControlPanel.Domain.Quotas;
-using ControlPanel.Domain.Sessions;
 using ControlPanel.Web.Api;
 using ControlPanel.Web.Background;
 using ControlPanel.Web.Components.Account;
@@ -51,6 +49,9 @@ public static class Hosting
     /// <summary>Every background service (Background/): following other instances, flushing and sweeping, delivering webhooks and mail.</summary>
     public static void AddControlPanelBackgroundWork(this WebApplicationBuilder builder)
     {
+        // First: the followers and workers below may rely on the state it loads.
+        builder.Services.AddSingleton<StateLoader>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<StateLoader>());
         builder.Services.AddHostedService<ChangeFollower>();
         builder.Services.AddHostedService<InMemoryStateFlusher>();
         builder.Services.AddHostedService<ExpiredStateSweeper>();
@@ -91,6 +92,33 @@ public static class Hosting
         builder.Services.AddScoped<CurrentViewer>();
     }
 
+    /// <summary>
+    /// Holds every request but the liveness and readiness probes until the in-memory state is loaded (<see cref="StateLoader"/>),
+    /// so no call is answered from a half-filled directory; a load balancer asks <c>/health/ready</c> and sends none before.
+    /// </summary>
+    public static void UseWaitForState(this WebApplication app)
+    {
+        var loader = app.Services.GetRequiredService<StateLoader>();
+        app.Use(async (context, next) =>
+        {
+            if (!loader.IsLoaded && !context.Request.Path.Equals("/health/live") && !context.Request.Path.Equals("/health/ready"))
+                await loader.Loaded.WaitAsync(context.RequestAborted);
+            await next(context);
+        });
+    }
+
+    /// <summary>
+    /// <c>/health/live</c>: the process answers (at once, also while loading); <c>/health/ready</c>: the directory, sessions and
+    /// quota counts are loaded, so calls may be sent (503 before); <c>/health</c>: ready, and the database answers.
+    /// </summary>
+    public static void MapHealthProbes(this WebApplication app)
+    {
+        app.MapHealthChecks("/health");
+        app.MapGet("/health/live", () => "ok").ExcludeFromDescription();
+        app.MapGet("/health/ready", (StateLoader loader) => loader.IsLoaded ? Results.Text("ok") : Results.Text("loading", statusCode: StatusCodes.Status503ServiceUnavailable))
+            .ExcludeFromDescription();
+    }
+
     /// <summary>Creates or upgrades the schema, then makes sure a first Admin can exist.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
@@ -106,11 +134,7 @@ public static class Hosting
             setupToken = await services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(
                 services.GetRequiredService<UserManager<ControlPanelUser>>(), services.GetRequiredService<RoleManager<IdentityRole>>());
         });
-        // Fills the in-memory state the request check reads (every IChangeSubscriber the feed was given).
-        await services.GetRequiredService<ChangeFeed>().StartAsync();
-        // Sessions and this month's quota counts survive restarts: they are read once here, then kept in memory.
-        await services.GetRequiredService<SessionStore>().LoadAsync();
-        await services.GetRequiredService<QuotaLedger>().LoadAsync();
+        // The in-memory state the request check reads is loaded once the host runs (StateLoader), so the instance is live at once.
 
         if (setupToken is not null)
         {

@@ -24,6 +24,8 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
+// Until the directory is loaded only /health/live and /health/ready answer; other requests wait for it.
+app.UseWaitForState();
 // The key check is answered here, before routing and the UI's middleware, which it does not use.
 app.UseKeyCheck();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
@@ -43,8 +45,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapIdentityEndpoints();
 app.MapPasskeyEndpoints();
-app.MapHealthChecks("/health");
-app.MapGet("/health/live", () => "ok").ExcludeFromDescription();
+app.MapHealthProbes();
 app.MapKeyValidationApi();
 app.MapWebhookApi();
 app.MapUsageApi();

@@ -60,7 +60,7 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
         if (wasOnline && !application.IsOnline)
             await Notices.AddAsync(db, application.AccountId, NoticeKind.ApplicationOffline, MailKinds.ApplicationOffline,
                 name => MailTemplates.ApplicationOffline(name, application.Name, application.SuspensionReason, now), now);
-        await changes.SaveAsync(db);
+        await changes.SaveAsync(db, ChangeTopic.Application, application.Id);
     }
 
     /// <summary>Locks (every call answers 225 ACCOUNT IS LOCKED) or unlocks an account.</summary>
@@ -75,7 +75,7 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
         account.LockedAt = locked ? now : null;
         AuditLog.Record(db, viewer, now, locked ? AuditActions.AccountLocked : AuditActions.AccountUnlocked, account.Id, null,
             locked ? $"Locked account \"{account.Name}\"" : $"Unlocked account \"{account.Name}\"");
-        await changes.SaveAsync(db);
+        await changes.SaveAsync(db, ChangeTopic.Account, account.Id);
     }
 
     private async Task ChangeApplicationAsync(Viewer viewer, Guid applicationId, string action, Func<Application, string> change)
@@ -86,7 +86,7 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
         var description = change(application);
         if (!db.ChangeTracker.HasChanges()) return;
         AuditLog.Record(db, viewer, clock.GetUtcNow().UtcDateTime, action, application.AccountId, application.Id, description);
-        await changes.SaveAsync(db);
+        await changes.SaveAsync(db, ChangeTopic.Application, application.Id);
     }
 
     private static string Quota(long? quota) => quota is { } q ? $"{q:N0}" : "default";

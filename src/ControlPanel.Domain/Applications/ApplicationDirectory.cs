@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Origins;
@@ -11,15 +13,24 @@ namespace ControlPanel.Domain.Applications;
 
 /// <summary>
 /// Every application as the request check needs it, in memory: status, environment, account lock,
-/// its views, compiled origin allowlist, effective limits and quota. Reloaded whole on every change (the
-/// <see cref="ChangeFeed"/>), so the check never reads the database.
+/// its views, compiled origin allowlist, effective limits and quota, so the check never reads the database. A change
+/// of one application or account (<see cref="ChangeTopic.Application"/>, <see cref="ChangeTopic.Account"/>) reads only
+/// those applications again; the whole directory is read at start and when this instance fell behind the
+/// <see cref="ChangeFeed"/>, row by row.
 /// </summary>
 public sealed class ApplicationDirectory : IChangeSubscriber
 {
     private readonly IDbContextFactory<ControlPanelDbContext> _databases;
     private readonly IOptions<ApiOptions> _options;
-    private readonly SemaphoreSlim _reloadGate = new(1, 1);
-    private FrozenDictionary<Guid, ApplicationState> _applications = FrozenDictionary<Guid, ApplicationState>.Empty;
+    // One writer at a time, each reading the database after the change it applies committed: the last write is the newest state.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ShardedMap<Guid, ApplicationState> _applications = new();
+    // What applications share (written under _writeGate only): one string per view name, one set of views per default
+    // view for the many applications that have no other view.
+    private readonly Dictionary<string, string> _viewNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FrozenSet<string>> _defaultOnlyViews = new(StringComparer.Ordinal);
+    // The URL entries of the applications that have any (written under _writeGate only): the CORS index is compiled from these.
+    private Dictionary<Guid, OriginEntry[]> _urlEntries = [];
     private OriginAllowlist _browserOrigins = OriginAllowlist.Empty;
 
     public ApplicationDirectory(IDbContextFactory<ControlPanelDbContext> databases, IOptions<ApiOptions> options)
@@ -30,7 +41,16 @@ public sealed class ApplicationDirectory : IChangeSubscriber
 
     public ChangeTopic Topic => ChangeTopic.Directory;
 
-    public Task ApplyChangeAsync(Guid? subjectId, CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+    public bool Follows(ChangeTopic topic) => topic is ChangeTopic.Directory or ChangeTopic.Application or ChangeTopic.Account;
+
+    public Task ApplyChangeAsync(Guid? subjectId, CancellationToken cancellationToken) => ApplyChangeAsync(Topic, subjectId, cancellationToken);
+
+    public Task ApplyChangeAsync(ChangeTopic topic, Guid? subjectId, CancellationToken cancellationToken) => (topic, subjectId) switch
+    {
+        (ChangeTopic.Application, { } applicationId) => ReloadWhereAsync(a => a.Id == applicationId, cancellationToken),
+        (ChangeTopic.Account, { } accountId) => ReloadWhereAsync(a => a.AccountId == accountId, cancellationToken),
+        _ => ReloadAsync(cancellationToken),
+    };
 
     public ApplicationState? Find(Guid applicationId) => _applications.GetValueOrDefault(applicationId);
 
@@ -44,32 +64,108 @@ public sealed class ApplicationDirectory : IChangeSubscriber
     /// </summary>
     public bool AdmitsBrowserOrigin(string origin) => _browserOrigins.AllowsOriginHeader(origin);
 
+    /// <summary>Reads every application again, streaming rows into a new directory that replaces the old one when complete.</summary>
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
-        await _reloadGate.WaitAsync(cancellationToken);
+        await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            await using var db = await _databases.CreateDbContextAsync(cancellationToken);
-            var rows = await db.Applications.AsNoTracking()
-                .Select(a => new { Application = a, AccountLocked = a.Account!.IsLocked })
-                .ToListAsync(cancellationToken);
-            var views = (await db.ApplicationViews.AsNoTracking().Select(v => new { v.ApplicationId, v.Name }).ToListAsync(cancellationToken))
-                .ToLookup(v => v.ApplicationId, v => v.Name);
-            var defaultQuota = _options.Value.DefaultMonthlyQuota;
-            var applications = rows.ToFrozenDictionary(r => r.Application.Id,
-                r => ApplicationState.From(r.Application, r.AccountLocked, defaultQuota, views[r.Application.Id]));
-            // Every application's URL entries in one compiled list: the CORS index, replaced with the applications.
-            _browserOrigins = new OriginAllowlist(applications.Values.SelectMany(a => a.Origins.Entries).Where(e => e.Kind == OriginKind.Url));
-            _applications = applications;
+            var applications = new ShardedMap<Guid, ApplicationState>.Builder();
+            var urlEntries = new Dictionary<Guid, OriginEntry[]>();
+            await foreach (var state in ReadAsync(_ => true, cancellationToken))
+            {
+                applications.Set(state.Id, state);
+                if (UrlEntries(state) is { } entries) urlEntries[state.Id] = entries;
+            }
+            _applications.Replace(applications);
+            SetBrowserOrigins(urlEntries);
         }
         finally
         {
-            _reloadGate.Release();
+            _writeGate.Release();
         }
+    }
+
+    /// <summary>Reads the applications <paramref name="which"/> selects again (applications are never deleted).</summary>
+    private async Task ReloadWhereAsync(Expression<Func<Application, bool>> which, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var states = new List<ApplicationState>();
+            await foreach (var state in ReadAsync(which, cancellationToken)) states.Add(state);
+            _applications.Update([], states.Select(s => KeyValuePair.Create(s.Id, s)));
+
+            var urlEntries = new Dictionary<Guid, OriginEntry[]>(_urlEntries);
+            var changed = false;
+            foreach (var state in states)
+            {
+                changed |= urlEntries.Remove(state.Id);
+                if (UrlEntries(state) is { } entries) (urlEntries[state.Id], changed) = (entries, true);
+            }
+            if (changed) SetBrowserOrigins(urlEntries);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async IAsyncEnumerable<ApplicationState> ReadAsync(Expression<Func<Application, bool>> which, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var db = await _databases.CreateDbContextAsync(cancellationToken);
+        var applications = db.Applications.AsNoTracking().Where(which);
+        // Every application has its default view; only the others are read (few applications have any).
+        var otherViews = (await (from view in db.ApplicationViews.AsNoTracking()
+                                 join application in applications on view.ApplicationId equals application.Id
+                                 where view.Name != application.DefaultView
+                                 select new { view.ApplicationId, view.Name }).ToListAsync(cancellationToken))
+            .ToLookup(v => v.ApplicationId, v => v.Name);
+        var defaultQuota = _options.Value.DefaultMonthlyQuota;
+        var rows = applications.Select(a => new { Application = a, AccountLocked = a.Account!.IsLocked }).AsAsyncEnumerable();
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            var application = row.Application;
+            application.DefaultView = Shared(application.DefaultView);
+            yield return ApplicationState.From(application, row.AccountLocked, defaultQuota, ViewsOf(application.DefaultView, otherViews[application.Id]));
+        }
+    }
+
+    private FrozenSet<string> ViewsOf(string defaultView, IEnumerable<string> otherViews)
+    {
+        var others = otherViews.Select(Shared).ToList();
+        if (others.Count > 0) return others.Append(defaultView).ToFrozenSet(StringComparer.Ordinal);
+        if (!_defaultOnlyViews.TryGetValue(defaultView, out var views))
+            _defaultOnlyViews[defaultView] = views = new[] { defaultView }.ToFrozenSet(StringComparer.Ordinal);
+        return views;
+    }
+
+    private string Shared(string viewName)
+    {
+        if (_viewNames.TryGetValue(viewName, out var shared)) return shared;
+        _viewNames[viewName] = viewName;
+        return viewName;
+    }
+
+    private static OriginEntry[]? UrlEntries(ApplicationState state)
+    {
+        var entries = state.Origins.Entries.Where(e => e.Kind == OriginKind.Url).ToArray();
+        return entries.Length == 0 ? null : entries;
+    }
+
+    private void SetBrowserOrigins(Dictionary<Guid, OriginEntry[]> urlEntries)
+    {
+        // Every application's URL entries in one compiled list: the CORS index.
+        _browserOrigins = new OriginAllowlist(urlEntries.Values.SelectMany(e => e));
+        _urlEntries = urlEntries;
     }
 }
 
-/// <summary>One application as the request check sees it. Immutable; replaced on every reload.</summary>
+/// <summary>
+/// One application as the request check sees it. Immutable; replaced when it changes. Kept small, as there is one per
+/// application: what applications have in common is shared (the set of views of an application with only its default
+/// view, an empty allowlist, the view names), and the texts the check formats once are made on the first call that needs them.
+/// </summary>
 public sealed class ApplicationState
 {
     public required Guid Id { get; init; }
@@ -89,16 +185,21 @@ public sealed class ApplicationState
     public required long MonthlyQuota { get; init; }
     public required long OverrunAllowance { get; init; }
 
+    // Made once, on first use: most applications of a large directory are never called between two restarts.
+    private string? _idText;
+    private string? _quotaKey;
+
     /// <summary>Pre-formatted for response headers and rate-limit partitions, so the check does not format them per call.</summary>
-    public required string IdText { get; init; }
-    public required string EnvironmentText { get; init; }
+    public string IdText => _idText ??= Id.ToString();
+    /// <summary>The environment's name (the runtime keeps one string per name).</summary>
+    public string EnvironmentText => Environment.ToString();
     /// <summary>The key of this application's quota months in the shared counters.</summary>
-    public required string QuotaKey { get; init; }
+    public string QuotaKey => _quotaKey ??= QuotaLedger.QuotaKey(Id);
 
     /// <summary>The rate-limit partition of application-only calls from one client address (to one resource, by its suffix).</summary>
     public string PartitionFor(string clientAddress, string resourceSuffix = "") => string.Concat("a:", IdText, ":", clientAddress, resourceSuffix);
 
-    internal static ApplicationState From(Application application, bool accountLocked, long defaultQuota, IEnumerable<string> views) => new()
+    internal static ApplicationState From(Application application, bool accountLocked, long defaultQuota, FrozenSet<string> views) => new()
     {
         Id = application.Id,
         AccountId = application.AccountId,
@@ -107,15 +208,12 @@ public sealed class ApplicationState
         IsOnline = application.IsOnline,
         AccountLocked = accountLocked,
         DefaultView = application.DefaultView,
-        Views = views.Append(application.DefaultView).ToFrozenSet(StringComparer.Ordinal),
+        Views = views,
         // Saved lists were validated by AllowlistService; a line that no longer parses fails closed (every call 111) and the Allowlist tab shows it.
         Origins = OriginAllowlist.FromStored(application.AllowedOrigins, application.AllowlistRequiresBoth),
         ApplicationRateLimit = application.ApplicationRateLimit ?? RateLimitTable.ApplicationOnly(application.Environment),
         PerUserRateLimit = application.PerUserRateLimit ?? RateLimitTable.PerUser(application.Environment),
         MonthlyQuota = application.MonthlyQuota ?? defaultQuota,
         OverrunAllowance = application.QuotaOverrunAllowance,
-        IdText = application.Id.ToString(),
-        EnvironmentText = application.Environment.ToString(),
-        QuotaKey = QuotaLedger.QuotaKey(application.Id),
     };
 }

@@ -111,7 +111,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
         var issued = keys.Issue(db, application, viewer, now);
         AuditLog.Record(db, viewer, now, AuditActions.ApplicationCreated, id, application.Id,
             $"Created \"{application.Name}\" ({application.Environment}, {(application.IsOnline ? "online" : "offline")}, view \"{application.DefaultView}\"), key pair …{ApiKey.LastFour(issued.ApplicationKey)}");
-        await changes.SaveAsync(db);
+        await changes.SaveAsync(db, ChangeTopic.Application, application.Id);
         return new Created(application, issued);
     }
 
@@ -144,7 +144,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
             AuditLog.Record(db, viewer, now, AuditActions.ApplicationViewChanged, application.AccountId, application.Id, $"Default view: \"{application.DefaultView}\" → \"{view}\"");
             application.DefaultView = view;
         }
-        await changes.SaveAsync(db);
+        await changes.SaveAsync(db, ChangeTopic.Application, application.Id);
         return application;
     }
 

@@ -55,7 +55,7 @@ public sealed class ApplicationViews(IDbContextFactory<ControlPanelDbContext> da
         db.ApplicationViews.Add(new ApplicationView { ApplicationId = applicationId, Name = name, Description = description, CreatedAt = now, CreatedBy = viewer.Name });
         AuditLog.Record(db, viewer, now, AuditActions.ApplicationViewsChanged, application.AccountId, application.Id,
             $"Added view \"{name}\"" + (description.Length > 0 ? $" ({description})" : ""));
-        await changes.SaveAsync(db);
+        await changes.SaveAsync(db, ChangeTopic.Application, application.Id);
     }
 
     /// <summary>Changes a view's description.</summary>
@@ -72,7 +72,7 @@ public sealed class ApplicationViews(IDbContextFactory<ControlPanelDbContext> da
         AuditLog.Record(db, viewer, clock.GetUtcNow().UtcDateTime, AuditActions.ApplicationViewsChanged, application.AccountId, application.Id,
             $"View \"{name}\": description \"{view.Description}\" → \"{description}\"");
         view.Description = description;
-        await changes.SaveAsync(db);
+        await changes.SaveAsync(db, ChangeTopic.Application, application.Id);
     }
 
     /// <summary>
@@ -98,6 +98,6 @@ public sealed class ApplicationViews(IDbContextFactory<ControlPanelDbContext> da
         }
         db.ApplicationViews.Remove(view);
         AuditLog.Record(db, viewer, now, AuditActions.ApplicationViewsChanged, application.AccountId, application.Id, $"Removed view \"{name}\"");
-        await changes.SaveAsync(db);
+        await changes.SaveAsync(db, ChangeTopic.Application, application.Id);
     }
 }

@@ -1,9 +1,13 @@
 namespace ControlPanel.Domain.Data;
 
-/// <summary>What a <see cref="Change"/> is about, and so what the instances reload.</summary>
+/// <summary>What a <see cref="Change"/> is about, and so what the instances read again. Stored as its number: never renumber.</summary>
 public enum ChangeTopic
 {
-    /// <summary>Applications, key pairs, allowlists, limits, quotas or account locks: the key index and the application directory reload.</summary>
+    /// <summary>
+    /// Anything in the directory (applications, key pairs, account locks): the key index and the application directory
+    /// reload whole. Only the recovery path and the start need it; a change of one application or account says so
+    /// (<see cref="Application"/>, <see cref="Account"/>) and is applied alone.
+    /// </summary>
     Directory,
 
     /// <summary>One session (its view): the instances that hold it reload it.</summary>
@@ -14,6 +18,14 @@ public enum ChangeTopic
 
     /// <summary>The resource catalogue: every instance rebuilds its route table.</summary>
     Resources,
+
+    // Numbered apart from the topics above, so topics added elsewhere in the meantime do not take the same number.
+
+    /// <summary>One application (the subject): its settings, views, allowlist, limits, quota or key pairs. Covered by <see cref="Directory"/>.</summary>
+    Application = 10,
+
+    /// <summary>One account (the subject): its lock, which every one of its applications carries. Covered by <see cref="Directory"/>.</summary>
+    Account = 11,
 }
 
 /// <summary>

@@ -35,6 +35,8 @@ public sealed class ChangeFeed(
     private readonly HashSet<long> _seen = [];
     private readonly IChangeSubscriber[] _subscribers = [.. subscribers];
     private long _settled = -1;
+    // When the log was last read here (the start counts); guarded by _gate.
+    private DateTime _lastRead;
 
     /// <summary>This process, as the origin of the changes it stores.</summary>
     public Guid InstanceId { get; } = Guid.NewGuid();
@@ -49,13 +51,23 @@ public sealed class ChangeFeed(
         var change = new Change { Topic = topic, SubjectId = subjectId, Origin = InstanceId, At = clock.GetUtcNow().UtcDateTime };
         db.Changes.Add(change);
         await db.SaveChangesAsync(cancellationToken);
-        if (db.Database.CurrentTransaction is { } transaction) await transaction.CommitAsync(cancellationToken);
+        // Claimed before it can be read back: a read of the log between the commit and the end of the apply below (a
+        // poll, or this instance's own NOTIFY) would otherwise apply it a second time.
+        lock (_gate) _seen.Add(change.Id);
+        try
+        {
+            if (db.Database.CurrentTransaction is { } transaction) await transaction.CommitAsync(cancellationToken);
 
-        // Committed and in the log: if anything below fails, the instances' next read of the log applies it.
-        await _notifier.NotifyAsync(db, cancellationToken);
-        await ApplyAsync(topic, subjectId, cancellationToken);
-        lock (_gate)
-            if (change.Id > _settled) _seen.Add(change.Id);
+            // Committed and in the log: if anything below fails, the instances' next read of the log applies it.
+            await _notifier.NotifyAsync(db, cancellationToken);
+            await ApplyAsync(topic, subjectId, cancellationToken);
+        }
+        catch
+        {
+            // Not applied here: released, so this instance's next read of the log applies it.
+            lock (_gate) _seen.Remove(change.Id);
+            throw;
+        }
     }
 
     /// <summary>
@@ -76,7 +88,7 @@ public sealed class ChangeFeed(
             var settleFrom = clock.GetUtcNow().UtcDateTime - SettleTime;
             // Only settled changes are skipped; younger ones are read again, as their order is not final yet.
             var settled = await db.Changes.Where(c => c.At < settleFrom).MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0;
-            lock (_gate) _settled = settled;
+            lock (_gate) (_settled, _lastRead) = (settled, settleFrom + SettleTime);
         }
         await ApplyAsync(ChangeTopic.Directory, null, cancellationToken);
         await ApplyAsync(ChangeTopic.Resources, null, cancellationToken);
@@ -90,18 +102,19 @@ public sealed class ChangeFeed(
         {
             List<Change> changes;
             long settled;
+            var readAt = clock.GetUtcNow().UtcDateTime;
             lock (_gate) settled = _settled;
             await using (var db = await databases.CreateDbContextAsync(cancellationToken))
                 changes = await db.Changes.AsNoTracking().Where(c => c.Id > settled).OrderBy(c => c.Id).ToListAsync(cancellationToken);
 
-            // Marked seen only once applied: a reload that fails is tried again on the next read. This
+            // Marked seen only once applied: a change that fails is tried again on the next read. This
             // instance's own changes count too when it did not get to apply them after their commit.
             List<Change> applied;
-            lock (_gate) applied = changes.Where(c => !_seen.Contains(c.Id)).ToList();
-            // One reload covers any number of directory changes.
-            if (applied.Any(c => c.Topic == ChangeTopic.Directory)) await ApplyAsync(ChangeTopic.Directory, null, cancellationToken);
-            foreach (var change in applied.Where(c => c.Topic != ChangeTopic.Directory))
-                await ApplyAsync(change.Topic, change.SubjectId, cancellationToken);
+            DateTime lastRead;
+            lock (_gate) (applied, lastRead) = (changes.Where(c => !_seen.Contains(c.Id)).ToList(), _lastRead);
+            // Not read for longer than changes are kept (the database was out of reach): some may have been removed unread.
+            foreach (var (topic, subjectId) in Plan(applied, fellBehind: readAt - lastRead > Retention))
+                await ApplyAsync(topic, subjectId, cancellationToken);
 
             // The settled prefix is never read again.
             var settleFrom = clock.GetUtcNow().UtcDateTime - SettleTime;
@@ -112,6 +125,7 @@ public sealed class ChangeFeed(
             }
             lock (_gate)
             {
+                _lastRead = readAt;
                 foreach (var change in applied) _seen.Add(change.Id);
                 _settled = settled;
                 _seen.RemoveWhere(id => id <= settled);
@@ -177,10 +191,37 @@ public sealed class ChangeFeed(
         return await db.Changes.Where(c => c.At < before).ExecuteDeleteAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// What to apply for changes read from the log, in order: each change of one thing once, however often it changed
+    /// (the subscribers read its present state); one whole reload of the directory instead of its one-by-one changes
+    /// when a change asks for it, when there are more than <see cref="MostSingleChanges"/>, or when this instance has
+    /// not read the log for so long that changes it missed may have been removed.
+    /// </summary>
+    internal static List<(ChangeTopic Topic, Guid? SubjectId)> Plan(IReadOnlyCollection<Change> changes, bool fellBehind)
+    {
+        var wholeDirectory = fellBehind
+            || changes.Any(c => c.Topic == ChangeTopic.Directory)
+            || changes.Count(c => IsInDirectory(c.Topic)) > MostSingleChanges;
+        var plan = new List<(ChangeTopic, Guid?)>();
+        if (wholeDirectory) plan.Add((ChangeTopic.Directory, null));
+        var planned = new HashSet<(ChangeTopic, Guid?)>();
+        foreach (var change in changes)
+        {
+            if (change.Topic == ChangeTopic.Directory || (wholeDirectory && IsInDirectory(change.Topic))) continue;
+            if (planned.Add((change.Topic, change.SubjectId))) plan.Add((change.Topic, change.SubjectId));
+        }
+        return plan;
+    }
+
+    /// <summary>Beyond this many changes of single applications or accounts in one read, one whole reload is cheaper.</summary>
+    internal const int MostSingleChanges = 1000;
+
+    private static bool IsInDirectory(ChangeTopic topic) => topic is ChangeTopic.Application or ChangeTopic.Account;
+
     private async Task ApplyAsync(ChangeTopic topic, Guid? subjectId, CancellationToken cancellationToken)
     {
         foreach (var subscriber in _subscribers)
-            if (subscriber.Topic == topic) await subscriber.ApplyChangeAsync(subjectId, cancellationToken);
+            if (subscriber.Follows(topic)) await subscriber.ApplyChangeAsync(topic, subjectId, cancellationToken);
     }
 }
 

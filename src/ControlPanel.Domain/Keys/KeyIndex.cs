@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using ControlPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
@@ -8,17 +8,20 @@ namespace ControlPanel.Domain.Keys;
 
 /// <summary>
 /// The live key pairs, in memory, for the request check: finding a pair hashes the presented keys
-/// and never touches the database. Reloaded whole on every change (the <see cref="ChangeFeed"/>).
-/// Also gathers "last used" times, written to the database in batches.
+/// and never touches the database. A change of one application (<see cref="ChangeTopic.Application"/>) reads only
+/// that application's pairs again; the whole index is read at start and when this instance fell behind the
+/// <see cref="ChangeFeed"/>, row by row. Also gathers "last used" times, written to the database in batches.
 /// </summary>
 public sealed class KeyIndex : IChangeSubscriber
 {
     private readonly IDbContextFactory<ControlPanelDbContext> _databases;
     private readonly TimeProvider _clock;
-    private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    // One writer at a time, each reading the database after the change it applies committed: the last write is the newest state.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentDictionary<Guid, long> _lastUsed = new();
-    private FrozenDictionary<HashKey, Entry[]> _byApplicationKey = FrozenDictionary<HashKey, Entry[]>.Empty;
-    private FrozenDictionary<Guid, Entry> _byId = FrozenDictionary<Guid, Entry>.Empty;
+    // Application keys are unique (a unique index), so one pair per application key.
+    private readonly ShardedMap<HashKey, Match> _byApplicationKey = new();
+    private readonly ShardedMap<Guid, Match> _byId = new();
 
     public KeyIndex(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock)
     {
@@ -28,11 +31,35 @@ public sealed class KeyIndex : IChangeSubscriber
 
     public ChangeTopic Topic => ChangeTopic.Directory;
 
-    public Task ApplyChangeAsync(Guid? subjectId, CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+    public bool Follows(ChangeTopic topic) => topic is ChangeTopic.Directory or ChangeTopic.Application;
 
-    public sealed record Match(Guid KeyPairId, Guid ApplicationId);
+    public Task ApplyChangeAsync(Guid? subjectId, CancellationToken cancellationToken) => ApplyChangeAsync(Topic, subjectId, cancellationToken);
 
-    private sealed record Entry(Guid KeyPairId, Guid ApplicationId, byte[] ConsumerKeyHash, DateTime? ExpiresAt);
+    public Task ApplyChangeAsync(ChangeTopic topic, Guid? subjectId, CancellationToken cancellationToken) =>
+        topic == ChangeTopic.Application && subjectId is { } applicationId
+            ? ReloadApplicationAsync(applicationId, cancellationToken)
+            : ReloadAsync(cancellationToken);
+
+    /// <summary>A live pair as the index holds it (immutable, one object found by either key), so a find allocates nothing.</summary>
+    public sealed class Match
+    {
+        internal readonly HashKey ConsumerKeyHash;
+        // Ticks rather than a nullable DateTime: half the size; 0 is "never".
+        private readonly long _expiresAtTicks;
+
+        internal Match(Guid keyPairId, Guid applicationId, HashKey consumerKeyHash, DateTime? expiresAt)
+        {
+            KeyPairId = keyPairId;
+            ApplicationId = applicationId;
+            ConsumerKeyHash = consumerKeyHash;
+            _expiresAtTicks = expiresAt?.Ticks ?? 0;
+        }
+
+        public Guid KeyPairId { get; }
+        public Guid ApplicationId { get; }
+
+        internal bool IsLiveAt(DateTime now) => _expiresAtTicks == 0 || _expiresAtTicks > now.Ticks;
+    }
 
     /// <summary>The live pair these keys belong to, or null. Keys must already be well-formed (<see cref="ApiKey.IsWellFormed"/>).</summary>
     public Match? Find(ReadOnlySpan<char> applicationKey, ReadOnlySpan<char> consumerKey, DateTime now)
@@ -41,48 +68,73 @@ public sealed class KeyIndex : IChangeSubscriber
         Span<byte> consumerHash = stackalloc byte[32];
         ApiKey.Hash(applicationKey, applicationHash);
         ApiKey.Hash(consumerKey, consumerHash);
-        if (!_byApplicationKey.TryGetValue(HashKey.From(applicationHash), out var entries)) return null;
+        if (!_byApplicationKey.TryGetValue(HashKey.From(applicationHash), out var entry)) return null;
 
-        Match? match = null;
-        foreach (var entry in entries)
-        {
-            // Constant time over the consumer key, and every candidate is compared.
-            if (CryptographicOperations.FixedTimeEquals(entry.ConsumerKeyHash, consumerHash)
-                && (entry.ExpiresAt is null || entry.ExpiresAt > now))
-                match = new Match(entry.KeyPairId, entry.ApplicationId);
-        }
-        return match;
+        // Constant time over the consumer key.
+        var presented = HashKey.From(consumerHash);
+        var matches = CryptographicOperations.FixedTimeEquals(
+            MemoryMarshal.AsBytes(new ReadOnlySpan<HashKey>(in entry.ConsumerKeyHash)), MemoryMarshal.AsBytes(new ReadOnlySpan<HashKey>(in presented)));
+        return matches && entry.IsLiveAt(now) ? entry : null;
     }
 
     /// <summary>The pair with this id while it is live, or null: a session lives only as long as the keys that opened it.</summary>
     public Match? FindById(Guid keyPairId, DateTime now) =>
-        _byId.TryGetValue(keyPairId, out var entry) && (entry.ExpiresAt is null || entry.ExpiresAt > now)
-            ? new Match(entry.KeyPairId, entry.ApplicationId)
-            : null;
+        _byId.TryGetValue(keyPairId, out var entry) && entry.IsLiveAt(now) ? entry : null;
 
     public int Count => _byApplicationKey.Count;
 
+    /// <summary>Reads every live pair again, streaming rows into a new index that replaces the old one when complete.</summary>
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
-        await _reloadGate.WaitAsync(cancellationToken);
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = _clock.GetUtcNow().UtcDateTime;
+            var (byApplicationKey, byId) = (new ShardedMap<HashKey, Match>.Builder(), new ShardedMap<Guid, Match>.Builder());
+            await using var db = await _databases.CreateDbContextAsync(cancellationToken);
+            var live = Rows(db.KeyPairs.Where(p => p.RevokedAt == null && (p.ExpiresAt == null || p.ExpiresAt > now)));
+            await foreach (var row in live.AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                var match = row.ToMatch();
+                byApplicationKey.Set(HashKey.FromHex(row.ApplicationKeyHash), match);
+                byId.Set(match.KeyPairId, match);
+            }
+            _byApplicationKey.Replace(byApplicationKey);
+            _byId.Replace(byId);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Reads one application's pairs again: its live pairs are set, its ended ones removed (pairs are never deleted).</summary>
+    private async Task ReloadApplicationAsync(Guid applicationId, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
         try
         {
             var now = _clock.GetUtcNow().UtcDateTime;
             await using var db = await _databases.CreateDbContextAsync(cancellationToken);
-            var pairs = await db.KeyPairs.AsNoTracking()
-                .Where(p => p.RevokedAt == null && (p.ExpiresAt == null || p.ExpiresAt > now))
-                .Select(p => new { p.Id, p.ApplicationId, p.ApplicationKeyHash, p.ConsumerKeyHash, p.ExpiresAt })
-                .ToListAsync(cancellationToken);
-            var entries = pairs.Select(p => (ApplicationKeyHash: p.ApplicationKeyHash, Entry: new Entry(p.Id, p.ApplicationId, Convert.FromHexString(p.ConsumerKeyHash), p.ExpiresAt))).ToList();
-            _byApplicationKey = entries
-                .GroupBy(e => HashKey.From(Convert.FromHexString(e.ApplicationKeyHash)))
-                .ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Entry).ToArray());
-            _byId = entries.ToFrozenDictionary(e => e.Entry.KeyPairId, e => e.Entry);
+            var rows = await Rows(db.KeyPairs.Where(p => p.ApplicationId == applicationId)).ToListAsync(cancellationToken);
+            var live = rows.Where(p => p.RevokedAt is null && (p.ExpiresAt is null || p.ExpiresAt > now)).ToList();
+            var ended = rows.Except(live).ToList();
+            var matches = live.Select(p => (Key: HashKey.FromHex(p.ApplicationKeyHash), Match: p.ToMatch())).ToList();
+            _byApplicationKey.Update(ended.Select(p => HashKey.FromHex(p.ApplicationKeyHash)), matches.Select(m => KeyValuePair.Create(m.Key, m.Match)));
+            _byId.Update(ended.Select(p => p.Id), matches.Select(m => KeyValuePair.Create(m.Match.KeyPairId, m.Match)));
         }
         finally
         {
-            _reloadGate.Release();
+            _writeGate.Release();
         }
+    }
+
+    private static IQueryable<PairRow> Rows(IQueryable<KeyPair> pairs) => pairs.AsNoTracking()
+        .Select(p => new PairRow(p.Id, p.ApplicationId, p.ApplicationKeyHash, p.ConsumerKeyHash, p.ExpiresAt, p.RevokedAt));
+
+    private sealed record PairRow(Guid Id, Guid ApplicationId, string ApplicationKeyHash, string ConsumerKeyHash, DateTime? ExpiresAt, DateTime? RevokedAt)
+    {
+        public Match ToMatch() => new(Id, ApplicationId, HashKey.FromHex(ConsumerKeyHash), ExpiresAt);
     }
 
     /// <summary>Notes that a pair was used; no database write here.</summary>

@@ -69,7 +69,7 @@ public sealed class KeyService(
         }, now);
         await Notices.AddAsync(db, application.AccountId, NoticeKind.Keys, MailKinds.KeysChanged, name => MailTemplates.KeysRotated(
             name, application.Name, ApiKey.LastFour(issued.ApplicationKey), viewer.Name, now, previous.Count == 0 ? null : expiresAt), now);
-        await changes.SaveAsync(db);
+        await changes.SaveAsync(db, ChangeTopic.Application, application.Id);
         return issued;
     }
 
@@ -97,7 +97,7 @@ public sealed class KeyService(
         }, now);
         await Notices.AddAsync(db, application.AccountId, NoticeKind.Keys, MailKinds.KeysChanged,
             name => MailTemplates.KeysRevoked(name, application.Name, pair.ApplicationKeyLast4, viewer.Name, now), now);
-        await changes.SaveAsync(db);
+        await changes.SaveAsync(db, ChangeTopic.Application, application.Id);
     }
 
     /// <summary>Adds a new pair to the unit of work and returns its keys in plaintext, the only time they exist.</summary>

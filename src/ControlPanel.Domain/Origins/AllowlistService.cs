@@ -63,7 +63,7 @@ public sealed class AllowlistService(IDbContextFactory<ControlPanelDbContext> da
             if (bothAfter != bothBefore) what.Add($"Origin and IP: {DescribeRule(bothBefore)} → {DescribeRule(bothAfter)}");
             AuditLog.Record(db, viewer, clock.GetUtcNow().UtcDateTime, AuditActions.ApplicationOriginsChanged, application.AccountId, application.Id,
                 string.Join("; ", what));
-            await changes.SaveAsync(db);
+            await changes.SaveAsync(db, ChangeTopic.Application, application.Id);
         }
         return new SaveResult(true, [], after, bothAfter);
     }

@@ -77,6 +77,8 @@ public sealed class OriginAllowlist
     /// <summary>An allowlist with no entries, which allows every caller.</summary>
     public static OriginAllowlist Empty { get; } = new([]);
 
+    private static OriginAllowlist EmptyRequiringBoth { get; } = new([], requiresBoth: true);
+
     /// <summary>
     /// What a stored list with a line that no longer parses stands for: it allows nobody. Dropping the
     /// line instead could leave the list empty, and an empty list allows everyone.
@@ -90,7 +92,10 @@ public sealed class OriginAllowlist
     public static OriginAllowlist FromStored(string stored, bool requiresBoth = false)
     {
         var parsed = Parse(stored);
-        return parsed.Succeeded ? new OriginAllowlist(parsed.Entries, requiresBoth) : Unreadable;
+        if (!parsed.Succeeded) return Unreadable;
+        // Most applications list nothing: they share one empty list.
+        if (parsed.Entries.Count == 0) return requiresBoth ? EmptyRequiringBoth : Empty;
+        return new OriginAllowlist(parsed.Entries, requiresBoth);
     }
 
     /// <summary>
