@@ -4,12 +4,13 @@ using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Webhooks;
 
 /// <summary>An account's webhook endpoints: adding, editing, disabling, rotating the signing secret, setting the verification secret, sending a test event.</summary>
 public sealed class WebhookEndpointService(
-    IDbContextFactory<ControlPanelDbContext> databases, WebhookSecrets secrets, WebhookUrlRules urlRules, TimeProvider clock)
+    IDbContextFactory<ControlPanelDbContext> databases, WebhookSecrets secrets, WebhookUrlRules urlRules, IOptions<WebhookOptions> options, TimeProvider clock)
 {
     public sealed record Summary(
         Guid Id, Guid AccountId, string AccountName, string Url, string Description, bool IsEnabled,
@@ -18,7 +19,8 @@ public sealed class WebhookEndpointService(
     public sealed record Details(
         Guid Id, Guid AccountId, string AccountName, string Url, string Description, bool IsEnabled,
         IReadOnlyList<string> Events, string SecretId, DateTime SecretCreatedAt, DateTime CreatedAt, string CreatedBy,
-        DateTime? DisabledAt, bool CanChange, string? PreviousSecretId, DateTime? PreviousSecretExpiresAt, DateTime? VerificationSecretSetAt)
+        DateTime? DisabledAt, bool CanChange, string? PreviousSecretId, DateTime? PreviousSecretExpiresAt, DateTime? VerificationSecretSetAt,
+        int? MaxDeliveriesPerSecond, int DeliveriesPerSecond)
     {
         /// <summary>False only for endpoints added before verification secrets: their body's "secret" field carries <see cref="SecretId"/>.</summary>
         public bool HasVerificationSecret => VerificationSecretSetAt is not null;
@@ -35,6 +37,10 @@ public sealed class WebhookEndpointService(
 
         public bool IsEnabled { get; set; } = true;
 
+        /// <summary>Deliveries per second at most; blank takes the admin's cap (<see cref="WebhookOptions.MaxDeliveriesPerSecond"/>), and more than it is refused.</summary>
+        [Range(1, 1000, ErrorMessage = "Deliveries per second is a whole number from 1 up.")]
+        public int? MaxDeliveriesPerSecond { get; set; }
+
         [MinLength(1, ErrorMessage = "Choose at least one event.")]
         public List<string> Events { get; set; } = [];
 
@@ -50,6 +56,7 @@ public sealed class WebhookEndpointService(
             Url = endpoint.Url,
             Description = endpoint.Description,
             IsEnabled = endpoint.IsEnabled,
+            MaxDeliveriesPerSecond = endpoint.MaxDeliveriesPerSecond,
             Events = [.. endpoint.Events],
             AccountId = endpoint.AccountId,
         };
@@ -97,6 +104,7 @@ public sealed class WebhookEndpointService(
             Description = form.Description?.Trim() ?? "",
             IsEnabled = form.IsEnabled,
             DisabledAt = form.IsEnabled ? null : now,
+            MaxDeliveriesPerSecond = form.MaxDeliveriesPerSecond,
             Events = WebhookEndpoint.JoinEvents(form.Events),
             ProtectedSecret = secrets.Protect(secret),
             SecretId = WebhookSecrets.NewSecretId(),
@@ -128,6 +136,11 @@ public sealed class WebhookEndpointService(
         if (url != endpoint.Url) { changes.Add($"URL: {endpoint.Url} → {url}"); endpoint.Url = url; }
         if (description != endpoint.Description) { changes.Add($"Description: \"{endpoint.Description}\" → \"{description}\""); endpoint.Description = description; }
         if (events != endpoint.Events) { changes.Add($"Events: {Words(endpoint.Events)} → {Words(events)}"); endpoint.Events = events; }
+        if (form.MaxDeliveriesPerSecond != endpoint.MaxDeliveriesPerSecond)
+        {
+            changes.Add($"Deliveries per second: {Throttle(endpoint.MaxDeliveriesPerSecond)} → {Throttle(form.MaxDeliveriesPerSecond)}");
+            endpoint.MaxDeliveriesPerSecond = form.MaxDeliveriesPerSecond;
+        }
         if (changes.Count > 0)
             AuditLog.Record(db, viewer, now, AuditActions.WebhookEndpointUpdated, endpoint.AccountId, null, $"{endpoint.Url}: {string.Join("; ", changes)}");
         if (form.IsEnabled != endpoint.IsEnabled)
@@ -138,6 +151,7 @@ public sealed class WebhookEndpointService(
                 RecordDisabled(db, viewer, endpoint, now);
             endpoint.IsEnabled = form.IsEnabled;
             endpoint.DisabledAt = form.IsEnabled ? null : now;
+            endpoint.FailingSince = null; // a re-enabled endpoint gets its full time before it is disabled again
         }
         await db.SaveChangesAsync(cancellationToken);
         return await GetAsync(viewer, endpointId);
@@ -232,6 +246,9 @@ public sealed class WebhookEndpointService(
         FormValidation.ThrowIfInvalid(form);
         if (form.Events.FirstOrDefault(e => !WebhookEvents.IsSubscribable(e)) is { } unknown)
             throw new ValidationException(new ValidationResult($"There is no event named \"{unknown}\".", [nameof(Form.Events)]), null, null);
+        if (form.MaxDeliveriesPerSecond > options.Value.MaxDeliveriesPerSecond)
+            throw new ValidationException(new ValidationResult(
+                $"At most {options.Value.MaxDeliveriesPerSecond} deliveries per second (the administrator's limit).", [nameof(Form.MaxDeliveriesPerSecond)]), null, null);
         if (await urlRules.CheckAsync(form.Url, cancellationToken) is { } refused)
             throw new ValidationException(new ValidationResult(refused, [nameof(Form.Url)]), null, null);
     }
@@ -244,9 +261,11 @@ public sealed class WebhookEndpointService(
         e.CreatedAt, e.CreatedBy, e.DisabledAt, viewer.CanChange(e.AccountId),
         e.PreviousSecretSigns(clock.GetUtcNow().UtcDateTime) ? e.PreviousSecretId : null,
         e.PreviousSecretSigns(clock.GetUtcNow().UtcDateTime) ? e.PreviousSecretExpiresAt : null,
-        e.VerificationSecretSetAt);
+        e.VerificationSecretSetAt, e.MaxDeliveriesPerSecond, options.Value.ThrottleFor(e.MaxDeliveriesPerSecond));
 
     private static IReadOnlyList<string> Split(string events) => events.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    private static string Throttle(int? perSecond) => perSecond?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "the default";
 
     private static string Words(string events) => events.Length == 0 ? "none" : events.Replace(",", ", ");
 }

@@ -933,7 +933,13 @@ namespace ControlPanel.Domain.Data.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("FailingSince")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxDeliveriesPerSecond")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("PreviousSecretExpiresAt")
