@@ -50,6 +50,7 @@ public class WebhookEndpoint : IAccountOwned
 
     public bool Subscribes(string eventName) => EventList.Contains(eventName);
 
-    public static string JoinEvents(IEnumerable<string> events) =>
-        string.Join(',', WebhookEvents.Subscribable.Where(events.Contains));
+    /// <summary>The chosen events as stored: in the catalogue's order (<paramref name="subscribable"/>), unknown names left out.</summary>
+    public static string JoinEvents(IEnumerable<string> events, IReadOnlyList<string> subscribable) =>
+        string.Join(',', subscribable.Where(events.Contains));
 }

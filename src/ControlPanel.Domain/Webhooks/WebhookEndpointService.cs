@@ -10,7 +10,8 @@ namespace ControlPanel.Domain.Webhooks;
 
 /// <summary>An account's webhook endpoints: adding, editing, disabling, rotating the signing secret, setting the verification secret, sending a test event.</summary>
 public sealed class WebhookEndpointService(
-    IDbContextFactory<ControlPanelDbContext> databases, WebhookSecrets secrets, WebhookUrlRules urlRules, IOptions<WebhookOptions> options, TimeProvider clock)
+    IDbContextFactory<ControlPanelDbContext> databases, WebhookSecrets secrets, WebhookUrlRules urlRules, EventCatalogue catalogue,
+    IOptions<WebhookOptions> options, TimeProvider clock)
 {
     public sealed record Summary(
         Guid Id, Guid AccountId, string AccountName, string Url, string Description, bool IsEnabled,
@@ -88,7 +89,7 @@ public sealed class WebhookEndpointService(
     public async Task<IssuedSecret> CreateAsync(Viewer viewer, Form form, CancellationToken cancellationToken = default)
     {
         var id = AccountScope.AccountToCreateIn(viewer, form.AccountId);
-        await ValidateAsync(form, cancellationToken);
+        var subscribable = await ValidateAsync(form, cancellationToken);
         var verification = string.IsNullOrEmpty(form.VerificationSecret) ? WebhookSecrets.NewVerificationSecret() : form.VerificationSecret;
         if (WebhookSecrets.CheckVerificationSecret(verification) is { } refused)
             throw new ValidationException(new ValidationResult(refused, [nameof(Form.VerificationSecret)]), null, null);
@@ -105,7 +106,7 @@ public sealed class WebhookEndpointService(
             IsEnabled = form.IsEnabled,
             DisabledAt = form.IsEnabled ? null : now,
             MaxDeliveriesPerSecond = form.MaxDeliveriesPerSecond,
-            Events = WebhookEndpoint.JoinEvents(form.Events),
+            Events = WebhookEndpoint.JoinEvents(form.Events, subscribable),
             ProtectedSecret = secrets.Protect(secret),
             SecretId = WebhookSecrets.NewSecretId(),
             SecretCreatedAt = now,
@@ -126,13 +127,13 @@ public sealed class WebhookEndpointService(
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var endpoint = await db.WebhookEndpoints.FindForChangeAsync(viewer, e => e.Id == endpointId);
-        await ValidateAsync(form, cancellationToken);
+        var subscribable = await ValidateAsync(form, cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var changes = new List<string>();
         var url = form.Url.Trim();
         var description = form.Description?.Trim() ?? "";
-        var events = WebhookEndpoint.JoinEvents(form.Events);
+        var events = WebhookEndpoint.JoinEvents(form.Events, subscribable);
         if (url != endpoint.Url) { changes.Add($"URL: {endpoint.Url} → {url}"); endpoint.Url = url; }
         if (description != endpoint.Description) { changes.Add($"Description: \"{endpoint.Description}\" → \"{description}\""); endpoint.Description = description; }
         if (events != endpoint.Events) { changes.Add($"Events: {Words(endpoint.Events)} → {Words(events)}"); endpoint.Events = events; }
@@ -240,17 +241,22 @@ public sealed class WebhookEndpointService(
         return delivery.Id;
     }
 
-    private async Task ValidateAsync(Form form, CancellationToken cancellationToken)
+    /// <summary>Checks the form; returns the event names it may subscribe to, in the catalogue's order.</summary>
+    private async Task<IReadOnlyList<string>> ValidateAsync(Form form, CancellationToken cancellationToken)
     {
         // Each refusal names the field it is about (ValidationResult.MemberNames), so a form can show it there.
         FormValidation.ThrowIfInvalid(form);
-        if (form.Events.FirstOrDefault(e => !WebhookEvents.IsSubscribable(e)) is { } unknown)
+        var subscribable = await catalogue.SubscribableAsync(cancellationToken);
+        if (form.Events.FirstOrDefault(e => !subscribable.Contains(e)) is { } unknown)
             throw new ValidationException(new ValidationResult($"There is no event named \"{unknown}\".", [nameof(Form.Events)]), null, null);
         if (form.MaxDeliveriesPerSecond > options.Value.MaxDeliveriesPerSecond)
             throw new ValidationException(new ValidationResult(
                 $"At most {options.Value.MaxDeliveriesPerSecond} deliveries per second (the administrator's limit).", [nameof(Form.MaxDeliveriesPerSecond)]), null, null);
         if (await urlRules.CheckAsync(form.Url, cancellationToken) is { } refused)
             throw new ValidationException(new ValidationResult(refused, [nameof(Form.Url)]), null, null);
+        if (WebhookEndpoint.JoinEvents(form.Events, subscribable).Length > WebhookEndpoint.EventsMaxLength)
+            throw new ValidationException(new ValidationResult("Too many events for one endpoint: split them over two endpoints.", [nameof(Form.Events)]), null, null);
+        return subscribable;
     }
 
     private static void RecordDisabled(ControlPanelDbContext db, Viewer viewer, WebhookEndpoint endpoint, DateTime now) =>

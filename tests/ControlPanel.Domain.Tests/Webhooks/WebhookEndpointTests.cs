@@ -287,7 +287,7 @@ public sealed class WebhookEndpointTests
         Assert.Equal(202, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, ""), Body("{}"), null)).Error!.Error);
         Assert.Equal(204, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, ApiKey.New()), Body("{}"), null)).Error!.Error);
         await bed.Applications.UpdateAsync(bed.Owner, created.Application.Id, new() { Name = "Storefront", IsOnline = false });
-        Assert.Equal(110, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_ended","data":{}}"""), null)).Error!.Error);
+        Assert.Equal(110, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""), null)).Error!.Error);
 
         await bed.NewDispatcher().FanOutAsync();
         var row = Assert.Single((await bed.Log.SearchAsync(bed.Owner, new(EventName: WebhookEvents.ChatEnded))).Rows);
