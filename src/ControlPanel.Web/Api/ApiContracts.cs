@@ -79,5 +79,6 @@ public sealed record EventAccepted(
 [JsonSerializable(typeof(AllowlistRequest))]
 [JsonSerializable(typeof(WebhookEndpointRequest))]
 [JsonSerializable(typeof(EventAccepted))]
+[JsonSerializable(typeof(ReplayRequest))]
 [JsonSerializable(typeof(UsageApi.UsageJson))]
 internal sealed partial class ApiJson : JsonSerializerContext;
