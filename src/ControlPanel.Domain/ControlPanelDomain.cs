@@ -104,9 +104,11 @@ public static class ControlPanelDomain
             .ConfigurePrimaryHttpMessageHandler(provider => WebhookHttp.CreateHandler(provider.GetRequiredService<IOptions<WebhookOptions>>().Value));
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookUrlRules>();
+        services.AddSingleton<EventCatalogue>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddScoped<WebhookEndpointService>();
         services.AddScoped<WebhookDeliveryLog>();
+        services.AddScoped<WebhookReplayService>();
         services.AddScoped<PlatformEventIntake>();
     }
 

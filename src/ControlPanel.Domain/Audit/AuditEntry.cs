@@ -37,6 +37,9 @@ public static class AuditActions
     public const string WebhookEndpointDisabled = "webhook.endpoint_disabled";
     public const string WebhookSecretRotated = "webhook.secret_rotated";
     public const string WebhookVerificationSecretSet = "webhook.verification_secret_set";
+    public const string WebhookEventTypeSaved = "webhook.event_type_saved";
+    public const string WebhookReplayStarted = "webhook.replay_started";
+    public const string WebhookReplayCancelled = "webhook.replay_cancelled";
     public const string StaffInvited = "staff.invited";
     public const string StaffInvitationResent = "staff.invitation_resent";
     public const string StaffInvitationRevoked = "staff.invitation_revoked";

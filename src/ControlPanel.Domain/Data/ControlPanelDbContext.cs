@@ -38,6 +38,8 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<WebhookEventType> WebhookEventTypes => Set<WebhookEventType>();
+    public DbSet<WebhookReplay> WebhookReplays => Set<WebhookReplay>();
     public DbSet<Change> Changes => Set<Change>();
     public DbSet<Resource> Resources => Set<Resource>();
     public DbSet<SharedCounter> SharedCounters => Set<SharedCounter>();

@@ -105,10 +105,11 @@ public static class MailTemplates
         [$"{by} revoked the key pair of {application} whose application key ends in {last4}, on {Utc(at)}. Calls with it are refused from now on."],
         null, NoticeClosing);
 
-    public static MailContent WebhookEndpointDisabled(string name, string url, int failedDeliveries, DateTime at) => Compose(
+    /// <summary><paramref name="why"/> completes "was disabled on ...: ", e.g. "its last 10 deliveries all failed".</summary>
+    public static MailContent WebhookEndpointDisabled(string name, string url, string why, DateTime at) => Compose(
         "A webhook endpoint was disabled", name,
-        [$"The webhook endpoint {url} was disabled on {Utc(at)}: its last {failedDeliveries} deliveries all failed, each after a day of hourly retries.",
-         "No events are sent to it until an owner turns it back on from the endpoint's page, after checking that it answers. The failed deliveries can be sent again from there."],
+        [$"The webhook endpoint {url} was disabled on {Utc(at)}: {why}.",
+         "No events are sent to it until an owner turns it back on from the endpoint's page, after checking that it answers. Turning it back on offers to replay what it missed."],
         null, NoticeClosing);
 
     private const string NoticeClosing = "You get this notice as an owner of the account, or as one of its extra recipients. Owners choose their notices on their account page.";

@@ -8,11 +8,13 @@ using Microsoft.Extensions.Options;
 namespace ControlPanel.Domain.Webhooks;
 
 /// <summary>
-/// Takes the platform's chat_ended and offline_message events for an application, authenticated
+/// Takes the platform's events (chat_ended, offline_message and those administrators added) for an application, authenticated
 /// with that application's key pair through the same request check as every API call (keys,
-/// status, origin, rate limit, quota), and puts them in the outbox for the account's endpoints.
+/// status, origin, rate limit, quota), checks their data against the event type's schema, and puts them in the outbox for the
+/// account's endpoints.
 /// </summary>
-public sealed class PlatformEventIntake(IDbContextFactory<ControlPanelDbContext> databases, RequestCheck check, IOptions<WebhookOptions> options, TimeProvider clock)
+public sealed class PlatformEventIntake(
+    IDbContextFactory<ControlPanelDbContext> databases, RequestCheck check, EventCatalogue catalogue, IOptions<WebhookOptions> options, TimeProvider clock)
 {
     /// <summary>What the answer says when no enabled endpoint of the account subscribes to the event, so nothing was stored.</summary>
     public const string NoSubscriber = "no subscriber";
@@ -50,17 +52,20 @@ public sealed class PlatformEventIntake(IDbContextFactory<ControlPanelDbContext>
         var max = options.Value.MaxEventBodyBytes;
         string eventName;
         JsonElement data;
+        var platformEvents = await catalogue.FromPlatformAsync(cancellationToken);
         using (var read = await BoundedBody.ReadAsync(body, declaredLength, max, cancellationToken))
         {
             if (read is null) return TooLarge(max);
             try
             {
                 using var document = JsonDocument.Parse(read.Bytes);
-                if (Validate(document.RootElement, out eventName, out data) is { } invalid) return invalid;
+                if (Validate(document.RootElement, platformEvents, out eventName, out data) is { } invalid) return invalid;
                 data = data.Clone();
             }
             catch (JsonException) { return NotAnObject(); }
         }
+        if (await catalogue.FindAsync(eventName, cancellationToken) is { } type && catalogue.FirstViolation(type, data) is { } violation)
+            return DataNotValid(violation);
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         // An event nobody would receive is not stored: otherwise any key pair could fill the outbox for nothing.
@@ -68,18 +73,18 @@ public sealed class PlatformEventIntake(IDbContextFactory<ControlPanelDbContext>
             .Where(e => e.AccountId == caller.AccountId && e.IsEnabled).ToListAsync(cancellationToken);
         if (!endpoints.Any(e => e.Subscribes(eventName))) return Result.NotStored(NoSubscriber);
 
-        var stored = WebhookOutbox.Enqueue(db, caller.AccountId, caller.Id, eventName, data, clock.GetUtcNow().UtcDateTime);
+        var stored = WebhookOutbox.Add(db, caller.AccountId, caller.Id, eventName, data, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
         return Result.Accepted(stored.Id);
     }
 
-    private static Result? Validate(JsonElement body, out string eventName, out JsonElement data)
+    private static Result? Validate(JsonElement body, IReadOnlyList<string> platformEvents, out string eventName, out JsonElement data)
     {
         eventName = "";
         data = default;
         if (body.ValueKind != JsonValueKind.Object) return NotAnObject();
-        if (!body.TryGetProperty("event_name", out var name) || name.ValueKind != JsonValueKind.String || !WebhookEvents.FromPlatform.Contains(name.GetString()))
-            return DataNotValid($"event_name must be one of: {string.Join(", ", WebhookEvents.FromPlatform)}.");
+        if (!body.TryGetProperty("event_name", out var name) || name.ValueKind != JsonValueKind.String || !platformEvents.Contains(name.GetString()))
+            return DataNotValid($"event_name must be one of: {string.Join(", ", platformEvents)}.");
         if (!body.TryGetProperty("data", out data) || data.ValueKind != JsonValueKind.Object)
             return DataNotValid("data must be a JSON object.");
         eventName = name.GetString()!;

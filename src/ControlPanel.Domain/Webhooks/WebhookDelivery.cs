@@ -34,6 +34,8 @@ public class WebhookDelivery : IAccountOwned
     public string? LastError { get; set; }
     /// <summary>While an attempt runs, no other worker takes the delivery; a crashed worker's lease simply runs out.</summary>
     public DateTime? LeasedUntil { get; set; }
+    /// <summary>The replay that last queued this delivery again, for its progress and cancel.</summary>
+    public Guid? ReplayId { get; set; }
 
     public bool IsFinished => Status is WebhookDeliveryStatus.Delivered or WebhookDeliveryStatus.Failed;
 }

@@ -19,5 +19,6 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         delivery.HasIndex(d => new { d.EndpointId, d.CreatedAt });
         delivery.HasIndex(d => new { d.AccountId, d.CreatedAt });
         delivery.HasIndex(d => new { d.Status, d.NextAttemptAt });
+        delivery.HasIndex(d => d.ReplayId);
     }
 }

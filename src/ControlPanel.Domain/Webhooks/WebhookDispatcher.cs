@@ -14,7 +14,7 @@ namespace ControlPanel.Domain.Webhooks;
 /// Delivers the outbox. Each pass fans new events out into deliveries (one per subscribed endpoint,
 /// stored before any attempt), then starts the due deliveries, each under a lease so a crashed
 /// worker's delivery is simply taken up again. Attempts run in the background, bounded overall and
-/// per endpoint, so one slow receiver never holds up the others. A host calls
+/// per endpoint, and picked fairly across endpoints (<see cref="StartDueAsync"/>), so one slow receiver never holds up the others. A host calls
 /// <see cref="DispatchAsync"/> on a timer and <see cref="StopAsync"/> on shutdown.
 /// </summary>
 public sealed class WebhookDispatcher(
@@ -24,6 +24,8 @@ public sealed class WebhookDispatcher(
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
     private readonly ConcurrentDictionary<Guid, int> _runningPerEndpoint = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly WebhookThrottle _throttle = new(clock);
+    private int _turn = -1;
 
     private readonly WebhookSender _sender = new(httpClients, secrets, clock);
 
@@ -86,6 +88,11 @@ public sealed class WebhookDispatcher(
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Starts due deliveries fairly: endpoints with due work take turns, one delivery each per round (the first turn moving on
+    /// every pass), each up to its free concurrency and its throttle, until the overall bound is reached. An endpoint with
+    /// thousands due, or one whose receiver never answers, so fills only its own slots and delays only itself.
+    /// </summary>
     private async Task<int> StartDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -94,45 +101,86 @@ public sealed class WebhookDispatcher(
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var page = free + settings.MaxConcurrency; // headroom for deliveries skipped because their endpoint is busy
-        var due = await Due(db, now)
-            .OrderBy(d => d.NextAttemptAt)
-            .Take(page)
-            .Select(d => new { d.Id, d.EndpointId })
+        var waiting = await Due(db, now).GroupBy(d => d.EndpointId)
+            .Select(g => new { EndpointId = g.Key, Count = g.Count() })
             .ToListAsync(cancellationToken);
-        // A page that is not full holds every due delivery; only a full one needs counting.
-        ControlPanelMetrics.RecordDueDeliveries(due.Count < page ? due.Count : await Due(db, now).CountAsync(cancellationToken));
+        ControlPanelMetrics.RecordDueDeliveries(waiting.Sum(w => w.Count));
+        if (waiting.Count == 0) return 0;
+
+        var endpointIds = waiting.Select(w => w.EndpointId).ToList();
+        var ownerThrottles = await db.WebhookEndpoints.AsNoTracking().Where(e => endpointIds.Contains(e.Id))
+            .Select(e => new { e.Id, e.MaxDeliveriesPerSecond })
+            .ToDictionaryAsync(e => e.Id, e => e.MaxDeliveriesPerSecond, cancellationToken);
+        var turns = waiting
+            .OrderBy(w => w.EndpointId)
+            .Select(w => new Turn(w.EndpointId, Math.Min(w.Count, Math.Min(
+                settings.MaxConcurrencyPerEndpoint - _runningPerEndpoint.GetValueOrDefault(w.EndpointId),
+                _throttle.Allowance(w.EndpointId, settings.ThrottleFor(ownerThrottles.GetValueOrDefault(w.EndpointId)))))))
+            .ToList();
+        var first = (int)(unchecked((uint)Interlocked.Increment(ref _turn)) % (uint)turns.Count);
+        ShareOut(turns, first, free);
 
         var started = 0;
-        foreach (var delivery in due)
+        foreach (var turn in turns.Where(t => t.Taken > 0))
         {
-            if (started == free) break;
-            if (_running.ContainsKey(delivery.Id)) continue;
-            if (_runningPerEndpoint.GetValueOrDefault(delivery.EndpointId) >= settings.MaxConcurrencyPerEndpoint) continue;
-
-            // The lease is taken in the database, so a second worker (or instance) never attempts the same delivery at once.
-            var leasedUntil = now + settings.Lease;
-            var claimed = await Due(db, now).Where(d => d.Id == delivery.Id)
-                .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeasedUntil, leasedUntil), cancellationToken);
-            if (claimed == 0) continue;
-
-            _runningPerEndpoint.AddOrUpdate(delivery.EndpointId, 1, static (_, n) => n + 1);
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _running[delivery.Id] = done.Task;
-            _ = Task.Run(async () =>
-            {
-                try { await AttemptAsync(delivery.Id); }
-                catch (Exception e) { logger.LogError(e, "Webhook delivery {DeliveryId}: the attempt could not be recorded; it is retried when its lease ends.", delivery.Id); }
-                finally
-                {
-                    _runningPerEndpoint.AddOrUpdate(delivery.EndpointId, 0, static (_, n) => n - 1);
-                    _running.TryRemove(delivery.Id, out _);
-                    done.SetResult();
-                }
-            }, CancellationToken.None);
-            started++;
+            var ids = await Due(db, now).Where(d => d.EndpointId == turn.EndpointId)
+                .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.CreatedAt)
+                .Take(turn.Taken).Select(d => d.Id).ToListAsync(cancellationToken);
+            foreach (var id in ids)
+                if (await TryStartAsync(db, id, turn.EndpointId, now, settings, cancellationToken)) started++;
         }
         return started;
+    }
+
+    /// <summary>One endpoint's share of a pass: how many it could start (<see cref="Room"/>) and how many it got.</summary>
+    private sealed record Turn(Guid EndpointId, int Room)
+    {
+        public int Taken { get; set; }
+    }
+
+    /// <summary>Hands out <paramref name="free"/> slots one at a time round the endpoints, starting at <paramref name="first"/>.</summary>
+    private static void ShareOut(List<Turn> turns, int first, int free)
+    {
+        var handedOut = true;
+        while (free > 0 && handedOut)
+        {
+            handedOut = false;
+            for (var i = 0; i < turns.Count && free > 0; i++)
+            {
+                var turn = turns[(first + i) % turns.Count];
+                if (turn.Taken >= turn.Room) continue;
+                turn.Taken++;
+                free--;
+                handedOut = true;
+            }
+        }
+    }
+
+    private async Task<bool> TryStartAsync(ControlPanelDbContext db, Guid deliveryId, Guid endpointId, DateTime now, WebhookOptions settings, CancellationToken cancellationToken)
+    {
+        if (_running.ContainsKey(deliveryId)) return false;
+        // The lease is taken in the database, so a second worker (or instance) never attempts the same delivery at once.
+        var leasedUntil = now + settings.Lease;
+        var claimed = await Due(db, now).Where(d => d.Id == deliveryId)
+            .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeasedUntil, leasedUntil), cancellationToken);
+        if (claimed == 0) return false;
+
+        _throttle.Started(endpointId);
+        _runningPerEndpoint.AddOrUpdate(endpointId, 1, static (_, n) => n + 1);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _running[deliveryId] = done.Task;
+        _ = Task.Run(async () =>
+        {
+            try { await AttemptAsync(deliveryId); }
+            catch (Exception e) { logger.LogError(e, "Webhook delivery {DeliveryId}: the attempt could not be recorded; it is retried when its lease ends.", deliveryId); }
+            finally
+            {
+                _runningPerEndpoint.AddOrUpdate(endpointId, 0, static (_, n) => n - 1);
+                _running.TryRemove(deliveryId, out _);
+                done.SetResult();
+            }
+        }, CancellationToken.None);
+        return true;
     }
 
     private static IQueryable<WebhookDelivery> Due(ControlPanelDbContext db, DateTime now) =>
@@ -217,36 +265,59 @@ public sealed class WebhookDispatcher(
         }
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogDebug("Webhook delivery {DeliveryId} attempt {Attempt}: {Outcome} → {Status}", deliveryId, delivery.Attempts, result.Outcome, delivery.Status);
-        if (delivery.Status == WebhookDeliveryStatus.Failed) await DisableIfFailingAsync(db, delivery.EndpointId, settings, now);
+
+        var endpoints = db.WebhookEndpoints.Where(e => e.Id == delivery.EndpointId);
+        if (result.Outcome == WebhookAttemptOutcome.Delivered)
+        {
+            await endpoints.Where(e => e.FailingSince != null)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.FailingSince, (DateTime?)null), CancellationToken.None);
+            return;
+        }
+        await endpoints.Where(e => e.FailingSince == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(e => e.FailingSince, startedAt), CancellationToken.None);
+        if (delivery.Status == WebhookDeliveryStatus.Failed && await LastDeliveriesAllFailedAsync(db, delivery.EndpointId, settings.DisableAfterFailedDeliveries))
+        {
+            var limit = settings.DisableAfterFailedDeliveries;
+            await DisableAsync(db, endpoints, $"its last {limit} deliveries all failed", $"its last {limit} deliveries all failed, each after all its retries", now);
+        }
+        else if (settings.DisableAfterFailingFor > TimeSpan.Zero)
+        {
+            var failingSince = now - settings.DisableAfterFailingFor;
+            var days = settings.DisableAfterFailingFor.TotalDays.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+            await DisableAsync(db, endpoints.Where(e => e.FailingSince <= failingSince),
+                $"every attempt failed for {days} days", $"every attempt to it has failed for {days} days", now);
+        }
     }
 
-    /// <summary>
-    /// Disables an endpoint whose last <see cref="WebhookOptions.DisableAfterFailedDeliveries"/> finished deliveries all failed, with
-    /// an audit entry and a notice to the account's owners saved in the same transaction. The condition is part of the update, so
-    /// two instances finishing deliveries of one endpoint at once disable it (and tell the owners) once.
-    /// </summary>
-    private async Task DisableIfFailingAsync(ControlPanelDbContext db, Guid endpointId, WebhookOptions settings, DateTime now)
+    /// <summary>True when the endpoint's last <paramref name="limit"/> finished deliveries all failed (0 never).</summary>
+    private static async Task<bool> LastDeliveriesAllFailedAsync(ControlPanelDbContext db, Guid endpointId, int limit)
     {
-        var limit = settings.DisableAfterFailedDeliveries;
-        if (limit == 0) return;
+        if (limit == 0) return false;
         var last = await db.WebhookDeliveries.AsNoTracking()
             .Where(d => d.EndpointId == endpointId && (d.Status == WebhookDeliveryStatus.Delivered || d.Status == WebhookDeliveryStatus.Failed))
             .OrderByDescending(d => d.LastAttemptAt).ThenByDescending(d => d.CreatedAt)
             .Take(limit).Select(d => d.Status).ToListAsync(CancellationToken.None);
-        if (last.Count < limit || last.Any(status => status != WebhookDeliveryStatus.Failed)) return;
+        return last.Count == limit && last.All(status => status == WebhookDeliveryStatus.Failed);
+    }
 
+    /// <summary>
+    /// Disables the endpoint <paramref name="endpoint"/> selects if it is still enabled, with an audit entry and a notice to the
+    /// account's owners saved in the same transaction. The condition is part of the update, so two instances finishing deliveries
+    /// of one endpoint at once disable it (and tell the owners) once.
+    /// </summary>
+    private async Task DisableAsync(ControlPanelDbContext db, IQueryable<WebhookEndpoint> endpoint, string auditReason, string noticeReason, DateTime now)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var disabled = await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.IsEnabled)
+        var disabled = await endpoint.Where(e => e.IsEnabled)
             .ExecuteUpdateAsync(set => set.SetProperty(e => e.IsEnabled, false).SetProperty(e => e.DisabledAt, now), CancellationToken.None);
         if (disabled == 0) return;
-        var endpoint = await db.WebhookEndpoints.AsNoTracking().SingleAsync(e => e.Id == endpointId, CancellationToken.None);
-        AuditLog.Record(db, DeliveryWorker, now, AuditActions.WebhookEndpointDisabled, endpoint.AccountId, null,
-            $"{endpoint.Url} disabled: its last {limit} deliveries all failed");
-        await Notices.AddAsync(db, endpoint.AccountId, NoticeKind.WebhookEndpointDisabled, MailKinds.WebhookEndpointDisabled,
-            name => MailTemplates.WebhookEndpointDisabled(name, endpoint.Url, limit, now), now);
+        var row = await endpoint.AsNoTracking().SingleAsync(CancellationToken.None);
+        AuditLog.Record(db, DeliveryWorker, now, AuditActions.WebhookEndpointDisabled, row.AccountId, null, $"{row.Url} disabled: {auditReason}");
+        await Notices.AddAsync(db, row.AccountId, NoticeKind.WebhookEndpointDisabled, MailKinds.WebhookEndpointDisabled,
+            name => MailTemplates.WebhookEndpointDisabled(name, row.Url, noticeReason, now), now);
         await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
-        logger.LogWarning("Webhook endpoint {EndpointId} disabled: its last {Count} deliveries all failed.", endpointId, limit);
+        logger.LogWarning("Webhook endpoint {EndpointId} disabled: {Reason}.", row.Id, auditReason);
     }
 
     /// <summary>Who the audit log names for what the delivery worker decides on its own.</summary>

@@ -41,11 +41,16 @@ public class WebhookEndpoint : IAccountOwned
     public DateTime CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     public DateTime? DisabledAt { get; set; }
+    /// <summary>Deliveries per second the owner allows (a small receiver is not flooded when a backlog drains); null takes the admin's cap.</summary>
+    public int? MaxDeliveriesPerSecond { get; set; }
+    /// <summary>When the current run of failed attempts began; null after a delivered one or when re-enabled. Drives the time-based disable.</summary>
+    public DateTime? FailingSince { get; set; }
 
     public IReadOnlyList<string> EventList => Events.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public bool Subscribes(string eventName) => EventList.Contains(eventName);
 
-    public static string JoinEvents(IEnumerable<string> events) =>
-        string.Join(',', WebhookEvents.Subscribable.Where(events.Contains));
+    /// <summary>The chosen events as stored: in the catalogue's order (<paramref name="subscribable"/>), unknown names left out.</summary>
+    public static string JoinEvents(IEnumerable<string> events, IReadOnlyList<string> subscribable) =>
+        string.Join(',', subscribable.Where(events.Contains));
 }

@@ -4,12 +4,14 @@ using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Webhooks;
 
 /// <summary>An account's webhook endpoints: adding, editing, disabling, rotating the signing secret, setting the verification secret, sending a test event.</summary>
 public sealed class WebhookEndpointService(
-    IDbContextFactory<ControlPanelDbContext> databases, WebhookSecrets secrets, WebhookUrlRules urlRules, TimeProvider clock)
+    IDbContextFactory<ControlPanelDbContext> databases, WebhookSecrets secrets, WebhookUrlRules urlRules, EventCatalogue catalogue,
+    IOptions<WebhookOptions> options, TimeProvider clock)
 {
     public sealed record Summary(
         Guid Id, Guid AccountId, string AccountName, string Url, string Description, bool IsEnabled,
@@ -18,7 +20,8 @@ public sealed class WebhookEndpointService(
     public sealed record Details(
         Guid Id, Guid AccountId, string AccountName, string Url, string Description, bool IsEnabled,
         IReadOnlyList<string> Events, string SecretId, DateTime SecretCreatedAt, DateTime CreatedAt, string CreatedBy,
-        DateTime? DisabledAt, bool CanChange, string? PreviousSecretId, DateTime? PreviousSecretExpiresAt, DateTime? VerificationSecretSetAt)
+        DateTime? DisabledAt, bool CanChange, string? PreviousSecretId, DateTime? PreviousSecretExpiresAt, DateTime? VerificationSecretSetAt,
+        int? MaxDeliveriesPerSecond, int DeliveriesPerSecond)
     {
         /// <summary>False only for endpoints added before verification secrets: their body's "secret" field carries <see cref="SecretId"/>.</summary>
         public bool HasVerificationSecret => VerificationSecretSetAt is not null;
@@ -35,6 +38,10 @@ public sealed class WebhookEndpointService(
 
         public bool IsEnabled { get; set; } = true;
 
+        /// <summary>Deliveries per second at most; blank takes the admin's cap (<see cref="WebhookOptions.MaxDeliveriesPerSecond"/>), and more than it is refused.</summary>
+        [Range(1, 1000, ErrorMessage = "Deliveries per second is a whole number from 1 up.")]
+        public int? MaxDeliveriesPerSecond { get; set; }
+
         [MinLength(1, ErrorMessage = "Choose at least one event.")]
         public List<string> Events { get; set; } = [];
 
@@ -50,6 +57,7 @@ public sealed class WebhookEndpointService(
             Url = endpoint.Url,
             Description = endpoint.Description,
             IsEnabled = endpoint.IsEnabled,
+            MaxDeliveriesPerSecond = endpoint.MaxDeliveriesPerSecond,
             Events = [.. endpoint.Events],
             AccountId = endpoint.AccountId,
         };
@@ -81,7 +89,7 @@ public sealed class WebhookEndpointService(
     public async Task<IssuedSecret> CreateAsync(Viewer viewer, Form form, CancellationToken cancellationToken = default)
     {
         var id = AccountScope.AccountToCreateIn(viewer, form.AccountId);
-        await ValidateAsync(form, cancellationToken);
+        var subscribable = await ValidateAsync(form, cancellationToken);
         var verification = string.IsNullOrEmpty(form.VerificationSecret) ? WebhookSecrets.NewVerificationSecret() : form.VerificationSecret;
         if (WebhookSecrets.CheckVerificationSecret(verification) is { } refused)
             throw new ValidationException(new ValidationResult(refused, [nameof(Form.VerificationSecret)]), null, null);
@@ -97,7 +105,8 @@ public sealed class WebhookEndpointService(
             Description = form.Description?.Trim() ?? "",
             IsEnabled = form.IsEnabled,
             DisabledAt = form.IsEnabled ? null : now,
-            Events = WebhookEndpoint.JoinEvents(form.Events),
+            MaxDeliveriesPerSecond = form.MaxDeliveriesPerSecond,
+            Events = WebhookEndpoint.JoinEvents(form.Events, subscribable),
             ProtectedSecret = secrets.Protect(secret),
             SecretId = WebhookSecrets.NewSecretId(),
             SecretCreatedAt = now,
@@ -118,16 +127,21 @@ public sealed class WebhookEndpointService(
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var endpoint = await db.WebhookEndpoints.FindForChangeAsync(viewer, e => e.Id == endpointId);
-        await ValidateAsync(form, cancellationToken);
+        var subscribable = await ValidateAsync(form, cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var changes = new List<string>();
         var url = form.Url.Trim();
         var description = form.Description?.Trim() ?? "";
-        var events = WebhookEndpoint.JoinEvents(form.Events);
+        var events = WebhookEndpoint.JoinEvents(form.Events, subscribable);
         if (url != endpoint.Url) { changes.Add($"URL: {endpoint.Url} → {url}"); endpoint.Url = url; }
         if (description != endpoint.Description) { changes.Add($"Description: \"{endpoint.Description}\" → \"{description}\""); endpoint.Description = description; }
         if (events != endpoint.Events) { changes.Add($"Events: {Words(endpoint.Events)} → {Words(events)}"); endpoint.Events = events; }
+        if (form.MaxDeliveriesPerSecond != endpoint.MaxDeliveriesPerSecond)
+        {
+            changes.Add($"Deliveries per second: {Throttle(endpoint.MaxDeliveriesPerSecond)} → {Throttle(form.MaxDeliveriesPerSecond)}");
+            endpoint.MaxDeliveriesPerSecond = form.MaxDeliveriesPerSecond;
+        }
         if (changes.Count > 0)
             AuditLog.Record(db, viewer, now, AuditActions.WebhookEndpointUpdated, endpoint.AccountId, null, $"{endpoint.Url}: {string.Join("; ", changes)}");
         if (form.IsEnabled != endpoint.IsEnabled)
@@ -138,6 +152,7 @@ public sealed class WebhookEndpointService(
                 RecordDisabled(db, viewer, endpoint, now);
             endpoint.IsEnabled = form.IsEnabled;
             endpoint.DisabledAt = form.IsEnabled ? null : now;
+            endpoint.FailingSince = null; // a re-enabled endpoint gets its full time before it is disabled again
         }
         await db.SaveChangesAsync(cancellationToken);
         return await GetAsync(viewer, endpointId);
@@ -226,14 +241,22 @@ public sealed class WebhookEndpointService(
         return delivery.Id;
     }
 
-    private async Task ValidateAsync(Form form, CancellationToken cancellationToken)
+    /// <summary>Checks the form; returns the event names it may subscribe to, in the catalogue's order.</summary>
+    private async Task<IReadOnlyList<string>> ValidateAsync(Form form, CancellationToken cancellationToken)
     {
         // Each refusal names the field it is about (ValidationResult.MemberNames), so a form can show it there.
         FormValidation.ThrowIfInvalid(form);
-        if (form.Events.FirstOrDefault(e => !WebhookEvents.IsSubscribable(e)) is { } unknown)
+        var subscribable = await catalogue.SubscribableAsync(cancellationToken);
+        if (form.Events.FirstOrDefault(e => !subscribable.Contains(e)) is { } unknown)
             throw new ValidationException(new ValidationResult($"There is no event named \"{unknown}\".", [nameof(Form.Events)]), null, null);
+        if (form.MaxDeliveriesPerSecond > options.Value.MaxDeliveriesPerSecond)
+            throw new ValidationException(new ValidationResult(
+                $"At most {options.Value.MaxDeliveriesPerSecond} deliveries per second (the administrator's limit).", [nameof(Form.MaxDeliveriesPerSecond)]), null, null);
         if (await urlRules.CheckAsync(form.Url, cancellationToken) is { } refused)
             throw new ValidationException(new ValidationResult(refused, [nameof(Form.Url)]), null, null);
+        if (WebhookEndpoint.JoinEvents(form.Events, subscribable).Length > WebhookEndpoint.EventsMaxLength)
+            throw new ValidationException(new ValidationResult("Too many events for one endpoint: split them over two endpoints.", [nameof(Form.Events)]), null, null);
+        return subscribable;
     }
 
     private static void RecordDisabled(ControlPanelDbContext db, Viewer viewer, WebhookEndpoint endpoint, DateTime now) =>
@@ -244,9 +267,11 @@ public sealed class WebhookEndpointService(
         e.CreatedAt, e.CreatedBy, e.DisabledAt, viewer.CanChange(e.AccountId),
         e.PreviousSecretSigns(clock.GetUtcNow().UtcDateTime) ? e.PreviousSecretId : null,
         e.PreviousSecretSigns(clock.GetUtcNow().UtcDateTime) ? e.PreviousSecretExpiresAt : null,
-        e.VerificationSecretSetAt);
+        e.VerificationSecretSetAt, e.MaxDeliveriesPerSecond, options.Value.ThrottleFor(e.MaxDeliveriesPerSecond));
 
     private static IReadOnlyList<string> Split(string events) => events.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    private static string Throttle(int? perSecond) => perSecond?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "the default";
 
     private static string Words(string events) => events.Length == 0 ? "none" : events.Replace(",", ", ");
 }

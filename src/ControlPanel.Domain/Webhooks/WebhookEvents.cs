@@ -15,10 +15,7 @@ public static class WebhookEvents
     /// <summary>Sent by "Send test event" to one endpoint, whatever it subscribes to.</summary>
     public const string Test = "webhook_test";
 
-    /// <summary>What the intake API accepts from the platform.</summary>
-    public static readonly IReadOnlyList<string> FromPlatform = [ChatEnded, OfflineMessage];
-
-    /// <summary>Every event an endpoint may subscribe to, in the order the UI lists them.</summary>
+    /// <summary>The shipped events an endpoint may subscribe to; <see cref="EventCatalogue"/> adds those administrators added.</summary>
     public static readonly IReadOnlyList<string> Subscribable =
         [ChatEnded, OfflineMessage, KeyRotated, KeyRevoked, QuotaThresholdReached, QuotaExceeded, ApplicationOffline];
 

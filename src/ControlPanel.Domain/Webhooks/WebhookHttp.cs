@@ -38,9 +38,9 @@ public static class WebhookHttp
         SocketException? failed = null;
         foreach (var address in addresses)
         {
-            if (!allowPrivate && NetworkAddressRules.WhyRefused(address) is { } kind)
+            if (!allowPrivate && NetworkAddressRules.WhyRefused(address) is not null)
             {
-                refused ??= new WebhookAddressRefusedException(endPoint.Host, address, kind);
+                refused ??= new WebhookAddressRefusedException(endPoint.Host, address);
                 continue;
             }
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

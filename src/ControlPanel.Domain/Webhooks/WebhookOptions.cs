@@ -60,6 +60,23 @@ public sealed class WebhookOptions
     [Range(0, 10_000)]
     public int DisableAfterFailedDeliveries { get; set; } = 10;
 
+    /// <summary>
+    /// The most deliveries per second any endpoint gets (per instance): an owner may set their endpoint lower, never higher; an
+    /// endpoint with none set gets this.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxDeliveriesPerSecond { get; set; } = 10;
+
+    /// <summary>
+    /// An endpoint whose every attempt has failed for this long is disabled like one past <see cref="DisableAfterFailedDeliveries"/>,
+    /// so an endpoint that fails slowly (an event a week) is not kept for weeks. Zero never disables one this way.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    public TimeSpan DisableAfterFailingFor { get; set; } = TimeSpan.FromDays(5);
+
+    /// <summary>The deliveries per second an endpoint gets: what its owner set, within <see cref="MaxDeliveriesPerSecond"/>.</summary>
+    public int ThrottleFor(int? ownerSet) => Math.Clamp(ownerSet ?? MaxDeliveriesPerSecond, 1, MaxDeliveriesPerSecond);
+
     /// <summary>How long an attempt holds its delivery; past it, a crashed worker's delivery is taken up again.</summary>
     public TimeSpan Lease => Timeout * 2 + TimeSpan.FromSeconds(5);
 }

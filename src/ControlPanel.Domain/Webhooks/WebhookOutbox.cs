@@ -21,6 +21,12 @@ public static class WebhookOutbox
     public static WebhookEvent Enqueue(ControlPanelDbContext db, Guid accountId, Guid? applicationId, string eventName, object data, DateTime occurredAt)
     {
         if (!WebhookEvents.IsSubscribable(eventName)) throw new ArgumentException($"Unknown webhook event \"{eventName}\".", nameof(eventName));
+        return Add(db, accountId, applicationId, eventName, data, occurredAt);
+    }
+
+    /// <summary>Adds an event whose name the caller has checked against the catalogue (the platform's intake).</summary>
+    internal static WebhookEvent Add(ControlPanelDbContext db, Guid accountId, Guid? applicationId, string eventName, object data, DateTime occurredAt)
+    {
         var webhookEvent = new WebhookEvent
         {
             AccountId = accountId,

@@ -56,7 +56,7 @@ public sealed class WebhookSender(IHttpClientFactory httpClients, WebhookSecrets
         {
             var client = httpClients.CreateClient(WebhookHttp.ClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            var text = await ReadStartAsync(response, linked.Token);
+            var text = Redact(await ReadStartAsync(response, linked.Token), [verification, .. signingSecrets]);
             return Classify((int)response.StatusCode, response.ReasonPhrase, text);
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
@@ -67,6 +67,26 @@ public sealed class WebhookSender(IHttpClientFactory httpClients, WebhookSecrets
         {
             return Classify(e);
         }
+    }
+
+    public const string Redacted = "[redacted]";
+
+    /// <summary>
+    /// The answer with every secret the request carried or was signed with replaced by <see cref="Redacted"/>, before it is stored
+    /// (and shown to Support): a receiver that echoes the body would otherwise hand back the verification secret. A signing secret
+    /// is matched with and without its <c>whsec_</c> prefix, and a secret cut off by the 4 KB limit is cut from the end too.
+    /// </summary>
+    internal static string Redact(string text, IReadOnlyList<string> secrets)
+    {
+        var forms = secrets.Where(s => s.Length > 0)
+            .SelectMany(s => s.StartsWith(WebhookSecrets.SecretPrefix, StringComparison.Ordinal) ? [s, s[WebhookSecrets.SecretPrefix.Length..]] : new[] { s })
+            .OrderByDescending(s => s.Length).ToList();
+        foreach (var secret in forms) text = text.Replace(secret, Redacted, StringComparison.Ordinal);
+        const int shortestTail = 4; // a shorter tail is too likely to be ordinary text
+        foreach (var secret in forms)
+            for (var length = Math.Min(secret.Length - 1, text.Length); length >= shortestTail; length--)
+                if (text.EndsWith(secret[..length], StringComparison.Ordinal)) return text[..^length] + Redacted;
+        return text;
     }
 
     /// <summary>The first 4 KB of the answer, as text.</summary>

@@ -34,9 +34,9 @@ public sealed class WebhookUrlRules(IOptions<WebhookOptions> options)
         {
             return $"The host {uri.Host} could not be found (DNS).";
         }
-        foreach (var address in addresses)
-            if (NetworkAddressRules.WhyRefused(address) is { } kind)
-                return $"The URL's host {uri.Host} resolves to {address}, {kind} address. Webhooks may only reach public addresses.";
+        // The address and its kind are not named: the answer would otherwise map the internal DNS for whoever types hosts in.
+        if (addresses.Any(address => NetworkAddressRules.WhyRefused(address) is not null))
+            return $"The URL's host {uri.Host} resolves to a non-public address. Webhooks may only reach public addresses.";
         return null;
     }
 }

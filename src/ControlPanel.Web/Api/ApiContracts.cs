@@ -82,6 +82,7 @@ public sealed record EventAccepted(
 [JsonSerializable(typeof(AllowlistRequest))]
 [JsonSerializable(typeof(WebhookEndpointRequest))]
 [JsonSerializable(typeof(EventAccepted))]
+[JsonSerializable(typeof(ReplayRequest))]
 [JsonSerializable(typeof(UsageApi.UsageJson))]
 [JsonSerializable(typeof(StaffRoleRequest))]
 internal sealed partial class ApiJson : JsonSerializerContext;

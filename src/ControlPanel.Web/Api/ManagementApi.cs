@@ -79,6 +79,7 @@ public static partial class ManagementApi
             .Answers<DeliveryPage>(StatusCodes.Status200OK).Example(null, ManagementExamples.Deliveries);
         webhooks.MapPost("/deliveries/{deliveryId:guid}/resend", ResendDeliveryAsync).Named("ResendWebhookDelivery", "Attempt a delivery again now")
             .Answers(StatusCodes.Status202Accepted, write: true);
+        manage.MapWebhookManagementApi();
 
         manage.MapGet("/access-tokens", ListOwnTokensAsync).Named("ListOwnAccessTokens", "The access tokens of the token's user (never the tokens themselves)")
             .Answers<AccessTokenItem[]>(StatusCodes.Status200OK).Example(null, new[] { ManagementExamples.AccessToken });
@@ -169,10 +170,10 @@ public static partial class ManagementApi
     /// Runs one call as the token's viewer; the domain's refusals (not found, a refused change with the UI's sentence)
     /// are answered by <see cref="DomainRefusals"/>.
     /// </summary>
-    private static Task<IResult> AsTokenAsync(HttpContext http, Func<AccessTokenService.Use, Task<IResult>> call) =>
+    internal static Task<IResult> AsTokenAsync(HttpContext http, Func<AccessTokenService.Use, Task<IResult>> call) =>
         call((AccessTokenService.Use)http.Items[UseItem]!);
 
-    private static IResult Invalid(string message) => ApiRefusal.For(ErrorCatalogue.DataNotValid, message);
+    internal static IResult Invalid(string message) => ApiRefusal.For(ErrorCatalogue.DataNotValid, message);
 
     private static bool TryParse<TEnum>(string? text, out TEnum value) where TEnum : struct, Enum =>
         Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value) && !int.TryParse(text, out _);
@@ -425,14 +426,14 @@ public static partial class ManagementApi
 
     // ---- OpenAPI ----
 
-    private static RouteHandlerBuilder Named(this RouteHandlerBuilder endpoint, string name, string summary) =>
+    internal static RouteHandlerBuilder Named(this RouteHandlerBuilder endpoint, string name, string summary) =>
         endpoint.WithName(name).WithSummary(summary);
 
     /// <summary>The success answer and the refusals every management endpoint can give.</summary>
-    private static RouteHandlerBuilder Answers<T>(this RouteHandlerBuilder endpoint, int status, bool write = false) =>
+    internal static RouteHandlerBuilder Answers<T>(this RouteHandlerBuilder endpoint, int status, bool write = false) =>
         endpoint.Produces<T>(status).Refusals(write);
 
-    private static RouteHandlerBuilder Answers(this RouteHandlerBuilder endpoint, int status, bool write = false) =>
+    internal static RouteHandlerBuilder Answers(this RouteHandlerBuilder endpoint, int status, bool write = false) =>
         endpoint.Produces(status).Refusals(write);
 
     private static RouteHandlerBuilder Refusals(this RouteHandlerBuilder endpoint, bool write)
@@ -450,7 +451,7 @@ public static partial class ManagementApi
     }
 
     /// <summary>The example request (which also documents the JSON body the endpoint reads itself) and answer.</summary>
-    private static RouteHandlerBuilder Example(this RouteHandlerBuilder endpoint, object? request, object? response)
+    internal static RouteHandlerBuilder Example(this RouteHandlerBuilder endpoint, object? request, object? response)
     {
         // Bodies are read by the endpoints after the token is checked, so a caller without a token costs no body read.
         if (request is not null) endpoint.Accepts(request.GetType(), "application/json");

@@ -177,7 +177,7 @@ public sealed class WebhookApiTests : IAsyncLifetime
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(117, body.GetProperty("Error").GetInt32());
         Assert.Equal("The body is larger than 2048 bytes.", body.GetProperty("extraInfo").GetString());
-        Assert.Equal(HttpStatusCode.Accepted, (await small.CreateClient().SendAsync(Post(keys, """{"event_name":"chat_ended","data":{}}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await small.CreateClient().SendAsync(Post(keys, """{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""))).StatusCode);
     }
 
     private static async Task<Viewer> CreateOwnerAsync(ControlPanelFactory app)
@@ -198,12 +198,12 @@ public sealed class WebhookApiTests : IAsyncLifetime
         // The seed's application-only limit: 100 a minute per application and client address.
         for (var i = 1; i <= 100; i++)
         {
-            var accepted = await client.SendAsync(Post(keys, """{"event_name":"chat_ended","data":{}}"""));
+            var accepted = await client.SendAsync(Post(keys, """{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""));
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
             Assert.Equal("100", Header(accepted, "X-RateLimit-Limit"));
             Assert.Equal((100 - i).ToString(), Header(accepted, "X-RateLimit-Remaining"));
         }
-        var throttled = await client.SendAsync(Post(keys, """{"event_name":"chat_ended","data":{}}"""));
+        var throttled = await client.SendAsync(Post(keys, """{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""));
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         Assert.Equal(158, (await throttled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("Error").GetInt32());
         Assert.Equal("100", Header(throttled, "X-RateLimit-Limit"));
@@ -215,7 +215,7 @@ public sealed class WebhookApiTests : IAsyncLifetime
     public async Task Without_keys_the_event_is_refused()
     {
         await CreateApplicationAsync();
-        var response = await factory.CreateClient().SendAsync(Post(null, """{"event_name":"chat_ended","data":{}}"""));
+        var response = await factory.CreateClient().SendAsync(Post(null, """{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(201, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("Error").GetInt32());
     }
@@ -315,7 +315,7 @@ public sealed class WebhookApiTests : IAsyncLifetime
             new WebhookEndpointService.Form { Url = receiver.Url, Events = [WebhookEvents.ChatEnded] }));
         var second = await UseEndpointsAsync(endpoints => endpoints.RotateSecretAsync(owner, first.EndpointId, RotationGrace.TwentyFourHours));
 
-        await factory.CreateClient().SendAsync(Post(keys, """{"event_name":"chat_ended","data":{}}"""));
+        await factory.CreateClient().SendAsync(Post(keys, """{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""));
         var (headers, body) = await receiver.NextAsync();
         Assert.Equal(2, headers["webhook-signature"].ToString().Split(' ').Count(s => s.StartsWith("v1,", StringComparison.Ordinal)));
         Assert.True(LibraryVerifies(first.Secret, headers, body));
@@ -324,7 +324,7 @@ public sealed class WebhookApiTests : IAsyncLifetime
         Assert.Equal(first.VerificationSecret, JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString());
 
         var third = await UseEndpointsAsync(endpoints => endpoints.RotateSecretAsync(owner, first.EndpointId, RotationGrace.Immediately));
-        await factory.CreateClient().SendAsync(Post(keys, """{"event_name":"chat_ended","data":{}}"""));
+        await factory.CreateClient().SendAsync(Post(keys, """{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""));
         (headers, body) = await receiver.NextAsync();
         Assert.DoesNotContain(" ", headers["webhook-signature"].ToString());
         Assert.True(LibraryVerifies(third.Secret, headers, body));

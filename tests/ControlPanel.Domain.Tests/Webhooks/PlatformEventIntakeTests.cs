@@ -85,7 +85,7 @@ public sealed class PlatformEventIntakeTests
         Assert.Equal(1025, chunked.Position);
         Assert.Equal(0, await StoredEventsAsync(bed));
 
-        var fits = await bed.Intake.AcceptAsync(call, Body("""{"event_name":"chat_ended","data":{}}"""), null);
+        var fits = await bed.Intake.AcceptAsync(call, Body("""{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""), null);
         Assert.NotNull(fits.EventId);
     }
 

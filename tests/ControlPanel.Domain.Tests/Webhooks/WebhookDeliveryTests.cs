@@ -260,7 +260,8 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
         var delivery = await bed.SingleDeliveryAsync();
         Assert.All(delivery.Attempts, a => Assert.Equal(WebhookAttemptOutcome.Blocked, a.Outcome));
-        Assert.Contains("loopback", delivery.Attempts[0].Error);
+        Assert.Contains("non-public address", delivery.Attempts[0].Error);
+        Assert.DoesNotContain("127.0.0.1", delivery.Attempts[0].Error[delivery.Attempts[0].Error!.IndexOf("resolves", StringComparison.Ordinal)..]);
         Assert.Empty(receiver.Requests);
     }
 
@@ -280,6 +281,20 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(2, delivery.Attempts.Count);
         Assert.Equal(2, receiver.Requests.Count);
         Assert.Single(receiver.Requests.Select(r => r.Id).Distinct());
+    }
+
+    [Fact]
+    public async Task A_receiver_echoing_the_body_has_the_verification_secret_redacted_from_the_stored_answer()
+    {
+        receiver.Answer = (_, context) => context.Response.WriteAsync(System.Text.Encoding.UTF8.GetString(receiver.Requests.Last().Body));
+        var issued = await bed.AddEndpointAsync(receiver.Url);
+        var created = await bed.CreateApplicationAsync();
+        await bed.Keys.RotateAsync(bed.Owner, created.Application.Id, RotationGrace.Immediately);
+
+        await WebhookTestBed.RunUntilAsync(bed.NewDispatcher(), async () => await bed.SingleStatusAsync() == WebhookDeliveryStatus.Delivered);
+        var stored = Assert.Single((await bed.SingleDeliveryAsync()).Attempts).ResponseBody;
+        Assert.Contains("\"secret\":\"[redacted]\"", stored);
+        Assert.DoesNotContain(issued.VerificationSecret!, stored);
     }
 
     [Fact]

@@ -22,25 +22,36 @@ public sealed class WebhookEndpointTests
     [InlineData("not a url", "Enter a full URL")]
     [InlineData("", "Enter the URL")]
     [InlineData("https://user:secret@example.com/hook", "user name and password")]
-    [InlineData("https://127.0.0.1/hook", "loopback")]
-    [InlineData("https://localhost:8443/hook", "loopback")]
-    [InlineData("https://[::1]/hook", "loopback")]
-    [InlineData("https://10.1.2.3/hook", "private")]
-    [InlineData("https://172.20.0.1/hook", "private")]
-    [InlineData("https://192.168.1.10/hook", "private")]
-    [InlineData("https://[fd12::1]/hook", "private")]
-    [InlineData("https://[::ffff:10.0.0.1]/hook", "private")]
-    [InlineData("https://169.254.10.20/hook", "link-local")]
-    [InlineData("https://[fe80::1]/hook", "link-local")]
-    [InlineData("https://169.254.169.254/latest/meta-data", "cloud metadata")]
-    [InlineData("https://100.100.100.200/hook", "cloud metadata")]
-    [InlineData("https://0.0.0.0/hook", "unspecified")]
+    [InlineData("https://127.0.0.1/hook", "non-public address")]
+    [InlineData("https://localhost:8443/hook", "non-public address")]
+    [InlineData("https://[::1]/hook", "non-public address")]
+    [InlineData("https://10.1.2.3/hook", "non-public address")]
+    [InlineData("https://172.20.0.1/hook", "non-public address")]
+    [InlineData("https://192.168.1.10/hook", "non-public address")]
+    [InlineData("https://[fd12::1]/hook", "non-public address")]
+    [InlineData("https://[::ffff:10.0.0.1]/hook", "non-public address")]
+    [InlineData("https://169.254.10.20/hook", "non-public address")]
+    [InlineData("https://[fe80::1]/hook", "non-public address")]
+    [InlineData("https://169.254.169.254/latest/meta-data", "non-public address")]
+    [InlineData("https://100.100.100.200/hook", "non-public address")]
+    [InlineData("https://0.0.0.0/hook", "non-public address")]
     public async Task Refused_urls_get_a_clear_validation_message(string url, string expected)
     {
         await using var bed = await WebhookTestBed.CreateAsync(Strict());
         var error = await Assert.ThrowsAsync<ValidationException>(() => bed.AddEndpointAsync(url));
         Assert.Contains(expected, error.Message);
         Assert.Empty(await bed.Endpoints.ListAsync(bed.Owner));
+    }
+
+    [Fact]
+    public async Task A_refusal_does_not_name_the_private_address_a_host_resolves_to()
+    {
+        await using var bed = await WebhookTestBed.CreateAsync(Strict());
+        var error = await Assert.ThrowsAsync<ValidationException>(() => bed.AddEndpointAsync("https://localhost:8443/hook"));
+        Assert.Contains("localhost resolves to a non-public address", error.Message);
+        Assert.DoesNotContain("127.0.0.1", error.Message);
+        Assert.DoesNotContain("::1", error.Message);
+        Assert.DoesNotContain("loopback", error.Message);
     }
 
     [Fact]
@@ -276,7 +287,7 @@ public sealed class WebhookEndpointTests
         Assert.Equal(202, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, ""), Body("{}"), null)).Error!.Error);
         Assert.Equal(204, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, ApiKey.New()), Body("{}"), null)).Error!.Error);
         await bed.Applications.UpdateAsync(bed.Owner, created.Application.Id, new() { Name = "Storefront", IsOnline = false });
-        Assert.Equal(110, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_ended","data":{}}"""), null)).Error!.Error);
+        Assert.Equal(110, (await bed.Intake.AcceptAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey), Body("""{"event_name":"chat_ended","data":{"chat_id":"c-1"}}"""), null)).Error!.Error);
 
         await bed.NewDispatcher().FanOutAsync();
         var row = Assert.Single((await bed.Log.SearchAsync(bed.Owner, new(EventName: WebhookEvents.ChatEnded))).Rows);

@@ -35,7 +35,7 @@ public sealed class WebhookSenderTests
 
     public static TheoryData<Exception, WebhookAttemptOutcome> Failures => new()
     {
-        { new WebhookAddressRefusedException("metadata.internal", IPAddress.Parse("169.254.169.254"), "link-local"), WebhookAttemptOutcome.Blocked },
+        { new WebhookAddressRefusedException("metadata.internal", IPAddress.Parse("169.254.169.254")), WebhookAttemptOutcome.Blocked },
         { new AuthenticationException("The remote certificate is invalid."), WebhookAttemptOutcome.Tls },
         { new SocketException((int)SocketError.HostNotFound), WebhookAttemptOutcome.Dns },
         { new SocketException((int)SocketError.ConnectionRefused), WebhookAttemptOutcome.Refused },
@@ -59,4 +59,16 @@ public sealed class WebhookSenderTests
     [InlineData(HttpRequestError.ResponseEnded, WebhookAttemptOutcome.Error)]
     public void Without_a_telling_cause_the_request_error_decides(HttpRequestError error, WebhookAttemptOutcome expected) =>
         Assert.Equal(expected, WebhookSender.Classify(new HttpRequestException(error, "Sending failed.")).Outcome);
+
+    [Fact]
+    public void Redaction_replaces_each_secret_with_and_without_its_prefix_and_one_cut_off_at_the_end()
+    {
+        const string signing = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        const string verification = "yoursecret123";
+        var secrets = new[] { verification, signing };
+        Assert.Equal("a [redacted] b [redacted] c [redacted]",
+            WebhookSender.Redact($"a {verification} b {signing} c {signing["whsec_".Length..]}", secrets));
+        Assert.Equal("ends with [redacted]", WebhookSender.Redact("ends with yoursec", secrets));
+        Assert.Equal("ordinary text you", WebhookSender.Redact("ordinary text you", secrets));
+    }
 }
