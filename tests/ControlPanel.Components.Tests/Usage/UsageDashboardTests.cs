@@ -36,12 +36,29 @@ public sealed class UsageDashboardTests : UsageComponentTest
         Assert.True((bool)daily["tooltip"]!["shared"]!);
         Assert.True((bool)daily["tooltip"]!["custom"]!["total"]!);
         Assert.True((bool)daily["chart"]!["zoom"]!["enabled"]!);
-        Assert.Equal("Minute (UTC)", (string?)OptionsOf(cut, "live-chart")["xaxis"]!["title"]!["text"]);
+        Assert.Equal("Calls per minute", (string?)OptionsOf(cut, "live-chart")["yaxis"]!["title"]!["text"]);
         Assert.Equal(["Allowed"], SeriesOf(cut, "daily-chart"));
         Assert.Contains("100% allowed (3 of 3 calls)", cut.Find("[data-testid=success-rate]").TextContent);
         // A quota of a million is far above three calls: drawing it would flatten them to a line at zero.
         Assert.Contains("far above", cut.Find("[data-testid=month-chart]").TextContent);
         Assert.Equal(["Month to date"], SeriesOf(cut, "month-chart"));
+    }
+
+    [Fact]
+    public async Task The_live_chart_shows_the_last_hour_by_minute_or_the_last_day_by_hour()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var (id, keys) = await NewApplicationAsync(owner, "Storefront");
+        await CallAsync(keys, 2);
+        SignIn(owner);
+        var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter(ApplicationId: id)));
+        Assert.Equal(60, Chart(cut, "live-chart")["series"]![0]!["data"]!.AsArray().Count);
+
+        await cut.Find("[data-testid=live-window] button:last-child").ClickAsync(new());
+
+        Assert.Contains("Live: calls per hour, last 24 hours", cut.Find("[data-testid=live-chart]").TextContent);
+        Assert.Equal(24, Chart(cut, "live-chart")["series"]![0]!["data"]!.AsArray().Count);
+        Assert.Equal("2", cut.Find("[data-testid=live-total]").TextContent);
     }
 
     [Fact]
@@ -185,7 +202,7 @@ public sealed class UsageDashboardTests : UsageComponentTest
         Assert.Contains("Storefront · Acme", panel);
         Assert.Contains("Backoffice · Globex", panel);
         Assert.Equal("2", cut.Find("[data-testid=range-total]").TextContent);
-        // Only the chart/table toggles are buttons here.
-        Assert.All(cut.FindAll("button"), b => Assert.EndsWith("-toggle", b.GetAttribute("data-testid")));
+        // Only views are buttons here: the chart/table toggles and the live chart's window.
+        Assert.All(cut.FindAll("button"), b => Assert.True(b.GetAttribute("data-testid")?.EndsWith("-toggle") == true || b.Closest("[data-testid=live-window]") is not null));
     }
 }

@@ -24,5 +24,22 @@ public static class UsageCharts
             .Select(o => new ApexSeries(o.Label(), points.Select(p => ApexPoint.At(p.Start, p[o])).ToList(), ChartPalette.Of(o)))
             .ToList();
 
+    /// <summary>What one bar stands for: "minute", "10 minutes", "hour", "day".</summary>
+    public static string UnitName(TimeSpan bucket) => bucket switch
+    {
+        { TotalDays: >= 1 } => "day",
+        { TotalHours: >= 1 } => "hour",
+        { TotalMinutes: 1 } => "minute",
+        _ => $"{bucket.TotalMinutes:0} minutes",
+    };
+
+    /// <summary>Stacked outcome bars over a period, titled with its unit; the tooltip names the bar's start.</summary>
+    public static object TimeOptions(UsagePeriod period)
+    {
+        var unit = UnitName(period.Bucket);
+        return ApexOptions.Time($"{(period.Bucket.TotalDays >= 1 ? "Day" : "Time")} (UTC)", $"Calls per {unit}",
+            period.Bucket.TotalDays >= 1 ? ApexOptions.TimeUnit.Day : ApexOptions.TimeUnit.Minute);
+    }
+
     public static string Calls(long count) => Plural.Of(count, "call", "calls");
 }
