@@ -99,7 +99,7 @@ public sealed class UsagePageTests : UsageComponentTest
         // A reload (or a shared link) opens the same view.
         var reloaded = Render<UsagePage>();
         Assert.Equal(UsageRangePreset.Last24Hours, reloaded.FindComponent<MudSelect<UsageRangePreset>>().Instance.GetState(x => x.Value));
-        Assert.Equal(id, reloaded.FindComponents<MudSelect<Guid?>>()[0].Instance.Value);
+        Assert.Equal(id, reloaded.FindComponents<MudSelect<Guid?>>()[0].Instance.GetState(x => x.Value));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class UsagePageTests : UsageComponentTest
         var cut = Render<UsagePage>();
 
         Assert.Contains("is in the future", cut.Find("[data-testid=filter-range]").TextContent);
-        Assert.Equal(today, cut.FindComponent<MudDateRangePicker>().Instance.MaxDate);
+        Assert.Equal(today, cut.FindComponent<MudDateRangePicker>().Instance.GetState(x => x.MaxDate));
     }
 
     [Theory]
