@@ -63,6 +63,7 @@ public static class Hosting
     public static void AddControlPanelKeyValidation(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<CheckRequestReader>();
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new UtcDateTimeJsonConverter()));
         // The usage API's cookie sign-in, decided by the authorization middleware and refused in the error body.
         builder.Services.AddControlPanelApiAuthorization();
         builder.Services.AddOpenApi(options =>

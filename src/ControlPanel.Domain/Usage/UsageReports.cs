@@ -19,10 +19,17 @@ public sealed class UsageReports(
     IOptions<ApiOptions> apiOptions,
     TimeProvider clock)
 {
-    /// <summary>What to report on. A null part means "every one the viewer may read"; dates are UTC days, both inclusive.</summary>
+    /// <summary>
+    /// What to report on. A null part means "every one the viewer may read"; dates are UTC days, both inclusive.
+    /// <paramref name="Range"/> is the usage page's preset (its dates are <paramref name="From"/>/<paramref name="To"/>
+    /// only for <see cref="UsageRangePreset.Custom"/>); without one the dates alone decide (the API's way).
+    /// </summary>
     public sealed record Filter(
         Guid? AccountId = null, Guid? ApplicationId = null, ApplicationEnvironment? Environment = null,
-        DateOnly? From = null, DateOnly? To = null);
+        DateOnly? From = null, DateOnly? To = null, UsageRangePreset? Range = null);
+
+    /// <summary>A chart's bars over a period (minutes, hours or days), by outcome, and their totals.</summary>
+    public sealed record Timeline(UsagePeriod Period, IReadOnlyList<UsageCounts> Points, UsageCounts Totals);
 
     public sealed record DateRange(DateOnly From, DateOnly To)
     {
@@ -92,7 +99,23 @@ public sealed class UsageReports(
     /// The filter's dates, or the current month when none are given; refuses a range that ends before
     /// it starts, is longer than the history kept, or starts before it (API error 311).
     /// </summary>
-    public DateRange ResolveRange(Filter filter)
+    public DateRange ResolveRange(Filter filter) => ResolvePeriod(filter).Days;
+
+    /// <summary>
+    /// The period of the filter's preset (now, by the clock), or of its dates as <see cref="ResolveRange"/> checks them;
+    /// a custom range may not end in the future.
+    /// </summary>
+    public UsagePeriod ResolvePeriod(Filter filter)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (filter.Range is { } preset && preset != UsageRangePreset.Custom) return UsageRanges.Resolve(preset, now);
+        var range = CheckDates(filter);
+        if (filter.Range == UsageRangePreset.Custom && range.To > Today)
+            throw new InvalidDateRangeException($"The end date {range.To:yyyy-MM-dd} is in the future: choose today ({Today:yyyy-MM-dd}) or earlier.");
+        return UsageRanges.Resolve(UsageRangePreset.Custom, now, range.From, range.To);
+    }
+
+    private DateRange CheckDates(Filter filter)
     {
         var today = Today;
         var monthStart = new DateOnly(today.Year, today.Month, 1);
@@ -134,27 +157,45 @@ public sealed class UsageReports(
     }
 
     /// <summary>Calls per minute for the last hour (60 minutes up to and including the current one), by outcome.</summary>
-    public async Task<IReadOnlyList<UsageCounts>> LastHourAsync(Viewer viewer, Filter filter)
+    public async Task<IReadOnlyList<UsageCounts>> LastHourAsync(Viewer viewer, Filter filter) =>
+        (await LiveAsync(viewer, filter, UsageLiveWindow.OneHour)).Points;
+
+    /// <summary>The live chart: the window up to and including the current bucket, read from the per-minute rows.</summary>
+    public Task<Timeline> LiveAsync(Viewer viewer, Filter filter, UsageLiveWindow window) =>
+        RecentAsync(viewer, filter, UsageRanges.Live(window, clock.GetUtcNow().UtcDateTime));
+
+    /// <summary>The range chart of the filter's preset or dates: by minute or hour for the last hour or day, else by day.</summary>
+    public async Task<Timeline> TimelineAsync(Viewer viewer, Filter filter)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var currentMinute = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
-        var first = currentMinute.AddMinutes(-59);
+        var period = ResolvePeriod(filter);
+        if (period.Bucket < TimeSpan.FromDays(1)) return await RecentAsync(viewer, filter, period);
+        var history = await DailyAsync(viewer, filter with { From = period.FirstDay, To = period.LastDay, Range = null });
+        return new Timeline(period, history.Days, history.Totals);
+    }
+
+    /// <summary>Minute rows added up into the period's buckets (every bucket present, zero when there were none).</summary>
+    private async Task<Timeline> RecentAsync(Viewer viewer, Filter filter, UsagePeriod period)
+    {
         await using var db = await databases.CreateDbContextAsync();
         var scope = await ScopeAsync(db, viewer, filter);
+        var (first, end) = (period.Start, period.End);
         var rows = await Minutes(db, scope)
-            .Where(m => m.Minute >= first)
+            .Where(m => m.Minute >= first && m.Minute < end)
             .GroupBy(m => new { m.Minute, m.Outcome, m.Counted })
             .Select(g => new { g.Key.Minute, g.Key.Outcome, g.Key.Counted, Calls = g.Sum(m => m.Calls) })
             .ToListAsync();
 
-        var minutes = new UsageCounts.Builder[60];
-        for (var i = 0; i < minutes.Length; i++) minutes[i] = new(first.AddMinutes(i));
+        var buckets = new UsageCounts.Builder[period.Buckets];
+        for (var i = 0; i < buckets.Length; i++) buckets[i] = new(first + period.Bucket * i);
+        var totals = new UsageCounts.Builder(first);
         foreach (var row in rows)
         {
-            var index = (int)((row.Minute.Ticks - first.Ticks) / TimeSpan.TicksPerMinute);
-            if (index is >= 0 and < 60) minutes[index].Add(row.Outcome, row.Counted, row.Calls);
+            var index = (int)((row.Minute.Ticks - first.Ticks) / period.Bucket.Ticks);
+            if (index < 0 || index >= buckets.Length) continue;
+            buckets[index].Add(row.Outcome, row.Counted, row.Calls);
+            totals.Add(row.Outcome, row.Counted, row.Calls);
         }
-        return minutes.Select(m => m.Build()).ToList();
+        return new Timeline(period, buckets.Select(b => b.Build()).ToList(), totals.Build());
     }
 
     /// <summary>This month's quota of every application in scope (the filter's dates do not apply), fullest first.</summary>

@@ -10,7 +10,9 @@ public static class UsageCsv
 {
     public static async Task WriteAsync(Stream output, IAsyncEnumerable<UsageReports.HistoryRow> rows, CancellationToken cancellationToken)
     {
-        await using var writer = new StreamWriter(output, leaveOpen: true);
+        // UTF-8 with a byte-order mark: without it spreadsheet programs read the file as their local code page and
+        // garble accented names.
+        await using var writer = new StreamWriter(output, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true);
         // Names are chosen by customers and staff open the file in spreadsheets: a cell starting with =, +, -, @,
         // tab or carriage return gets a leading quote so it is read as text, never run as a formula.
         await using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape });

@@ -127,6 +127,18 @@ public sealed class ManagementApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Times_in_answers_are_iso_8601_utc_with_a_z()
+    {
+        var (_, token, id, _) = await OwnerWithApplicationAsync();
+
+        var answer = (await client.SendOkAsync(Manage(HttpMethod.Get, $"/applications/{id}/keys", token))).GetRawText();
+
+        var times = System.Text.RegularExpressions.Regex.Matches(answer, "\"(\\d{4}-\\d{2}-\\d{2}T[^\"]*)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(times);
+        Assert.All(times, t => Assert.EndsWith("Z", t));
+    }
+
+    [Fact]
     public async Task Usage_answers_what_the_usage_page_reads()
     {
         var (owner, token, id, _) = await OwnerWithApplicationAsync();

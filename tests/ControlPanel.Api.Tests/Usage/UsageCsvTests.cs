@@ -53,6 +53,17 @@ public sealed class UsageCsvTests
         Assert.Contains("2026-11-30,Acme Ltd,Shop-front 2,Live,3,0,0,0,0,0,3,3", csv);
     }
 
+    [Fact]
+    public async Task The_file_starts_with_a_utf8_byte_order_mark_so_spreadsheets_read_accented_names()
+    {
+        using var output = new MemoryStream();
+        await UsageCsv.WriteAsync(output, Rows([new UsageReports.HistoryRow { Day = new DateOnly(2026, 11, 30), AccountName = "Société Générale", ApplicationName = "Café", Environment = "Live" }]), CancellationToken.None);
+
+        var bytes = output.ToArray();
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        Assert.Contains("Société Générale,Café", System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3));
+    }
+
     private static async Task<string> ExportAsync(params UsageReports.HistoryRow[] rows)
     {
         using var output = new MemoryStream();

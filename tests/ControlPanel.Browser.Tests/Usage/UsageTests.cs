@@ -210,7 +210,7 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
     {
         var page = await browser.NewPageAsync(app);
         await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
-        await page.GotoAsync("usage");
+        await page.GotoAsync("usage?range=custom");
         await page.WaitForCircuitAsync();
         var today = DateTime.UtcNow.Date;
         // The date-range picker's two text boxes: start, then end.
@@ -232,6 +232,59 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         var fine = await page.Context.APIRequest.GetAsync($"api/v1/usage?from={today.AddDays(-6):yyyy-MM-dd}&to={today:yyyy-MM-dd}");
         Assert.Equal(7, JsonDocument.Parse(await fine.TextAsync()).RootElement.GetProperty("days").GetArrayLength());
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await api.GetAsync("api/v1/usage")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_usage_charts_are_apexcharts_with_titled_axes_a_preset_range_and_tooltips_at_desktop_and_phone_widths_in_both_themes()
+    {
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
+        // A name at the 80-character limit, one long word: nothing may push the page sideways.
+        var name = "Storefront" + new string('x', 70);
+        var keys = await page.CreateApplicationAsync(name);
+        await CallAsync(keys, 4);
+        await CallAsync((keys.ApplicationKey, "not-the-consumer-key"), 1);
+
+        await page.SetViewportSizeAsync(1366, 900);
+        await page.GotoAsync("usage");
+        await page.WaitForCircuitAsync();
+        // The chart library is served from the build's restored copy.
+        Assert.Equal(200, (await page.Context.APIRequest.GetAsync("lib/apexcharts/apexcharts.min.js")).Status);
+        await Expect(page.GetByTestId("filter-preset").Locator("input").First).ToHaveValueAsync("Last 30 days");
+        var daily = page.GetByTestId("daily-chart");
+        await Expect(daily.Locator("svg.apexcharts-svg")).ToBeVisibleAsync();
+        await Expect(daily.Locator(".apexcharts-xaxis-title")).ToHaveTextAsync("Day (UTC)");
+        await Expect(daily.Locator(".apexcharts-yaxis-title")).ToHaveTextAsync("Calls per day");
+        await Expect(page.GetByTestId("month-chart").Locator("svg.apexcharts-svg")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("outcome-chart").Locator("svg.apexcharts-svg")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("live-chart").Locator("svg.apexcharts-svg")).ToBeVisibleAsync();
+
+        foreach (var (theme, first) in new[] { ("light", true), ("dark", false) })
+        {
+            if (!first) await page.GetByTestId("dark-mode").ClickAsync();
+            foreach (var (width, height) in new[] { (1366, 900), (390, 844) })
+            {
+                await page.SetViewportSizeAsync(width, height);
+                // ApexCharts redraws on a resize after a short debounce; hover the redrawn chart, not the old one.
+                await page.WaitForTimeoutAsync(800);
+                await daily.ScrollIntoViewIfNeededAsync();
+                // Today's bar, the last one: its tooltip names the day, each outcome and the total.
+                var grid = daily.Locator("svg.apexcharts-svg .apexcharts-grid").First;
+                await Expect(grid).ToBeAttachedAsync();
+                await grid.ScrollIntoViewIfNeededAsync();
+                var box = (await grid.BoundingBoxAsync())!;
+                // From outside the chart to today's bar: the chart shows its tooltip on a move.
+                await page.Mouse.MoveAsync(1, 1);
+                await page.Mouse.MoveAsync(box.X + box.Width - 3, box.Y + box.Height / 2, new() { Steps = 4 });
+                var tooltip = daily.GetByTestId("chart-tooltip");
+                await Expect(tooltip).ToBeVisibleAsync();
+                await Expect(tooltip).ToContainTextAsync(DateTime.UtcNow.ToString("yyyy-MM-dd"));
+                await Expect(tooltip).ToContainTextAsync("Allowed");
+                await Expect(tooltip).ToContainTextAsync("Total");
+                var overflow = await page.ScreenshotAndMeasureOverflowAsync($"usage-{theme}-{width}");
+                Assert.Equal(0, overflow);
+            }
+        }
     }
 
     /// <summary>Calls the check API <paramref name="count"/> times with the keys; returns each answer's error code (0 when allowed).</summary>

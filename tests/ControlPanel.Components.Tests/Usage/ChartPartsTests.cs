@@ -76,29 +76,9 @@ public sealed class ChartPartsTests : ComponentTest
         Assert.Equal("13", table.Find("[data-testid=days-totals] td[data-outcome=Total]").TextContent);
     }
 
-    [Theory]
-    [InlineData(191, 50, 200)]
-    [InlineData(250_200, 100_000, 300_000)]
-    [InlineData(3, 1, 3)]
-    [InlineData(0, 1, 1)]
-    [InlineData(1_000_700, 500_000, 1_500_000)]
-    public void Value_axes_step_in_round_numbers(double max, int step, double top)
-    {
-        Assert.Equal(new UsageCharts.Axis(step, top), UsageCharts.ValueAxis(max));
-    }
-
     [Fact]
-    public void A_month_of_day_labels_is_thinned_so_they_do_not_overlap_and_counts_have_plurals()
+    public void Counts_have_plurals()
     {
-        var days = Enumerable.Range(0, 30).Select(i => new DateTime(2026, 11, 1).AddDays(i)).ToList();
-
-        var labels = UsageCharts.SparseLabels(days, "MMM d");
-
-        Assert.Equal(30, labels.Length);
-        Assert.InRange(labels.Count(l => l.Length > 0), 4, 5);
-        Assert.Equal("Nov 1", labels[0]);
-        Assert.Equal("250k", UsageCharts.Compact(250_000));
-        Assert.Equal("1.5M", UsageCharts.Compact(1_500_000));
         Assert.Equal("1 call", UsageCharts.Calls(1));
         Assert.Equal("2 calls", UsageCharts.Calls(2));
     }

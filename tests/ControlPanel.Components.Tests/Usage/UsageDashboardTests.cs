@@ -1,7 +1,8 @@
+using System.Text.Json.Nodes;
 using ControlPanel.Domain.Usage;
+using ControlPanel.Web.Components.Charts;
 using ControlPanel.Web.Components.Pages.Usage;
 using ControlPanel.Web.Components.Shared;
-using MudBlazor;
 
 namespace ControlPanel.Components.Tests.Usage;
 
@@ -21,17 +22,43 @@ public sealed class UsageDashboardTests : UsageComponentTest
         Assert.Equal("1,000,000", cut.Find("[data-testid=quota-limit]").TextContent);
         Assert.Equal("3", cut.Find("[data-testid=range-total]").TextContent);
         Assert.Equal("3", cut.Find("[data-testid=live-total]").TextContent);
-        // Charts draw (SVG), not empty states.
+        // Charts draw (an ApexCharts chart each), not empty states.
         foreach (var chart in new[] { "month-chart", "daily-chart", "outcome-chart", "live-chart" })
         {
-            Assert.NotEmpty(cut.FindAll($"[data-testid={chart}-chart] svg"));
+            Assert.NotNull(cut.Find($"[data-testid={chart}-chart] .cp-apexchart"));
             Assert.Empty(cut.FindAll($"[data-testid={chart}-empty]"));
         }
+        // Time axes with titles and units, and a tooltip that names the time, each outcome and the total.
+        var daily = OptionsOf(cut, "daily-chart");
+        Assert.Equal("datetime", (string?)daily["xaxis"]!["type"]);
+        Assert.Equal("Day (UTC)", (string?)daily["xaxis"]!["title"]!["text"]);
+        Assert.Equal("Calls per day", (string?)daily["yaxis"]!["title"]!["text"]);
+        Assert.True((bool)daily["tooltip"]!["shared"]!);
+        Assert.True((bool)daily["tooltip"]!["custom"]!["total"]!);
+        Assert.True((bool)daily["chart"]!["zoom"]!["enabled"]!);
+        Assert.Equal("Calls per minute", (string?)OptionsOf(cut, "live-chart")["yaxis"]!["title"]!["text"]);
         Assert.Equal(["Allowed"], SeriesOf(cut, "daily-chart"));
         Assert.Contains("100% allowed (3 of 3 calls)", cut.Find("[data-testid=success-rate]").TextContent);
         // A quota of a million is far above three calls: drawing it would flatten them to a line at zero.
         Assert.Contains("far above", cut.Find("[data-testid=month-chart]").TextContent);
         Assert.Equal(["Month to date"], SeriesOf(cut, "month-chart"));
+    }
+
+    [Fact]
+    public async Task The_live_chart_shows_the_last_hour_by_minute_or_the_last_day_by_hour()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var (id, keys) = await NewApplicationAsync(owner, "Storefront");
+        await CallAsync(keys, 2);
+        SignIn(owner);
+        var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter(ApplicationId: id)));
+        Assert.Equal(60, Chart(cut, "live-chart")["series"]![0]!["data"]!.AsArray().Count);
+
+        await cut.Find("[data-testid=live-window] button:last-child").ClickAsync(new());
+
+        Assert.Contains("Live: calls per hour, last 24 hours", cut.Find("[data-testid=live-chart]").TextContent);
+        Assert.Equal(24, Chart(cut, "live-chart")["series"]![0]!["data"]!.AsArray().Count);
+        Assert.Equal("2", cut.Find("[data-testid=live-total]").TextContent);
     }
 
     [Fact]
@@ -45,15 +72,14 @@ public sealed class UsageDashboardTests : UsageComponentTest
 
         var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter(ApplicationId: id)));
 
-        Assert.Equal(["Monthly quota", "Quota + overrun allowance", "Month to date"], SeriesOf(cut, "month-chart"));
-        var quotaLine = Chart(cut, "month-chart").ChartSeries[0].Data.Values;
-        Assert.Equal(4, quotaLine[0]);
-        Assert.Equal(4, quotaLine[^1]);
+        Assert.Equal(["Month to date"], SeriesOf(cut, "month-chart"));
+        Assert.Equal([4, 6], QuotaLines(cut));
+        Assert.StartsWith("Monthly quota: 4", (string?)OptionsOf(cut, "month-chart")["annotations"]!["yaxis"]![0]!["label"]!["text"]);
         Assert.Contains("monthly quota of 4 calls and the overrun allowance up to 6 calls", cut.Find("[data-testid=month-chart]").TextContent);
     }
 
     [Fact]
-    public async Task With_several_applications_the_quota_panel_shows_each_applications_use_and_never_adds_quotas_up()
+    public async Task With_several_applications_the_quota_panel_shows_each_applications_use_and_the_month_chart_their_quotas_added_up()
     {
         var owner = await NewOwnerAsync("Acme");
         var (small, smallKeys) = await NewApplicationAsync(owner, "Small");
@@ -70,15 +96,39 @@ public sealed class UsageDashboardTests : UsageComponentTest
         Assert.Contains("Most used: Small", cut.Find("[data-testid=quota-fullest]").TextContent);
         var bars = cut.FindAll("[data-testid=quota-bar-text]").Select(b => b.TextContent.Trim()).ToList();
         Assert.Equal(["8 of 10 (80%)", "0 of 1,000,000 (0%)"], bars);
-        // The month chart does not pretend there is one quota either.
-        Assert.Equal(["Month to date"], SeriesOf(cut, "month-chart"));
+        // A million above 8 calls is off the chart: no line.
+        Assert.Empty(QuotaLines(cut));
     }
 
-    private static MudChart<double> Chart(IRenderedComponent<UsageDashboard> cut, string panel) =>
-        cut.FindComponents<ChartPanel>().Single(p => p.Instance.TestId == panel).FindComponent<MudChart<double>>().Instance;
+    [Fact]
+    public async Task With_several_applications_near_their_quotas_the_month_chart_draws_their_sum()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var (small, smallKeys) = await NewApplicationAsync(owner, "Small");
+        var (other, otherKeys) = await NewApplicationAsync(owner, "Other");
+        await SetQuotaAsync(small, 10, 2);
+        await SetQuotaAsync(other, 5, 1);
+        await CallAsync(smallKeys, 6);
+        await CallAsync(otherKeys, 3);
+        SignIn(owner);
+
+        var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter()));
+
+        Assert.Equal([15, 18], QuotaLines(cut));
+        Assert.Contains("(2 applications)", (string?)OptionsOf(cut, "month-chart")["annotations"]!["yaxis"]![0]!["label"]!["text"]);
+        Assert.Contains("against their quotas added up", cut.Find("[data-testid=month-chart]").TextContent);
+    }
+
+    private static JsonNode Chart(IRenderedComponent<UsageDashboard> cut, string panel) =>
+        JsonNode.Parse(cut.FindComponents<ChartPanel>().Single(p => p.Instance.TestId == panel).FindComponent<ApexChart>().Instance.Json)!;
+
+    private static JsonNode OptionsOf(IRenderedComponent<UsageDashboard> cut, string panel) => Chart(cut, panel)["options"]!;
 
     private static List<string> SeriesOf(IRenderedComponent<UsageDashboard> cut, string panel) =>
-        Chart(cut, panel).ChartSeries.Select(s => s.Name).ToList();
+        Chart(cut, panel)["series"]!.AsArray().Select(s => (string)s!["name"]!).ToList();
+
+    private static List<double> QuotaLines(IRenderedComponent<UsageDashboard> cut) =>
+        OptionsOf(cut, "month-chart")["annotations"]?["yaxis"]?.AsArray().Select(l => (double)l!["y"]!).ToList() ?? [];
 
     [Fact]
     public async Task Without_calls_every_chart_shows_an_empty_state_instead_of_bare_axes()
@@ -93,7 +143,7 @@ public sealed class UsageDashboardTests : UsageComponentTest
         Assert.Contains("No calls in this date range.", cut.Find("[data-testid=daily-chart-empty]").TextContent);
         Assert.Contains("No calls in this date range.", cut.Find("[data-testid=outcome-chart-empty]").TextContent);
         Assert.Contains("No calls in the last hour.", cut.Find("[data-testid=live-chart-empty]").TextContent);
-        Assert.Empty(cut.FindAll("[data-testid=daily-chart] svg.mud-chart-line, [data-testid=daily-chart-chart]"));
+        Assert.Empty(cut.FindAll("[data-testid=daily-chart] .cp-apexchart, [data-testid=daily-chart-chart]"));
         // The tables still have the zeros.
         await cut.Find("[data-testid=daily-chart-toggle]").ClickAsync(new());
         Assert.Equal("0", cut.Find("[data-testid=daily-table-totals] td[data-outcome=Total]").TextContent);
@@ -113,7 +163,7 @@ public sealed class UsageDashboardTests : UsageComponentTest
         Assert.Equal("0% allowed (0 of 1 call)", cut.Find("[data-testid=success-rate]").TextContent.Trim());
         Assert.Contains("1 call", cut.Find("[data-testid=daily-chart]").TextContent);
         Assert.DoesNotContain("1 calls", cut.Markup);
-        Assert.NotEmpty(cut.FindAll("[data-testid=outcome-chart-chart] svg"));
+        Assert.NotNull(cut.Find("[data-testid=outcome-chart-chart] .cp-apexchart"));
         Assert.Equal(["103 over quota"], SeriesOf(cut, "daily-chart"));
         await cut.Find("[data-testid=outcome-chart-toggle]").ClickAsync(new());
         Assert.Equal(["0", "0", "1", "0", "0", "0"], cut.FindAll("[data-testid=outcome-calls]").Select(c => c.TextContent));
@@ -152,7 +202,7 @@ public sealed class UsageDashboardTests : UsageComponentTest
         Assert.Contains("Storefront · Acme", panel);
         Assert.Contains("Backoffice · Globex", panel);
         Assert.Equal("2", cut.Find("[data-testid=range-total]").TextContent);
-        // Only the chart/table toggles are buttons here.
-        Assert.All(cut.FindAll("button"), b => Assert.EndsWith("-toggle", b.GetAttribute("data-testid")));
+        // Only views are buttons here: the chart/table toggles and the live chart's window.
+        Assert.All(cut.FindAll("button"), b => Assert.True(b.GetAttribute("data-testid")?.EndsWith("-toggle") == true || b.Closest("[data-testid=live-window]") is not null));
     }
 }

@@ -1,9 +1,11 @@
 using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Usage;
 using ControlPanel.Web.Components.Pages.Admin;
 using ControlPanel.Web.Components.Pages.Usage;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using MudBlazor.Extensions;
 
 namespace ControlPanel.Components.Tests.Usage;
 
@@ -53,7 +55,10 @@ public sealed class UsagePageTests : UsageComponentTest
         SignIn(await NewOwnerAsync("Acme"));
         var cut = Render<UsagePage>();
         var today = DateTime.UtcNow.Date;
+        Assert.Empty(cut.FindAll("[data-testid=filter-range]"));
 
+        var preset = cut.FindComponent<MudSelect<UsageRangePreset>>();
+        await cut.InvokeAsync(() => preset.Instance.ValueChanged.InvokeAsync(UsageRangePreset.Custom));
         var picker = cut.FindComponent<MudDateRangePicker>();
         await cut.InvokeAsync(() => picker.Instance.DateRangeChanged.InvokeAsync(new DateRange(today, today.AddDays(-3))));
 
@@ -64,6 +69,50 @@ public sealed class UsagePageTests : UsageComponentTest
         await cut.InvokeAsync(() => picker.Instance.DateRangeChanged.InvokeAsync(new DateRange(today.AddDays(-3), today)));
         Assert.DoesNotContain("is before the start date", cut.Find("[data-testid=filter-range]").TextContent);
         Assert.NotNull(cut.Find("[data-testid=daily-chart]"));
+    }
+
+    [Fact]
+    public async Task The_range_defaults_to_the_last_30_days_and_presets_and_filters_go_into_the_url()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var (id, keys) = await NewApplicationAsync(owner, "Storefront");
+        await CallAsync(keys, 2);
+        SignIn(owner);
+        var navigation = Context.Services.GetRequiredService<NavigationManager>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        var cut = Render<UsagePage>();
+
+        Assert.Equal(UsageRangePreset.Last30Days, cut.FindComponent<MudSelect<UsageRangePreset>>().Instance.GetState(x => x.Value));
+        Assert.Contains($"Last 30 days: {today.AddDays(-29):yyyy-MM-dd} to {today:yyyy-MM-dd}", cut.Find("[data-testid=daily-chart]").TextContent);
+        Assert.Equal(UsageRangePreset.Last30Days, cut.FindComponent<UsageHistoryTable>().Instance.Filter.Range);
+
+        await cut.InvokeAsync(() => cut.FindComponent<MudSelect<UsageRangePreset>>().Instance.ValueChanged.InvokeAsync(UsageRangePreset.Last24Hours));
+        Assert.Contains("range=24h", navigation.Uri);
+        cut.WaitForAssertion(() => Assert.Equal("Calls per hour", cut.Find("[data-testid=daily-chart] h2").TextContent.Trim()));
+        Assert.Equal("2", cut.Find("[data-testid=range-total]").TextContent);
+
+        var application = cut.FindComponents<MudSelect<Guid?>>()[0];
+        await cut.InvokeAsync(() => application.Instance.ValueChanged.InvokeAsync(id));
+        Assert.Contains($"applicationId={id}", navigation.Uri);
+        Assert.Contains("range=24h", navigation.Uri);
+        // A reload (or a shared link) opens the same view.
+        var reloaded = Render<UsagePage>();
+        Assert.Equal(UsageRangePreset.Last24Hours, reloaded.FindComponent<MudSelect<UsageRangePreset>>().Instance.GetState(x => x.Value));
+        Assert.Equal(id, reloaded.FindComponents<MudSelect<Guid?>>()[0].Instance.GetState(x => x.Value));
+    }
+
+    [Fact]
+    public async Task A_custom_range_may_not_end_in_the_future()
+    {
+        SignIn(await NewOwnerAsync("Acme"));
+        var today = DateTime.UtcNow.Date;
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo($"usage?range=custom&from={today.AddDays(-3):yyyy-MM-dd}&to={today.AddDays(2):yyyy-MM-dd}");
+
+        var cut = Render<UsagePage>();
+
+        Assert.Contains("is in the future", cut.Find("[data-testid=filter-range]").TextContent);
+        Assert.Equal(today, cut.FindComponent<MudDateRangePicker>().Instance.GetState(x => x.MaxDate));
     }
 
     [Theory]

@@ -251,9 +251,14 @@ public sealed class WebhookEndpointPageTests : WebhookTest
         await OpenTabAsync(page, "Success rate");
 
         page.WaitForAssertion(() => Assert.Equal("1 attempt, 0 % succeeded.", page.Find("[data-testid=rate-24h-summary]").TextContent));
-        // A 0 % hour still draws: its failed share fills the bar.
-        Assert.NotEmpty(page.Find("[data-testid=rate-24h]").QuerySelectorAll("svg"));
+        // A 0 % hour still draws: its failed share fills the bar. Hours with no attempts are gaps, not red 0 % bars.
+        Assert.NotNull(page.Find("[data-testid=rate-24h-apex]"));
         Assert.Empty(page.FindAll("[data-testid=rate-24h-empty]"));
+        var series = System.Text.Json.Nodes.JsonNode.Parse(page.FindComponents<ControlPanel.Web.Components.Charts.ApexChart>()
+            .Single(c => c.Instance.TestId == "rate-24h-apex").Instance.Json)!["series"]!;
+        var failed = series[1]!["data"]!.AsArray().Select(p => (double?)p!["y"]).ToList();
+        Assert.Equal(100, failed.Single(y => y is not null));
+        Assert.Equal(failed.Count - 1, failed.Count(y => y is null));
     }
 
     [Fact]

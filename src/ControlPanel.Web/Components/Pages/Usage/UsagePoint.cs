@@ -1,8 +1,6 @@
 using ControlPanel.Domain.Usage;
-using ControlPanel.Web.Components.Layout;
+using ControlPanel.Web.Components.Charts;
 using ControlPanel.Web.Components.Shared;
-using MudBlazor;
-using MudBlazor.Utilities;
 
 namespace ControlPanel.Web.Components.Pages.Usage;
 
@@ -15,57 +13,32 @@ public sealed record UsagePoint(UsageCounts Counts, long MonthToDate = 0)
     public long Total => Counts.Total;
     public long Counted => Counts.Counted;
     public long this[UsageOutcome outcome] => Counts[outcome];
-
-    /// <summary>The colour of each outcome, the same in every chart, taken from the theme's palette.</summary>
-    public static string Colour(UsageOutcome outcome)
-    {
-        var palette = ControlPanelTheme.Theme.PaletteLight;
-        return (outcome switch
-        {
-            UsageOutcome.Allowed => palette.Success,
-            UsageOutcome.RateLimited => palette.Warning,
-            UsageOutcome.OverQuota => palette.Error,
-            UsageOutcome.BadOrigin => palette.Tertiary,
-            UsageOutcome.BadKeys => palette.Primary,
-            _ => palette.Secondary,
-        }).ToString(MudColorOutputFormats.Hex);
-    }
 }
 
-/// <summary>What every usage chart shares: a value axis at round numbers, few readable category labels, and plurals.</summary>
+/// <summary>What every usage chart shares: series by outcome, and plurals.</summary>
 public static class UsageCharts
 {
-    private static readonly System.Globalization.CultureInfo Invariant = System.Globalization.CultureInfo.InvariantCulture;
+    /// <summary>Stacked bars by outcome on a time axis; outcomes that never happened stay out of the legend (the table lists them all).</summary>
+    public static IReadOnlyList<ApexSeries> OutcomeSeries(IReadOnlyList<UsagePoint> points) =>
+        UsageOutcomes.All.Where(o => points.Any(p => p[o] > 0)).DefaultIfEmpty(UsageOutcome.Allowed)
+            .Select(o => new ApexSeries(o.Label(), points.Select(p => ApexPoint.At(p.Start, p[o])).ToList(), ChartPalette.Of(o)))
+            .ToList();
 
-    /// <summary>A value axis from 0: a step of 1, 2 or 5 times a power of ten, and the top at a whole step above <paramref name="max"/>.</summary>
-    public readonly record struct Axis(int Step, double Top);
-
-    public static Axis ValueAxis(double max, int ticks = 4)
+    /// <summary>What one bar stands for: "minute", "10 minutes", "hour", "day".</summary>
+    public static string UnitName(TimeSpan bucket) => bucket switch
     {
-        if (max <= ticks) return new Axis(1, Math.Max(1, Math.Ceiling(max)));
-        var rough = max / ticks;
-        var power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
-        var step = new[] { 1, 2, 5, 10 }.Select(m => m * power).First(s => s >= rough);
-        var whole = (int)Math.Min(int.MaxValue, Math.Round(step));
-        return new Axis(whole, Math.Ceiling(max / whole) * whole);
-    }
-
-    /// <summary>Axis numbers: 12,500 as 12.5k and 3,000,000 as 3M, so large quotas fit.</summary>
-    public static string Compact(double value) => Math.Abs(value) switch
-    {
-        >= 1_000_000 => (value / 1_000_000).ToString("0.##", Invariant) + "M",
-        >= 1_000 => (value / 1_000).ToString("0.#", Invariant) + "k",
-        _ => value.ToString("0", Invariant),
+        { TotalDays: >= 1 } => "day",
+        { TotalHours: >= 1 } => "hour",
+        { TotalMinutes: 1 } => "minute",
+        _ => $"{bucket.TotalMinutes:0} minutes",
     };
 
-    /// <summary>
-    /// Category labels that do not overlap: at most <paramref name="most"/> of them, evenly spaced, the rest blank
-    /// (a month's thirty labels, or an hour's sixty, do not fit under a chart).
-    /// </summary>
-    public static string[] SparseLabels(IReadOnlyList<DateTime> starts, string format, int most = 5)
+    /// <summary>Stacked outcome bars over a period, titled with its unit; the tooltip names the bar's start.</summary>
+    public static object TimeOptions(UsagePeriod period)
     {
-        var every = Math.Max(1, (int)Math.Ceiling(starts.Count / (double)most));
-        return starts.Select((start, i) => i % every == 0 ? start.ToString(format, Invariant) : "").ToArray();
+        var unit = UnitName(period.Bucket);
+        return ApexOptions.Time($"{(period.Bucket.TotalDays >= 1 ? "Day" : "Time")} (UTC)", $"Calls per {unit}",
+            period.Bucket.TotalDays >= 1 ? ApexOptions.TimeUnit.Day : ApexOptions.TimeUnit.Minute);
     }
 
     public static string Calls(long count) => Plural.Of(count, "call", "calls");
