@@ -1,9 +1,8 @@
 using System.Net;
+using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ControlPanel.Api.Tests.Management;
-using ControlPanel.Domain.AccessTokens;
 using static ControlPanel.Api.Tests.ApiRequests;
 using static ControlPanel.Api.Tests.Management.ManagementCalls;
 
