@@ -44,7 +44,7 @@ public sealed class FitTests(BrowserFixture browser) : IAsyncLifetime
         var problems = new List<string>();
         await CheckAsync(owner, "owner", [.. shared, "access-tokens"], problems);
         await CheckAsync(support, "support", [.. shared, "admin/overview"], problems);
-        await CheckAsync(admin, "admin", [.. shared, "admin/overview", "admin/accounts", "staff", "access-tokens"], problems);
+        await CheckAsync(admin, "admin", [.. shared, "admin/overview", "admin/accounts", "staff", "admin/gateway", "access-tokens"], problems);
 
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
