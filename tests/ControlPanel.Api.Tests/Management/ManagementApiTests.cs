@@ -183,6 +183,27 @@ public sealed class ManagementApiTests : IAsyncLifetime
         Assert.False((await factory.UseAsync<WebhookEndpointService, WebhookEndpointService.Details>(s => s.GetAsync(owner, id))).IsEnabled);
     }
 
+    [Fact]
+    public async Task The_event_catalogue_is_served_and_a_replay_is_refused_with_the_domains_message()
+    {
+        var (_, token, _, _) = await OwnerWithApplicationAsync();
+        var types = await client.SendOkAsync(Manage(HttpMethod.Get, "/event-types", token));
+        var chat = types.EnumerateArray().Single(t => t.GetProperty("name").GetString() == "chat_ended");
+        Assert.Equal(("platform", 1), (chat.GetProperty("source").GetString(), chat.GetProperty("version").GetInt32()));
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", chat.GetProperty("schema").GetProperty("$schema").GetString());
+        Assert.Equal("c-42", chat.GetProperty("example").GetProperty("chat_id").GetString());
+
+        var created = await client.SendOkAsync(Manage(HttpMethod.Post, "/webhooks/endpoints", token,
+            new WebhookEndpointRequest("http://127.0.0.1:9/hook", "Key changes", ["key_rotated"])), HttpStatusCode.Created);
+        var id = created.GetProperty("endpoint").GetProperty("id").GetGuid();
+        var empty = await client.SendAsync(Manage(HttpMethod.Post, $"/webhooks/endpoints/{id}/replays", token, new ReplayRequest(DateTime.UtcNow.AddDays(-1), null, true)));
+        Assert.Equal("No events to replay in that range.", (await empty.ReadErrorAsync()).ExtraInfo);
+        var noSince = await client.SendAsync(Manage(HttpMethod.Post, $"/webhooks/endpoints/{id}/replays", token, new ReplayRequest(null)));
+        Assert.Equal("Choose since when to replay.", (await noSince.ReadErrorAsync()).ExtraInfo);
+        var unknown = await client.SendAsync(Manage(HttpMethod.Get, $"/webhooks/replays/{Guid.NewGuid()}", token));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
     /// <summary>Every endpoint that names a resource, with a body where it takes one.</summary>
     private static IEnumerable<(HttpMethod Method, string Path, object? Body)> ResourceCalls(Guid applicationId, Guid keyPairId, Guid endpointId, Guid deliveryId) =>
     [
@@ -197,6 +218,7 @@ public sealed class ManagementApiTests : IAsyncLifetime
         (HttpMethod.Patch, $"/webhooks/endpoints/{endpointId}", new WebhookEndpointRequest(null, "Taken over")),
         (HttpMethod.Post, $"/webhooks/endpoints/{endpointId}/disable", null),
         (HttpMethod.Post, $"/webhooks/endpoints/{endpointId}/test", null),
+        (HttpMethod.Post, $"/webhooks/endpoints/{endpointId}/replays", new ReplayRequest(DateTime.UtcNow.AddDays(-1))),
         (HttpMethod.Post, $"/webhooks/deliveries/{deliveryId}/resend", null),
     ];
 
@@ -374,7 +396,7 @@ public sealed class ManagementApiTests : IAsyncLifetime
         var paths = document.GetProperty("paths");
         var operations = paths.EnumerateObject().Where(p => p.Name.StartsWith("/api/v1/manage/"))
             .SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Method: o.Name, Operation: o.Value))).ToList();
-        Assert.Equal(33, operations.Count);
+        Assert.Equal(37, operations.Count);
         foreach (var (path, method, operation) in operations)
         {
             Assert.True(operation.TryGetProperty("summary", out _), $"{method} {path} has no summary");
