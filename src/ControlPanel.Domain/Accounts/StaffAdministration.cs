@@ -53,12 +53,7 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
         await using var transaction = await db.Database.BeginTransactionAsync();
         (await users.RemoveFromRoleAsync(user, current)).ThrowIfFailed();
         (await users.AddToRoleAsync(user, role)).ThrowIfFailed();
-        (await users.UpdateSecurityStampAsync(user)).ThrowIfFailed();
-        var now = Now;
-        var revoked = await SignInEndings.RevokeTokensAsync(db, user.Id, now);
-        AuditLog.Record(db, viewer, now, AuditActions.StaffRoleChanged, null, null,
-            $"{user.Email}: {current} → {role}; signed out everywhere, {revoked} access token(s) revoked");
-        await SignInEndings.SaveAsync(changes, db, user.Id);
+        await EndEverywhereAsync(viewer, user, AuditActions.StaffRoleChanged, $"{user.Email}: {current} → {role}");
     }
 
     /// <summary>Stops the user signing in and ends every sign-in and token they have, on every instance.</summary>
@@ -72,12 +67,7 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
         await using var transaction = await db.Database.BeginTransactionAsync();
         (await users.SetLockoutEnabledAsync(user, true)).ThrowIfFailed();
         (await users.SetLockoutEndDateAsync(user, DisabledUntil)).ThrowIfFailed();
-        (await users.UpdateSecurityStampAsync(user)).ThrowIfFailed();
-        var now = Now;
-        var revoked = await SignInEndings.RevokeTokensAsync(db, user.Id, now);
-        AuditLog.Record(db, viewer, now, AuditActions.UserDisabled, null, null,
-            $"Disabled {user.Email} ({current}); signed out everywhere, {revoked} access token(s) revoked");
-        await SignInEndings.SaveAsync(changes, db, user.Id);
+        await EndEverywhereAsync(viewer, user, AuditActions.UserDisabled, $"Disabled {user.Email} ({current})");
     }
 
     /// <summary>Lets a disabled staff member sign in again; their revoked tokens stay revoked.</summary>
@@ -136,11 +126,19 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
         var user = await AnyUserAsync(viewer, userId);
         if (user.Id == viewer.UserId) throw new ValidationException(NotYourself);
         await using var transaction = await db.Database.BeginTransactionAsync();
+        await EndEverywhereAsync(viewer, user, AuditActions.SignInsEnded, $"Signed {user.Email} out");
+    }
+
+    /// <summary>
+    /// In the caller's transaction: a new security stamp (the cookies end), the user's tokens revoked, the audit entry saying
+    /// how many, then the save with the change that tells every instance's circuits.
+    /// </summary>
+    private async Task EndEverywhereAsync(Viewer viewer, ControlPanelUser user, string action, string what)
+    {
         (await users.UpdateSecurityStampAsync(user)).ThrowIfFailed();
         var now = Now;
         var revoked = await SignInEndings.RevokeTokensAsync(db, user.Id, now);
-        AuditLog.Record(db, viewer, now, AuditActions.SignInsEnded, user.AccountId, null,
-            $"Signed {user.Email} out everywhere; {revoked} access token(s) revoked");
+        AuditLog.Record(db, viewer, now, action, user.AccountId, null, $"{what}; signed out everywhere, {revoked} access token(s) revoked");
         await SignInEndings.SaveAsync(changes, db, user.Id);
     }
 
