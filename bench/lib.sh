@@ -22,7 +22,7 @@ wait_until_listening() { # wait_until_listening PORT LOG NAME (up to 2 minutes: 
 # ControlPanel.Bench); exports the keys.
 seed() {
   local exports
-  exports=$(dotnet bench/ControlPanel.Bench/bin/Release/net10.0/ControlPanel.Bench.dll --provider "$1" --connection "$2" "${@:3}")
+  exports=$(dotnet "${BENCH_DLL:-bench/ControlPanel.Bench/bin/Release/net10.0/ControlPanel.Bench.dll}" --provider "$1" --connection "$2" "${@:3}")
   eval "$exports"
   export APPLICATION_KEY CONSUMER_KEY
 }

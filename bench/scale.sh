@@ -50,7 +50,7 @@ run_size() {
   row[$provider,$pairs,rps]=$rps row[$provider,$pairs,p99]=$p99 row[$provider,$pairs,errors]=$errors
   if [ "$pairs" -gt 1 ]; then
     local measured
-    measured=$(dotnet bench/ControlPanel.Bench/bin/Release/net10.0/ControlPanel.Bench.dll --provider "$provider" --connection "$connection" \
+    measured=$(dotnet "${BENCH_DLL:-bench/ControlPanel.Bench/bin/Release/net10.0/ControlPanel.Bench.dll}" --provider "$provider" --connection "$connection" \
       --changes "$changes" --instance "$target")
     echo "$measured" | sed 's/^/  /'
     local key value

@@ -33,6 +33,8 @@ static class BulkRows
         if (connection is NpgsqlConnection postgres)
         {
             await using var import = await postgres.BeginBinaryImportAsync($"COPY \"{table.Name}\" ({columnList}) FROM STDIN (FORMAT BINARY)");
+            // Completing a million rows (with their indexes) takes longer than a command's usual 30 s on a busy machine.
+            import.Timeout = TimeSpan.FromMinutes(30);
             foreach (var row in rows)
             {
                 await import.StartRowAsync();

@@ -1,11 +1,11 @@
+using System.Diagnostics;
+using System.Globalization;
 using ControlPanel.Benchmarks;
 using ControlPanel.Domain;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
-using System.Diagnostics;
-using System.Globalization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -85,7 +85,12 @@ async Task SeedInBulkAsync(int count)
     await db.SaveChangesAsync();
     await BulkRows.InsertAsync(db, ids.Select((id, i) => new Application
     {
-        Id = id, AccountId = bulkAccount.Id, Name = $"Bulk {i + 1}", Environment = ApplicationEnvironment.Live, CreatedAt = now, CreatedBy = admin.Name,
+        Id = id,
+        AccountId = bulkAccount.Id,
+        Name = $"Bulk {i + 1}",
+        Environment = ApplicationEnvironment.Live,
+        CreatedAt = now,
+        CreatedBy = admin.Name,
     }));
     await BulkRows.InsertAsync(db, ids.Select(id => new ApplicationView { ApplicationId = id, Name = Application.DefaultViewName, CreatedAt = now, CreatedBy = admin.Name }));
     await BulkRows.InsertAsync(db, ids.Select(id =>
