@@ -5,3 +5,19 @@ window.controlPanel = {
         document.cookie = `cp-theme=${mode}; path=/; max-age=31536000; samesite=lax`;
     }
 };
+
+// A button with data-copy="element id" copies that element's text; it works on statically rendered pages too
+// (the account pages), where Blazor's click handlers do not run.
+document.addEventListener("click", async event => {
+    const button = event.target.closest?.("[data-copy]");
+    if (!button) return;
+    const source = document.getElementById(button.dataset.copy);
+    if (!source) return;
+    try {
+        await navigator.clipboard.writeText(source.textContent);
+        button.dataset.copied = "true";
+    } catch {
+        // No clipboard (no HTTPS or no permission): the text stays on screen to select by hand.
+        button.dataset.copied = "false";
+    }
+});
