@@ -142,8 +142,5 @@ public sealed class RouteTableTests
         PerUserRateLimit = ControlPanel.Domain.Limits.RateLimitTable.PerUser(environment),
         MonthlyQuota = 1000,
         OverrunAllowance = 0,
-        IdText = "",
-        EnvironmentText = environment.ToString(),
-        QuotaKey = "",
     };
 }
