@@ -95,10 +95,11 @@ public sealed class GatewayCheck(CheckRequestReader reader, RequestCheck check, 
         metadata is not null && metadata.TryGetValue(CredentialsMetadata, out var setting) && string.Equals(setting, "Keep", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The one place a proxied request becomes a <see cref="CheckRequest"/>, read as /api/v1/check reads a call.
-    /// Method + path feed the resource once the catalogue lands: <c>context.Request.Method</c> and <c>.Path</c> go in here.
+    /// The one place a proxied request becomes a <see cref="CheckRequest"/>, read as /api/v1/check reads a call. The call is
+    /// the request itself (as for Envoy's ext_authz), so its own method and path name the resource in the catalogue.
     /// </summary>
-    private CheckRequest ReadCheckRequest(HttpContext context) => reader.Read(context);
+    private CheckRequest ReadCheckRequest(HttpContext context) =>
+        reader.Read(context) with { Method = context.Request.Method, Path = context.Request.Path.Value };
 
     /// <summary>The faults where the upstream gave no answer; later ones (a client gone mid-body) are not the upstream's.</summary>
     private static int? FaultStatus(ForwarderError error) => error switch

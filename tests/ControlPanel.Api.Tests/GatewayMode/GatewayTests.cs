@@ -4,6 +4,7 @@ using System.Text;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Origins;
+using ControlPanel.Domain.Resources;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Tests;
 using Microsoft.EntityFrameworkCore;
@@ -67,6 +68,28 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(response.Headers.Contains("X-RateLimit-Limit"));
         Assert.False(Assert.Single(SeenAt(app.Upstream, open)).Headers.ContainsKey("X-ControlPanel-Application"));
+    }
+
+    [Fact]
+    public async Task The_proxied_calls_own_method_and_path_pick_its_resource()
+    {
+        await Factory.UseAsync<ResourceService>(resources => resources.CreateAsync(ControlPanelFactory.Admin,
+            new ResourceService.Form { Method = "GET", Path = "/gw/chats/{id}", SessionRequired = true }));
+        await Factory.UseAsync<ResourceService>(resources => resources.CreateAsync(ControlPanelFactory.Admin,
+            new ResourceService.Form { Method = "POST", Path = "/gw/messages", LiveApplicationOnly = 2 }));
+        var application = await Factory.CreateApplicationAsync(ApplicationEnvironment.Live);
+
+        // The padlock: no session token, no call.
+        await (await Client.SendAsync(Call(application, "/gw/chats/7"))).AssertErrorAsync(HttpStatusCode.Unauthorized, 194);
+        Assert.Empty(SeenAt(app.Upstream, "/gw/chats/7"));
+
+        // The resource's own window of 2, and the application's other calls keep theirs.
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(Call(application, "/gw/messages", HttpMethod.Post))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(Call(application, "/gw/messages", HttpMethod.Post))).StatusCode);
+        await (await Client.SendAsync(Call(application, "/gw/messages", HttpMethod.Post))).AssertErrorAsync(HttpStatusCode.TooManyRequests, 158);
+        Assert.Equal(2, SeenAt(app.Upstream, "/gw/messages").Count);
+        var other = await Client.SendAsync(Call(application, "/gw/other"));
+        Assert.Equal((HttpStatusCode.OK, "100"), (other.StatusCode, other.HeaderValue("X-RateLimit-Limit")));
     }
 
     [Fact]
