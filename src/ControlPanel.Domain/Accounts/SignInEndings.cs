@@ -34,6 +34,13 @@ public sealed class SignInEndings : IChangeSubscriber
             ? changes.SaveAsync(db, ChangeTopic.UserSignIns, subject)
             : SaveWithoutNoticeAsync(db);
 
+    /// <summary>
+    /// Saves a change the user made themselves in this browser (their password, two-factor off) without telling open
+    /// circuits: the acting tab's own circuit still holds the old security stamp and would be signed out with the others.
+    /// Every other browser's cookie ends at its next request (the stamp is checked on each), open circuits at the periodic check.
+    /// </summary>
+    public static Task SaveOwnChangeAsync(ControlPanelDbContext db) => SaveWithoutNoticeAsync(db);
+
     // Identity's ids are GUIDs; a user made otherwise still has the change saved, and their circuits end at the periodic check.
     private static async Task SaveWithoutNoticeAsync(ControlPanelDbContext db)
     {

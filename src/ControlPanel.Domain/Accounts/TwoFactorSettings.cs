@@ -10,7 +10,7 @@ namespace ControlPanel.Domain.Accounts;
 /// codes (each needs a fresh proof, and a wrong proof counts towards lockout). Staff keep it on when the rule says so.
 /// Turning it off ends the user's other sign-ins and their access tokens.
 /// </summary>
-public sealed class TwoFactorSettings(ControlPanelDbContext db, ControlPanelUserManager users, IOptions<AccountSecurityOptions> security, ChangeFeed changes, TimeProvider clock)
+public sealed class TwoFactorSettings(ControlPanelDbContext db, ControlPanelUserManager users, IOptions<AccountSecurityOptions> security, TimeProvider clock)
 {
     public const int RecoveryCodeCount = 10;
     public const string BadCode = "The verification code is not valid. Check the time on your device and try again.";
@@ -60,7 +60,7 @@ public sealed class TwoFactorSettings(ControlPanelDbContext db, ControlPanelUser
         var revoked = await SignInEndings.RevokeTokensAsync(db, user.Id, now);
         AuditLog.Record(db, viewer, now, AuditActions.TwoFactorDisabled, user.AccountId, null,
             $"{user.Email} turned off two-factor authentication; every other session was signed out, {revoked} access token(s) revoked");
-        await SignInEndings.SaveAsync(changes, db, user.Id);
+        await SignInEndings.SaveOwnChangeAsync(db);
     }
 
     /// <summary>New recovery codes after a fresh proof; the old ones stop working.</summary>
