@@ -1,6 +1,6 @@
 namespace ControlPanel.Domain.Data;
 
-/// <summary>What a <see cref="Change"/> is about, and so what the instances read again. Stored as its number: never renumber.</summary>
+/// <summary>What a <see cref="Change"/> is about, and so what the instances read again. Stored as its name: never rename.</summary>
 public enum ChangeTopic
 {
     /// <summary>
@@ -19,7 +19,7 @@ public enum ChangeTopic
     /// <summary>The resource catalogue: every instance rebuilds its route table.</summary>
     Resources,
 
-    // Numbered apart from the topics above, so topics added elsewhere in the meantime do not take the same number.
+    // Numbered apart from the topics above; only the name is stored, so the numbers matter to nothing but readers.
 
     /// <summary>One application (the subject): its settings, views, allowlist, limits, quota or key pairs. Covered by <see cref="Directory"/>.</summary>
     Application = 10,
