@@ -10,7 +10,7 @@ source tests/servers.sh
 need_package chromium chromium
 # The HTTP tests put a real nginx (auth_request) in front of the app.
 [ -x /usr/sbin/nginx ] || need_package /usr/sbin/nginx nginx
-# The README's key-rotation example (samples/rotate-keys.sh) runs in the HTTP tests with bash, curl and jq.
+# The management API docs' key-rotation example (samples/rotate-keys.sh) runs in the HTTP tests with bash, curl and jq.
 need_package curl curl
 need_package jq jq
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"

@@ -58,7 +58,7 @@ apps_stop() {
 }
 
 # nginx_start PORT UPSTREAM_PORT...: a real nginx in front of the instances, configured as the
-# README's sample for /api/ (round robin, keepalive to the upstreams, X-Forwarded-For set).
+# docs/gateways.md's sample for /api/ (round robin, keepalive to the upstreams, X-Forwarded-For set).
 nginx_start() {
   local port=$1; shift
   local servers="" upstream
@@ -135,7 +135,7 @@ nginx_stop() {
 }
 
 # nginx_auth_start PORT CONTROLPANEL_PORT TRIVIAL_PORT: nginx in front of the trivial endpoint with two locations,
-# /open proxied as is and /checked behind auth_request to the check (the README's nginx configuration, less the
+# /open proxied as is and /checked behind auth_request to the check (docs/gateways.md's nginx configuration, less the
 # refusal rebuilding that allowed calls never take): the same two routes the gateway mode measures.
 nginx_auth_start() {
   local port=$1 controlpanel=$2 trivial=$3

@@ -56,7 +56,7 @@ failed=0
 # baseline_url (what wrk calls: by default the check and the trivial endpoint, in the gateway modes two routes).
 start_mode() {
   local port
-  check_url="" baseline_url=""
+  check_url="" baseline_url="" baseline_script=baseline.lua
   case "$1" in
     sqlite)
       seed Sqlite "Data Source=$work/controlpanel.db"
@@ -96,7 +96,9 @@ start_mode() {
         --ReverseProxy:Routes:checked:Transforms:0:PathSet=/ \
         "--ReverseProxy:Clusters:trivial:Destinations:only:Address=$baseline/"
       target="http://127.0.0.1:$port"
-      check_url="http://127.0.0.1:$gateway/checked" baseline_url="http://127.0.0.1:$gateway/open" ;;
+      check_url="http://127.0.0.1:$gateway/checked" baseline_url="http://127.0.0.1:$gateway/open"
+      # Both routes get the same requests (keys, X-Forwarded-For), so the check is the only difference between them.
+      baseline_script=check.lua ;;
     nginx-auth)
       seed Sqlite "Data Source=$work/nginx-auth.db"
       port=$(free_port)
@@ -104,7 +106,7 @@ start_mode() {
       target="http://127.0.0.1:$port"
       local nginx; nginx=$(free_port)
       nginx_auth_start "$nginx" "$port" "$baseline_port"
-      check_url="http://127.0.0.1:$nginx/checked" baseline_url="http://127.0.0.1:$nginx/open" ;;
+      check_url="http://127.0.0.1:$nginx/checked" baseline_url="http://127.0.0.1:$nginx/open" baseline_script=check.lua ;;
   esac
   check_url=${check_url:-$target/api/v1/check} baseline_url=${baseline_url:-$baseline/}
 }
@@ -126,10 +128,10 @@ measure() {
 
   echo "Warming up..."
   WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s bench/check.lua "$check_url" >/dev/null
-  WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s bench/baseline.lua "$baseline_url" >/dev/null
+  WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s "bench/$baseline_script" "$baseline_url" >/dev/null
 
   echo "Peak ($connections connections, ${duration}s each):"
-  record "$mode" baseline-peak baseline.lua "$baseline_url" "$connections" 0
+  record "$mode" baseline-peak "$baseline_script" "$baseline_url" "$connections" 0
   record "$mode" check-peak check.lua "$check_url" "$connections" 0
 
   # Half of the check's peak at a fixed pace (wrk2 is not available): each connection waits 5 ms
@@ -140,7 +142,7 @@ measure() {
   note_of[$mode]="$target_rps req/s ($paced connections pausing $pause_ms ms)"
   echo "Fixed rate, about $target_rps req/s ($paced connections, $pause_ms ms apart):"
   record "$mode" check-half check.lua "$check_url" "$paced" "$pause_ms"
-  record "$mode" baseline-half baseline.lua "$baseline_url" "$paced" "$pause_ms"
+  record "$mode" baseline-half "$baseline_script" "$baseline_url" "$paced" "$pause_ms"
 }
 
 # record MODE RUN SCRIPT URL CONNECTIONS DELAY_MS

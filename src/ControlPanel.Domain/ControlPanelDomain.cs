@@ -2,6 +2,7 @@ using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Configuration;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Keys;
@@ -172,7 +173,7 @@ public static class ControlPanelDomain
             .AddTokenProvider<SingleUseAuthenticatorCodes>(SingleUseAuthenticatorCodes.ProviderName)
             .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetOptions.ProviderName);
 
-        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
+        services.AddValidatedOptions<BootstrapOptions>(BootstrapOptions.Section);
         services.AddSingleton<AdminBootstrap>();
         services.AddSingleton<PasswordRules>();
         services.AddScoped<Registration>();
@@ -192,7 +193,4 @@ public static class ControlPanelDomain
         services.AddSingleton<T>();
         services.AddSingleton<IChangeSubscriber>(provider => provider.GetRequiredService<T>());
     }
-
-    private static void AddValidatedOptions<T>(this IServiceCollection services, string section) where T : class =>
-        services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
 }

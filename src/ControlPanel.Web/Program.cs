@@ -15,7 +15,7 @@ var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
 
-// Gateway:Urls ports answer proxied routes only, past the panel's own middleware (README "Gateway mode").
+// Gateway:Urls ports answer proxied routes only, past the panel's own middleware (docs/gateways.md, "Gateway mode").
 app.UseControlPanelGatewayPorts();
 app.UseControlPanelWebSecurity();
 // Prometheus text for the addresses Monitoring:ScrapeFrom names (loopback by default); after the forwarded client address is known.

@@ -36,7 +36,6 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>Replaced in setting values by the app's base address.</summary>
     public const string BaseAddressPlaceholder = "{BaseAddress}";
 
-    private static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary>Starts the app and waits until /health answers.</summary>
     /// <param name="settings">Configuration keys ("Section:Key") and values; every other option keeps the root appsettings.json's value.</param>
@@ -44,13 +43,13 @@ public sealed class AppProcess : IAsyncDisposable
     {
         var port = FreePort();
         var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/'))!); // bin/<Configuration>/net10.0
-        var dll = Path.Combine(RepositoryRoot, "src", "ControlPanel.Web", "bin", configuration, "net10.0", "ControlPanel.Web.dll");
+        var dll = Repository.Path("src", "ControlPanel.Web", "bin", configuration, "net10.0", "ControlPanel.Web.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build the solution first.", dll);
 
         var start = new ProcessStartInfo("dotnet")
         {
             // The root appsettings.json is read from here, as under `dotnet run`.
-            WorkingDirectory = RepositoryRoot,
+            WorkingDirectory = Repository.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -156,12 +155,5 @@ public sealed class AppProcess : IAsyncDisposable
         {
             return 32768;
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "ControlPanel.sln"))) return folder.FullName;
-        throw new DirectoryNotFoundException("ControlPanel.sln not found above the test binaries.");
     }
 }

@@ -59,7 +59,7 @@ public sealed class NginxGateway : IAsyncDisposable
         return gateway;
     }
 
-    /// <summary>The configuration the README documents, with the test's ports and folder.</summary>
+    /// <summary>The configuration docs/gateways.md documents, with the test's ports and folder.</summary>
     private static string Configuration(string folder, int gatewayPort, int upstreamPort, int[] controlPanelPorts, string gatewaySecret) => $$"""
         daemon off;
         master_process off;

@@ -18,7 +18,7 @@ namespace ControlPanel.Domain.Data;
 
 /// <summary>
 /// The one database of the control panel. The schema is created and upgraded by the migrations in
-/// Data/Migrations, added with `dotnet ef migrations add` against the model snapshot there (README,
+/// Data/Migrations, added with `dotnet ef migrations add` against the model snapshot there (docs/development.md,
 /// Changing the model); the test MigrationsTests keeps them and the snapshot equal to this model.
 /// </summary>
 public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> options)

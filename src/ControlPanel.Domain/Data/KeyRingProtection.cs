@@ -32,7 +32,7 @@ public static class KeyRingProtection
             {
                 if (certificates.Current is null && provider.GetService<IHostEnvironment>()?.IsProduction() == true)
                     logs.CreateLogger(typeof(KeyRingProtection)).LogWarning(
-                        "No DataProtection:CertificatePath is configured: the Data Protection key ring is stored unencrypted in the database, so a copy of the database can forge sign-in cookies and read webhook secrets. See the README, \"Key ring encryption\".");
+                        "No DataProtection:CertificatePath is configured: the Data Protection key ring is stored unencrypted in the database, so a copy of the database can forge sign-in cookies and read webhook secrets. See docs/operations.md, \"Key ring encryption\".");
                 var encryptor = certificates.Current is null ? null : new CertificateXmlEncryptor(certificates.Current, logs);
                 options.XmlRepository = new DatabaseKeyRing(databases, legacyFolder, encryptor);
             });

@@ -8,7 +8,7 @@ namespace ControlPanel.Domain.Monitoring;
 
 /// <summary>
 /// What operators watch, as .NET metrics under the meter <see cref="MeterName"/>: the host exports them over OTLP and in
-/// Prometheus text (see the README's "Monitoring"). Recording costs next to nothing when nobody listens, and tags are
+/// Prometheus text (see docs/operations.md, "Monitoring"). Recording costs next to nothing when nobody listens, and tags are
 /// cached strings, so the check path does not allocate for them.
 /// </summary>
 public static class ControlPanelMetrics

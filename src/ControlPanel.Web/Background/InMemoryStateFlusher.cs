@@ -16,7 +16,7 @@ public sealed class InMemoryStateFlusher(
 {
     /// <summary>
     /// How often the gathered counts are written: what a crash (a kill, a power cut) loses is what was gathered since
-    /// the last flush that completed, about this long of usage counts and last-used times (README, "What a crash loses").
+    /// the last flush that completed, about this long of usage counts and last-used times (docs/operations.md, "What a crash loses").
     /// </summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 

@@ -23,7 +23,7 @@ public sealed class GatewayCheck(CheckRequestReader reader, RequestCheck check, 
     /// <summary>Route metadata: "Keep" forwards the client's credentials to the upstream; by default they are removed.</summary>
     public const string CredentialsMetadata = "ControlPanel.Credentials";
 
-    /// <summary>124 FAILED TO CONNECT, answered 502, 503 or 504 by the fault (see README "Gateway mode").</summary>
+    /// <summary>124 FAILED TO CONNECT, answered 502, 503 or 504 by the fault (see docs/gateways.md, "Gateway mode").</summary>
     public static ApiError UpstreamFailed { get; } = ErrorCatalogue.Get(124);
 
     private static readonly string[] CredentialHeaders =

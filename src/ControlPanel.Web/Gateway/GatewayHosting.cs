@@ -1,3 +1,4 @@
+using ControlPanel.Domain.Configuration;
 using ControlPanel.Web.Api;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ public static class GatewayHosting
 
     public static void AddControlPanelGateway(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<GatewayOptions>(GatewayOptions.Section);
         // The Gateway page says "off" when there is nothing to show.
         builder.Services.AddSingleton<GatewayStatus>();
         if (!IsOn(builder.Configuration)) return;

@@ -1,3 +1,4 @@
+using ControlPanel.Domain.Configuration;
 using ControlPanel.Domain.Monitoring;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -16,7 +17,7 @@ public static class MonitoringHosting
 {
     public static void AddControlPanelMonitoring(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<MonitoringOptions>(MonitoringOptions.Section);
         var settings = builder.Configuration.GetSection(MonitoringOptions.Section).Get<MonitoringOptions>() ?? new MonitoringOptions();
 
         builder.Logging.Configure(logging => logging.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);

@@ -67,7 +67,7 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
         {
             ["Database:Provider"] = provider.ToString(),
             ["Database:ConnectionString"] = connectionString,
-            // With several instances the first Admin comes from configuration (README).
+            // With several instances the first Admin comes from configuration (docs/security.md).
             ["Bootstrap:AdminEmail"] = "admin@controlpanel.test",
             ["Bootstrap:AdminPassword"] = "Admin-password-1",
             // Plain HTTP on loopback; TLS is not what is under test.

@@ -22,7 +22,7 @@ namespace ControlPanel.Api.Tests.Crash;
 /// The app killed with SIGKILL in the middle of key checks, webhook intake, session openings and
 /// configuration changes, then started again on the same database: nothing saved is lost, every
 /// accepted webhook event is still delivered, and only the usage gathered since the last completed
-/// flush is missing (README, "What a crash loses").
+/// flush is missing (docs/operations.md, "What a crash loses").
 /// </summary>
 /// <remarks>
 /// Configuration changes are made the way the UI makes them, through the domain services, here in the
@@ -142,7 +142,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         }
 
         // Every event the intake accepted (202) before the kill reaches the receiver after the restart, as does any it
-        // stored whose answer the kill cut off. Delivery is at least once (README): an attempt the kill cut off is made
+        // stored whose answer the kill cut off. Delivery is at least once (docs/webhooks.md): an attempt the kill cut off is made
         // again under the same number, so a receiver may see a Webhook-Id twice.
         List<Guid> stored;
         await using (var db = await app.DatabasesAsync())

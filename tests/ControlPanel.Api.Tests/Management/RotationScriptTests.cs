@@ -6,10 +6,11 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Tests;
 
 namespace ControlPanel.Api.Tests.Management;
 
-/// <summary>The README's worked example, samples/rotate-keys.sh, run with bash, curl and jq against the app on a real loopback port.</summary>
+/// <summary>The management API docs' worked example, samples/rotate-keys.sh, run with bash, curl and jq against the app on a real loopback port.</summary>
 public sealed class RotationScriptTests : IAsyncLifetime
 {
     private readonly ControlPanelFactory factory = new ControlPanelFactory().With("Api:RequireHttps", "false");
@@ -31,14 +32,7 @@ public sealed class RotationScriptTests : IAsyncLifetime
         Directory.Delete(folder, recursive: true);
     }
 
-    private static string Script { get; } = Path.Combine(RepositoryRoot(), "samples", "rotate-keys.sh");
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "ControlPanel.sln"))) return folder.FullName;
-        throw new DirectoryNotFoundException("ControlPanel.sln not found above the test's folder.");
-    }
+    private static string Script { get; } = Repository.Path("samples", "rotate-keys.sh");
 
     private async Task<(int ExitCode, string Output)> RunAsync(string token, Guid applicationId, string keysFile)
     {
@@ -99,10 +93,10 @@ public sealed class RotationScriptTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_readme_shows_the_script_as_it_is_in_the_repository()
+    public async Task The_management_api_docs_show_the_script_as_it_is_in_the_repository()
     {
-        var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "README.md"));
-        Assert.Contains("```sh\n" + await File.ReadAllTextAsync(Script) + "```", readme);
+        var docs = await File.ReadAllTextAsync(Repository.Path("docs", "management-api.md"));
+        Assert.Contains("```sh\n" + await File.ReadAllTextAsync(Script) + "```", docs);
     }
 
     [Fact]

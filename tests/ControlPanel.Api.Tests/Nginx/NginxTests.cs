@@ -6,7 +6,7 @@ using ControlPanel.Tests;
 
 namespace ControlPanel.Api.Tests.Nginx;
 
-/// <summary>The real app on a loopback port behind a real nginx using auth_request, as the README configures it.</summary>
+/// <summary>The real app on a loopback port behind a real nginx using auth_request, as docs/gateways.md configures it.</summary>
 public sealed class NginxTests : IAsyncLifetime
 {
     private ControlPanelFactory factory = null!;

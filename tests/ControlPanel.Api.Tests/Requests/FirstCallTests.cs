@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ControlPanel.Tests;
 using static ControlPanel.Api.Tests.ApiRequests;
 
 namespace ControlPanel.Api.Tests.Requests;
@@ -30,19 +31,16 @@ public sealed partial class FirstCallTests(ControlPanelFactory factory) : IClass
     [Fact]
     public async Task The_readmes_first_call_works_with_the_shipped_configuration()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "ControlPanel.sln"))) root = root.Parent ?? throw new DirectoryNotFoundException("ControlPanel.sln");
-
         // The example relies on what appsettings.json ships: HTTPS required, loopback a trusted proxy (as this factory sets).
-        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(root.FullName, "appsettings.json")));
+        using var settings = JsonDocument.Parse(File.ReadAllText(Repository.Path("appsettings.json")));
         var api = settings.RootElement.GetProperty("Api");
         Assert.True(api.GetProperty("RequireHttps").GetBoolean());
         Assert.Contains("127.0.0.1", api.GetProperty("TrustedProxies").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal("http://127.0.0.1:5080", settings.RootElement.GetProperty("Urls").GetString());
 
         // The curl command of "The first API call", replayed from loopback over plain HTTP.
-        var readme = File.ReadAllText(Path.Combine(root.FullName, "README.md"));
-        var section = readme[readme.IndexOf("**The first API call.**", StringComparison.Ordinal)..];
+        var readme = File.ReadAllText(Repository.Path("README.md"));
+        var section = readme[readme.IndexOf("## The first API call", StringComparison.Ordinal)..];
         var command = section[section.IndexOf("```sh", StringComparison.Ordinal)..section.IndexOf("# HTTP/1.1 200 OK", StringComparison.Ordinal)];
         var url = new Uri(UrlPattern().Match(command).Value);
         var application = await factory.CreateApplicationAsync();

@@ -86,7 +86,7 @@ public class MigrationsTests
         using var database = new TestDatabase();
         using var db = database.CreateContext();
         Assert.False(db.Database.HasPendingModelChanges(),
-            "the model changed since the snapshot: add the migration with `dotnet ef migrations add` (README, Changing the model)");
+            "the model changed since the snapshot: add the migration with `dotnet ef migrations add` (docs/development.md, Changing the model)");
     }
 
     /// <summary>Tables, columns (type, nullability, length) and indexes, as the database reports them.</summary>
