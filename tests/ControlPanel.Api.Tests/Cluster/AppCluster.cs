@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using ControlPanel.Domain;
 using ControlPanel.Domain.Accounts;
@@ -131,6 +132,25 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
             try { Directory.Delete(_sqliteFolder, recursive: true); } catch (IOException) { }
         }
         _sqliteFolder = null;
+    }
+
+    /// <summary>
+    /// Windows are UTC minutes on the instances' clock (this machine's): a run that crossed into the
+    /// next minute would count in two windows. Each run takes well under a second; ten seconds is room.
+    /// </summary>
+    public static async Task WaitForRoomInTheMinuteAsync()
+    {
+        var intoMinute = TimeSpan.FromTicks(DateTime.UtcNow.Ticks % TimeSpan.TicksPerMinute);
+        var left = TimeSpan.FromMinutes(1) - intoMinute;
+        if (left < TimeSpan.FromSeconds(10)) await Task.Delay(left + TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>Exactly <paramref name="allowed"/> answers are 200 and every other one is the refusal, with the seed's body.</summary>
+    public static async Task AssertExactlyAsync(IReadOnlyList<HttpResponseMessage> answers, int allowed, HttpStatusCode refusal, int code)
+    {
+        Assert.Equal(allowed, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.OK))
+            await refused.AssertErrorAsync(refusal, code);
     }
 
     /// <summary>What the instances wrote to their consoles, for a failure message.</summary>

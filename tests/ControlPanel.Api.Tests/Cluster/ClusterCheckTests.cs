@@ -22,13 +22,13 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
     public async Task A_rate_limit_is_exact_over_three_instances_called_in_turn()
     {
         var application = await ApplicationWithLimitsAsync(applicationOnly: RateLimit);
-        await WaitForRoomInTheMinuteAsync();
+        await AppCluster.WaitForRoomInTheMinuteAsync();
 
         var answers = new List<HttpResponseMessage>();
         for (var call = 0; call < 2 * RateLimit; call++)
             answers.Add(await cluster.Clients[call % cluster.Clients.Count].SendAsync(Check(application)));
 
-        await AssertExactlyAsync(answers, RateLimit, HttpStatusCode.TooManyRequests, 158);
+        await AppCluster.AssertExactlyAsync(answers, RateLimit, HttpStatusCode.TooManyRequests, 158);
         // One window: every answer reports the same reset.
         Assert.Single(answers.Select(a => a.HeaderValue("X-RateLimit-Reset")).Distinct());
     }
@@ -39,13 +39,13 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
         var application = await ApplicationWithLimitsAsync(applicationOnly: RateLimit);
         await using var gateway = await NginxGateway.StartAsync(ApiRequests.GatewaySecret, [.. cluster.Instances.Select(i => i.Port)]);
         using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
-        await WaitForRoomInTheMinuteAsync();
+        await AppCluster.WaitForRoomInTheMinuteAsync();
 
         var answers = new List<HttpResponseMessage>();
         for (var call = 0; call < 2 * RateLimit; call++)
             answers.Add(await client.SendAsync(Check(application, path: "/orders/42")));
 
-        await AssertExactlyAsync(answers, RateLimit, HttpStatusCode.TooManyRequests, 158);
+        await AppCluster.AssertExactlyAsync(answers, RateLimit, HttpStatusCode.TooManyRequests, 158);
         foreach (var allowed in answers.Where(a => a.StatusCode == HttpStatusCode.OK))
             Assert.Equal("upstream ok", await allowed.Content.ReadAsStringAsync());
         // nginx really spread the checks: every instance answered some.
@@ -70,7 +70,7 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
         for (var call = 0; call < 3 * (quota + allowance) / 2; call++)
             answers.Add(await cluster.Clients[call % cluster.Clients.Count].SendAsync(Check(application)));
 
-        await AssertExactlyAsync(answers, (int)(quota + allowance), HttpStatusCode.NotAcceptable, 103);
+        await AppCluster.AssertExactlyAsync(answers, (int)(quota + allowance), HttpStatusCode.NotAcceptable, 103);
     }
 
     [Fact]
@@ -150,13 +150,13 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
     {
         var application = await ApplicationWithLimitsAsync(applicationOnly: Application.MaxRateLimit, perUser: RateLimit);
         var (token, _) = await OpenSessionAsync(cluster.Clients[0], application);
-        await WaitForRoomInTheMinuteAsync();
+        await AppCluster.WaitForRoomInTheMinuteAsync();
 
         var answers = new List<HttpResponseMessage>();
         for (var call = 0; call < 2 * RateLimit; call++)
             answers.Add(await cluster.Clients[call % cluster.Clients.Count].SendAsync(BearerCheck(token)));
 
-        await AssertExactlyAsync(answers, RateLimit, HttpStatusCode.TooManyRequests, 158);
+        await AppCluster.AssertExactlyAsync(answers, RateLimit, HttpStatusCode.TooManyRequests, 158);
         Assert.All(answers, a => Assert.Equal(RateLimit.ToString(), a.HeaderValue("X-RateLimit-Limit")));
     }
 
@@ -168,25 +168,6 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
         // Both limits arrive in one change: an instance that reports the application-only one has the per-user one too.
         await cluster.WaitUntilEveryInstanceSeesAsync(application, answer => answer.Valid && answer.RateLimit.Limit == applicationOnly);
         return application;
-    }
-
-    /// <summary>
-    /// Windows are UTC minutes on the instances' clock (this machine's): a run that crossed into the
-    /// next minute would count in two windows. Each run takes well under a second; ten seconds is room.
-    /// </summary>
-    private static async Task WaitForRoomInTheMinuteAsync()
-    {
-        var intoMinute = TimeSpan.FromTicks(DateTime.UtcNow.Ticks % TimeSpan.TicksPerMinute);
-        var left = TimeSpan.FromMinutes(1) - intoMinute;
-        if (left < TimeSpan.FromSeconds(10)) await Task.Delay(left + TimeSpan.FromMilliseconds(100));
-    }
-
-    /// <summary>Exactly <paramref name="allowed"/> answers are 200 and every other one is the refusal, with the seed's body.</summary>
-    private static async Task AssertExactlyAsync(IReadOnlyList<HttpResponseMessage> answers, int allowed, HttpStatusCode refusal, int code)
-    {
-        Assert.Equal(allowed, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
-        foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.OK))
-            await refused.AssertErrorAsync(refusal, code);
     }
 
     private static async Task<(string Token, Guid SessionId)> OpenSessionAsync(HttpClient client, ControlPanelFactory.TestApplication application)
