@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using ControlPanel.Domain.Webhooks;
 using ControlPanel.Tests;
 using Microsoft.AspNetCore.Http;
 
@@ -47,6 +49,46 @@ public sealed class ClusterWebhookTests(ClusterCollection.ThreeInstances cluster
         var receipts = receiver.Requests.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.Select(r => r.Attempt).Order().ToList());
         Assert.Equal(outcome.Deliveries.Select(d => d.Id.ToString()).Order(), receipts.Keys.Order());
         Assert.All(receipts.Values, attempts => Assert.Equal([1, 2], attempts));
+    }
+
+    /// <summary>
+    /// What a healthy endpoint's deliveries may wait with a dead endpoint's backlog due before them: with fair dispatch,
+    /// their own turn (a 100 ms poll and an attempt each) and nothing more; oldest-first would keep them behind the
+    /// backlog, whose attempts each hold a slot for the whole 30-second timeout. Generous for a loaded machine.
+    /// </summary>
+    private static readonly TimeSpan HealthyBound = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task A_dead_endpoints_backlog_does_not_delay_other_accounts_deliveries_on_any_instance()
+    {
+        await using var dead = await TestReceiver.StartAsync();
+        dead.Answer = (_, context) => Task.Delay(Timeout.Infinite, context.RequestAborted);
+        await using var healthy = await TestReceiver.StartAsync();
+        var backlog = await ApplicationWithEndpointAsync(dead.Url);
+        try
+        {
+            // More than the 60 oldest due deliveries the dispatcher once read in one pass, all the dead endpoint's.
+            await ClusterWebhooks.PostEventsAsync(cluster, backlog.Application, 90);
+            // The dead endpoint holds attempts open: from here on oldest-first would hand it every free slot.
+            await Eventually.TrueAsync(() => dead.Requests.Count >= 4, "the dead endpoint's first attempts");
+            var others = new List<(ControlPanelFactory.TestApplication Application, Guid EndpointId)>();
+            for (var i = 0; i < 5; i++) others.Add(await ApplicationWithEndpointAsync(healthy.Url));
+
+            var waited = Stopwatch.StartNew();
+            var posted = new List<IReadOnlyList<Guid>>();
+            foreach (var other in others) posted.Add(await ClusterWebhooks.PostEventsAsync(cluster, other.Application, 4));
+            for (var i = 0; i < others.Count; i++)
+            {
+                var outcome = await ClusterWebhooks.WaitUntilFinishedAsync(cluster, others[i].EndpointId, posted[i].Count, HealthyBound - waited.Elapsed);
+                ClusterWebhooks.AssertEachEventDeliveredOnce(outcome, posted[i]);
+            }
+            Assert.InRange(waited.Elapsed, TimeSpan.Zero, HealthyBound);
+        }
+        finally
+        {
+            // The backlog would keep the instances busy for the tests after this one.
+            await cluster.UseAsync<WebhookEndpointService>(endpoints => endpoints.DisableAsync(AppCluster.Admin, backlog.EndpointId));
+        }
     }
 
     private async Task<(ControlPanelFactory.TestApplication Application, Guid EndpointId)> ApplicationWithEndpointAsync(string url)
