@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using ControlPanel.Domain.Webhooks;
+using ControlPanel.Tests;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -131,6 +132,38 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
                 new HeaderDictionary(headers.ToDictionary(h => h.Key, h => new Microsoft.Extensions.Primitives.StringValues(h.Value), StringComparer.OrdinalIgnoreCase)));
             Assert.DoesNotContain(secret, Encoding.UTF8.GetString(body));
         }
+    }
+
+    [Fact]
+    public async Task Owner_replays_what_an_endpoint_was_sent_since_a_time_and_watches_it_finish()
+    {
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync("rachel@replay.test", "Replay Ltd");
+        var since = DateTime.UtcNow.AddMinutes(-5);
+        await AddEndpointAsync(page);
+        await page.GetByTestId("dismiss-secrets").ClickAsync();
+        await Expect(page.GetByTestId("endpoint-title")).ToHaveTextAsync(receiverUrl);
+        for (var sent = 1; sent <= 2; sent++)
+        {
+            await page.GetByTestId("send-test").ClickAsync();
+            await Eventually.TrueAsync(() => received.Count == sent, $"test event {sent} at the receiver");
+        }
+        var firstIds = received.Select(r => r.Headers["webhook-id"]).ToList();
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Replay" }).ClickAsync();
+        await page.GetByTestId("replay-since").FillAsync(since.ToString("yyyy-MM-ddTHH:mm"));
+        await page.GetByTestId("start-replay").ClickAsync();
+
+        await Expect(page.GetByTestId("replay-counts")).ToContainTextAsync("2 of 2 done");
+        await Expect(page.GetByTestId("replay-counts")).ToContainTextAsync("finished");
+        // Sent again with their original webhook-id, so the receiver can tell them for the same events.
+        await Eventually.TrueAsync(() => received.Count == 4, "the two replayed deliveries at the receiver");
+        Assert.Equal(firstIds.Order(), received.Skip(2).Select(r => r.Headers["webhook-id"]).Order());
+
+        // The tab with its finished replay fits a laptop and a phone.
+        Assert.Equal(0, await page.ScreenshotAndMeasureOverflowAsync("webhook-replay-1366"));
+        await page.SetViewportSizeAsync(390, 844);
+        Assert.Equal(0, await page.ScreenshotAndMeasureOverflowAsync("webhook-replay-390"));
     }
 
     [Fact]
