@@ -183,6 +183,7 @@ public static class ControlPanelDomain
         services.AddScoped<NoticeSettings>();
         services.AddScoped<StaffAdministration>();
         services.AddScoped<TwoFactorSettings>();
+        services.AddScoped<SignIns>();
         services.AddChangeSubscriber<SignInEndings>();
     }
 

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,7 +43,10 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
         return members.OrderBy(m => m.Email, StringComparer.OrdinalIgnoreCase).ToList();
     }
 
-    /// <summary>Makes a staff member Admin or Support. Losing Admin ends their sign-ins and tokens; the last Admin keeps the role.</summary>
+    /// <summary>
+    /// Makes a staff member Admin or Support, and mails them so. The change ends their sign-ins and tokens; the last Admin
+    /// keeps the role.
+    /// </summary>
     public async Task ChangeRoleAsync(Viewer viewer, string userId, string role)
     {
         var (user, current) = await StaffAsync(viewer, userId);
@@ -53,6 +57,8 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
         await using var transaction = await db.Database.BeginTransactionAsync();
         (await users.RemoveFromRoleAsync(user, current)).ThrowIfFailed();
         (await users.AddToRoleAsync(user, role)).ThrowIfFailed();
+        // The person hears of it, in the change's own transaction: a security notice, which cannot be turned off.
+        MailOutbox.Add(db, MailKinds.StaffRoleChanged, user.Email!, MailTemplates.StaffRoleChanged(user.DisplayName, role, Now), Now, user.Id);
         await EndEverywhereAsync(viewer, user, AuditActions.StaffRoleChanged, $"{user.Email}: {current} → {role}");
     }
 

@@ -47,4 +47,6 @@ public static class MailKinds
     public const string ApplicationOffline = "application_offline";
     public const string KeysChanged = "keys_changed";
     public const string WebhookEndpointDisabled = "webhook_endpoint_disabled";
+    public const string NoticeRecipientConfirmation = "notice_recipient_confirmation";
+    public const string StaffRoleChanged = "staff_role_changed";
 }
