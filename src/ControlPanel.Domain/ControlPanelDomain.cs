@@ -184,6 +184,7 @@ public static class ControlPanelDomain
         services.AddScoped<StaffAdministration>();
         services.AddScoped<TwoFactorSettings>();
         services.AddScoped<SignIns>();
+        services.AddScoped<EmailChange>();
         services.AddChangeSubscriber<SignInEndings>();
     }
 

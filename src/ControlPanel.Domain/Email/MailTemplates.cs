@@ -69,6 +69,19 @@ public static class MailTemplates
         ("Accept the invitation", link),
         "If you did not expect this, ignore this mail: without a password nobody can use the account.");
 
+    public static MailContent ConfirmEmailChange(string name, Uri link, TimeSpan lifetime) => Compose(
+        "Confirm your new ControlPanel address", name,
+        ["You asked to sign in to ControlPanel with this address from now on.",
+         $"Confirm it with the link below, which works once, for {InWords(lifetime)}. Your address changes when you follow it, and every session of yours is signed out."],
+        ("Confirm my new address", link),
+        "If you did not ask for this, ignore this mail: nothing changes.");
+
+    public static MailContent EmailChanged(string name, string newEmail, DateTime at) => Compose(
+        "Your ControlPanel address was changed", name,
+        [$"The address of your ControlPanel account was changed to {newEmail} on {Utc(at)}, and every session was signed out. This address no longer signs in."],
+        null,
+        "If this was not you, contact your administrator at once.");
+
     public static MailContent StaffRoleChanged(string name, string role, DateTime at) => Compose(
         "Your ControlPanel role was changed", name,
         [$"An administrator made you {role} on ControlPanel on {Utc(at)}.",
