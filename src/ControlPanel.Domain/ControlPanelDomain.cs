@@ -185,6 +185,7 @@ public static class ControlPanelDomain
         services.AddScoped<TwoFactorSettings>();
         services.AddScoped<SignIns>();
         services.AddScoped<EmailChange>();
+        services.AddScoped<OwnUserDeletion>();
         services.AddChangeSubscriber<SignInEndings>();
     }
 

@@ -52,7 +52,7 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
         var (user, current) = await StaffAsync(viewer, userId);
         if (!Roles.Staff.Contains(role)) throw new ValidationException("Staff are Admin or Support.");
         if (role == current) return;
-        if (current == Roles.Admin) await EnsureAnotherAdminAsync(user);
+        if (current == Roles.Admin) await EnsureAnotherAdminAsync(users, user);
 
         await using var transaction = await db.Database.BeginTransactionAsync();
         (await users.RemoveFromRoleAsync(user, current)).ThrowIfFailed();
@@ -68,7 +68,7 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
         var (user, current) = await StaffAsync(viewer, userId);
         if (user.Id == viewer.UserId) throw new ValidationException(NotYourself);
         if (IsDisabled(user)) throw new ValidationException($"{user.Email} is already disabled.");
-        if (current == Roles.Admin) await EnsureAnotherAdminAsync(user);
+        if (current == Roles.Admin) await EnsureAnotherAdminAsync(users, user);
 
         await using var transaction = await db.Database.BeginTransactionAsync();
         (await users.SetLockoutEnabledAsync(user, true)).ThrowIfFailed();
@@ -94,7 +94,7 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
     {
         var (user, current) = await StaffAsync(viewer, userId);
         if (user.Id == viewer.UserId) throw new ValidationException(NotYourself);
-        if (current == Roles.Admin) await EnsureAnotherAdminAsync(user);
+        if (current == Roles.Admin) await EnsureAnotherAdminAsync(users, user);
 
         await using var transaction = await db.Database.BeginTransactionAsync();
         (await users.DeleteAsync(user)).ThrowIfFailed();
@@ -164,7 +164,8 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
     }
 
     /// <summary>Refuses a change that would leave no Admin able to sign in.</summary>
-    private async Task EnsureAnotherAdminAsync(ControlPanelUser leaving)
+    /// <summary>Refuses to take away the last Admin who can sign in.</summary>
+    internal static async Task EnsureAnotherAdminAsync(UserManager<ControlPanelUser> users, ControlPanelUser leaving)
     {
         var admins = await users.GetUsersInRoleAsync(Roles.Admin);
         if (!admins.Any(a => a.Id != leaving.Id && a.PasswordHash is not null && !IsDisabled(a)))

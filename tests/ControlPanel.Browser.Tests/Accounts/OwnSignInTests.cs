@@ -3,9 +3,12 @@ using static Microsoft.Playwright.Assertions;
 
 namespace ControlPanel.Browser.Tests.Accounts;
 
-/// <summary>An owner changes their sign-in address on the account page and confirms it from the new mailbox.</summary>
+/// <summary>
+/// What a person does to their own sign-in on the account page: change its address (confirmed from the new mailbox), or
+/// delete it (refused to an account's only owner).
+/// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class EmailChangeTests(BrowserFixture browser)
+public sealed class OwnSignInTests(BrowserFixture browser)
 {
     private const string OldEmail = "mover@acme.test";
     private const string NewEmail = "moved@acme.test";
@@ -48,6 +51,22 @@ public sealed class EmailChangeTests(BrowserFixture browser)
         await page.SignInAsync(OldEmail, Password);
         await Expect(page.GetByTestId("form-error")).ToBeVisibleAsync();
         await page.SignInAsync(NewEmail, Password);
+        await Expect(page.GetByTestId("owner-dashboard")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task An_accounts_only_owner_cannot_delete_their_sign_in_and_is_told_to_delete_the_account()
+    {
+        await using var app = await AppHost.StartAsync();
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync(OldEmail, "Movers Ltd", Password);
+
+        await page.GotoAsync("Account/Manage");
+        await page.GetByTestId("delete-self-password").FillAsync(Password);
+        await page.GetByTestId("delete-self").ClickAsync();
+
+        await Expect(page.GetByTestId("delete-self-section").GetByTestId("form-error")).ToContainTextAsync("delete the account instead");
+        await page.GotoAsync("./");
         await Expect(page.GetByTestId("owner-dashboard")).ToBeVisibleAsync();
     }
 }
