@@ -184,6 +184,9 @@ public static class ControlPanelDomain
         services.AddScoped<NoticeSettings>();
         services.AddScoped<StaffAdministration>();
         services.AddScoped<TwoFactorSettings>();
+        services.AddScoped<SignIns>();
+        services.AddScoped<EmailChange>();
+        services.AddScoped<OwnUserDeletion>();
         services.AddChangeSubscriber<SignInEndings>();
     }
 

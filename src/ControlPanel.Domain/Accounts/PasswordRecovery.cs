@@ -116,7 +116,7 @@ public sealed class PasswordRecovery(
             return IdentityResult.Failed(new IdentityError { Code = "ResetLink", Description = "This reset link has expired or was already used. Ask for a new one." });
 
         // The link was checked above with its own provider; Identity's reset (password rules, new security stamp) takes its own token.
-        return await SetPasswordAsync(user, AuditActions.PasswordReset, "chose a new password with a reset link; every session was signed out", ownChange: false, async () =>
+        return await SetPasswordAsync(user, AuditActions.PasswordReset, "chose a new password with a reset link; every session was signed out", acting: null, async () =>
         {
             var result = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password);
             if (!result.Succeeded) return result;
@@ -143,7 +143,7 @@ public sealed class PasswordRecovery(
             await users.AccessFailedAsync(user);
             return Failed("PasswordMismatch", await users.IsLockedOutAsync(user) ? LockedOut : WrongCurrentPassword);
         }
-        return await SetPasswordAsync(user, AuditActions.PasswordChanged, "changed their password; every other session was signed out", ownChange: true, async () =>
+        return await SetPasswordAsync(user, AuditActions.PasswordChanged, "changed their password; every other session was signed out", acting: viewer, async () =>
         {
             var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
             return result.Succeeded ? await users.ResetAccessFailedCountAsync(user) : result;
@@ -154,9 +154,10 @@ public sealed class PasswordRecovery(
 
     /// <summary>
     /// Runs a password change in a transaction with its audit entry and the security notice, which cannot be turned off;
-    /// the user's access tokens are revoked and every instance ends their open circuits (a pre-hijacker's too).
+    /// the user's access tokens are revoked and every instance ends their open circuits (a pre-hijacker's too), but for the
+    /// browser sign-in of the <paramref name="acting"/> user when they changed it themselves.
     /// </summary>
-    private async Task<IdentityResult> SetPasswordAsync(ControlPanelUser user, string action, string what, bool ownChange, Func<Task<IdentityResult>> change)
+    private async Task<IdentityResult> SetPasswordAsync(ControlPanelUser user, string action, string what, Viewer? acting, Func<Task<IdentityResult>> change)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync();
@@ -167,7 +168,7 @@ public sealed class PasswordRecovery(
         AuditLog.Record(db, new Viewer(user.Id, user.DisplayName, role, user.AccountId), now, action, user.AccountId, null,
             $"{user.Email} {what}" + (revoked > 0 ? $"; {revoked} access token(s) revoked" : ""));
         MailOutbox.Add(db, MailKinds.PasswordChanged, user.Email!, MailTemplates.PasswordChanged(user.DisplayName, now), now, user.Id);
-        if (ownChange) await SignInEndings.SaveOwnChangeAsync(db);
+        if (acting is not null) await SignInEndings.SaveOwnChangeAsync(changes, db, user, acting.SignInId, now);
         else await SignInEndings.SaveAsync(changes, db, user.Id);
         return result;
     }

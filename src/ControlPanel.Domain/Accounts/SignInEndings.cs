@@ -35,11 +35,20 @@ public sealed class SignInEndings : IChangeSubscriber
             : SaveWithoutNoticeAsync(db);
 
     /// <summary>
-    /// Saves a change the user made themselves in this browser (their password, two-factor off) without telling open
-    /// circuits: the acting tab's own circuit still holds the old security stamp and would be signed out with the others.
-    /// Every other browser's cookie ends at its next request (the stamp is checked on each), open circuits at the periodic check.
+    /// Saves a change of the security stamp the user made themselves (their password, two-factor) in <paramref name="db"/>'s
+    /// unit of work: their other sign-ins end, the one they acted in (<paramref name="acting"/>, when they acted in a browser)
+    /// is carried over to the new stamp, and every instance's open circuits of the user re-check at once, so the acting
+    /// browser's tabs go on and the others end.
     /// </summary>
-    public static Task SaveOwnChangeAsync(ControlPanelDbContext db) => SaveWithoutNoticeAsync(db);
+    public static async Task SaveOwnChangeAsync(ChangeFeed changes, ControlPanelDbContext db, ControlPanelUser user, Guid? acting, DateTime now)
+    {
+        foreach (var signIn in await db.UserSignIns.Where(s => s.UserId == user.Id && s.EndedAt == null).ToListAsync())
+        {
+            if (signIn.Id == acting) signIn.SecurityStamp = user.SecurityStamp ?? "";
+            else signIn.EndedAt = now;
+        }
+        await SaveAsync(changes, db, user.Id);
+    }
 
     // Identity's ids are GUIDs; a user made otherwise still has the change saved, and their circuits end at the periodic check.
     private static async Task SaveWithoutNoticeAsync(ControlPanelDbContext db)

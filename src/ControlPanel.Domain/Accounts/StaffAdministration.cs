@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,17 +43,22 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
         return members.OrderBy(m => m.Email, StringComparer.OrdinalIgnoreCase).ToList();
     }
 
-    /// <summary>Makes a staff member Admin or Support. Losing Admin ends their sign-ins and tokens; the last Admin keeps the role.</summary>
+    /// <summary>
+    /// Makes a staff member Admin or Support, and mails them so. The change ends their sign-ins and tokens; the last Admin
+    /// keeps the role.
+    /// </summary>
     public async Task ChangeRoleAsync(Viewer viewer, string userId, string role)
     {
         var (user, current) = await StaffAsync(viewer, userId);
         if (!Roles.Staff.Contains(role)) throw new ValidationException("Staff are Admin or Support.");
         if (role == current) return;
-        if (current == Roles.Admin) await EnsureAnotherAdminAsync(user);
+        if (current == Roles.Admin) await EnsureAnotherAdminAsync(users, user);
 
         await using var transaction = await db.Database.BeginTransactionAsync();
         (await users.RemoveFromRoleAsync(user, current)).ThrowIfFailed();
         (await users.AddToRoleAsync(user, role)).ThrowIfFailed();
+        // The person hears of it, in the change's own transaction: a security notice, which cannot be turned off.
+        MailOutbox.Add(db, MailKinds.StaffRoleChanged, user.Email!, MailTemplates.StaffRoleChanged(user.DisplayName, role, Now), Now, user.Id);
         await EndEverywhereAsync(viewer, user, AuditActions.StaffRoleChanged, $"{user.Email}: {current} → {role}");
     }
 
@@ -62,7 +68,7 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
         var (user, current) = await StaffAsync(viewer, userId);
         if (user.Id == viewer.UserId) throw new ValidationException(NotYourself);
         if (IsDisabled(user)) throw new ValidationException($"{user.Email} is already disabled.");
-        if (current == Roles.Admin) await EnsureAnotherAdminAsync(user);
+        if (current == Roles.Admin) await EnsureAnotherAdminAsync(users, user);
 
         await using var transaction = await db.Database.BeginTransactionAsync();
         (await users.SetLockoutEnabledAsync(user, true)).ThrowIfFailed();
@@ -88,7 +94,7 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
     {
         var (user, current) = await StaffAsync(viewer, userId);
         if (user.Id == viewer.UserId) throw new ValidationException(NotYourself);
-        if (current == Roles.Admin) await EnsureAnotherAdminAsync(user);
+        if (current == Roles.Admin) await EnsureAnotherAdminAsync(users, user);
 
         await using var transaction = await db.Database.BeginTransactionAsync();
         (await users.DeleteAsync(user)).ThrowIfFailed();
@@ -158,7 +164,8 @@ public sealed class StaffAdministration(ControlPanelDbContext db, UserManager<Co
     }
 
     /// <summary>Refuses a change that would leave no Admin able to sign in.</summary>
-    private async Task EnsureAnotherAdminAsync(ControlPanelUser leaving)
+    /// <summary>Refuses to take away the last Admin who can sign in.</summary>
+    internal static async Task EnsureAnotherAdminAsync(UserManager<ControlPanelUser> users, ControlPanelUser leaving)
     {
         var admins = await users.GetUsersInRoleAsync(Roles.Admin);
         if (!admins.Any(a => a.Id != leaving.Id && a.PasswordHash is not null && !IsDisabled(a)))

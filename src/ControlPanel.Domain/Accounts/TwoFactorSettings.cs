@@ -10,7 +10,7 @@ namespace ControlPanel.Domain.Accounts;
 /// codes (each needs a fresh proof, and a wrong proof counts towards lockout). Staff keep it on when the rule says so.
 /// Turning it off ends the user's other sign-ins and their access tokens.
 /// </summary>
-public sealed class TwoFactorSettings(ControlPanelDbContext db, ControlPanelUserManager users, IOptions<AccountSecurityOptions> security, TimeProvider clock)
+public sealed class TwoFactorSettings(ControlPanelDbContext db, ControlPanelUserManager users, IOptions<AccountSecurityOptions> security, ChangeFeed changes, TimeProvider clock)
 {
     public const int RecoveryCodeCount = 10;
     public const string BadCode = "The verification code is not valid. Check the time on your device and try again.";
@@ -33,7 +33,7 @@ public sealed class TwoFactorSettings(ControlPanelDbContext db, ControlPanelUser
         return new State(false, mustKeep, mustKeep, left, key, uri);
     }
 
-    /// <summary>Turns two-factor on with a code from the app; returns the recovery codes, shown once.</summary>
+    /// <summary>Turns two-factor on with a code from the app; returns the recovery codes, shown once. The user's other sign-ins end.</summary>
     public async Task<IReadOnlyList<string>> EnableAsync(Viewer viewer, string code)
     {
         var user = await UserAsync(viewer);
@@ -41,7 +41,10 @@ public sealed class TwoFactorSettings(ControlPanelDbContext db, ControlPanelUser
         if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code)))
             throw new ValidationException(BadCode);
         (await users.SetTwoFactorEnabledAsync(user, true)).ThrowIfFailed();
-        return [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? []];
+        var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? [];
+        // The new stamp ends the user's other sign-ins (they signed in without the second factor); this one goes on.
+        await SignInEndings.SaveOwnChangeAsync(changes, db, user, viewer.SignInId, clock.GetUtcNow().UtcDateTime);
+        return [.. codes];
     }
 
     /// <summary>
@@ -60,7 +63,7 @@ public sealed class TwoFactorSettings(ControlPanelDbContext db, ControlPanelUser
         var revoked = await SignInEndings.RevokeTokensAsync(db, user.Id, now);
         AuditLog.Record(db, viewer, now, AuditActions.TwoFactorDisabled, user.AccountId, null,
             $"{user.Email} turned off two-factor authentication; every other session was signed out, {revoked} access token(s) revoked");
-        await SignInEndings.SaveOwnChangeAsync(db);
+        await SignInEndings.SaveOwnChangeAsync(changes, db, user, viewer.SignInId, now);
     }
 
     /// <summary>New recovery codes after a fresh proof; the old ones stop working.</summary>

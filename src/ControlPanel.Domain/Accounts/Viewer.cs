@@ -16,6 +16,12 @@ public sealed record Viewer(string UserId, string Name, string Role, Guid? Accou
     /// </summary>
     public bool ReadOnly { get; init; }
 
+    /// <summary>
+    /// The browser sign-in the viewer acts through (<see cref="UserSignIn"/>), so that their own change (a new password,
+    /// two-factor off) ends their other sign-ins and keeps this one; null for an access token.
+    /// </summary>
+    public Guid? SignInId { get; init; }
+
     /// <summary>Staff read every account; an owner reads only their own.</summary>
     public bool CanRead(Guid accountId) => IsStaff || (IsOwner && AccountId == accountId);
 

@@ -51,6 +51,8 @@ public static class AuditActions
     public const string PasswordReset = "account.password_reset";
     public const string PasswordChanged = "account.password_changed";
     public const string EmailConfirmed = "account.email_confirmed";
+    public const string EmailChanged = "account.email_changed";
+    public const string UserDeletedThemselves = "account.user_deleted_themselves";
     public const string StaffRoleChanged = "staff.role_changed";
     public const string UserDisabled = "account.user_disabled";
     public const string UserEnabled = "account.user_enabled";

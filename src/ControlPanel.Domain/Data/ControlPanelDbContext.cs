@@ -50,6 +50,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<OutboxMail> OutboxMails => Set<OutboxMail>();
     public DbSet<NoticeRecipients> NoticeRecipients => Set<NoticeRecipients>();
     public DbSet<KnownSignInAddress> KnownSignInAddresses => Set<KnownSignInAddress>();
+    public DbSet<UserSignIn> UserSignIns => Set<UserSignIn>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,4 +1,5 @@
 using ControlPanel.Domain.AccessTokens;
+using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Webhooks;
@@ -11,7 +12,8 @@ namespace ControlPanel.Domain.Data;
 /// Deletes history past its retention: webhook events, deliveries and attempts after the
 /// <see cref="WebhookOptions"/> periods, and audit entries after <see cref="AuditOptions.RetentionDays"/>
 /// (0, the default, keeps them forever), sent or given-up mails after <see cref="EmailOptions.HistoryRetentionDays"/>, and
-/// idempotent-rotation answers past their <see cref="AccessTokenOptions.IdempotencyWindow"/>. Rows go in batches of <see cref="BatchSize"/>, each its own
+/// idempotent-rotation answers past their <see cref="AccessTokenOptions.IdempotencyWindow"/>, and ended or idle browser sign-ins
+/// (<see cref="SignIns.ForgetOldAsync"/>). Rows go in batches of <see cref="BatchSize"/>, each its own
 /// statement, so a first run over a large backlog never holds the write lock for long.
 /// </summary>
 public sealed class HistoryRetention(
@@ -20,9 +22,9 @@ public sealed class HistoryRetention(
 {
     public const int BatchSize = 500;
 
-    public sealed record Deleted(int Events, int Deliveries, int Attempts, int AuditEntries, int Mails = 0, int IdempotentRotations = 0)
+    public sealed record Deleted(int Events, int Deliveries, int Attempts, int AuditEntries, int Mails = 0, int IdempotentRotations = 0, int SignIns = 0)
     {
-        public int Total => Events + Deliveries + Attempts + AuditEntries + Mails + IdempotentRotations;
+        public int Total => Events + Deliveries + Attempts + AuditEntries + Mails + IdempotentRotations + SignIns;
     }
 
     public async Task<Deleted> DeleteExpiredAsync(CancellationToken cancellationToken = default)
@@ -73,7 +75,8 @@ public sealed class HistoryRetention(
         }
         // Each row lives one idempotency window (a day by default), so the expired ones are few: one statement.
         var rotations = await db.IdempotentRotations.Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
-        return new Deleted(events, deliveries, attempts, auditEntries, mails, rotations);
+        var signIns = await SignIns.ForgetOldAsync(db, now, cancellationToken);
+        return new Deleted(events, deliveries, attempts, auditEntries, mails, rotations, signIns);
     }
 
     /// <summary>Deletes the deliveries and their attempts (attempts first: no reliance on the database's cascade); returns the deliveries deleted.</summary>

@@ -69,12 +69,40 @@ public static class MailTemplates
         ("Accept the invitation", link),
         "If you did not expect this, ignore this mail: without a password nobody can use the account.");
 
+    public static MailContent ConfirmEmailChange(string name, Uri link, TimeSpan lifetime) => Compose(
+        "Confirm your new ControlPanel address", name,
+        ["You asked to sign in to ControlPanel with this address from now on.",
+         $"Confirm it with the link below, which works once, for {InWords(lifetime)}. Your address changes when you follow it, and every session of yours is signed out."],
+        ("Confirm my new address", link),
+        "If you did not ask for this, ignore this mail: nothing changes.");
+
+    public static MailContent EmailChanged(string name, string newEmail, DateTime at) => Compose(
+        "Your ControlPanel address was changed", name,
+        [$"The address of your ControlPanel account was changed to {newEmail} on {Utc(at)}, and every session was signed out. This address no longer signs in."],
+        null,
+        "If this was not you, contact your administrator at once.");
+
+    public static MailContent StaffRoleChanged(string name, string role, DateTime at) => Compose(
+        "Your ControlPanel role was changed", name,
+        [$"An administrator made you {role} on ControlPanel on {Utc(at)}.",
+         "Every sign-in of yours was ended and your access tokens were revoked: sign in again to go on with your new role."],
+        null,
+        "If you did not expect this, contact your administrator.");
+
     public static MailContent ConfirmEmail(string name, Uri link, TimeSpan lifetime) => Compose(
         "Confirm your email address for ControlPanel", name,
         ["Confirm that this address is yours, so your account can create API keys and we can reach you about it.",
          $"The link works for {InWords(lifetime)}. You can ask for a new one on your account page."],
         ("Confirm my address", link),
         "If you did not register with ControlPanel, ignore this mail.");
+
+    // Says nothing the owner typed (not even the account's name): the recipient did not ask for this mail.
+    public static MailContent ConfirmNoticeRecipient(Uri link, TimeSpan lifetime) => Compose(
+        "Confirm that you want ControlPanel notices", "",
+        ["An owner of an account on ControlPanel asked for this address to get the account's notices (quotas, keys, applications taken offline, webhook endpoints disabled).",
+         $"Nothing is sent to it until you confirm with the link below, which works for {InWords(lifetime)}."],
+        ("Confirm and get the notices", link),
+        "If you did not expect this, ignore this mail: this address gets no notices.");
 
     public static MailContent QuotaThreshold(string name, string application, int percent, long used, long quota, DateTime month) => Compose(
         $"An application has used {percent}% of its monthly quota", name,

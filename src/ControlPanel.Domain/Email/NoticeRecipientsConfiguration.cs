@@ -11,6 +11,7 @@ internal sealed class NoticeRecipientsConfiguration : IEntityTypeConfiguration<N
         recipients.ToTable("NoticeRecipients");
         recipients.HasKey(r => r.AccountId);
         recipients.Property(r => r.Addresses).HasMaxLength(Notices.RecipientsMaxLength);
+        recipients.Property(r => r.Confirmed).HasMaxLength(Notices.RecipientsMaxLength);
         recipients.HasOne<Account>().WithMany().HasForeignKey(r => r.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }

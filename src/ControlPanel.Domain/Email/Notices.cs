@@ -2,6 +2,10 @@ using System.ComponentModel.DataAnnotations;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace ControlPanel.Domain.Email;
@@ -46,7 +50,8 @@ public static class Notices
             .Select(u => new { u.Id, u.Email, u.DisplayName }).ToListAsync();
         foreach (var owner in owners)
             MailOutbox.Add(db, mailKind, owner.Email!, content(owner.DisplayName), now, owner.Id);
-        var extra = await db.NoticeRecipients.AsNoTracking().Where(r => r.AccountId == accountId).Select(r => r.Addresses).SingleOrDefaultAsync();
+        // Only the extra recipients who confirmed they want the notices: an owner's word is not a recipient's consent.
+        var extra = await db.NoticeRecipients.AsNoTracking().Where(r => r.AccountId == accountId).Select(r => r.Confirmed).SingleOrDefaultAsync();
         foreach (var address in ParseRecipients(extra).Where(a => !owners.Any(o => string.Equals(o.Email, a, StringComparison.OrdinalIgnoreCase))))
             MailOutbox.Add(db, mailKind, address, content(""), now);
     }
@@ -70,26 +75,53 @@ public static class Notices
     }
 }
 
-/// <summary>Addresses (one a line) that get an account's notices besides its owners, such as a team address.</summary>
+/// <summary>Addresses (one a line) that get an account's notices besides its owners, such as a team address, once each confirmed.</summary>
 public class NoticeRecipients : IAccountOwned
 {
     public Guid AccountId { get; set; }
+
+    /// <summary>The addresses the owner gave.</summary>
     public required string Addresses { get; set; }
+
+    /// <summary>Those of <see cref="Addresses"/> that followed their confirmation link (one a line): only these get notices.</summary>
+    public string? Confirmed { get; set; }
 }
 
-/// <summary>An owner's choice of notices and the account's extra recipients, on the account page.</summary>
-public sealed class NoticeSettings(ControlPanelDbContext db)
+/// <summary>
+/// An owner's choice of notices and the account's extra recipients, on the account page. An extra recipient gets nothing
+/// until they confirm: each address the owner adds is mailed one link (no text the owner typed in it), and following it
+/// is the recipient's consent; an address removed loses it.
+/// </summary>
+public sealed class NoticeSettings(
+    ControlPanelDbContext db, IDataProtectionProvider protection, IOptions<DataProtectionTokenProviderOptions> tokens, IOptions<EmailOptions> email,
+    TimeProvider clock)
 {
-    public sealed record Settings(NoticeKind Muted, string ExtraRecipients, bool CanEditRecipients);
+    /// <summary>Confirmation links one owner may cause to be sent per hour, so the list cannot be used to mail strangers at will.</summary>
+    public const int ConfirmationMailsPerHour = 20;
+
+    public const string TooManyConfirmations = "Many confirmation links were sent in the last hour: try again later.";
+
+    /// <param name="Unconfirmed">Extra recipients who have not followed their link yet, and so get nothing.</param>
+    public sealed record Settings(NoticeKind Muted, string ExtraRecipients, bool CanEditRecipients, IReadOnlyList<string> Unconfirmed);
+
+    /// <summary>How long a confirmation link works (the invitation links' lifetime).</summary>
+    public TimeSpan LinkLifetime => tokens.Value.TokenLifespan;
+
+    private IDataProtector Links => protection.CreateProtector("ControlPanel.NoticeRecipients.Confirmation");
 
     public async Task<Settings> GetAsync(Viewer viewer)
     {
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == viewer.UserId) ?? throw new AccessDeniedException();
-        var extra = user.AccountId is { } id ? await db.NoticeRecipients.AsNoTracking().Where(r => r.AccountId == id).Select(r => r.Addresses).SingleOrDefaultAsync() : null;
-        return new Settings((NoticeKind)user.MutedNotices, extra ?? "", viewer.IsOwner && user.AccountId is not null);
+        var extra = user.AccountId is { } id ? await db.NoticeRecipients.AsNoTracking().SingleOrDefaultAsync(r => r.AccountId == id) : null;
+        var confirmed = Notices.ParseRecipients(extra?.Confirmed);
+        var unconfirmed = Notices.ParseRecipients(extra?.Addresses).Where(a => !confirmed.Contains(a, StringComparer.OrdinalIgnoreCase)).ToList();
+        return new Settings((NoticeKind)user.MutedNotices, extra?.Addresses ?? "", viewer.IsOwner && user.AccountId is not null, unconfirmed);
     }
 
-    /// <summary>Saves which notices the viewer gets and, for an owner, the account's extra recipients.</summary>
+    /// <summary>
+    /// Saves which notices the viewer gets and, for an owner, the account's extra recipients: each address new to the list
+    /// is mailed its confirmation link, in the same transaction; an address kept keeps its confirmation.
+    /// </summary>
     public async Task SaveAsync(Viewer viewer, NoticeKind wanted, string? extraRecipients)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == viewer.UserId) ?? throw new AccessDeniedException();
@@ -99,10 +131,69 @@ public sealed class NoticeSettings(ControlPanelDbContext db)
         {
             var addresses = Notices.NormaliseRecipients(extraRecipients);
             var row = await db.NoticeRecipients.SingleOrDefaultAsync(r => r.AccountId == accountId);
+            var given = Notices.ParseRecipients(row?.Addresses);
+            var added = Notices.ParseRecipients(addresses).Where(a => !given.Contains(a, StringComparer.OrdinalIgnoreCase)).ToList();
+            await MailConfirmationsAsync(user, accountId, added);
             if (addresses is null && row is not null) db.NoticeRecipients.Remove(row);
             else if (addresses is not null && row is null) db.NoticeRecipients.Add(new NoticeRecipients { AccountId = accountId, Addresses = addresses });
-            else if (addresses is not null) row!.Addresses = addresses;
+            else if (addresses is not null)
+            {
+                row!.Addresses = addresses;
+                var kept = Notices.ParseRecipients(row.Confirmed).Where(a => Notices.ParseRecipients(addresses).Contains(a, StringComparer.OrdinalIgnoreCase));
+                row.Confirmed = Joined(kept);
+            }
         }
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// The recipient followed their link: their address gets the account's notices from now on, if the owner still lists it.
+    /// Returns the address, or null for a bad, expired or withdrawn link.
+    /// </summary>
+    public async Task<string?> ConfirmAsync(string? token)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        string[] parts;
+        try
+        {
+            parts = Links.Unprotect(token).Split('\n');
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+        if (parts.Length != 3 || !Guid.TryParse(parts[0], out var accountId) || !long.TryParse(parts[2], out var issuedTicks)) return null;
+        if (clock.GetUtcNow().UtcDateTime - new DateTime(issuedTicks, DateTimeKind.Utc) > LinkLifetime) return null;
+        var address = parts[1];
+        var row = await db.NoticeRecipients.SingleOrDefaultAsync(r => r.AccountId == accountId);
+        if (row is null || !Notices.ParseRecipients(row.Addresses).Contains(address, StringComparer.OrdinalIgnoreCase)) return null;
+        var confirmed = Notices.ParseRecipients(row.Confirmed);
+        if (!confirmed.Contains(address, StringComparer.OrdinalIgnoreCase))
+        {
+            row.Confirmed = Joined([.. confirmed, address]);
+            await db.SaveChangesAsync();
+        }
+        return address;
+    }
+
+    private async Task MailConfirmationsAsync(ControlPanelUser owner, Guid accountId, IReadOnlyList<string> addresses)
+    {
+        if (addresses.Count == 0) return;
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Counted against the owner who listed them (each mail carries their id), like their own confirmation links.
+        if (await MailOutbox.CountSinceAsync(db, MailKinds.NoticeRecipientConfirmation, owner.Id, now.AddHours(-1)) + addresses.Count > ConfirmationMailsPerHour)
+            throw new ValidationException(TooManyConfirmations);
+        foreach (var address in addresses)
+        {
+            var token = Links.Protect($"{accountId}\n{address}\n{now.Ticks}");
+            MailOutbox.Add(db, MailKinds.NoticeRecipientConfirmation, address,
+                MailTemplates.ConfirmNoticeRecipient(PublicLinks.ConfirmNoticeRecipient(email.Value, token), LinkLifetime), now, owner.Id);
+        }
+    }
+
+    private static string? Joined(IEnumerable<string> addresses)
+    {
+        var joined = string.Join("\n", addresses);
+        return joined.Length == 0 ? null : joined;
     }
 }

@@ -47,4 +47,8 @@ public static class MailKinds
     public const string ApplicationOffline = "application_offline";
     public const string KeysChanged = "keys_changed";
     public const string WebhookEndpointDisabled = "webhook_endpoint_disabled";
+    public const string NoticeRecipientConfirmation = "notice_recipient_confirmation";
+    public const string StaffRoleChanged = "staff_role_changed";
+    public const string EmailChange = "email_change";
+    public const string EmailChanged = "email_changed";
 }

@@ -140,6 +140,28 @@ public sealed class EmailTests(BrowserFixture browser)
         await Expect(page.GetByTestId("notice-quota")).ToBeCheckedAsync();
         await Expect(page.GetByTestId("notice-recipients")).ToHaveValueAsync("team@acme.test");
 
+        // The team address gets nothing until it confirms with the link mailed to it once.
+        await Expect(page.GetByTestId("unconfirmed-recipients")).ToContainTextAsync("team@acme.test");
+        var invitation = await smtp.WaitForAsync("team@acme.test", m => m.Subject == "Confirm that you want ControlPanel notices");
+        Assert.DoesNotContain("Acme Ltd", invitation.TextBody);
+        var team = await browser.NewPageAsync(app);
+        await team.GotoAsync(TestSmtpServer.LinkIn(invitation, "Account/ConfirmNotices").AbsoluteUri);
+        var problems = new List<string>();
+        foreach (var width in new[] { 1366, 390 })
+        {
+            await team.SetViewportSizeAsync(width, width == 390 ? 844 : 768);
+            var overflow = await team.ScreenshotAndMeasureOverflowAsync($"confirm-notices-{width}");
+            if (overflow > 0) problems.Add($"confirm notices at {width}px scrolls sideways by {overflow}px");
+            await page.SetViewportSizeAsync(width, width == 390 ? 844 : 768);
+            overflow = await page.ScreenshotAndMeasureOverflowAsync($"manage-unconfirmed-recipients-{width}");
+            if (overflow > 0) problems.Add($"account page at {width}px scrolls sideways by {overflow}px");
+        }
+        Assert.Empty(problems);
+        await team.GetByTestId("confirm-notices").ClickAsync();
+        await Expect(team.GetByTestId("notices-confirmed")).ToContainTextAsync("team@acme.test");
+        await page.ReloadAsync();
+        await Expect(page.GetByTestId("unconfirmed-recipients")).ToHaveCountAsync(0);
+
         await page.CreateApplicationAsync("Storefront");
         await page.GetByTestId("dismiss-secrets").ClickAsync();
         await page.GetByRole(AriaRole.Tab, new() { Name = "Keys" }).ClickAsync();

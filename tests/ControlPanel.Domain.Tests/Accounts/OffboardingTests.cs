@@ -3,6 +3,7 @@ using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Email;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -120,6 +121,14 @@ public sealed class OffboardingTests : IAsyncLifetime
 
         await RunAsync(s => s.ChangeRoleAsync(admin, other.UserId, Roles.Support));
         Assert.Equal(AccessTokenService.Refusal.Revoked, await RefusalAsync(token));
+        // The person is told by mail, in the change's transaction.
+        await using (var mails = database.CreateContext())
+        {
+            var notice = Assert.Single(await mails.OutboxMails.Where(m => m.Kind == MailKinds.StaffRoleChanged).ToListAsync());
+            Assert.Equal(other.UserId, notice.UserId);
+            Assert.Equal("Your ControlPanel role was changed", notice.Subject);
+            Assert.Contains("made you Support", notice.TextBody);
+        }
 
         await RunAsync(s => s.RemoveAsync(admin, other.UserId));
         await using var db = database.CreateContext();

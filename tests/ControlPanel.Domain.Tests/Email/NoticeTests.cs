@@ -3,6 +3,9 @@ using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Tests.Requests;
 using ControlPanel.Tests;
+using ControlPanel.Domain.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -33,13 +36,20 @@ public sealed class NoticeTests : IAsyncLifetime
         return new MailDispatcher(harness.Databases, MailTransport.For(options), Options.Create(options), harness.Clock, NullLogger<MailDispatcher>.Instance);
     }
 
+    private readonly EphemeralDataProtectionProvider protection = new();
+
+    /// <summary>The account page's settings, with links that work for three days.</summary>
+    private NoticeSettings Settings(ControlPanelDbContext db) => new(db, protection,
+        Options.Create(new DataProtectionTokenProviderOptions { TokenLifespan = TimeSpan.FromDays(3) }),
+        Options.Create(new EmailOptions { PublicBaseUrl = "https://panel.controlpanel.test/" }), harness.Clock);
+
     /// <summary>Two owners (one turned <paramref name="muted"/> off) and a team address on the account.</summary>
     private async Task PeopleAsync(Guid accountId, NoticeKind muted)
     {
         await using var db = harness.Database.CreateContext();
         db.Users.Add(new ControlPanelUser { UserName = "olive@acme.test", Email = "olive@acme.test", DisplayName = "Olive", AccountId = accountId, PasswordHash = "set" });
         db.Users.Add(new ControlPanelUser { UserName = "quiet@acme.test", Email = "quiet@acme.test", DisplayName = "Quinn", AccountId = accountId, PasswordHash = "set", MutedNotices = (int)muted });
-        db.NoticeRecipients.Add(new NoticeRecipients { AccountId = accountId, Addresses = Notices.NormaliseRecipients("team@acme.test")! });
+        db.NoticeRecipients.Add(new NoticeRecipients { AccountId = accountId, Addresses = "team@acme.test", Confirmed = "team@acme.test" });
         await db.SaveChangesAsync();
     }
 
@@ -113,16 +123,78 @@ public sealed class NoticeTests : IAsyncLifetime
 
         await using (var db = harness.Database.CreateContext())
         {
-            var settings = new NoticeSettings(db);
+            var settings = Settings(db);
             await settings.SaveAsync(olive, NoticeKind.Quota, "ops@acme.test; billing@acme.test\nops@acme.test");
             await Assert.ThrowsAsync<System.ComponentModel.DataAnnotations.ValidationException>(() => settings.SaveAsync(olive, NoticeKind.Quota, "not an address"));
         }
         await using (var db = harness.Database.CreateContext())
         {
-            var saved = await new NoticeSettings(db).GetAsync(olive);
+            var saved = await Settings(db).GetAsync(olive);
             Assert.Equal(NoticeKind.ApplicationOffline | NoticeKind.Keys | NoticeKind.WebhookEndpointDisabled, saved.Muted);
             Assert.Equal("ops@acme.test\nbilling@acme.test", saved.ExtraRecipients);
             Assert.True(saved.CanEditRecipients);
         }
+    }
+
+    [Fact]
+    public async Task Extra_recipients_get_nothing_until_they_follow_the_one_link_mailed_to_them()
+    {
+        var (accountId, applicationId, _) = await harness.CreateApplicationAsync(name: "Storefront");
+        string oliveId, accountName;
+        await using (var db = harness.Database.CreateContext())
+        {
+            accountName = (await db.Accounts.SingleAsync(a => a.Id == accountId)).Name;
+            var user = new ControlPanelUser { UserName = "olive@acme.test", Email = "olive@acme.test", DisplayName = "Olive", AccountId = accountId, PasswordHash = "set" };
+            db.Users.Add(user);
+            await db.SaveChangesAsync();
+            oliveId = user.Id;
+        }
+        var olive = new Viewer(oliveId, "Olive", Roles.Owner, accountId);
+        await using (var db = harness.Database.CreateContext())
+            await Settings(db).SaveAsync(olive, NoticeKind.ApplicationOffline, "ops@acme.test");
+
+        // Taken offline before ops confirmed: only the owner hears of it.
+        await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, false, "Unpaid invoice");
+        await Dispatcher().DispatchAsync();
+        Assert.Equal(["olive@acme.test"], Received("An application was taken offline"));
+        var invitation = Assert.Single(smtp.Messages, m => m.Subject == "Confirm that you want ControlPanel notices");
+        Assert.Equal("ops@acme.test", invitation.To.Mailboxes.Single().Address);
+        // Nothing the owner typed reaches a stranger: not the account's nor the application's name.
+        Assert.DoesNotContain(accountName, invitation.TextBody);
+        Assert.DoesNotContain("Storefront", invitation.TextBody);
+        await using (var db = harness.Database.CreateContext())
+            Assert.Equal(["ops@acme.test"], (await Settings(db).GetAsync(olive)).Unconfirmed);
+
+        // Saving the list again mails only the address new to it.
+        await using (var db = harness.Database.CreateContext())
+            await Settings(db).SaveAsync(olive, NoticeKind.ApplicationOffline, "ops@acme.test\nbilling@acme.test");
+        await Dispatcher().DispatchAsync();
+        Assert.Equal(["billing@acme.test", "ops@acme.test"], Received("Confirm that you want ControlPanel notices"));
+
+        var token = Uri.UnescapeDataString(System.Text.RegularExpressions.Regex.Match(invitation.TextBody!, @"token=(\S+)").Groups[1].Value);
+        await using (var db = harness.Database.CreateContext())
+        {
+            Assert.Null(await Settings(db).ConfirmAsync(token[..^2] + "xx"));
+            Assert.Equal("ops@acme.test", await Settings(db).ConfirmAsync(token));
+        }
+        await using (var db = harness.Database.CreateContext())
+            Assert.Equal(["billing@acme.test"], (await Settings(db).GetAsync(olive)).Unconfirmed);
+
+        // Confirmed: ops hears of the next one; billing, still unconfirmed, does not.
+        await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, true, null);
+        await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, false, "Unpaid invoice");
+        await Dispatcher().DispatchAsync();
+        Assert.Equal(["olive@acme.test", "olive@acme.test", "ops@acme.test"], Received("An application was taken offline"));
+
+        // Taken off the list, the address loses its confirmation, and a link past its lifetime confirms nothing.
+        await using (var db = harness.Database.CreateContext())
+            await Settings(db).SaveAsync(olive, NoticeKind.ApplicationOffline, "billing@acme.test");
+        await using (var db = harness.Database.CreateContext())
+            Assert.Null(await Settings(db).ConfirmAsync(token));
+        harness.Clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
+        var billing = smtp.Messages.Single(m => m.To.Mailboxes.Single().Address == "billing@acme.test");
+        var late = Uri.UnescapeDataString(System.Text.RegularExpressions.Regex.Match(billing.TextBody!, @"token=(\S+)").Groups[1].Value);
+        await using (var db = harness.Database.CreateContext())
+            Assert.Null(await Settings(db).ConfirmAsync(late));
     }
 }

@@ -27,7 +27,7 @@ public sealed class FailingEndpointTests
         var secret = await bed.AddEndpointAsync(TestReceiver.Unreachable());
         await using (var db = bed.Database.CreateContext())
         {
-            db.NoticeRecipients.Add(new NoticeRecipients { AccountId = bed.AcmeId, Addresses = "team@acme.test" });
+            db.NoticeRecipients.Add(new NoticeRecipients { AccountId = bed.AcmeId, Addresses = "team@acme.test", Confirmed = "team@acme.test" });
             await db.SaveChangesAsync();
         }
         var created = await bed.CreateApplicationAsync();
@@ -99,7 +99,7 @@ public sealed class FailingEndpointTests
         var secret = await bed.AddEndpointAsync(TestReceiver.Unreachable());
         await using (var db = bed.Database.CreateContext())
         {
-            db.NoticeRecipients.Add(new NoticeRecipients { AccountId = bed.AcmeId, Addresses = "team@acme.test" });
+            db.NoticeRecipients.Add(new NoticeRecipients { AccountId = bed.AcmeId, Addresses = "team@acme.test", Confirmed = "team@acme.test" });
             await db.SaveChangesAsync();
         }
         var created = await bed.CreateApplicationAsync();

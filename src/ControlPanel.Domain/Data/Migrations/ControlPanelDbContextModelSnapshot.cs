@@ -237,6 +237,38 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.ToTable("KnownSignInAddresses", (string)null);
                 });
 
+            modelBuilder.Entity("ControlPanel.Domain.Accounts.UserSignIn", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("UserSignIns", (string)null);
+                });
+
             modelBuilder.Entity("ControlPanel.Domain.Applications.Application", b =>
                 {
                     b.Property<Guid>("Id")
@@ -450,6 +482,10 @@ namespace ControlPanel.Domain.Data.Migrations
 
                     b.Property<string>("Addresses")
                         .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Confirmed")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
@@ -1335,6 +1371,15 @@ namespace ControlPanel.Domain.Data.Migrations
                 });
 
             modelBuilder.Entity("ControlPanel.Domain.Accounts.KnownSignInAddress", b =>
+                {
+                    b.HasOne("ControlPanel.Domain.Accounts.ControlPanelUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPanel.Domain.Accounts.UserSignIn", b =>
                 {
                     b.HasOne("ControlPanel.Domain.Accounts.ControlPanelUser", null)
                         .WithMany()

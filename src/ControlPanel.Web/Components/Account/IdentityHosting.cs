@@ -12,7 +12,11 @@ public static class IdentityHosting
     public static void AddControlPanelIdentity(this WebApplicationBuilder builder)
     {
         // Every page load checks the security stamp, so a password reset (or change) signs the user out of other browsers at once.
-        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
+        builder.Services.Configure<SecurityStampValidatorOptions>(options =>
+        {
+            options.ValidationInterval = TimeSpan.Zero;
+            SignInCookies.KeepOnRenewal(options);
+        });
 
         builder.Services.AddAuthentication(options =>
         {
@@ -27,6 +31,8 @@ public static class IdentityHosting
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             // A sign-in from a network the user has not used before is mailed to them (a security notice).
             cookie.Events.OnSignedIn = RecordSignInAddressAsync;
+            // Each browser's sign-in is recorded, so signing out ends it everywhere and a user's own change keeps it.
+            SignInCookies.Configure(cookie);
         });
         builder.Services.AddAuthorization();
 
@@ -59,8 +65,10 @@ public static class IdentityHosting
 
     public static void MapIdentityEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/Account/Logout", async (SignInManager<ControlPanelUser> signIn, [FromForm] string? returnUrl) =>
+        endpoints.MapPost("/Account/Logout", async (HttpContext http, SignInManager<ControlPanelUser> signIn, SignIns signIns, [FromForm] string? returnUrl) =>
         {
+            // Ends this browser's sign-in on the server as well: its other open tabs sign out at once, on every instance.
+            if (ViewerClaims.ToViewer(http.User, settingUpTwoFactor: true) is { } viewer) await signIns.EndAsync(viewer);
             await signIn.SignOutAsync();
             var safe = IdentityRedirects.SafeReturnUrl(returnUrl);
             return TypedResults.LocalRedirect(safe == "" ? "~/Account/Login" : safe);

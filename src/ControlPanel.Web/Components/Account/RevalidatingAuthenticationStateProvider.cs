@@ -8,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace ControlPanel.Web.Components.Account;
 
 /// <summary>
-/// Re-checks a circuit's user against the database: at once when the change feed says the user's sign-ins ended on any
-/// instance (a new security stamp, disabled, removed; <see cref="SignInEndings"/>), and every few minutes as a backstop.
-/// A user who no longer passes is signed out of the circuit, so their open tabs stop working within seconds.
+/// Re-checks a circuit's user and browser sign-in against the database: at once when the change feed says the user's
+/// sign-ins changed on any instance (signed out, a new security stamp, disabled, removed; <see cref="SignInEndings"/>), and
+/// every few minutes as a backstop. A circuit that no longer passes is signed out, so the tabs of a browser that signed out
+/// (or of other browsers, after the user's own password change) stop working within seconds, and the acting browser's go on.
 /// </summary>
 internal sealed class RevalidatingAuthenticationStateProvider : RevalidatingServerAuthenticationStateProvider
 {
@@ -34,6 +35,9 @@ internal sealed class RevalidatingAuthenticationStateProvider : RevalidatingServ
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ControlPanelUser>>();
         var user = await users.GetUserAsync(state.User);
         if (user is null || await users.IsLockedOutAsync(user)) return false;
+        // The circuit's own browser sign-in decides: ended (signed out) or left at an old stamp by a change made elsewhere.
+        if (ViewerClaims.SignInId(state.User) is { } signIn)
+            return await scope.ServiceProvider.GetRequiredService<SignIns>().IsCurrentAsync(signIn, user);
         if (!users.SupportsUserSecurityStamp) return true;
         var principalStamp = state.User.FindFirstValue(_options.Value.ClaimsIdentity.SecurityStampClaimType);
         return principalStamp == await users.GetSecurityStampAsync(user);

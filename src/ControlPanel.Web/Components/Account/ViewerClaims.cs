@@ -11,6 +11,9 @@ public static class ViewerClaims
     public const string AccountId = "cp:account_id";
     public const string DisplayName = "cp:display_name";
 
+    /// <summary>The browser sign-in the cookie belongs to (<see cref="UserSignIn"/>), added when the cookie is issued (<see cref="SignInCookies"/>).</summary>
+    public const string SignIn = "cp:sign_in";
+
     /// <summary>
     /// On a staff member who signed in without two-factor while AccountSecurity:RequireTwoFactorForStaff is on: they may
     /// set it up and nothing else (see <see cref="StaffTwoFactor"/>).
@@ -32,8 +35,11 @@ public static class ViewerClaims
         var role = Roles.Staff.FirstOrDefault(user.IsInRole) ?? (user.IsInRole(Roles.Owner) ? Roles.Owner : null);
         if (role is null) return null;
         Guid? accountId = Guid.TryParse(user.FindFirstValue(AccountId), out var id) ? id : null;
-        return new Viewer(userId, user.FindFirstValue(DisplayName) ?? user.Identity.Name ?? "", role, accountId);
+        return new Viewer(userId, user.FindFirstValue(DisplayName) ?? user.Identity.Name ?? "", role, accountId) { SignInId = SignInId(user) };
     }
+
+    /// <summary>The sign-in a principal's cookie belongs to; null for a cookie issued before sign-ins were recorded.</summary>
+    public static Guid? SignInId(ClaimsPrincipal user) => Guid.TryParse(user.FindFirstValue(SignIn), out var id) ? id : null;
 }
 
 /// <summary>Adds the account and display name to the sign-in cookie, so no page looks them up again.</summary>
