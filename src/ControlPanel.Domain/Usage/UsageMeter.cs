@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
@@ -16,15 +15,12 @@ public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> database
 {
     private static readonly long MinuteTicks = TimeSpan.TicksPerMinute;
 
-    private readonly ConcurrentDictionary<UsageKey, Counter> _counters = new();
+    private readonly MinuteCounts<UsageKey> _counts = new(static key => key.MinuteTicks);
 
     public readonly record struct UsageKey(Guid ApplicationId, Guid KeyPairId, ApplicationEnvironment? Environment, int Outcome, long MinuteTicks, bool Counted);
 
-    public void Record(Guid? applicationId, Guid? keyPairId, ApplicationEnvironment? environment, int outcome, bool counted, DateTime at)
-    {
-        var key = new UsageKey(applicationId ?? Guid.Empty, keyPairId ?? Guid.Empty, environment, outcome, at.Ticks - (at.Ticks % MinuteTicks), counted);
-        Interlocked.Increment(ref _counters.GetOrAdd(key, static _ => new Counter()).Calls);
-    }
+    public void Record(Guid? applicationId, Guid? keyPairId, ApplicationEnvironment? environment, int outcome, bool counted, DateTime at) =>
+        _counts.Add(new UsageKey(applicationId ?? Guid.Empty, keyPairId ?? Guid.Empty, environment, outcome, at.Ticks - (at.Ticks % MinuteTicks), counted), 1);
 
     /// <summary>
     /// Moves one call recorded at <paramref name="at"/> from one outcome to another (an allowed call whose upstream then
@@ -33,27 +29,17 @@ public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> database
     public void Reclassify(Guid applicationId, Guid keyPairId, ApplicationEnvironment? environment, int fromOutcome, bool fromCounted, int toOutcome, bool toCounted, DateTime at)
     {
         var minute = at.Ticks - (at.Ticks % MinuteTicks);
-        Interlocked.Decrement(ref _counters.GetOrAdd(new UsageKey(applicationId, keyPairId, environment, fromOutcome, minute, fromCounted), static _ => new Counter()).Calls);
-        Interlocked.Increment(ref _counters.GetOrAdd(new UsageKey(applicationId, keyPairId, environment, toOutcome, minute, toCounted), static _ => new Counter()).Calls);
+        _counts.Add(new UsageKey(applicationId, keyPairId, environment, fromOutcome, minute, fromCounted), -1);
+        _counts.Add(new UsageKey(applicationId, keyPairId, environment, toOutcome, minute, toCounted), 1);
     }
 
     /// <summary>Calls recorded and not yet flushed, per key (for tests and diagnostics).</summary>
-    public IReadOnlyDictionary<UsageKey, long> Pending() =>
-        _counters.Where(c => Volatile.Read(ref c.Value.Calls) != 0).ToDictionary(c => c.Key, c => Volatile.Read(ref c.Value.Calls));
+    public IReadOnlyDictionary<UsageKey, long> Pending() => _counts.Pending();
 
     /// <summary>Adds the counts gathered since the last flush to the database; on failure they are kept for the next one.</summary>
     public async Task FlushAsync(DateTime now, CancellationToken cancellationToken = default)
     {
-        var batch = new List<(UsageKey Key, Counter Counter, long Calls)>();
-        var currentMinute = now.Ticks - (now.Ticks % MinuteTicks);
-        foreach (var (key, counter) in _counters)
-        {
-            var calls = Interlocked.Exchange(ref counter.Calls, 0);
-            // Negative after a Reclassify whose call was flushed already: the row goes down by as much.
-            if (calls != 0) batch.Add((key, counter, calls));
-            // Counters of minutes long past are dropped; a call still recording into one is practically impossible.
-            else if (key.MinuteTicks < currentMinute - MinuteTicks) _counters.TryRemove(new KeyValuePair<UsageKey, Counter>(key, counter));
-        }
+        var batch = _counts.Take(now);
         if (batch.Count == 0) return;
 
         try
@@ -61,7 +47,7 @@ public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> database
             await using var db = await databases.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var days = new Dictionary<(Guid ApplicationId, DateOnly Day, string Environment, int Outcome, bool Counted), long>();
-            foreach (var (key, _, calls) in batch)
+            foreach (var (key, calls) in batch.Counts)
             {
                 var minute = new DateTime(key.MinuteTicks, DateTimeKind.Utc);
                 var environment = key.Environment?.ToString() ?? "";
@@ -109,14 +95,8 @@ public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> database
         }
         catch
         {
-            foreach (var (key, counter, calls) in batch)
-                Interlocked.Add(ref _counters.GetOrAdd(key, counter).Calls, calls);
+            _counts.Restore(batch);
             throw;
         }
-    }
-
-    private sealed class Counter
-    {
-        public long Calls;
     }
 }
