@@ -35,6 +35,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<UsageMinute> UsageMinutes => Set<UsageMinute>();
     public DbSet<UsageDay> UsageDays => Set<UsageDay>();
     public DbSet<UsageApplicationDay> UsageApplicationDays => Set<UsageApplicationDay>();
+    public DbSet<UsageResourceDay> UsageResourceDays => Set<UsageResourceDay>();
     public DbSet<QuotaNotification> QuotaNotifications => Set<QuotaNotification>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();

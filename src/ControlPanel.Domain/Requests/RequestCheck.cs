@@ -49,7 +49,7 @@ public sealed class RequestCheck(
         ControlPanelMetrics.RecordDecision(decision.Error?.Code ?? 0, decision.Environment, clock.GetElapsedTime(started));
         var at = now.UtcDateTime;
         var outcome = decision.Error?.Code ?? 0;
-        usage.Record(decision.ApplicationId, decision.KeyPairId, decision.Environment, outcome, IsCounted(request, decision.Resource), at);
+        usage.Record(decision.ApplicationId, decision.KeyPairId, decision.Environment, outcome, IsCounted(request, decision.Resource), at, decision.Resource.Id);
         if (decision.Session is { } session) sessionActivity.Record(session.Id, decision.Resource.Id, outcome, at);
         if (decision.KeyPairId is { } keyPairId) keys.RecordUse(keyPairId, at);
         return decision;
@@ -66,7 +66,7 @@ public sealed class RequestCheck(
         var at = checkedAt.UtcDateTime;
         var counted = IsCounted(request, decision.Resource);
         if (counted) await quotas.RefundAsync(application, at);
-        usage.Reclassify(application.Id, decision.KeyPairId ?? Guid.Empty, application.Environment, 0, counted, fault.Code, false, at);
+        usage.Reclassify(application.Id, decision.KeyPairId ?? Guid.Empty, application.Environment, 0, counted, fault.Code, false, at, decision.Resource.Id);
         if (decision.Session is { } session) sessionActivity.Reclassify(session.Id, decision.Resource.Id, 0, fault.Code, at);
     }
 

@@ -916,6 +916,35 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.ToTable("UsageMinutes", (string)null);
                 });
 
+            modelBuilder.Entity("ControlPanel.Domain.Usage.UsageResourceDay", b =>
+                {
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Environment")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ApplicationId", "Day", "Environment", "ResourceId", "Outcome");
+
+                    b.HasIndex("Day", "ApplicationId", "Environment", "ResourceId", "Outcome", "Calls")
+                        .HasDatabaseName("IX_UsageResourceDays_Day_Covering");
+
+                    b.ToTable("UsageResourceDays", (string)null);
+                });
+
             modelBuilder.Entity("ControlPanel.Domain.Webhooks.WebhookAttempt", b =>
                 {
                     b.Property<long>("Id")
