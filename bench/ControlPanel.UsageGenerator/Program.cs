@@ -76,7 +76,8 @@ await using (var db = databases.CreateDbContext())
 var reports = new UsageReports(databases,
     Microsoft.Extensions.Options.Options.Create(new UsageOptions()),
     Microsoft.Extensions.Options.Options.Create(new ApiOptions()),
-    TimeProvider.System);
+    TimeProvider.System,
+    new ControlPanel.Domain.Resources.ResourceCatalogue(databases));
 Console.WriteLine($"Timing {options.Runs} runs of each ({options.Provider}):");
 var results = await new Measurements(reports, options).RunAsync(owner, busiest);
 Console.WriteLine();

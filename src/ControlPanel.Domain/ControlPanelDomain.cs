@@ -92,6 +92,11 @@ public static class ControlPanelDomain
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<RequestCheck>();
         services.AddSingleton<SessionService>();
+        services.AddValidatedOptions<SessionOptions>(SessionOptions.Section);
+        services.AddSingleton<SessionActivityMeter>();
+        services.AddScoped<SessionHistory>();
+        // Applied hourly by the host's sweeper.
+        services.AddSingleton<SessionRetention>();
         services.AddScoped<QuotaService>();
     }
 

@@ -128,6 +128,7 @@ public sealed class NginxGateway : IAsyncDisposable
                     proxy_set_header Content-Length "";
                     proxy_set_header X-Forwarded-For $remote_addr;
                     proxy_set_header X-Forwarded-Proto $scheme;
+                    proxy_set_header X-Original-Method $request_method;
                     proxy_set_header X-Original-URI $request_uri;
                     proxy_set_header X-ControlPanel-Counted "";
                     proxy_set_header X-ControlPanel-Gateway-Secret "{{gatewaySecret}}";

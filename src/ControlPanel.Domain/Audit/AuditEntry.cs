@@ -64,6 +64,7 @@ public static class AuditActions
     public const string ResourceCreated = "resource.created";
     public const string ResourceUpdated = "resource.updated";
     public const string ResourceDeleted = "resource.deleted";
+    public const string SessionEnded = "session.ended";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -74,6 +75,6 @@ public static class AuditActions
         StaffInvited, StaffInvitationResent, StaffInvitationRevoked, StaffInvitationAccepted,
         StaffRoleChanged, UserDisabled, UserEnabled, StaffRemoved, SignInsEnded,
         AccessTokenCreated, AccessTokenUsed, AccessTokenRevoked,
-        ResourceCreated, ResourceUpdated, ResourceDeleted,
+        ResourceCreated, ResourceUpdated, ResourceDeleted, SessionEnded,
     ];
 }

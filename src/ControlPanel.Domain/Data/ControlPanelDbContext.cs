@@ -30,9 +30,12 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<KeyPair> KeyPairs => Set<KeyPair>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<SessionViewChange> SessionViewChanges => Set<SessionViewChange>();
+    public DbSet<SessionActivityMinute> SessionActivity => Set<SessionActivityMinute>();
     public DbSet<UsageMinute> UsageMinutes => Set<UsageMinute>();
     public DbSet<UsageDay> UsageDays => Set<UsageDay>();
     public DbSet<UsageApplicationDay> UsageApplicationDays => Set<UsageApplicationDay>();
+    public DbSet<UsageResourceDay> UsageResourceDays => Set<UsageResourceDay>();
     public DbSet<QuotaNotification> QuotaNotifications => Set<QuotaNotification>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();

@@ -27,6 +27,7 @@ public sealed class RequestCheck(
     RefusedCalls refusedCalls,
     QuotaLedger quotas,
     UsageMeter usage,
+    SessionActivityMeter sessionActivity,
     IOptions<ApiOptions> options,
     TimeProvider clock)
 {
@@ -47,7 +48,9 @@ public sealed class RequestCheck(
         var decision = await DecideAsync(request, resource, now);
         ControlPanelMetrics.RecordDecision(decision.Error?.Code ?? 0, decision.Environment, clock.GetElapsedTime(started));
         var at = now.UtcDateTime;
-        usage.Record(decision.ApplicationId, decision.KeyPairId, decision.Environment, decision.Error?.Code ?? 0, IsCounted(request, decision.Resource), at);
+        var outcome = decision.Error?.Code ?? 0;
+        usage.Record(decision.ApplicationId, decision.KeyPairId, decision.Environment, outcome, IsCounted(request, decision.Resource), at, decision.Resource.Id);
+        if (decision.Session is { } session) sessionActivity.Record(session.Id, decision.Resource.Id, outcome, at);
         if (decision.KeyPairId is { } keyPairId) keys.RecordUse(keyPairId, at);
         return decision;
     }
@@ -63,7 +66,8 @@ public sealed class RequestCheck(
         var at = checkedAt.UtcDateTime;
         var counted = IsCounted(request, decision.Resource);
         if (counted) await quotas.RefundAsync(application, at);
-        usage.Reclassify(application.Id, decision.KeyPairId ?? Guid.Empty, application.Environment, 0, counted, fault.Code, false, at);
+        usage.Reclassify(application.Id, decision.KeyPairId ?? Guid.Empty, application.Environment, 0, counted, fault.Code, false, at, decision.Resource.Id);
+        if (decision.Session is { } session) sessionActivity.Reclassify(session.Id, decision.Resource.Id, 0, fault.Code, at);
     }
 
     private async ValueTask<Decision> DecideAsync(CheckRequest request, ResourceRule resource, DateTimeOffset now)
@@ -99,7 +103,10 @@ public sealed class RequestCheck(
             switch (lookup)
             {
                 case SessionLookup.Unknown: return await Refuse(ErrorCatalogue.InvalidToken, "The session token is not recognised.");
-                case SessionLookup.Expired: return await Refuse(ErrorCatalogue.TokenExpired, "The session expired 2 hours after it was created; open a new one.");
+                case SessionLookup.Expired:
+                    return await Refuse(ErrorCatalogue.TokenExpired, session!.Ended
+                    ? "The session was ended by the application's owner; open a new one."
+                    : "The session expired 2 hours after it was created; open a new one.");
             }
         }
         else if (request.SessionRequired || resource.SessionRequired)

@@ -19,6 +19,18 @@ public sealed class ResourceCatalogue(IDbContextFactory<ControlPanelDbContext> d
     /// <summary>The table in force now.</summary>
     public RouteTable Table => _table;
 
+    /// <summary>
+    /// A resource's name now, for what was recorded under its id (usage, a session's activity): the session management
+    /// pseudo-resource by its own name, a resource deleted since by its id.
+    /// </summary>
+    public string TitleOf(Guid resourceId)
+    {
+        if (resourceId == Resource.SessionManagementId) return RouteTable.SessionManagement.Title;
+        foreach (var rule in _table.Rules)
+            if (rule.Id == resourceId) return rule.Title;
+        return $"deleted resource {resourceId.ToString("N")[..8]}";
+    }
+
     /// <summary>The resource a call is (see <see cref="RouteTable.Match"/>).</summary>
     public ResourceRule Match(string? method, string? path) => _table.Match(method, path);
 

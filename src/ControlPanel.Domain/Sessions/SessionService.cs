@@ -36,8 +36,9 @@ public sealed partial class SessionService(
     /// Opens a session for the keys of an allowed decision, starting on the application's default view,
     /// unless the application opened <see cref="ApiOptions.SessionsPerApplicationPerMinute"/> this minute (158)
     /// or the key pair holds <see cref="ApiOptions.MaxLiveSessionsPerKeyPair"/> live sessions (196).
+    /// <paramref name="openedFrom"/> is the client address, kept with the session's activity.
     /// </summary>
-    public async Task<OpenResult> OpenAsync(Decision decision, CancellationToken cancellationToken = default)
+    public async Task<OpenResult> OpenAsync(Decision decision, string? openedFrom = null, CancellationToken cancellationToken = default)
     {
         if (!decision.Allowed || decision.Application is not { } application || decision.KeyPairId is not { } keyPairId)
             throw new InvalidOperationException("Only an allowed decision opens a session.");
@@ -73,6 +74,7 @@ public sealed partial class SessionService(
             View = application.DefaultView,
             CreatedAt = now,
             ExpiresAt = now + Session.Lifetime,
+            OpenedFrom = openedFrom is { Length: <= Session.AddressMaxLength } ? openedFrom : "",
         };
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
         {
@@ -105,6 +107,8 @@ public sealed partial class SessionService(
             // The view and its change row commit together (SaveAsync commits), so every instance follows.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Sessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(set => set.SetProperty(s => s.View, view), cancellationToken);
+            // Kept with the session's activity: the Sessions page shows when it changed and from what.
+            db.SessionViewChanges.Add(new SessionViewChange { SessionId = sessionId, At = clock.GetUtcNow().UtcDateTime, FromView = session.View, ToView = view! });
             await changes.SaveAsync(db, ChangeTopic.Session, sessionId, cancellationToken);
         }
         session.View = view!;

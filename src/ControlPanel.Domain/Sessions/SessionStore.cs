@@ -12,21 +12,34 @@ namespace ControlPanel.Domain.Sessions;
 public enum SessionLookup { Live, Expired, Unknown }
 
 /// <summary>A session as the request check holds it in memory.</summary>
-public sealed class LiveSession(Guid id, Guid applicationId, Guid keyPairId, string view, DateTime createdAt, DateTime expiresAt)
+public sealed class LiveSession(Guid id, Guid applicationId, Guid keyPairId, string view, DateTime createdAt, DateTime expiresAt, bool ended = false)
 {
     private string _view = view;
+    private long _expiresAtTicks = expiresAt.Ticks;
+    private bool _ended = ended;
 
     public Guid Id { get; } = id;
     public Guid ApplicationId { get; } = applicationId;
     public Guid KeyPairId { get; } = keyPairId;
     public DateTime CreatedAt { get; } = createdAt;
-    public DateTime ExpiresAt { get; } = expiresAt;
     public string View { get => Volatile.Read(ref _view); internal set => Volatile.Write(ref _view, value); }
+
+    /// <summary>Two hours after opening, or earlier when an owner or admin ended the session.</summary>
+    public DateTime ExpiresAt => new(Interlocked.Read(ref _expiresAtTicks), DateTimeKind.Utc);
+
+    /// <summary>An owner or admin ended the session before it expired.</summary>
+    public bool Ended => Volatile.Read(ref _ended);
 
     /// <summary>Per-user calls are rate limited per session ("per access token").</summary>
     public string RateLimitPartition { get; } = $"s:{id}";
 
-    internal static LiveSession From(Session s) => new(s.Id, s.ApplicationId, s.KeyPairId, s.View, s.CreatedAt, s.ExpiresAt);
+    internal void End(DateTime at)
+    {
+        Interlocked.Exchange(ref _expiresAtTicks, at.Ticks);
+        Volatile.Write(ref _ended, true);
+    }
+
+    internal static LiveSession From(Session s) => new(s.Id, s.ApplicationId, s.KeyPairId, s.View, s.CreatedAt, s.ExpiresAt, s.EndedAt is not null);
 }
 
 /// <summary>
@@ -129,8 +142,11 @@ public sealed class SessionStore : IChangeSubscriber
             Add(s.TokenHash, LiveSession.From(s));
     }
 
-    /// <summary>Forgets sessions expired longer than the retention, in memory and in the database; returns how many.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Forgets sessions expired longer than <see cref="Session.ExpiredRetention"/>; returns how many. Their rows stay for
+    /// their activity (<see cref="SessionRetention"/> deletes them).
+    /// </summary>
+    public int Sweep()
     {
         var keepFrom = _clock.GetUtcNow().UtcDateTime - Session.ExpiredRetention;
         var removed = 0;
@@ -140,8 +156,6 @@ public sealed class SessionStore : IChangeSubscriber
             if (_byToken.TryRemove(new KeyValuePair<HashKey, LiveSession>(key, session))) removed++;
             _tokenById.TryRemove(session.Id, out _);
         }
-        await using var db = await _databases.CreateDbContextAsync(cancellationToken);
-        await db.Sessions.Where(s => s.ExpiresAt <= keepFrom).ExecuteDeleteAsync(cancellationToken);
         return removed;
     }
 
@@ -161,6 +175,8 @@ public sealed class SessionStore : IChangeSubscriber
         var hash = SessionToken.HashHex(token);
         await using var db = await _databases.CreateDbContextAsync();
         var stored = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.TokenHash == hash);
+        // A row kept only for its activity: its token answers as one forgotten, as it did when such rows were deleted.
+        if (stored is not null && stored.ExpiresAt <= now - Session.ExpiredRetention) stored = null;
         if (stored is null)
         {
             // A session is saved before its token is handed out, so a signed token missing now stays missing.
@@ -196,8 +212,12 @@ public sealed class SessionStore : IChangeSubscriber
             if (_tokenById.TryRemove(sessionId, out var key)) _byToken.TryRemove(key, out _);
             return;
         }
-        // Changed in place: a call holding the session sees the new view too.
-        if (FindById(sessionId) is { } held) held.View = stored.View;
+        // Changed in place: a call holding the session sees the new view (or its end) too.
+        if (FindById(sessionId) is { } held)
+        {
+            held.View = stored.View;
+            if (stored.EndedAt is not null && !held.Ended) held.End(stored.ExpiresAt);
+        }
         else Add(stored.TokenHash, LiveSession.From(stored));
     }
 }

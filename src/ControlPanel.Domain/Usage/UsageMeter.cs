@@ -1,80 +1,85 @@
-using System.Collections.Concurrent;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Resources;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Usage;
 
 /// <summary>
 /// Counts every check decision in memory per (application, key pair, environment, outcome, UTC
-/// minute, counted) and adds the counts to <see cref="UsageMinute"/> rows when flushed (every
+/// minute, counted, resource) and adds the counts to <see cref="UsageMinute"/> rows when flushed (every
 /// second and on shutdown, by the host). Recording a call allocates nothing once its minute's
-/// counter exists. Each flush also adds the same counts to the <see cref="UsageDay"/> rollup, in
-/// the same transaction, so reports never aggregate raw minutes for history.
+/// counter exists. Each flush also adds the same counts to the <see cref="UsageDay"/> rollup (and, by resource, to
+/// <see cref="UsageResourceDay"/>), in the same transaction, so reports never aggregate raw minutes for history.
 /// </summary>
 public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> databases)
 {
     private static readonly long MinuteTicks = TimeSpan.TicksPerMinute;
 
-    private readonly ConcurrentDictionary<UsageKey, Counter> _counters = new();
+    private readonly MinuteCounts<UsageKey> _counts = new(static key => key.MinuteTicks);
 
-    public readonly record struct UsageKey(Guid ApplicationId, Guid KeyPairId, ApplicationEnvironment? Environment, int Outcome, long MinuteTicks, bool Counted);
+    public readonly record struct UsageKey(Guid ApplicationId, Guid KeyPairId, ApplicationEnvironment? Environment, int Outcome, long MinuteTicks, bool Counted, Guid ResourceId);
 
-    public void Record(Guid? applicationId, Guid? keyPairId, ApplicationEnvironment? environment, int outcome, bool counted, DateTime at)
-    {
-        var key = new UsageKey(applicationId ?? Guid.Empty, keyPairId ?? Guid.Empty, environment, outcome, at.Ticks - (at.Ticks % MinuteTicks), counted);
-        Interlocked.Increment(ref _counters.GetOrAdd(key, static _ => new Counter()).Calls);
-    }
+    /// <param name="resourceId">The catalogue's resource the call was; left out, the default resource.</param>
+    public void Record(Guid? applicationId, Guid? keyPairId, ApplicationEnvironment? environment, int outcome, bool counted, DateTime at, Guid? resourceId = null) =>
+        _counts.Add(new UsageKey(applicationId ?? Guid.Empty, keyPairId ?? Guid.Empty, environment, outcome, at.Ticks - (at.Ticks % MinuteTicks), counted, resourceId ?? Resource.DefaultId), 1);
 
     /// <summary>
     /// Moves one call recorded at <paramref name="at"/> from one outcome to another (an allowed call whose upstream then
     /// failed): the minute's counts go down by one for the first and up by one for the second, in the same flush or the next.
     /// </summary>
-    public void Reclassify(Guid applicationId, Guid keyPairId, ApplicationEnvironment? environment, int fromOutcome, bool fromCounted, int toOutcome, bool toCounted, DateTime at)
+    public void Reclassify(Guid applicationId, Guid keyPairId, ApplicationEnvironment? environment, int fromOutcome, bool fromCounted, int toOutcome, bool toCounted, DateTime at,
+        Guid? resourceId = null)
     {
         var minute = at.Ticks - (at.Ticks % MinuteTicks);
-        Interlocked.Decrement(ref _counters.GetOrAdd(new UsageKey(applicationId, keyPairId, environment, fromOutcome, minute, fromCounted), static _ => new Counter()).Calls);
-        Interlocked.Increment(ref _counters.GetOrAdd(new UsageKey(applicationId, keyPairId, environment, toOutcome, minute, toCounted), static _ => new Counter()).Calls);
+        var resource = resourceId ?? Resource.DefaultId;
+        _counts.Add(new UsageKey(applicationId, keyPairId, environment, fromOutcome, minute, fromCounted, resource), -1);
+        _counts.Add(new UsageKey(applicationId, keyPairId, environment, toOutcome, minute, toCounted, resource), 1);
     }
 
     /// <summary>Calls recorded and not yet flushed, per key (for tests and diagnostics).</summary>
-    public IReadOnlyDictionary<UsageKey, long> Pending() =>
-        _counters.Where(c => Volatile.Read(ref c.Value.Calls) != 0).ToDictionary(c => c.Key, c => Volatile.Read(ref c.Value.Calls));
+    public IReadOnlyDictionary<UsageKey, long> Pending() => _counts.Pending();
 
     /// <summary>Adds the counts gathered since the last flush to the database; on failure they are kept for the next one.</summary>
     public async Task FlushAsync(DateTime now, CancellationToken cancellationToken = default)
     {
-        var batch = new List<(UsageKey Key, Counter Counter, long Calls)>();
-        var currentMinute = now.Ticks - (now.Ticks % MinuteTicks);
-        foreach (var (key, counter) in _counters)
-        {
-            var calls = Interlocked.Exchange(ref counter.Calls, 0);
-            // Negative after a Reclassify whose call was flushed already: the row goes down by as much.
-            if (calls != 0) batch.Add((key, counter, calls));
-            // Counters of minutes long past are dropped; a call still recording into one is practically impossible.
-            else if (key.MinuteTicks < currentMinute - MinuteTicks) _counters.TryRemove(new KeyValuePair<UsageKey, Counter>(key, counter));
-        }
+        var batch = _counts.Take(now);
         if (batch.Count == 0) return;
 
         try
         {
             await using var db = await databases.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var minutes = new Dictionary<(Guid ApplicationId, DateTime Minute, Guid KeyPairId, string Environment, int Outcome, bool Counted), long>();
             var days = new Dictionary<(Guid ApplicationId, DateOnly Day, string Environment, int Outcome, bool Counted), long>();
-            foreach (var (key, _, calls) in batch)
+            var resourceDays = new Dictionary<(Guid ApplicationId, DateOnly Day, string Environment, Guid ResourceId, int Outcome), long>();
+            foreach (var (key, calls) in batch.Counts)
             {
                 var minute = new DateTime(key.MinuteTicks, DateTimeKind.Utc);
                 var environment = key.Environment?.ToString() ?? "";
+                var minuteKey = (key.ApplicationId, minute, key.KeyPairId, environment, key.Outcome, key.Counted);
+                minutes[minuteKey] = minutes.GetValueOrDefault(minuteKey) + calls;
+                var dayKey = (key.ApplicationId, DateOnly.FromDateTime(minute), environment, key.Outcome, key.Counted);
+                days[dayKey] = days.GetValueOrDefault(dayKey) + calls;
+                var resourceKey = (key.ApplicationId, DateOnly.FromDateTime(minute), environment, key.ResourceId, key.Outcome);
+                resourceDays[resourceKey] = resourceDays.GetValueOrDefault(resourceKey) + calls;
+            }
+            // Minute rows keep the key pair and drop the resource (which the resource day rows keep).
+            foreach (var ((applicationId, minute, keyPairId, environment, outcome, counted), calls) in minutes)
                 // Adds to the row, so several flushes (or instances) of one minute sum up.
                 await db.Database.ExecuteSqlInterpolatedAsync($"""
                     INSERT INTO "UsageMinutes" ("ApplicationId", "Minute", "KeyPairId", "Environment", "Outcome", "Counted", "Calls")
-                    VALUES ({key.ApplicationId}, {minute}, {key.KeyPairId}, {environment}, {key.Outcome}, {key.Counted}, {calls})
+                    VALUES ({applicationId}, {minute}, {keyPairId}, {environment}, {outcome}, {counted}, {calls})
                     ON CONFLICT ("ApplicationId", "Minute", "KeyPairId", "Environment", "Outcome", "Counted")
                     DO UPDATE SET "Calls" = "UsageMinutes"."Calls" + excluded."Calls"
                     """, cancellationToken);
-                var dayKey = (key.ApplicationId, DateOnly.FromDateTime(minute), environment, key.Outcome, key.Counted);
-                days[dayKey] = days.GetValueOrDefault(dayKey) + calls;
-            }
+            foreach (var ((applicationId, day, environment, resourceId, outcome), calls) in resourceDays)
+                await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO "UsageResourceDays" ("ApplicationId", "Day", "Environment", "ResourceId", "Outcome", "Calls")
+                    VALUES ({applicationId}, {day}, {environment}, {resourceId}, {outcome}, {calls})
+                    ON CONFLICT ("ApplicationId", "Day", "Environment", "ResourceId", "Outcome")
+                    DO UPDATE SET "Calls" = "UsageResourceDays"."Calls" + excluded."Calls"
+                    """, cancellationToken);
             // The day rollup drops the key pair, so a batch's minutes fold into far fewer day rows.
             foreach (var ((applicationId, day, environment, outcome, counted), calls) in days)
                 await db.Database.ExecuteSqlInterpolatedAsync($"""
@@ -109,14 +114,8 @@ public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> database
         }
         catch
         {
-            foreach (var (key, counter, calls) in batch)
-                Interlocked.Add(ref _counters.GetOrAdd(key, counter).Calls, calls);
+            _counts.Restore(batch);
             throw;
         }
-    }
-
-    private sealed class Counter
-    {
-        public long Calls;
     }
 }

@@ -3,6 +3,7 @@ using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Quotas;
 using ControlPanel.Domain.Requests;
+using ControlPanel.Domain.Resources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,8 @@ public sealed class UsageReports(
     IDbContextFactory<ControlPanelDbContext> databases,
     IOptions<UsageOptions> usageOptions,
     IOptions<ApiOptions> apiOptions,
-    TimeProvider clock)
+    TimeProvider clock,
+    ResourceCatalogue resources)
 {
     /// <summary>
     /// What to report on. A null part means "every one the viewer may read"; dates are UTC days, both inclusive.
@@ -91,6 +93,31 @@ public sealed class UsageReports(
     public sealed record HistorySort(HistoryColumn Column = HistoryColumn.Day, bool Descending = true);
 
     public sealed record HistoryPage(IReadOnlyList<HistoryRow> Rows, int Total);
+
+    /// <summary>One resource's calls over a range: by outcome in all, and per day of the range.</summary>
+    public sealed record ResourceUsage(Guid ResourceId, string Resource, UsageCounts Totals, IReadOnlyList<long> CallsPerDay);
+
+    /// <summary>The calls of a range's days by resource, most called first.</summary>
+    public sealed record ResourceBreakdown(DateRange Range, IReadOnlyList<ResourceUsage> Resources);
+
+    /// <summary>One row of the CSV file by resource: one application's calls to one resource on one day.</summary>
+    public sealed record ResourceHistoryRow
+    {
+        public DateOnly Day { get; init; }
+        public Guid ApplicationId { get; init; }
+        public string ApplicationName { get; init; } = "";
+        public string AccountName { get; init; } = "";
+        public string Environment { get; init; } = "";
+        public Guid ResourceId { get; init; }
+        public string Resource { get; init; } = "";
+        public long Allowed { get; init; }
+        public long RateLimited { get; init; }
+        public long OverQuota { get; init; }
+        public long BadOrigin { get; init; }
+        public long BadKeys { get; init; }
+        public long Other { get; init; }
+        public long Total { get; init; }
+    }
 
     /// <summary>Shown for calls whose keys matched no application (staff see them when no account is chosen).</summary>
     public const string UnknownApplicationName = "(unrecognised keys)";
@@ -259,6 +286,99 @@ public sealed class UsageReports(
         await foreach (var row in Sorted(db, HistoryDays(db, scope, range), sort).AsAsyncEnumerable())
             yield return row;
     }
+
+    /// <summary>
+    /// Calls and refusals by resource over the days the filter's period touches (the per-resource rollup is by day), each
+    /// resource with its calls per day; read from <see cref="UsageResourceDay"/> rows only.
+    /// </summary>
+    public async Task<ResourceBreakdown> ResourcesAsync(Viewer viewer, Filter filter)
+    {
+        var range = ResolvePeriod(filter).Days;
+        await using var db = await databases.CreateDbContextAsync();
+        var scope = await ScopeAsync(db, viewer, filter);
+        var rows = await ResourceDays(db, scope, range)
+            .GroupBy(d => new { d.ResourceId, d.Day, d.Outcome })
+            .Select(g => new { g.Key.ResourceId, g.Key.Day, g.Key.Outcome, Calls = g.Sum(d => d.Calls) })
+            .ToListAsync();
+        var start = range.From.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var byResource = rows.GroupBy(r => r.ResourceId).Select(g =>
+            {
+                var totals = new UsageCounts.Builder(start);
+                var perDay = new long[range.Days];
+                foreach (var row in g)
+                {
+                    totals.Add(row.Outcome, false, row.Calls);
+                    perDay[row.Day.DayNumber - range.From.DayNumber] += row.Calls;
+                }
+                return new ResourceUsage(g.Key, resources.TitleOf(g.Key), totals.Build(), perDay);
+            })
+            .OrderByDescending(r => r.Totals.Total).ThenBy(r => r.Resource, StringComparer.Ordinal)
+            .ToList();
+        return new ResourceBreakdown(range, byResource);
+    }
+
+    /// <summary>
+    /// Every row of the filter's days by application and resource, newest day first (for the CSV file by resource). The
+    /// viewer and the range are checked before the first row is read.
+    /// </summary>
+    public async Task<IAsyncEnumerable<ResourceHistoryRow>> ExportResourcesAsync(Viewer viewer, Filter filter)
+    {
+        var range = ResolveRange(filter);
+        Scope scope;
+        await using (var db = await databases.CreateDbContextAsync())
+            scope = await ScopeAsync(db, viewer, filter);
+        return StreamResources(scope, range);
+    }
+
+    private async IAsyncEnumerable<ResourceHistoryRow> StreamResources(Scope scope, DateRange range)
+    {
+        var (rateLimited, overQuota, badOrigin, badKeys) = (Code(UsageOutcome.RateLimited), Code(UsageOutcome.OverQuota), Code(UsageOutcome.BadOrigin), Code(UsageOutcome.BadKeys));
+        await using var db = await databases.CreateDbContextAsync();
+        var sums = ResourceDays(db, scope, range)
+            .GroupBy(d => new { d.Day, d.ApplicationId, d.Environment, d.ResourceId })
+            .Select(g => new
+            {
+                g.Key.Day,
+                g.Key.ApplicationId,
+                g.Key.Environment,
+                g.Key.ResourceId,
+                Allowed = g.Sum(d => d.Outcome == 0 ? d.Calls : 0),
+                RateLimited = g.Sum(d => d.Outcome == rateLimited ? d.Calls : 0),
+                OverQuota = g.Sum(d => d.Outcome == overQuota ? d.Calls : 0),
+                BadOrigin = g.Sum(d => d.Outcome == badOrigin ? d.Calls : 0),
+                BadKeys = g.Sum(d => d.Outcome == badKeys ? d.Calls : 0),
+                Total = g.Sum(d => d.Calls),
+            });
+        var named =
+            from d in sums
+            join a in db.Applications on d.ApplicationId equals a.Id into matched
+            from a in matched.DefaultIfEmpty()
+            orderby d.Day descending, d.ApplicationId, d.Environment, d.ResourceId
+            select new { d, ApplicationName = a == null ? UnknownApplicationName : a.Name, AccountName = a == null ? "" : a.Account!.Name };
+        await foreach (var row in named.AsAsyncEnumerable())
+            yield return new ResourceHistoryRow
+            {
+                Day = row.d.Day,
+                ApplicationId = row.d.ApplicationId,
+                ApplicationName = row.ApplicationName,
+                AccountName = row.AccountName,
+                Environment = row.d.Environment,
+                ResourceId = row.d.ResourceId,
+                Resource = resources.TitleOf(row.d.ResourceId),
+                Allowed = row.d.Allowed,
+                RateLimited = row.d.RateLimited,
+                OverQuota = row.d.OverQuota,
+                BadOrigin = row.d.BadOrigin,
+                BadKeys = row.d.BadKeys,
+                Other = row.d.Total - row.d.Allowed - row.d.RateLimited - row.d.OverQuota - row.d.BadOrigin - row.d.BadKeys,
+                Total = row.d.Total,
+            };
+    }
+
+    private static int Code(UsageOutcome outcome) => UsageOutcomes.CodeOf(outcome);
+
+    private static IQueryable<UsageResourceDay> ResourceDays(ControlPanelDbContext db, Scope scope, DateRange range) =>
+        InScope(db, db.UsageResourceDays, scope).Where(d => d.Day >= range.From && d.Day <= range.To);
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 

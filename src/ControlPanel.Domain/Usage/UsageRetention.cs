@@ -25,6 +25,7 @@ public sealed class UsageRetention(IDbContextFactory<ControlPanelDbContext> data
         }
         var dayRows = await db.UsageDays.Where(d => d.Day < oldestDay).ExecuteDeleteAsync(cancellationToken);
         await db.UsageApplicationDays.Where(d => d.Day < oldestDay).ExecuteDeleteAsync(cancellationToken);
+        await db.UsageResourceDays.Where(d => d.Day < oldestDay).ExecuteDeleteAsync(cancellationToken);
         return new Deleted(minuteRows, dayRows);
     }
 }

@@ -238,14 +238,15 @@ public static class KeyValidationApi
     private static async Task OpenSessionAsync(HttpContext context, CheckRequestReader reader, RequestCheck check, SessionService sessions)
     {
         // Opening a session is session management, not a resource call: rate limited and metered, not counted.
-        var decision = await check.CheckAsync(reader.Read(context) with { SessionManagement = true, SessionToken = null });
+        var request = reader.Read(context) with { SessionManagement = true, SessionToken = null };
+        var decision = await check.CheckAsync(request);
         DecisionResponses.WriteRateLimitHeaders(context.Response, decision.RateLimit);
         if (decision.Error is { } error)
         {
             await ApiRefusal.WriteAsync(context, error, decision.ExtraInfo);
             return;
         }
-        var result = await sessions.OpenAsync(decision, context.RequestAborted);
+        var result = await sessions.OpenAsync(decision, request.ClientIp?.ToString(), context.RequestAborted);
         if (result.Session is not { } opened)
         {
             // 158 reports the session-creation window instead of the caller's call window; 196 says when a slot frees.

@@ -108,6 +108,7 @@ public static partial class ManagementApi
             .Answers(StatusCodes.Status204NoContent, write: true);
 
         MapResources(manage.MapGroup("/resources"));
+        MapSessions(applications);
 
         return endpoints;
     }

@@ -28,6 +28,10 @@ public static class UsageApi
             .WithName("ExportSignedInUsageHistory")
             .WithSummary("The usage page's history table as a CSV file, every row in its order (the filters above, sort a column, descending true or false)")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv"));
+        Refusals(usage.MapGet("/resources.csv", ExportResourcesAsync)
+            .WithName("ExportSignedInUsageByResource")
+            .WithSummary("Calls per day, application and resource as a CSV file, newest day first, with the Resource column (the filters above)")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv"));
     }
 
     private static void Refusals(RouteHandlerBuilder endpoint) => endpoint
@@ -62,6 +66,16 @@ public static class UsageApi
             var rows = await reports.ExportHistoryAsync(viewer, filter, new UsageReports.HistorySort(column, newestFirst ?? true));
             var range = reports.ResolveRange(filter);
             return Results.Stream(output => UsageCsv.WriteAsync(output, rows, http.RequestAborted), "text/csv; charset=utf-8", UsageCsv.FileName(range));
+        });
+
+    /// <summary>GET /api/v1/usage/resources.csv?…: every application's calls per day and resource.</summary>
+    private static Task<IResult> ExportResourcesAsync(HttpContext http, SignedInViewer signedIn, UsageReports reports,
+        string? applicationId, string? accountId, string? environment, string? from, string? to) =>
+        AnswerAsync(signedIn.Viewer, applicationId, accountId, environment, from, to, async (viewer, filter) =>
+        {
+            var rows = await reports.ExportResourcesAsync(viewer, filter);
+            return Results.Stream(output => UsageCsv.WriteResourcesAsync(output, rows, http.RequestAborted), "text/csv; charset=utf-8",
+                UsageCsv.FileName(reports.ResolveRange(filter), "usage-by-resource"));
         });
 
     /// <summary>

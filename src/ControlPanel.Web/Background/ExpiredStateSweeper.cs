@@ -6,11 +6,12 @@ using ControlPanel.Domain.Usage;
 namespace ControlPanel.Web.Background;
 
 /// <summary>
-/// Every minute: forgets long-expired sessions, ended limit periods and old changes; every hour, usage, webhook, mail
+/// Every minute: forgets long-expired sessions, ended limit periods and old changes; every hour, usage, sessions' activity, webhook, mail
 /// and audit history and idempotent-rotation answers past their retention; so memory and tables stay bounded.
 /// </summary>
 public sealed class ExpiredStateSweeper(
-    SessionStore sessions, CounterStore counters, ChangeFeed changes, HistoryRetention history, UsageRetention usage, TimeProvider clock,
+    SessionStore sessions, CounterStore counters, ChangeFeed changes, HistoryRetention history, UsageRetention usage, SessionRetention sessionHistory,
+    TimeProvider clock,
     ILogger<ExpiredStateSweeper> logger) : BackgroundService
 {
     // Retention periods are days long; an hourly pass keeps the scans of large history tables rare.
@@ -26,7 +27,7 @@ public sealed class ExpiredStateSweeper(
             {
                 try
                 {
-                    await sessions.SweepAsync(stoppingToken);
+                    sessions.Sweep();
                     await counters.RemoveExpiredAsync(clock.GetUtcNow().UtcDateTime, stoppingToken);
                     await changes.RemoveOldAsync(stoppingToken);
                     if (clock.GetUtcNow() >= _nextHistorySweep)
@@ -35,6 +36,9 @@ public sealed class ExpiredStateSweeper(
                         var usageDeleted = await usage.DeleteExpiredAsync(stoppingToken);
                         if (usageDeleted.MinuteRows + usageDeleted.DayRows > 0)
                             logger.LogInformation("Retention deleted {MinuteRows} usage minute rows and {DayRows} usage day rows.", usageDeleted.MinuteRows, usageDeleted.DayRows);
+                        var sessionsDeleted = await sessionHistory.DeleteExpiredAsync(stoppingToken);
+                        if (sessionsDeleted.Sessions + sessionsDeleted.ActivityRows > 0)
+                            logger.LogInformation("Retention deleted {Sessions} sessions and {ActivityRows} session activity rows.", sessionsDeleted.Sessions, sessionsDeleted.ActivityRows);
                         var deleted = await history.DeleteExpiredAsync(stoppingToken);
                         if (deleted.Total > 0)
                             logger.LogInformation("Retention deleted {Events} webhook events, {Deliveries} deliveries, {Attempts} attempts, {AuditEntries} audit entries, {Mails} mails and {IdempotentRotations} expired idempotent rotations.",

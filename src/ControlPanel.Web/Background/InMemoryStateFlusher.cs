@@ -2,17 +2,18 @@ using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Monitoring;
 using ControlPanel.Domain.Quotas;
+using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
 
 namespace ControlPanel.Web.Background;
 
 /// <summary>
-/// Writes what the request path gathers in memory (metered usage, quota notifications, key pairs' last use)
+/// Writes what the request path gathers in memory (metered usage, sessions' activity, quota notifications, key pairs' last use)
 /// every second and on shutdown, so the request path never writes; and gives back the unused part of
 /// limit blocks idle for a while (all of them on shutdown) for the other instances.
 /// </summary>
 public sealed class InMemoryStateFlusher(
-    UsageMeter usage, QuotaLedger quotas, KeyIndex keys, LeasedCounters counters, TimeProvider clock, ILogger<InMemoryStateFlusher> logger) : BackgroundService
+    UsageMeter usage, SessionActivityMeter sessionActivity, QuotaLedger quotas, KeyIndex keys, LeasedCounters counters, TimeProvider clock, ILogger<InMemoryStateFlusher> logger) : BackgroundService
 {
     /// <summary>
     /// How often the gathered counts are written: what a crash (a kill, a power cut) loses is what was gathered since
@@ -45,6 +46,8 @@ public sealed class InMemoryStateFlusher(
             ControlPanelMetrics.RecordUsageFlushed();
         }
         catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write usage; kept for the next second."); }
+        try { await sessionActivity.FlushAsync(clock.GetUtcNow().UtcDateTime, cancellationToken); }
+        catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write session activity; kept for the next second."); }
         try { await quotas.FlushNotificationsAsync(cancellationToken); }
         catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write quota notifications; kept for the next second."); }
         try { await keys.FlushUsesAsync(cancellationToken); }

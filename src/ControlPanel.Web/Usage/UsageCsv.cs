@@ -8,7 +8,14 @@ namespace ControlPanel.Web.Usage;
 /// <summary>The usage history table as a CSV file: the same rows, in the same order, under the table's headings.</summary>
 public static class UsageCsv
 {
-    public static async Task WriteAsync(Stream output, IAsyncEnumerable<UsageReports.HistoryRow> rows, CancellationToken cancellationToken)
+    public static Task WriteAsync(Stream output, IAsyncEnumerable<UsageReports.HistoryRow> rows, CancellationToken cancellationToken) =>
+        WriteAsync<UsageReports.HistoryRow, HistoryRowMap>(output, rows, cancellationToken);
+
+    /// <summary>The history by day, application and resource: the same outcome columns, with the resource's.</summary>
+    public static Task WriteResourcesAsync(Stream output, IAsyncEnumerable<UsageReports.ResourceHistoryRow> rows, CancellationToken cancellationToken) =>
+        WriteAsync<UsageReports.ResourceHistoryRow, ResourceRowMap>(output, rows, cancellationToken);
+
+    private static async Task WriteAsync<TRow, TMap>(Stream output, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken) where TMap : ClassMap<TRow>
     {
         // UTF-8 with a byte-order mark: without it spreadsheet programs read the file as their local code page and
         // garble accented names.
@@ -16,11 +23,11 @@ public static class UsageCsv
         // Names are chosen by customers and staff open the file in spreadsheets: a cell starting with =, +, -, @,
         // tab or carriage return gets a leading quote so it is read as text, never run as a formula.
         await using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape });
-        csv.Context.RegisterClassMap<HistoryRowMap>();
+        csv.Context.RegisterClassMap<TMap>();
         await csv.WriteRecordsAsync(rows, cancellationToken);
     }
 
-    public static string FileName(UsageReports.DateRange range) => $"usage-{range.From:yyyy-MM-dd}-to-{range.To:yyyy-MM-dd}.csv";
+    public static string FileName(UsageReports.DateRange range, string kind = "usage") => $"{kind}-{range.From:yyyy-MM-dd}-to-{range.To:yyyy-MM-dd}.csv";
 
     private sealed class HistoryRowMap : ClassMap<UsageReports.HistoryRow>
     {
@@ -38,6 +45,25 @@ public static class UsageCsv
             Map(r => r.Other).Name(UsageOutcome.Other.Label());
             Map(r => r.Total).Name("Total");
             Map(r => r.Counted).Name("Counted towards quota");
+        }
+    }
+
+    private sealed class ResourceRowMap : ClassMap<UsageReports.ResourceHistoryRow>
+    {
+        public ResourceRowMap()
+        {
+            Map(r => r.Day).Name("Day (UTC)").TypeConverterOption.Format("yyyy-MM-dd");
+            Map(r => r.AccountName).Name("Account");
+            Map(r => r.ApplicationName).Name("Application");
+            Map(r => r.Environment).Name("Environment");
+            Map(r => r.Resource).Name("Resource");
+            Map(r => r.Allowed).Name(UsageOutcome.Allowed.Label());
+            Map(r => r.RateLimited).Name(UsageOutcome.RateLimited.Label());
+            Map(r => r.OverQuota).Name(UsageOutcome.OverQuota.Label());
+            Map(r => r.BadOrigin).Name(UsageOutcome.BadOrigin.Label());
+            Map(r => r.BadKeys).Name(UsageOutcome.BadKeys.Label());
+            Map(r => r.Other).Name(UsageOutcome.Other.Label());
+            Map(r => r.Total).Name("Total");
         }
     }
 }

@@ -3,7 +3,10 @@ using System.Net;
 using System.Net.Http.Json;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Resources;
+using ControlPanel.Domain.Sessions;
 using ControlPanel.Tests;
+using ControlPanel.Web.Api;
 using Xunit.Abstractions;
 using static ControlPanel.Api.Tests.ApiRequests;
 
@@ -158,6 +161,101 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
 
         await AppCluster.AssertExactlyAsync(answers, RateLimit, HttpStatusCode.TooManyRequests, 158);
         Assert.All(answers, a => Assert.Equal(RateLimit.ToString(), a.HeaderValue("X-RateLimit-Limit")));
+    }
+
+    [Fact]
+    public async Task Two_resources_of_one_application_each_get_their_own_window_exact_over_three_instances_and_a_catalogue_change_is_everywhere_within_a_second()
+    {
+        var application = await cluster.CreateApplicationAsync();
+        await cluster.WaitUntilEveryInstanceSeesAsync(application, answer => answer.Valid);
+        var chats = await cluster.UseAsync<ResourceService, Guid>(resources => resources.CreateAsync(AppCluster.Admin,
+            new ResourceService.Form { Method = "GET", Path = "/v1/cluster-chats/{id}", LiveApplicationOnly = RateLimit }));
+        var added = Stopwatch.StartNew();
+        var seenAfter = await EveryInstanceNamesAsync(application, "GET", "/v1/cluster-chats/7", "GET /v1/cluster-chats/{id}", RateLimit, added);
+        output.WriteLine($"A resource added was in force on the instances after {string.Join(", ", seenAfter.Select(t => $"{t.TotalMilliseconds:0} ms"))}.");
+        Assert.All(seenAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:0} ms"));
+        await cluster.UseAsync<ResourceService, Guid>(resources => resources.CreateAsync(AppCluster.Admin,
+            new ResourceService.Form { Method = "POST", Path = "/v1/cluster-messages", LiveApplicationOnly = RateLimit / 2 }));
+        await EveryInstanceNamesAsync(application, "POST", "/v1/cluster-messages", "POST /v1/cluster-messages", RateLimit / 2, Stopwatch.StartNew());
+        await WaitForRoomInTheMinuteAsync();
+
+        HttpRequestMessage Call(string method, string path) => Check(application).Header("X-Forwarded-Method", method).Header("X-Forwarded-Uri", path);
+        var chatAnswers = new List<HttpResponseMessage>();
+        var messageAnswers = new List<HttpResponseMessage>();
+        for (var call = 0; call < 2 * RateLimit; call++)
+        {
+            chatAnswers.Add(await cluster.Clients[call % cluster.Clients.Count].SendAsync(Call("GET", $"/v1/cluster-chats/{call}")));
+            messageAnswers.Add(await cluster.Clients[(call + 1) % cluster.Clients.Count].SendAsync(Call("POST", "/v1/cluster-messages")));
+        }
+
+        await AssertExactlyAsync(chatAnswers, RateLimit, HttpStatusCode.TooManyRequests, 158);
+        await AssertExactlyAsync(messageAnswers, RateLimit / 2, HttpStatusCode.TooManyRequests, 158);
+        Assert.All(messageAnswers, a => Assert.Equal((RateLimit / 2).ToString(), a.HeaderValue("X-RateLimit-Limit")));
+        // The default resource's window is untouched by both.
+        var other = await cluster.Clients[0].SendAsync(Check(application));
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal("99", other.HeaderValue("X-RateLimit-Remaining"));
+
+        // A changed limit is in force everywhere within a second too.
+        await cluster.UseAsync<ResourceService>(resources => resources.UpdateAsync(AppCluster.Admin, chats,
+            new ResourceService.Form { Method = "GET", Path = "/v1/cluster-chats/{id}", LiveApplicationOnly = 2 * RateLimit }));
+        var changed = Stopwatch.StartNew();
+        seenAfter = await EveryInstanceNamesAsync(application, "GET", "/v1/cluster-chats/7", "GET /v1/cluster-chats/{id}", 2 * RateLimit, changed);
+        output.WriteLine($"A resource's new limit was in force on the instances after {string.Join(", ", seenAfter.Select(t => $"{t.TotalMilliseconds:0} ms"))}.");
+        Assert.All(seenAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:0} ms"));
+    }
+
+    [Fact]
+    public async Task A_session_ended_on_one_instance_answers_113_on_every_instance_within_a_second()
+    {
+        var application = await cluster.CreateApplicationAsync();
+        await cluster.WaitUntilEveryInstanceSeesAsync(application, answer => answer.Valid);
+        var (token, sessionId) = await OpenSessionAsync(cluster.Clients[0], application);
+        // Every instance holds the session, as it does once it served a call with it.
+        foreach (var client in cluster.Clients) Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(BearerCheck(token))).StatusCode);
+
+        await cluster.UseAsync<SessionHistory>(sessions => sessions.EndAsync(AppCluster.Admin, application.Id, sessionId));
+        var ended = Stopwatch.StartNew();
+        var refusedAfter = await Task.WhenAll(cluster.Clients.Select(async client =>
+        {
+            while (true)
+            {
+                using var response = await client.SendAsync(BearerCheck(token));
+                if (response.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    await response.AssertErrorAsync(HttpStatusCode.Unauthorized, 113);
+                    return ended.Elapsed;
+                }
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                if (ended.Elapsed > TimeSpan.FromSeconds(5)) return ended.Elapsed;
+                await Task.Delay(5);
+            }
+        }));
+        output.WriteLine($"An ended session was refused by the instances after {string.Join(", ", refusedAfter.Select(t => $"{t.TotalMilliseconds:0} ms"))}.");
+        Assert.All(refusedAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:0} ms"));
+    }
+
+    /// <summary>
+    /// Asks every instance at once, over and over, which resource <paramref name="method"/> <paramref name="path"/> is, until
+    /// each names <paramref name="title"/> with <paramref name="limit"/>; answers how long each took. The probe is not
+    /// counted and comes from its own client address, so it uses up none of the windows under test.
+    /// </summary>
+    private async Task<TimeSpan[]> EveryInstanceNamesAsync(ControlPanelFactory.TestApplication application, string method, string path, string title, int limit, Stopwatch since)
+    {
+        var probe = new VerifyRequest(application.ApplicationKey, application.ConsumerKey, ClientIp: "192.0.2.251", Counted: false, Method: method, Path: path);
+        return await Task.WhenAll(cluster.Clients.Select(async client =>
+        {
+            while (true)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/verify") { Content = JsonContent.Create(probe) }
+                    .Header("X-ControlPanel-Gateway-Secret", ApiRequests.GatewaySecret);
+                using var response = await client.SendAsync(request);
+                var answer = await response.Content.ReadFromJsonAsync<VerifyResponse>();
+                if (answer is { Resource: var named, RateLimit.Limit: var current } && named == title && current == limit) return since.Elapsed;
+                if (since.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException($"Still {System.Text.Json.JsonSerializer.Serialize(answer)}.");
+                await Task.Delay(5);
+            }
+        }));
     }
 
     /// <summary>A new application with rate-limit overrides, once every instance has them.</summary>

@@ -35,6 +35,7 @@ public sealed partial class ApiSurfaceTests(ControlPanelFactory factory) : IClas
     [InlineData("GET", "/api/v1/webhooks/events", HttpStatusCode.MethodNotAllowed, 132)]
     [InlineData("GET", "/api/v1/usage", HttpStatusCode.Unauthorized, 226)]
     [InlineData("GET", "/api/v1/usage/history.csv", HttpStatusCode.Unauthorized, 226)]
+    [InlineData("GET", "/api/v1/usage/resources.csv", HttpStatusCode.Unauthorized, 226)]
     public async Task Unknown_paths_wrong_methods_and_anonymous_calls_answer_json_errors(string method, string path, HttpStatusCode status, int code)
     {
         var response = await factory.CreateApiClient().SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
@@ -64,13 +65,19 @@ public sealed partial class ApiSurfaceTests(ControlPanelFactory factory) : IClas
         await AssertErrorAsync(client, $"/api/v1/usage?applicationId={someoneElses.Id}", HttpStatusCode.NotFound, 195);
         await AssertErrorAsync(client, $"/api/v1/usage/history.csv?applicationId={someoneElses.Id}", HttpStatusCode.NotFound, 195);
         await AssertErrorAsync(client, $"/api/v1/usage/history.csv?applicationId={Guid.NewGuid()}", HttpStatusCode.NotFound, 195);
+        await AssertErrorAsync(client, $"/api/v1/usage/resources.csv?applicationId={someoneElses.Id}", HttpStatusCode.NotFound, 195);
+        await AssertErrorAsync(client, "/api/v1/usage/resources.csv?from=2026-02-01&to=2026-01-01", HttpStatusCode.BadRequest, 311);
         var theirs = await (await client.GetAsync($"/api/v1/usage?applicationId={someoneElses.Id}")).Content.ReadAsStringAsync();
         var nobodys = await (await client.GetAsync($"/api/v1/usage?applicationId={Guid.NewGuid()}")).Content.ReadAsStringAsync();
         Assert.Equal(nobodys, theirs);
 
-        // The owner's own usage still answers.
+        // The owner's own usage still answers, by resource too (a file with the Resource column).
         var own = await client.GetAsync("/api/v1/usage");
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        var byResource = await client.GetAsync("/api/v1/usage/resources.csv");
+        Assert.Equal(HttpStatusCode.OK, byResource.StatusCode);
+        Assert.Equal("text/csv", byResource.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("Day (UTC),Account,Application,Environment,Resource,Allowed,", (await byResource.Content.ReadAsStringAsync()).TrimStart('\uFEFF'));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Keys;
+using ControlPanel.Domain.Resources;
 using ControlPanel.Tests;
 
 namespace ControlPanel.Api.Tests.Nginx;
@@ -88,6 +89,33 @@ public sealed class NginxTests : IAsyncLifetime
         Assert.Equal("2", limited.HeaderValue("X-RateLimit-Limit"));
         Assert.Equal("0", limited.HeaderValue("X-RateLimit-Remaining"));
         Assert.True(long.Parse(limited.HeaderValue("X-RateLimit-Reset")) > DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 120);
+    }
+
+    [NginxFact]
+    public async Task The_limit_follows_the_resource_nginx_names_in_X_Original_URI_and_X_Original_Method()
+    {
+        await factory.UseAsync<ResourceService>(resources => resources.CreateAsync(ControlPanelFactory.Admin,
+            new ResourceService.Form { Method = "GET", Path = "/orders/{id}", LiveApplicationOnly = 2 }));
+        await factory.UseAsync<ResourceService>(resources => resources.CreateAsync(ControlPanelFactory.Admin,
+            new ResourceService.Form { Method = "POST", Path = "/orders/{id}", LiveApplicationOnly = 3 }));
+        var application = await factory.CreateApplicationAsync(ApplicationEnvironment.Live);
+
+        // GET /orders/{id}: its own window of 2, whatever the order id and query.
+        var first = await client.SendAsync(Call(application.ApplicationKey, application.ConsumerKey, "/orders/1?expand=lines"));
+        Assert.True(first.StatusCode == HttpStatusCode.OK, gateway.ErrorLog);
+        Assert.Equal(("2", "1"), (first.HeaderValue("X-RateLimit-Limit"), first.HeaderValue("X-RateLimit-Remaining")));
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Call(application.ApplicationKey, application.ConsumerKey, "/orders/2"))).StatusCode);
+        var limited = await client.SendAsync(Call(application.ApplicationKey, application.ConsumerKey, "/orders/3"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("2", limited.HeaderValue("X-RateLimit-Limit"));
+
+        // POST on the same path is another resource with its own window; any other path is the default resource's.
+        var post = await client.SendAsync(Call(application.ApplicationKey, application.ConsumerKey, "/orders/3").WithMethod(HttpMethod.Post));
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal(("3", "2"), (post.HeaderValue("X-RateLimit-Limit"), post.HeaderValue("X-RateLimit-Remaining")));
+        var other = await client.SendAsync(Call(application.ApplicationKey, application.ConsumerKey, "/invoices/3"));
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal(("100", "99"), (other.HeaderValue("X-RateLimit-Limit"), other.HeaderValue("X-RateLimit-Remaining")));
     }
 
     [NginxFact]

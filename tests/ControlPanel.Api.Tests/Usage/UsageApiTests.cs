@@ -12,6 +12,7 @@ public sealed class UsageApiTests : IAsyncLifetime
     [Theory]
     [InlineData("/api/v1/usage")]
     [InlineData("/api/v1/usage/history.csv")]
+    [InlineData("/api/v1/usage/resources.csv")]
     public async Task Usage_answers_401_to_callers_who_are_not_signed_in(string address)
     {
         var response = await factory.CreateClient().GetAsync(address);

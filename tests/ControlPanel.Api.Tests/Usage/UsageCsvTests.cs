@@ -54,10 +54,25 @@ public sealed class UsageCsvTests
     }
 
     [Fact]
+    public async Task The_file_by_resource_carries_the_resource_column()
+    {
+        using var output = new MemoryStream();
+        await UsageCsv.WriteResourcesAsync(output, Rows<UsageReports.ResourceHistoryRow>([new UsageReports.ResourceHistoryRow
+        {
+            Day = new DateOnly(2026, 11, 30), AccountName = "Acme Ltd", ApplicationName = "Storefront", Environment = "Live",
+            Resource = "GET /v1/chats/{id}", Allowed = 2, RateLimited = 1, Total = 3,
+        }]), CancellationToken.None);
+        var csv = System.Text.Encoding.UTF8.GetString(output.ToArray()).TrimStart('\uFEFF');
+
+        Assert.StartsWith("Day (UTC),Account,Application,Environment,Resource,Allowed,158 rate limited,", csv);
+        Assert.Contains("2026-11-30,Acme Ltd,Storefront,Live,GET /v1/chats/{id},2,1,0,0,0,0,3", csv);
+    }
+
+    [Fact]
     public async Task The_file_starts_with_a_utf8_byte_order_mark_so_spreadsheets_read_accented_names()
     {
         using var output = new MemoryStream();
-        await UsageCsv.WriteAsync(output, Rows([new UsageReports.HistoryRow { Day = new DateOnly(2026, 11, 30), AccountName = "Société Générale", ApplicationName = "Café", Environment = "Live" }]), CancellationToken.None);
+        await UsageCsv.WriteAsync(output, Rows<UsageReports.HistoryRow>([new UsageReports.HistoryRow { Day = new DateOnly(2026, 11, 30), AccountName = "Société Générale", ApplicationName = "Café", Environment = "Live" }]), CancellationToken.None);
 
         var bytes = output.ToArray();
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
@@ -72,7 +87,7 @@ public sealed class UsageCsvTests
         return await new StreamReader(output).ReadToEndAsync();
     }
 
-    private static async IAsyncEnumerable<UsageReports.HistoryRow> Rows(UsageReports.HistoryRow[] rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private static async IAsyncEnumerable<TRow> Rows<TRow>(TRow[] rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var row in rows)
         {

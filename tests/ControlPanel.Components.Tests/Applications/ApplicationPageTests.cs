@@ -30,7 +30,7 @@ public sealed class ApplicationPageTests : ApplicationTest
         Assert.Equal("H1", page.Find("[data-testid=application-title]").TagName);
         Assert.Equal("Online", page.Find("[data-testid=application-status]").TextContent.Trim());
         Assert.Equal("Staging", page.Find("[data-testid=application-environment-chip]").TextContent.Trim());
-        Assert.Equal(["Overview", "Keys", "Views", "Allowlist", "Usage", "Audit"], TabNames(page));
+        Assert.Equal(["Overview", "Keys", "Views", "Allowlist", "Sessions", "Usage", "Audit"], TabNames(page));
         Assert.NotEmpty(page.FindAll("[data-testid=save-application]"));
 
         await OpenTabAsync(page, "Keys");
@@ -56,7 +56,7 @@ public sealed class ApplicationPageTests : ApplicationTest
         var page = RenderPage(created.Application.Id);
 
         Assert.Equal("Storefront", page.Find("[data-testid=application-title]").TextContent);
-        Assert.Equal(["Overview", "Keys", "Views", "Allowlist", "Usage", "Audit"], TabNames(page));
+        Assert.Equal(["Overview", "Keys", "Views", "Allowlist", "Sessions", "Usage", "Audit"], TabNames(page));
         Assert.Contains("Development", page.Find("[data-testid=application-facts]").TextContent);
         var controls = "[data-testid=save-application], [data-testid=rotate], [data-testid=grace], [data-testid=revoke], [data-testid=save-allowlist], "
             + "[data-testid=admin-panel], [data-testid=admin-save-quota], [data-testid=admin-toggle-online], input, textarea, button[type=submit]";
@@ -96,7 +96,7 @@ public sealed class ApplicationPageTests : ApplicationTest
 
         var page = RenderPage(created.Application.Id);
 
-        Assert.Equal(["Overview", "Keys", "Views", "Allowlist", "Usage", "Audit", "Admin"], TabNames(page));
+        Assert.Equal(["Overview", "Keys", "Views", "Allowlist", "Sessions", "Usage", "Audit", "Admin"], TabNames(page));
         Assert.NotEmpty(page.FindAll("[data-testid=save-application]"));
         await OpenTabAsync(page, "Admin");
         page.WaitForElement("[data-testid=admin-panel]");

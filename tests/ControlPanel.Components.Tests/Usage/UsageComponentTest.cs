@@ -24,8 +24,8 @@ public abstract class UsageComponentTest : ComponentTest
     protected Task SetQuotaAsync(Guid applicationId, long quota, long allowance) =>
         UseAsync<AdminControls, bool>(async admin => { await admin.SetQuotaAsync(Admin, applicationId, quota, allowance); return true; });
 
-    /// <summary>Makes <paramref name="count"/> calls with the keys; returns each answer's error code (0 when allowed).</summary>
-    protected async Task<List<int>> CallAsync(IssuedKeys keys, int count)
+    /// <summary>Makes <paramref name="count"/> calls with the keys (to a resource, when given); returns each answer's error code (0 when allowed).</summary>
+    protected async Task<List<int>> CallAsync(IssuedKeys keys, int count, string? method = null, string? path = null)
     {
         // The check reads keys and applications from memory; the host reloads them on every change.
         await Services.GetRequiredService<KeyIndex>().ReloadAsync();
@@ -34,7 +34,7 @@ public abstract class UsageComponentTest : ComponentTest
         var codes = new List<int>();
         for (var i = 0; i < count; i++)
         {
-            var decision = await check.CheckAsync(new CheckRequest { ApplicationKey = keys.ApplicationKey, ConsumerKey = keys.ConsumerKey, IsHttps = true });
+            var decision = await check.CheckAsync(new CheckRequest { ApplicationKey = keys.ApplicationKey, ConsumerKey = keys.ConsumerKey, IsHttps = true, Method = method, Path = path });
             codes.Add(decision.Error?.Code ?? 0);
         }
         await Services.GetRequiredService<UsageMeter>().FlushAsync(DateTime.UtcNow);

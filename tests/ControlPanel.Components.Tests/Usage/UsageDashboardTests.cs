@@ -119,6 +119,28 @@ public sealed class UsageDashboardTests : UsageComponentTest
         Assert.Contains("against their quotas added up", cut.Find("[data-testid=month-chart]").TextContent);
     }
 
+    [Theory]
+    [InlineData("Owner")]
+    [InlineData("Support")]
+    public async Task Calls_and_refusals_are_split_by_resource_with_the_most_called_first(string role)
+    {
+        await UseAsync<ControlPanel.Domain.Resources.ResourceService, Guid>(resources => resources.CreateAsync(Admin,
+            new ControlPanel.Domain.Resources.ResourceService.Form { Method = "GET", Path = "/v1/chats/{id}" }));
+        var owner = await NewOwnerAsync("Acme");
+        var (id, keys) = await NewApplicationAsync(owner, "Storefront");
+        await CallAsync(keys, 1);
+        await CallAsync(keys, 2, "GET", "/v1/chats/7");
+        SignIn(role == "Owner" ? owner : await NewStaffAsync(role));
+
+        var cut = Render<UsageDashboard>(p => p.Add(d => d.Filter, new UsageReports.Filter(ApplicationId: id, Range: UsageRangePreset.Last7Days)));
+
+        Assert.Equal("GET /v1/chats/{id}", cut.Find("[data-testid=top-resource]").TextContent);
+        Assert.Equal(["GET /v1/chats/{id}", "any /**"], SeriesOf(cut, "resource-chart"));
+        await cut.Find("[data-testid=resource-chart-toggle]").ClickAsync(new());
+        Assert.Equal(["GET /v1/chats/{id}", "any /**"], cut.FindAll("[data-testid=resource-name]").Select(c => c.TextContent));
+        Assert.Equal(["2", "1"], cut.FindAll("[data-testid=resource-total]").Select(c => c.TextContent));
+    }
+
     private static JsonNode Chart(IRenderedComponent<UsageDashboard> cut, string panel) =>
         JsonNode.Parse(cut.FindComponents<ChartPanel>().Single(p => p.Instance.TestId == panel).FindComponent<ApexChart>().Instance.Json)!;
 

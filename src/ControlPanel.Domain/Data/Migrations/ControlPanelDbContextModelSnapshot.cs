@@ -752,10 +752,22 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("KeyPairId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OpenedFrom")
+                        .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TokenHash")
@@ -770,16 +782,71 @@ namespace ControlPanel.Domain.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApplicationId");
-
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
+                    b.HasIndex("ApplicationId", "CreatedAt");
+
                     b.HasIndex("KeyPairId", "ExpiresAt");
 
                     b.ToTable("Sessions", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPanel.Domain.Sessions.SessionActivityMinute", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Minute")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SessionId", "Minute", "ResourceId", "Outcome");
+
+                    b.HasIndex("Minute");
+
+                    b.ToTable("SessionActivity", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPanel.Domain.Sessions.SessionViewChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromView")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ToView")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("SessionId", "At");
+
+                    b.ToTable("SessionViewChanges", (string)null);
                 });
 
             modelBuilder.Entity("ControlPanel.Domain.Usage.UsageApplicationDay", b =>
@@ -883,6 +950,35 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.HasIndex("Minute");
 
                     b.ToTable("UsageMinutes", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPanel.Domain.Usage.UsageResourceDay", b =>
+                {
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Environment")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ApplicationId", "Day", "Environment", "ResourceId", "Outcome");
+
+                    b.HasIndex("Day", "ApplicationId", "Environment", "ResourceId", "Outcome", "Calls")
+                        .HasDatabaseName("IX_UsageResourceDays_Day_Covering");
+
+                    b.ToTable("UsageResourceDays", (string)null);
                 });
 
             modelBuilder.Entity("ControlPanel.Domain.Webhooks.WebhookAttempt", b =>
@@ -1433,6 +1529,15 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.HasOne("ControlPanel.Domain.Applications.Application", null)
                         .WithMany()
                         .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPanel.Domain.Sessions.SessionViewChange", b =>
+                {
+                    b.HasOne("ControlPanel.Domain.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
