@@ -90,6 +90,7 @@ public static class ControlPanelDomain
         services.AddSingleton<QuotaLedger>();
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<RequestCheck>();
+        services.AddSingleton<FirstCall>();
         services.AddSingleton<SessionService>();
         services.AddScoped<QuotaService>();
     }
@@ -118,6 +119,7 @@ public static class ControlPanelDomain
         services.AddValidatedOptions<UsageOptions>(UsageOptions.Section);
         services.AddScoped<UsageReports>();
         services.AddScoped<Dashboard>();
+        services.AddChangeSubscriber<DashboardChanges>();
         // Applied hourly by the host's sweeper.
         services.AddSingleton<UsageRetention>();
     }

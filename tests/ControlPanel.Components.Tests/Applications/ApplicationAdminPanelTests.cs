@@ -52,7 +52,7 @@ public sealed class ApplicationAdminPanelTests : ApplicationTest
     }
 
     [Fact]
-    public async Task A_refused_value_is_explained_next_to_its_button_and_in_a_snackbar()
+    public async Task A_refused_value_is_explained_next_to_its_button_once_not_again_in_a_snackbar()
     {
         var (page, id) = await OpenAdminTabAsync();
 
@@ -60,8 +60,51 @@ public sealed class ApplicationAdminPanelTests : ApplicationTest
         await page.Find("[data-testid=admin-save-quota]").ClickAsync(new());
 
         page.WaitForAssertion(() => Assert.Contains("The monthly quota must be from 0", page.Find("[data-testid=admin-quota-error]").TextContent));
-        Snackbars.WaitForAssertion(() => Assert.Contains("The monthly quota must be from 0", Snackbars.Markup));
+        Assert.DoesNotContain("The monthly quota must be from 0", Snackbars.Markup);
         Assert.Null((await StoredAsync(id)).MonthlyQuota);
+    }
+
+    [Theory]
+    [InlineData("admin-quota", "admin-save-quota", "the monthly quota")]
+    [InlineData("admin-allowance", "admin-save-quota", "the overrun allowance")]
+    [InlineData("admin-limit-application", "admin-save-limits", "the limit")]
+    public async Task What_is_not_a_number_is_refused_at_its_field_and_nothing_is_saved(string field, string save, string what)
+    {
+        var (page, id) = await OpenAdminTabAsync();
+        var before = await StoredAsync(id);
+
+        Input(page, field).Change("5k");
+        await page.Find($"[data-testid={save}]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains($"Enter {what} as a whole number in digits", page.Find($"[data-testid={field}]").Closest(".mud-input-control")!.TextContent));
+        Assert.Equal("5k", Value(page, field));
+        var after = await StoredAsync(id);
+        Assert.Equal((before.MonthlyQuota, before.QuotaOverrunAllowance, before.ApplicationRateLimit), (after.MonthlyQuota, after.QuotaOverrunAllowance, after.ApplicationRateLimit));
+        Assert.Empty(DialogHost.FindAll("[data-testid=confirm]"));
+    }
+
+    [Fact]
+    public async Task A_cut_of_the_quota_by_more_than_90_percent_is_confirmed_first()
+    {
+        var (page, id) = await OpenAdminTabAsync();
+
+        // From the default of 1,000,000 to 5: asked, and cancelling saves nothing.
+        Input(page, "admin-quota").Change("5");
+        _ = page.Find("[data-testid=admin-save-quota]").ClickAsync(new());
+        DialogHost.WaitForAssertion(() => Assert.Contains("from 1,000,000 to 5, a cut of more than 90 %", DialogHost.Markup));
+        await DialogHost.Find("[data-testid=confirm-cancel]").ClickAsync(new());
+        DialogHost.WaitForAssertion(() => Assert.Empty(DialogHost.FindAll("[data-testid=confirm]")));
+        Assert.Null((await StoredAsync(id)).MonthlyQuota);
+
+        // Confirmed, it is saved.
+        _ = page.Find("[data-testid=admin-save-quota]").ClickAsync(new());
+        await DialogHost.WaitForElement("[data-testid=confirm]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(5, StoredAsync(id).Result.MonthlyQuota));
+
+        // A smaller cut (5 to 1 is 80 %) is not asked about.
+        Input(page, "admin-quota").Change("1");
+        await page.Find("[data-testid=admin-save-quota]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(1, StoredAsync(id).Result.MonthlyQuota));
     }
 
     [Fact]
@@ -76,8 +119,9 @@ public sealed class ApplicationAdminPanelTests : ApplicationTest
         Assert.Contains("110 APPLICATION OFFLINE", DialogHost.Markup);
         await confirm.ClickAsync(new());
 
-        page.WaitForAssertion(() => Assert.Equal("Offline", page.Find("[data-testid=application-status]").TextContent.Trim()));
-        Assert.Equal("Offline", page.Find("[data-testid=admin-status]").TextContent.Trim());
+        // Taken offline by an Admin is a suspension: "Suspended" in the header and on the card, as on the owner's dashboard.
+        page.WaitForAssertion(() => Assert.Equal("Suspended", page.Find("[data-testid=application-status]").TextContent.Trim()));
+        Assert.Equal("Suspended", page.Find("[data-testid=admin-status]").TextContent.Trim());
         Assert.Equal("Bring online", page.Find("[data-testid=admin-toggle-online]").TextContent.Trim());
         Assert.False((await StoredAsync(id)).IsOnline);
 
