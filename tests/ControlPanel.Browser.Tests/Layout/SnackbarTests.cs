@@ -9,7 +9,12 @@ public sealed class SnackbarTests(BrowserFixture browser) : IAsyncLifetime
 {
     private AppHost app = default!;
 
-    public async Task InitializeAsync() => app = await AppHost.StartAsync();
+    public async Task InitializeAsync()
+    {
+        // Dialogs and circuits take a while on a loaded machine.
+        SetDefaultExpectTimeout(15_000);
+        app = await AppHost.StartAsync();
+    }
     public async Task DisposeAsync() => await app.DisposeAsync();
 
     [Theory]
@@ -43,17 +48,10 @@ public sealed class SnackbarTests(BrowserFixture browser) : IAsyncLifetime
             var overlaps = box.X < button!.X + button.Width && button.X < box.X + box.Width && box.Y < button.Y + button.Height && button.Y < box.Y + box.Height;
             Assert.False(overlaps, $"A snackbar at {box.X},{box.Y} {box.Width}x{box.Height} covers the dialog's button at {button.X},{button.Y}.");
         }
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Folder(), $"snackbars-{width}.png") });
+        await page.ScreenshotAsync(new() { Path = PageActions.ScreenshotPath($"snackbars-{width}") });
 
         // They leave by themselves (4 s and a short fade), the pointer resting where it clicked.
         await Expect(snackbars).ToHaveCountAsync(0, new() { Timeout = 12_000 });
         await page.GetByTestId("dismiss-secrets").ClickAsync();
-    }
-
-    private static string Folder()
-    {
-        var folder = Environment.GetEnvironmentVariable("CONTROLPANEL_SCREENSHOTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
-        Directory.CreateDirectory(folder);
-        return folder;
     }
 }

@@ -89,9 +89,18 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         await admin.GetByTestId("admin-save-quota").ClickAsync();
         await Expect(admin.GetByTestId("admin-quota-error")).ToContainTextAsync("The monthly quota must be from 0");
 
+        // "5k" is not read as 5: refused at its field, nothing saved.
+        await admin.GetByTestId("admin-quota").FillAsync("5k");
+        await admin.GetByTestId("admin-save-quota").ClickAsync();
+        await Expect(admin.GetByText("Enter the monthly quota as a whole number in digits")).ToBeVisibleAsync();
+        await Expect(admin.GetByTestId("admin-quota-in-force")).ToContainTextAsync("the default, 1,000,000,");
+
+        // From the default million to 2 is a cut of more than 90 %: confirmed first.
         await admin.GetByTestId("admin-quota").FillAsync("2");
         await admin.GetByTestId("admin-allowance").FillAsync("1");
         await admin.GetByTestId("admin-save-quota").ClickAsync();
+        await Expect(admin.GetByTestId("confirm-dialog")).ToContainTextAsync("a cut of more than 90 %");
+        await admin.GetByTestId("confirm").ClickAsync();
         await Expect(admin.GetByText("Quota saved; it applies to the next call.")).ToBeVisibleAsync();
         await Expect(admin.GetByTestId("admin-quota-error")).ToHaveCountAsync(0);
         // The fields show what was saved (read back from the domain), after a second save too.
@@ -323,10 +332,8 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(daily.Locator(".apexcharts-xaxis-title")).ToHaveTextAsync("Day (UTC)");
         await Expect(page.GetByTestId("range-total")).Not.ToHaveTextAsync("0");
         await page.WaitForTimeoutAsync(1500); // the charts' entry animation
-        var folder = Environment.GetEnvironmentVariable("CONTROLPANEL_SCREENSHOTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
-        Directory.CreateDirectory(folder);
         // The viewport only, as a reader of the README sees the page on opening it (docs/images/usage.png is this picture).
-        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, "readme-usage.png") });
+        await page.ScreenshotAsync(new() { Path = PageActions.ScreenshotPath("readme-usage") });
         Assert.Equal(0, await page.ScreenshotAndMeasureOverflowAsync("usage-month-1366"));
     }
 
@@ -335,7 +342,7 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
     {
         await page.CreateApplicationAsync(name);
         await page.GetByTestId("dismiss-secrets").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/applications/[0-9a-f-]{36}$"));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/applications/[0-9a-f-]{36}$"));
         return Guid.Parse(page.Url[^36..]);
     }
 

@@ -27,28 +27,29 @@ public sealed class ApplicationAdminPanelTests : ApplicationTest
     {
         var (page, id) = await OpenAdminTabAsync();
 
-        Input(page, "admin-quota").Change("5000");
+        // Changes of less than 90 % each (larger cuts are confirmed first; see below).
+        Input(page, "admin-quota").Change("500000");
         Input(page, "admin-allowance").Change("100");
         await page.Find("[data-testid=admin-save-quota]").ClickAsync(new());
-        page.WaitForAssertion(() => Assert.Equal(5000, StoredAsync(id).Result.MonthlyQuota));
+        page.WaitForAssertion(() => Assert.Equal(500000, StoredAsync(id).Result.MonthlyQuota));
         Snackbars.WaitForAssertion(() => Assert.Contains("Quota saved", Snackbars.Markup));
 
-        Input(page, "admin-quota").Change("7000");
-        Input(page, "admin-allowance").Change("0");
+        Input(page, "admin-quota").Change("700,000");
+        Input(page, "admin-allowance").Change("50");
         await page.Find("[data-testid=admin-save-quota]").ClickAsync(new());
 
-        page.WaitForAssertion(() => Assert.Equal(7000, StoredAsync(id).Result.MonthlyQuota));
-        page.WaitForAssertion(() => Assert.Equal("7000", Value(page, "admin-quota").Replace(",", "")));
-        Assert.Equal("0", Value(page, "admin-allowance"));
+        page.WaitForAssertion(() => Assert.Equal(700000, StoredAsync(id).Result.MonthlyQuota));
+        page.WaitForAssertion(() => Assert.Equal("700000", Value(page, "admin-quota")));
+        Assert.Equal("50", Value(page, "admin-allowance"));
 
         Input(page, "admin-limit-application").Change("120");
         await page.Find("[data-testid=admin-save-limits]").ClickAsync(new());
         Input(page, "admin-limit-application").Change("90");
-        Input(page, "admin-limit-user").Change("30");
+        Input(page, "admin-limit-user").Change("300");
         await page.Find("[data-testid=admin-save-limits]").ClickAsync(new());
         page.WaitForAssertion(() => Assert.Equal(90, StoredAsync(id).Result.ApplicationRateLimit));
         Assert.Equal("90", Value(page, "admin-limit-application"));
-        Assert.Equal("30", Value(page, "admin-limit-user"));
+        Assert.Equal("300", Value(page, "admin-limit-user"));
     }
 
     [Fact]

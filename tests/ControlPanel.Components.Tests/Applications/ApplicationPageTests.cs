@@ -112,14 +112,16 @@ public sealed class ApplicationPageTests : ApplicationTest
         SignIn(owner);
         var navigation = Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
 
-        var page = Render<ApplicationPage>(p => p.Add(x => x.Id, created.Application.Id).Add(x => x.Tab, "keys"));
+        navigation.NavigateTo($"applications/{created.Application.Id}?tab=keys");
+        var page = Render<ApplicationPage>(p => p.Add(x => x.Id, created.Application.Id));
 
         page.WaitForAssertion(() => Assert.Equal("true", page.FindAll("[role=tab]").Single(t => t.TextContent.Trim() == "Keys").GetAttribute("aria-selected")));
         page.WaitForElement("[data-testid=key-pairs]");
         await OpenTabAsync(page, "Audit");
         Assert.EndsWith("?tab=audit", navigation.Uri);
         // The Admin tab is an Admin's only: named by an owner, the first tab opens.
-        var other = Render<ApplicationPage>(p => p.Add(x => x.Id, created.Application.Id).Add(x => x.Tab, "admin"));
+        navigation.NavigateTo($"applications/{created.Application.Id}?tab=admin");
+        var other = Render<ApplicationPage>(p => p.Add(x => x.Id, created.Application.Id));
         other.WaitForAssertion(() => Assert.Equal("true", other.FindAll("[role=tab]").Single(t => t.TextContent.Trim() == "Overview").GetAttribute("aria-selected")));
     }
 

@@ -66,7 +66,9 @@ public sealed class CreateApplicationDialogTests : ApplicationTest
 
         DialogHost.WaitForAssertion(() => Assert.Contains("85 / 80", DialogHost.Markup));
         DialogHost.WaitForAssertion(() => Assert.Contains("The name must be 2 to 80 characters.", FieldMessages()));
-        Assert.Null(Input(DialogHost, "application-name").GetAttribute("maxlength"));
+        // Not cut by the browser at 80: the 85 characters stay for the person to shorten.
+        Assert.NotEqual("80", Input(DialogHost, "application-name").GetAttribute("maxlength"));
+        Assert.Equal(name, Input(DialogHost, "application-name").GetAttribute("value"));
         await SubmitAsync();
         Assert.Empty(await UseAsync<ApplicationService, IReadOnlyList<ApplicationService.Summary>>(s => s.ListAsync(owner)));
     }

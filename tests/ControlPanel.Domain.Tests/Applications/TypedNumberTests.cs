@@ -55,6 +55,7 @@ public sealed class TypedNumberTests
     [InlineData(1_000_000, 2_000_000, false)]
     [InlineData(0, 0, false)]
     [InlineData(100, 0, true)]
+    [InlineData(100, -5, false)]
     public void A_cut_of_more_than_90_percent_is_steep(long before, long after, bool steep) =>
         Assert.Equal(steep, TypedNumber.IsSteepCut(before, after));
 }
