@@ -91,6 +91,7 @@ public static class ControlPanelDomain
         services.AddSingleton<QuotaLedger>();
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<RequestCheck>();
+        services.AddSingleton<FirstCall>();
         services.AddSingleton<SessionService>();
         services.AddValidatedOptions<SessionOptions>(SessionOptions.Section);
         services.AddSingleton<SessionActivityMeter>();
@@ -124,6 +125,7 @@ public static class ControlPanelDomain
         services.AddValidatedOptions<UsageOptions>(UsageOptions.Section);
         services.AddScoped<UsageReports>();
         services.AddScoped<Dashboard>();
+        services.AddChangeSubscriber<DashboardChanges>();
         // Applied hourly by the host's sweeper.
         services.AddSingleton<UsageRetention>();
     }

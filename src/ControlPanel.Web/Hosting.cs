@@ -82,12 +82,7 @@ public static class Hosting
     public static void AddControlPanelUi(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices(options =>
-        {
-            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomCenter;
-            options.SnackbarConfiguration.PreventDuplicates = false;
-            options.SnackbarConfiguration.VisibleStateDuration = 6000;
-        });
+        builder.Services.AddMudServices(options => SnackbarSettings.Apply(options.SnackbarConfiguration));
         builder.Services.AddScoped<ChangeRunner>();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<CurrentViewer>();

@@ -115,9 +115,15 @@ public static class PageActions
     /// </summary>
     public static async Task<int> ScreenshotAndMeasureOverflowAsync(this IPage page, string name)
     {
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath(name), FullPage = true });
+        return await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    }
+
+    /// <summary>Where a screenshot named <paramref name="name"/> goes: CONTROLPANEL_SCREENSHOTS, else TestResults/screenshots.</summary>
+    public static string ScreenshotPath(string name)
+    {
         var folder = Environment.GetEnvironmentVariable("CONTROLPANEL_SCREENSHOTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
-        return await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        return Path.Combine(folder, name + ".png");
     }
 }

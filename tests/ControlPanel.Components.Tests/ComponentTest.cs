@@ -50,6 +50,9 @@ public abstract class ComponentTest : IAsyncLifetime
 
     public Viewer Admin { get; private set; } = default!;
 
+    /// <summary>The host environment the app runs in (Production unless a test class says otherwise).</summary>
+    protected virtual string EnvironmentName => Environments.Production;
+
     /// <summary>Configuration a test class adds to the app's (a gateway section, say).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
 
@@ -57,7 +60,7 @@ public abstract class ComponentTest : IAsyncLifetime
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            EnvironmentName = Environments.Production,
+            EnvironmentName = EnvironmentName,
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = typeof(Hosting).Assembly.GetName().Name,
         });
@@ -77,7 +80,7 @@ public abstract class ComponentTest : IAsyncLifetime
         // The circuit's own services come from bUnit: its JS runtime, its authentication state and MudBlazor's
         // dialog and snackbar services, shared with the providers rendered below. The rest is the app's graph.
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
-        Context.Services.AddMudServices();
+        Context.Services.AddMudServices(options => SnackbarSettings.Apply(options.SnackbarConfiguration));
         Context.Services.AddScoped<CurrentViewer>();
         Context.Services.AddScoped<ChangeRunner>();
         // Validation attributes get their services from the validation context, which sees only what is registered here.

@@ -31,9 +31,10 @@ public sealed class Dashboard(IDbContextFactory<ControlPanelDbContext> databases
     public sealed record Alert(AlertKind Kind, AlertLevel Level, string Message, Guid? ApplicationId = null);
 
     /// <summary>One application on the owner's dashboard: its status and this month's quota use.</summary>
+    /// <param name="SuspendedByAdmin">Taken offline by an Admin: only an Admin brings it back (shown as "Suspended", as on its page).</param>
     public sealed record ApplicationStatus(
         Guid Id, string Name, ApplicationEnvironment Environment, bool IsOnline,
-        long Quota, long OverrunAllowance, long Used, long RefusedOverQuota, DateTime? KeyLastUsedAt, QuotaLevel Level)
+        long Quota, long OverrunAllowance, long Used, long RefusedOverQuota, DateTime? KeyLastUsedAt, QuotaLevel Level, bool SuspendedByAdmin = false)
     {
         /// <summary>Used as a whole percentage of the quota; a zero quota counts as full from the first call.</summary>
         public int UsedPercent => Quota > 0 ? (int)Math.Floor(100.0 * Used / Quota) : Used > 0 ? 100 : 0;
@@ -41,6 +42,13 @@ public sealed class Dashboard(IDbContextFactory<ControlPanelDbContext> databases
 
     public sealed record OwnerSummary(
         string AccountName, bool AccountLocked, DateOnly QuotaResetsOn, IReadOnlyList<ApplicationStatus> Applications, IReadOnlyList<Alert> Alerts);
+
+    /// <summary>
+    /// Whether a change (<see cref="DashboardChanges"/>) may alter what <paramref name="viewer"/>'s dashboard shows: staff see
+    /// every account's figures; an owner their account and its applications (a null subject may be anything).
+    /// </summary>
+    public static bool Concerns(Viewer viewer, OwnerSummary? owner, Guid? subject) =>
+        viewer.IsStaff || subject is null || subject == viewer.AccountId || owner?.Applications.Any(a => a.Id == subject) == true;
 
     public sealed record StaffSummary(int Accounts, int LockedAccounts, int Owners, int Applications, int OfflineApplications, int OverQuotaApplications);
 
@@ -55,11 +63,12 @@ public sealed class Dashboard(IDbContextFactory<ControlPanelDbContext> databases
             .GroupBy(k => k.ApplicationId)
             .Select(g => new { ApplicationId = g.Key, LastUsed = g.Max(k => k.LastUsedAt) })
             .ToDictionaryAsync(g => g.ApplicationId, g => g.LastUsed);
+        var suspended = (await db.Applications.AsNoTracking().Where(a => a.AccountId == accountId && a.SuspendedByAdmin).Select(a => a.Id).ToListAsync()).ToHashSet();
 
         var nearQuota = apiOptions.Value.NotificationThresholds[0];
         var applications = month.Applications
             .Select(a => new ApplicationStatus(a.ApplicationId, a.ApplicationName, a.Environment, a.IsOnline, a.Quota, a.OverrunAllowance,
-                a.Used, a.RefusedOverQuota, lastUsed.GetValueOrDefault(a.ApplicationId), Level(a, nearQuota)))
+                a.Used, a.RefusedOverQuota, lastUsed.GetValueOrDefault(a.ApplicationId), Level(a, nearQuota), suspended.Contains(a.ApplicationId)))
             .ToList();
         var resetsOn = month.LastDay.AddDays(1);
         return new OwnerSummary(account.Name, account.IsLocked, resetsOn, applications, Alerts(account.IsLocked, applications, resetsOn));
@@ -88,7 +97,7 @@ public sealed class Dashboard(IDbContextFactory<ControlPanelDbContext> databases
                 a.Id));
         foreach (var a in applications.Where(a => !a.IsOnline))
             alerts.Add(new(AlertKind.Offline, AlertLevel.Warning,
-                $"{a.Name} is offline: its calls are refused with {Error(ErrorCatalogue.ApplicationOffline)}.", a.Id));
+                $"{a.Name} is {(a.SuspendedByAdmin ? "suspended by an Admin" : "offline")}: its calls are refused with {Error(ErrorCatalogue.ApplicationOffline)}.", a.Id));
         foreach (var a in applications.Where(a => a.KeyLastUsedAt is null))
             alerts.Add(new(AlertKind.NoKeyUsedYet, AlertLevel.Info,
                 $"{a.Name}'s keys have not been used yet: try a first call (see Getting started).", a.Id));

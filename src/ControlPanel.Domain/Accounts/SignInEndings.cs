@@ -12,8 +12,7 @@ namespace ControlPanel.Domain.Accounts;
 /// </summary>
 public sealed class SignInEndings : IChangeSubscriber
 {
-    private readonly Lock _gate = new();
-    private readonly List<Func<string, Task>> _watchers = [];
+    private readonly ChangeWatchers<string> _watchers = new();
 
     public ChangeTopic Topic => ChangeTopic.UserSignIns;
 
@@ -58,32 +57,9 @@ public sealed class SignInEndings : IChangeSubscriber
     }
 
     /// <summary>Calls <paramref name="ended"/> with the user's id whenever some user's sign-ins end, on any instance, until disposed.</summary>
-    public IDisposable Watch(Func<string, Task> ended)
-    {
-        lock (_gate) _watchers.Add(ended);
-        return new Unwatch(this, ended);
-    }
+    public IDisposable Watch(Func<string, Task> ended) => _watchers.Watch(ended);
 
-    public async Task ApplyChangeAsync(Guid? subjectId, CancellationToken cancellationToken)
-    {
-        if (subjectId is not { } subject) return;
-        Func<string, Task>[] watchers;
-        lock (_gate) watchers = [.. _watchers];
-        var userId = subject.ToString();
-        foreach (var watcher in watchers)
-        {
-            // One circuit that cannot re-check (its connection gone) must not keep the others, or the feed, from going on;
-            // the periodic check still covers it.
-            try { await watcher(userId); }
-            catch (Exception e) when (e is not OperationCanceledException) { }
-        }
-    }
-
-    private sealed class Unwatch(SignInEndings endings, Func<string, Task> ended) : IDisposable
-    {
-        public void Dispose()
-        {
-            lock (endings._gate) endings._watchers.Remove(ended);
-        }
-    }
+    // A circuit that cannot re-check (its connection gone) is still covered by the periodic check.
+    public Task ApplyChangeAsync(Guid? subjectId, CancellationToken cancellationToken) =>
+        subjectId is { } subject ? _watchers.NotifyAsync(subject.ToString()) : Task.CompletedTask;
 }

@@ -12,7 +12,7 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
 {
     public sealed record Summary(
         Guid Id, Guid AccountId, string AccountName, string Name, ApplicationEnvironment Environment,
-        bool IsOnline, DateTime? KeyLastUsedAt, int LiveKeyPairs);
+        bool IsOnline, DateTime? KeyLastUsedAt, int LiveKeyPairs, bool SuspendedByAdmin = false);
 
     public sealed record Details(Application Application, string AccountName, bool AccountLocked, bool CanChange);
 
@@ -65,12 +65,13 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
                 a.Name,
                 a.Environment,
                 a.IsOnline,
+                a.SuspendedByAdmin,
                 LastUsed = db.KeyPairs.Where(k => k.ApplicationId == a.Id).Max(k => k.LastUsedAt),
                 Live = db.KeyPairs.Count(k => k.ApplicationId == a.Id && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now)),
             })
             .ToListAsync();
         return rows
-            .Select(r => new Summary(r.Id, r.AccountId, r.AccountName, r.Name, r.Environment, r.IsOnline, r.LastUsed, r.Live))
+            .Select(r => new Summary(r.Id, r.AccountId, r.AccountName, r.Name, r.Environment, r.IsOnline, r.LastUsed, r.Live, r.SuspendedByAdmin))
             .OrderBy(s => s.AccountName).ThenBy(s => s.Name, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
     }

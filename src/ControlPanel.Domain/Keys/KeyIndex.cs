@@ -62,8 +62,16 @@ public sealed class KeyIndex : IChangeSubscriber
     }
 
     /// <summary>The live pair these keys belong to, or null. Keys must already be well-formed (<see cref="ApiKey.IsWellFormed"/>).</summary>
-    public Match? Find(ReadOnlySpan<char> applicationKey, ReadOnlySpan<char> consumerKey, DateTime now)
+    public Match? Find(ReadOnlySpan<char> applicationKey, ReadOnlySpan<char> consumerKey, DateTime now) =>
+        Find(applicationKey, consumerKey, now, out _);
+
+    /// <summary>
+    /// The live pair these keys belong to, or null; <paramref name="applicationKeyOwner"/> is the live pair whose application key
+    /// was presented whether or not the consumer key matched it (for usage only: a caller is never told the application key exists).
+    /// </summary>
+    public Match? Find(ReadOnlySpan<char> applicationKey, ReadOnlySpan<char> consumerKey, DateTime now, out Match? applicationKeyOwner)
     {
+        applicationKeyOwner = null;
         Span<byte> applicationHash = stackalloc byte[32];
         Span<byte> consumerHash = stackalloc byte[32];
         ApiKey.Hash(applicationKey, applicationHash);
@@ -74,7 +82,9 @@ public sealed class KeyIndex : IChangeSubscriber
         var presented = HashKey.From(consumerHash);
         var matches = CryptographicOperations.FixedTimeEquals(
             MemoryMarshal.AsBytes(new ReadOnlySpan<HashKey>(in entry.ConsumerKeyHash)), MemoryMarshal.AsBytes(new ReadOnlySpan<HashKey>(in presented)));
-        return matches && entry.IsLiveAt(now) ? entry : null;
+        if (!entry.IsLiveAt(now)) return null;
+        applicationKeyOwner = entry;
+        return matches ? entry : null;
     }
 
     /// <summary>The pair with this id while it is live, or null: a session lives only as long as the keys that opened it.</summary>

@@ -28,4 +28,19 @@ public sealed record Decision(
     public bool Allowed => Error is null;
     public Guid? ApplicationId => Application?.Id;
     public ApplicationEnvironment? Environment => Application?.Environment;
+
+    /// <summary>
+    /// Refused as bad keys although the application key is one of this application's live keys (the consumer key was wrong):
+    /// its owner's usage counts the call, while the answer stays that of unknown keys (no application, no limit of its own).
+    /// </summary>
+    public ApplicationState? ApplicationKeyOwner { get; init; }
+
+    /// <summary>The key pair whose application key <see cref="ApplicationKeyOwner"/> matched.</summary>
+    public Guid? ApplicationKeyPairId { get; init; }
+
+    /// <summary>The application whose usage counts this call: the keys', or the application key's when only the consumer key was wrong.</summary>
+    public ApplicationState? MeteredApplication => Application ?? ApplicationKeyOwner;
+
+    /// <summary>The key pair usage counts this call under, with <see cref="MeteredApplication"/>.</summary>
+    public Guid? MeteredKeyPairId => Application is null ? ApplicationKeyPairId : KeyPairId;
 }

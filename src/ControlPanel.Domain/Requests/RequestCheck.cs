@@ -49,7 +49,8 @@ public sealed class RequestCheck(
         ControlPanelMetrics.RecordDecision(decision.Error?.Code ?? 0, decision.Environment, clock.GetElapsedTime(started));
         var at = now.UtcDateTime;
         var outcome = decision.Error?.Code ?? 0;
-        usage.Record(decision.ApplicationId, decision.KeyPairId, decision.Environment, outcome, IsCounted(request, decision.Resource), at, decision.Resource.Id);
+        var metered = decision.MeteredApplication;
+        usage.Record(metered?.Id, decision.MeteredKeyPairId, metered?.Environment, outcome, IsCounted(request, decision.Resource), at, decision.Resource.Id);
         if (decision.Session is { } session) sessionActivity.Record(session.Id, decision.Resource.Id, outcome, at);
         if (decision.KeyPairId is { } keyPairId) keys.RecordUse(keyPairId, at);
         return decision;
@@ -81,11 +82,11 @@ public sealed class RequestCheck(
 
         // The keys, when sent, are looked up first: every refusal of a call whose keys are valid (even over
         // plain HTTP or with a bad token) belongs to that application, in its usage and its limit headers.
-        KeyIndex.Match? pair = null;
+        KeyIndex.Match? pair = null, applicationKeyOwner = null;
         var keysSent = !string.IsNullOrEmpty(request.ApplicationKey) || !string.IsNullOrEmpty(request.ConsumerKey);
         if (keysSent && !request.MalformedCredentials
             && ApiKey.IsWellFormed(request.ApplicationKey) && ApiKey.IsWellFormed(request.ConsumerKey))
-            pair = keys.Find(request.ApplicationKey, request.ConsumerKey, utc);
+            pair = keys.Find(request.ApplicationKey, request.ConsumerKey, utc, out applicationKeyOwner);
         var application = pair is null ? null : applications.Find(pair.ApplicationId);
 
         ValueTask<Decision> Refuse(ApiError error, string extraInfo = "", LiveSession? session = null) => application is null
@@ -121,8 +122,9 @@ public sealed class RequestCheck(
             if (string.IsNullOrEmpty(request.ConsumerKey)) return await Refuse(ErrorCatalogue.MissingConsumerKey);
             if (!ApiKey.IsWellFormed(request.ApplicationKey) || !ApiKey.IsWellFormed(request.ConsumerKey))
                 return await Refuse(ErrorCatalogue.InvalidHeaders, "APPLICATIONKEY and CONSUMERKEY are 32 hexadecimal characters each.");
-            // Which key was wrong is not said: that would help guessing.
-            if (application is null) return await Refuse(ErrorCatalogue.NotAuthorised);
+            // Which key was wrong is not said: that would help guessing. A right application key with a wrong consumer key
+            // is still counted in that application's usage (its owner sees the attempts), answered like unknown keys.
+            if (application is null) return WithApplicationKeyOwner(await Refuse(ErrorCatalogue.NotAuthorised), applicationKeyOwner);
             if (session is not null && session.KeyPairId != pair!.KeyPairId)
                 return await Refuse(ErrorCatalogue.InvalidToken, "The session token belongs to other keys.");
         }
@@ -164,6 +166,12 @@ public sealed class RequestCheck(
         }
         return new Decision(null, "", application, pair!.KeyPairId, session, rate, quota, resource);
     }
+
+    private Decision WithApplicationKeyOwner(Decision refused, KeyIndex.Match? owner) =>
+        // Only the 204 itself: past the address's window of refused calls the 158 is the address's, not the application's.
+        refused.Error == ErrorCatalogue.NotAuthorised && owner is not null && applications.Find(owner.ApplicationId) is { } application
+            ? refused with { ApplicationKeyOwner = application, ApplicationKeyPairId = owner.KeyPairId }
+            : refused;
 
     /// <summary>A call counts towards the quota when its resource counts and the gateway did not exempt it (the older way).</summary>
     private static bool IsCounted(CheckRequest request, ResourceRule resource) => request.Counted && resource.Counted;

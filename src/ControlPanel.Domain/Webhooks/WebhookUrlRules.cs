@@ -11,6 +11,22 @@ namespace ControlPanel.Domain.Webhooks;
 /// </summary>
 public sealed class WebhookUrlRules(IOptions<WebhookOptions> options)
 {
+    /// <summary>
+    /// For a developer: how to let endpoints reach a receiver on their own machine (http://localhost:…), which the
+    /// settings refuse by default; null when both are already allowed. Shown only in Development, never to production users.
+    /// </summary>
+    public string? LocalReceiverAdvice()
+    {
+        var settings = options.Value;
+        var missing = new List<string>();
+        if (!settings.AllowHttp) missing.Add($"{WebhookOptions.Section}:{nameof(WebhookOptions.AllowHttp)}");
+        if (!settings.AllowPrivateAddresses) missing.Add($"{WebhookOptions.Section}:{nameof(WebhookOptions.AllowPrivateAddresses)}");
+        if (missing.Count == 0) return null;
+        return $"Development: to deliver to a receiver on this machine (http://localhost:…), set {string.Join(" and ", missing)} to true, "
+            + $"in appsettings.Development.json or as environment variables ({string.Join(", ", missing.Select(m => m.Replace(":", "__") + "=true"))}), and restart. "
+            + "Leave them off in production.";
+    }
+
     /// <summary>Why the URL is refused, in words for the form, or null when it may be saved.</summary>
     public async Task<string?> CheckAsync(string? url, CancellationToken cancellationToken = default)
     {

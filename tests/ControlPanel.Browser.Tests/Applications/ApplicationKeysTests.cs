@@ -9,7 +9,12 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
 {
     private AppHost app = default!;
 
-    public async Task InitializeAsync() => app = await AppHost.StartAsync();
+    public async Task InitializeAsync()
+    {
+        // Dialogs and circuits take a while on a loaded machine.
+        SetDefaultExpectTimeout(15_000);
+        app = await AppHost.StartAsync();
+    }
     public async Task DisposeAsync() => await app.DisposeAsync();
 
     [Fact]
@@ -75,13 +80,43 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
         await page.WaitForCircuitAsync();
         await page.GetByTestId("new-application").ClickAsync();
         var dialog = page.GetByTestId("create-application-dialog");
+        // Nothing is in red before anything was typed or submitted.
+        await Expect(page.GetByTestId("application-name")).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(500);
+        await Expect(dialog.GetByText("Enter a name.")).ToHaveCountAsync(0);
         await page.GetByTestId("create-application").ClickAsync();
         await Expect(dialog.GetByText("Enter a name.")).ToBeVisibleAsync();
         await page.GetByTestId("application-name").FillAsync("storefront");
         await page.GetByTestId("create-application").ClickAsync();
-        // At the field, and in a snackbar.
+        // At the field, and nowhere else: not a second time in a snackbar.
         await Expect(dialog.GetByText("already exists in this account")).ToBeVisibleAsync();
-        await Expect(page.GetByText("already exists in this account")).ToHaveCountAsync(2);
+        await page.WaitForTimeoutAsync(300);
+        await Expect(page.GetByText("already exists in this account")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task The_open_tab_is_in_the_address_so_back_and_reload_keep_it()
+    {
+        var (page, applicationUrl) = await OwnersApplicationAsync();
+        await page.WaitForCircuitAsync();
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Keys" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(applicationUrl + "?tab=keys");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Audit" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(applicationUrl + "?tab=audit");
+        await Expect(page.GetByTestId("audit-action")).ToHaveCountAsync(1);
+
+        // Back is the tab before, still in the application.
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(applicationUrl + "?tab=keys");
+        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Keys" })).ToHaveAttributeAsync("aria-selected", "true");
+        await Expect(page.GetByTestId("key-pairs")).ToBeVisibleAsync();
+
+        // A reload, or the address shared, opens the same tab.
+        await page.ReloadAsync();
+        await page.WaitForCircuitAsync();
+        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Keys" })).ToHaveAttributeAsync("aria-selected", "true");
+        await Expect(page.GetByTestId("key-pairs")).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -123,13 +158,16 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
     }
 
     /// <summary>An owner registers and creates "Storefront"; returns the application page's address.</summary>
-    private async Task<string> OwnersApplicationUrlAsync()
+    private async Task<string> OwnersApplicationUrlAsync() => (await OwnersApplicationAsync()).Url;
+
+    /// <summary>An owner registers and creates "Storefront"; returns their page, on the application, and its address.</summary>
+    private async Task<(IPage Page, string Url)> OwnersApplicationAsync()
     {
         var owner = await browser.NewPageAsync(app);
         await owner.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
         await owner.CreateApplicationAsync("Storefront");
         await owner.GetByTestId("dismiss-secrets").ClickAsync();
         await Expect(owner.GetByTestId("application-title")).ToHaveTextAsync("Storefront");
-        return owner.Url;
+        return (owner, owner.Url);
     }
 }

@@ -20,12 +20,14 @@ public sealed class FitTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Every_page_fits_a_laptop_and_a_phone_for_every_role()
     {
+        // Names at their limit (80 characters) and in one word, the hardest to fit: they wrap, the page never scrolls sideways.
+        var applicationName = string.Concat(Enumerable.Repeat("Storefrontcheckout", 5))[..80];
         var owner = await browser.NewPageAsync(app);
-        await owner.RegisterOwnerAsync("fit-owner@acme.test", "Acme Corporation International");
-        await owner.CreateApplicationAsync("Storefront checkout service");
+        await owner.RegisterOwnerAsync("fit-owner@acme.test", string.Concat(Enumerable.Repeat("Acmecorporationinternational", 3))[..80]);
+        await owner.CreateApplicationAsync(applicationName);
         await owner.GetByTestId("dismiss-secrets").ClickAsync();
         await owner.GotoAsync("applications");
-        await owner.GetByRole(AriaRole.Link, new() { Name = "Storefront checkout service" }).First.ClickAsync();
+        await owner.GetByRole(AriaRole.Link, new() { Name = applicationName }).First.ClickAsync();
         await owner.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/applications/[0-9a-f-]{36}$"));
         var applicationPath = new Uri(owner.Url).AbsolutePath.TrimStart('/');
         // A token in the list, so the table's phone layout is measured too.

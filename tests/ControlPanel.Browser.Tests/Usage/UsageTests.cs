@@ -89,9 +89,18 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         await admin.GetByTestId("admin-save-quota").ClickAsync();
         await Expect(admin.GetByTestId("admin-quota-error")).ToContainTextAsync("The monthly quota must be from 0");
 
+        // "5k" is not read as 5: refused at its field, nothing saved.
+        await admin.GetByTestId("admin-quota").FillAsync("5k");
+        await admin.GetByTestId("admin-save-quota").ClickAsync();
+        await Expect(admin.GetByText("Enter the monthly quota as a whole number in digits")).ToBeVisibleAsync();
+        await Expect(admin.GetByTestId("admin-quota-in-force")).ToContainTextAsync("the default, 1,000,000,");
+
+        // From the default million to 2 is a cut of more than 90 %: confirmed first.
         await admin.GetByTestId("admin-quota").FillAsync("2");
         await admin.GetByTestId("admin-allowance").FillAsync("1");
         await admin.GetByTestId("admin-save-quota").ClickAsync();
+        await Expect(admin.GetByTestId("confirm-dialog")).ToContainTextAsync("a cut of more than 90 %");
+        await admin.GetByTestId("confirm").ClickAsync();
         await Expect(admin.GetByText("Quota saved; it applies to the next call.")).ToBeVisibleAsync();
         await Expect(admin.GetByTestId("admin-quota-error")).ToHaveCountAsync(0);
         // The fields show what was saved (read back from the domain), after a second save too.
@@ -279,6 +288,76 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
                 var overflow = await page.ScreenshotAndMeasureOverflowAsync($"usage-{theme}-{width}");
                 Assert.Equal(0, overflow);
             }
+        }
+    }
+
+    [Fact]
+    public async Task A_month_of_usage_reads_as_analytics_in_a_viewport_sized_picture_for_the_readme()
+    {
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync("olivia@acme.test", "Acme Ltd");
+        var storefront = await NewApplicationIdAsync(page, "Storefront");
+        var mobile = await NewApplicationIdAsync(page, "Mobile app");
+
+        // Thirty days of calls written as the usage meter writes those the check records (by hour; by minute for the
+        // last hour): weekdays busier than weekends, days busier than nights, slowly growing, with some refusals.
+        var meter = new ControlPanel.Domain.Usage.UsageMeter(new AppDatabase(app));
+        var now = DateTime.UtcNow;
+        var random = new Random(27);
+        foreach (var (id, perHour) in new[] { (storefront, 1500.0), (mobile, 450.0) })
+        {
+            for (var hour = now.Date.AddDays(-29); hour <= now; hour = hour.AddHours(1))
+            {
+                var weekday = hour.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 0.55 : 1.0;
+                var daytime = 0.3 + 0.7 * Math.Sin(Math.PI * Math.Clamp((hour.Hour - 5) / 17.0, 0, 1));
+                var growth = 1 + (hour - now.Date.AddDays(-29)).TotalDays * 0.012;
+                var calls = (int)(perHour * weekday * daytime * growth * (0.85 + random.NextDouble() * 0.3));
+                var lastHour = now - hour < TimeSpan.FromHours(1);
+                for (var i = 0; i < calls; i++)
+                {
+                    var at = lastHour ? hour.AddMinutes(random.Next(Math.Max(1, (int)(now - hour).TotalMinutes))) : hour;
+                    var roll = random.NextDouble();
+                    var outcome = roll < 0.025 ? 158 : roll < 0.031 ? 204 : roll < 0.035 ? 111 : 0;
+                    meter.Record(id, null, ControlPanel.Domain.Applications.ApplicationEnvironment.Development, outcome, true, at);
+                }
+            }
+        }
+        await meter.FlushAsync(now);
+
+        await page.SetViewportSizeAsync(1366, 800);
+        await page.GotoAsync("usage");
+        await page.WaitForCircuitAsync();
+        var daily = page.GetByTestId("daily-chart");
+        await Expect(daily.Locator("svg.apexcharts-svg")).ToBeVisibleAsync();
+        await Expect(daily.Locator(".apexcharts-xaxis-title")).ToHaveTextAsync("Day (UTC)");
+        await Expect(page.GetByTestId("range-total")).Not.ToHaveTextAsync("0");
+        await page.WaitForTimeoutAsync(1500); // the charts' entry animation
+        // The viewport only, as a reader of the README sees the page on opening it (docs/images/usage.png is this picture).
+        await page.ScreenshotAsync(new() { Path = PageActions.ScreenshotPath("readme-usage") });
+        Assert.Equal(0, await page.ScreenshotAndMeasureOverflowAsync("usage-month-1366"));
+    }
+
+    /// <summary>Creates an application through the dialog and answers its id, from the page it opens.</summary>
+    private static async Task<Guid> NewApplicationIdAsync(IPage page, string name)
+    {
+        await page.CreateApplicationAsync(name);
+        await page.GetByTestId("dismiss-secrets").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/applications/[0-9a-f-]{36}$"));
+        return Guid.Parse(page.Url[^36..]);
+    }
+
+    /// <summary>The app's own database, opened as the app opens it, for writing what the app would have written.</summary>
+    private sealed class AppDatabase(AppHost app) : Microsoft.EntityFrameworkCore.IDbContextFactory<ControlPanel.Domain.Data.ControlPanelDbContext>
+    {
+        public ControlPanel.Domain.Data.ControlPanelDbContext CreateDbContext()
+        {
+            var builder = new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<ControlPanel.Domain.Data.ControlPanelDbContext>();
+            ControlPanel.Domain.Data.DatabaseSetup.Configure(builder, new ControlPanel.Domain.Data.DatabaseOptions
+            {
+                Provider = ControlPanel.Domain.Data.DatabaseProvider.Sqlite,
+                ConnectionString = $"Data Source={Path.Combine(app.DataFolder, "controlpanel.db")}",
+            });
+            return new ControlPanel.Domain.Data.ControlPanelDbContext(builder.Options);
         }
     }
 

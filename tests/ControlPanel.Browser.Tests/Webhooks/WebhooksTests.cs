@@ -73,6 +73,31 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_double_click_sends_one_test_event_and_the_open_tab_is_in_the_address()
+    {
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync("dora@acme.test", "Acme Ltd");
+        await AddEndpointAsync(page);
+        await page.GetByTestId("dismiss-secrets").ClickAsync();
+        await Expect(page.GetByTestId("endpoint-title")).ToHaveTextAsync(receiverUrl);
+        var endpointUrl = page.Url;
+
+        await page.GetByTestId("send-test").DblClickAsync();
+        await Expect(page.GetByTestId("test-queued")).ToBeVisibleAsync();
+
+        // The Deliveries tab: in the address, kept by a reload, left by Back.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Deliveries" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(endpointUrl + "?tab=deliveries");
+        await page.ReloadAsync();
+        await page.WaitForCircuitAsync();
+        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Deliveries" })).ToHaveAttributeAsync("aria-selected", "true");
+        await Expect(page.GetByTestId("delivery-event")).ToHaveCountAsync(1);
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(endpointUrl);
+        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Overview" })).ToHaveAttributeAsync("aria-selected", "true");
+    }
+
+    [Fact]
     public async Task Owner_adds_an_endpoint_sets_its_verification_secret_sends_a_test_event_follows_its_attempts_and_resends_it()
     {
         var page = await browser.NewPageAsync(app);

@@ -38,7 +38,7 @@ public sealed class AccessTokensPageTests : ComponentTest
         var page = Render<AccessTokensPage>();
         page.WaitForElement("[data-testid=no-tokens]");
 
-        page.Find("input[data-testid=token-name]").Change("deploy pipeline");
+        page.Find("input[data-testid=token-name]").Input("deploy pipeline");
         var submit = page.Find("form").SubmitAsync();
         var shown = DialogHost.WaitForElement("[data-testid=issued-access-token]").TextContent;
         Assert.Matches("^cpat_[0-9a-f]{48}$", shown);
@@ -67,7 +67,7 @@ public sealed class AccessTokensPageTests : ComponentTest
     {
         SignIn(await NewOwnerAsync("Initech"));
         var page = Render<AccessTokensPage>();
-        page.Find("input[data-testid=token-name]").Change("");
+        page.Find("input[data-testid=token-name]").Input("");
         await page.Find("form").SubmitAsync();
 
         page.WaitForAssertion(() => Assert.Contains("Enter a name.", page.Markup));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Keys;
@@ -104,6 +105,27 @@ public sealed class ApplicationPageTests : ApplicationTest
     }
 
     [Fact]
+    public async Task The_tab_named_in_the_address_is_open_and_opening_another_puts_it_there()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var created = await NewApplicationAsync(owner, "Storefront");
+        SignIn(owner);
+        var navigation = Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+
+        navigation.NavigateTo($"applications/{created.Application.Id}?tab=keys");
+        var page = Render<ApplicationPage>(p => p.Add(x => x.Id, created.Application.Id));
+
+        page.WaitForAssertion(() => Assert.Equal("true", page.FindAll("[role=tab]").Single(t => t.TextContent.Trim() == "Keys").GetAttribute("aria-selected")));
+        page.WaitForElement("[data-testid=key-pairs]");
+        await OpenTabAsync(page, "Audit");
+        Assert.EndsWith("?tab=audit", navigation.Uri);
+        // The Admin tab is an Admin's only: named by an owner, the first tab opens.
+        navigation.NavigateTo($"applications/{created.Application.Id}?tab=admin");
+        var other = Render<ApplicationPage>(p => p.Add(x => x.Id, created.Application.Id));
+        other.WaitForAssertion(() => Assert.Equal("true", other.FindAll("[role=tab]").Single(t => t.TextContent.Trim() == "Overview").GetAttribute("aria-selected")));
+    }
+
+    [Fact]
     public async Task Saving_the_overview_confirms_and_shows_the_saved_values_and_a_duplicate_name_is_refused_at_the_field()
     {
         var owner = await NewOwnerAsync("Acme");
@@ -112,12 +134,12 @@ public sealed class ApplicationPageTests : ApplicationTest
         SignIn(owner);
         var page = RenderPage(created.Application.Id);
 
-        Input(page, "application-name").Change("backoffice");
+        Input(page, "application-name").Input("backoffice");
         await page.Find("[data-testid=save-application]").ClickAsync(new());
         page.WaitForAssertion(() => Assert.Contains("already exists in this account", page.Find("[data-testid=overview-form]").TextContent));
         Assert.Equal("Storefront", page.Find("[data-testid=application-title]").TextContent);
 
-        Input(page, "application-name").Change("Storefront EU");
+        Input(page, "application-name").Input("Storefront EU");
         await page.Find("[data-testid=save-application]").ClickAsync(new());
 
         page.WaitForAssertion(() => Assert.Equal("Storefront EU", page.Find("[data-testid=application-title]").TextContent));

@@ -46,7 +46,8 @@ public sealed class ApplicationsListTests : ApplicationTest
         Assert.Single(list.FindAll("[data-testid=application-link]"));
         Assert.Equal("Storefront", link.TextContent);
         Assert.Equal($"applications/{storefront.Application.Id}", link.GetAttribute("href"));
-        Assert.Equal("Offline", list.Find("[data-testid=status-chip]").TextContent.Trim());
+        // Taken offline by an Admin: suspended, as its page and the dashboard say.
+        Assert.Equal("Suspended", list.Find("[data-testid=status-chip]").TextContent.Trim());
         Assert.Equal("Live", list.Find("[data-testid=environment-chip]").TextContent.Trim());
         Assert.DoesNotContain("Globex", list.Markup);
         Assert.DoesNotContain("No applications yet", list.Markup);

@@ -90,23 +90,45 @@ public sealed class DashboardTests : ComponentTest
     }
 
     [Fact]
-    public async Task Getting_started_shows_the_first_calls_against_this_installations_address_with_a_copy_button_each()
+    public async Task Getting_started_shows_first_calls_that_work_against_this_installations_address_with_a_copy_button_each()
     {
         SignIn(await NewOwnerAsync("Acme Ltd"));
         var baseUri = Context.Services.GetRequiredService<NavigationManager>().BaseUri;
 
         var page = Render<Home>();
 
+        // bUnit's address is plain HTTP on this machine and the installation requires HTTPS: this machine is a trusted proxy
+        // (the shipped Api:TrustedProxies), so the commands say the call was HTTPS, as a TLS-ending gateway would, and never answer 101.
         var panel = page.Find("[data-testid=getting-started]");
-        Assert.Equal($"curl -i -H \"APPLICATIONKEY: $APPLICATIONKEY\" -H \"CONSUMERKEY: $CONSUMERKEY\" {baseUri}api/v1/check",
+        Assert.Equal($"curl -i -H 'X-Forwarded-Proto: https' -H \"APPLICATIONKEY: $APPLICATIONKEY\" -H \"CONSUMERKEY: $CONSUMERKEY\" {baseUri}api/v1/check",
             panel.QuerySelector("[data-testid=curl-check]")!.TextContent);
-        Assert.Equal($"curl -X POST {baseUri}api/v1/verify -H \"Content-Type: application/json\" -d \"{{\\\"applicationKey\\\": \\\"$APPLICATIONKEY\\\", \\\"consumerKey\\\": \\\"$CONSUMERKEY\\\"}}\"",
+        Assert.Equal($"curl -X POST -H 'X-Forwarded-Proto: https' {baseUri}api/v1/verify -H \"Content-Type: application/json\" -d \"{{\\\"applicationKey\\\": \\\"$APPLICATIONKEY\\\", \\\"consumerKey\\\": \\\"$CONSUMERKEY\\\"}}\"",
             panel.QuerySelector("[data-testid=curl-verify]")!.TextContent);
-        Assert.Equal($"curl -X POST -H \"APPLICATIONKEY: $APPLICATIONKEY\" -H \"CONSUMERKEY: $CONSUMERKEY\" {baseUri}api/v1/session",
+        Assert.Equal($"curl -X POST -H 'X-Forwarded-Proto: https' -H \"APPLICATIONKEY: $APPLICATIONKEY\" -H \"CONSUMERKEY: $CONSUMERKEY\" {baseUri}api/v1/session",
             panel.QuerySelector("[data-testid=curl-session]")!.TextContent);
         Assert.Equal(4, panel.QuerySelectorAll("[data-testid=copy]").Length);
-        // bUnit's address is plain HTTP and the installation requires HTTPS by default: the panel says calls would answer 101.
-        Assert.Contains("101 NOT USING HTTPS", panel.QuerySelector("[data-testid=https-note]")!.TextContent);
+        Assert.NotNull(panel.QuerySelector("[data-testid=forwarded-proto-note]"));
+        Assert.Null(panel.QuerySelector("[data-testid=https-note]"));
+    }
+
+    [Fact]
+    public async Task The_owners_dashboard_shows_at_once_that_an_Admin_suspended_an_application_in_the_words_of_its_page()
+    {
+        var owner = await NewOwnerAsync("Acme Ltd");
+        var created = await CreateApplicationAsync(owner, "Storefront");
+        SignIn(owner);
+        var page = Render<Home>();
+        Assert.Equal("Online", page.Find("[data-testid=application-status]").TextContent.Trim());
+
+        // Elsewhere, an Admin takes it offline: no refresh here.
+        await UseAsync<AdminControls, bool>(async controls =>
+        {
+            await controls.SetOnlineAsync(Admin, created.Application.Id, false, "Unpaid invoice");
+            return true;
+        });
+
+        page.WaitForAssertion(() => Assert.Equal("Suspended", page.Find("[data-testid=application-status]").TextContent.Trim()));
+        Assert.Contains("Storefront is suspended by an Admin", page.Find("[data-kind=Offline]").TextContent);
     }
 
     [Fact]

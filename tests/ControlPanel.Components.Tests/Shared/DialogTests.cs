@@ -47,7 +47,9 @@ public sealed class DialogTests : ComponentTest
         DialogHost.WaitForElement("[data-testid=one-time-secret-dialog]");
         Assert.Equal(keys.ApplicationKey, DialogHost.Find("[data-testid=issued-application-key]").TextContent);
         Assert.Equal(keys.ConsumerKey, DialogHost.Find("[data-testid=issued-consumer-key]").TextContent);
-        Assert.Equal(2, DialogHost.FindAll("[data-testid=copy]").Count);
+        // A copy button for each key and one for the first call made with them.
+        Assert.Equal(3, DialogHost.FindAll("[data-testid=copy]").Count);
+        Assert.Contains($"-H 'APPLICATIONKEY: {keys.ApplicationKey}' -H 'CONSUMERKEY: {keys.ConsumerKey}'", DialogHost.Find("[data-testid=first-call-command]").TextContent);
         // No close icon, and neither Esc nor the backdrop closes it: the only way out is the button.
         Assert.Empty(DialogHost.FindAll(".mud-button-close"));
         Assert.False(shown.IsCompleted);

@@ -55,6 +55,9 @@ public sealed class StaffPageTests : ComponentTest
         await page.Find("form").SubmitAsync();
 
         page.WaitForElement("[data-testid=invitation]");
+        // The form is empty again, with no "required" message for the fields it just emptied.
+        Assert.Empty(page.Find("[data-testid=invite-card] form").QuerySelectorAll(".mud-input-error"));
+        Assert.Equal("", page.Find("input[data-testid=invite-email]").GetAttribute("value") ?? "");
         var link = page.Find("[data-testid=invitation-link]").TextContent;
         Assert.Contains("/Account/AcceptInvitation?userId=", link);
         Assert.Single(page.Find("[data-testid=invitation]").QuerySelectorAll("[data-testid=copy]"));
@@ -105,6 +108,9 @@ public sealed class StaffPageTests : ComponentTest
         await click;
 
         page.WaitForElement("[data-testid=invitation]");
+        // The form is empty again, with no "required" message for the fields it just emptied.
+        Assert.Empty(page.Find("[data-testid=invite-card] form").QuerySelectorAll(".mud-input-error"));
+        Assert.Equal("", page.Find("input[data-testid=invite-email]").GetAttribute("value") ?? "");
         var link = page.Find("[data-testid=invitation-link]").TextContent;
         Assert.DoesNotContain(Uri.EscapeDataString(first.Token), link);
         var check = await UseAsync<StaffInvitations, StaffInvitations.LinkCheck>(i => i.CheckAsync(first.UserId, first.Token));

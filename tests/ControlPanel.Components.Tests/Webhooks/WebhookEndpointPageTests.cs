@@ -223,7 +223,25 @@ public sealed class WebhookEndpointPageTests : WebhookTest
     }
 
     [Fact]
-    public async Task Saving_a_refused_address_keeps_the_message_at_the_url_and_beside_save()
+    public async Task A_double_click_on_send_test_event_sends_one()
+    {
+        var owner = await NewOwnerAsync("Initech");
+        var endpoint = await NewEndpointAsync(owner);
+        SignIn(owner);
+        var page = RenderEndpoint(endpoint.EndpointId);
+
+        // A double click is two clicks, the second with detail 2, as browsers send them.
+        var button = page.Find("[data-testid=send-test]");
+        var first = button.ClickAsync(new() { Detail = 1 });
+        await page.Find("[data-testid=send-test]").ClickAsync(new() { Detail = 2 });
+        await first;
+
+        Snackbars.WaitForAssertion(() => Assert.Contains("Test event queued.", Snackbars.Markup));
+        Assert.Single((await UseAsync<WebhookDeliveryLog, WebhookDeliveryLog.Page>(l => l.SearchAsync(owner, new()))).Rows);
+    }
+
+    [Fact]
+    public async Task Saving_a_refused_address_says_why_at_the_url_and_where_to_look_beside_save()
     {
         var owner = await NewOwnerAsync("Initech");
         var endpoint = await NewEndpointAsync(owner);
@@ -233,7 +251,8 @@ public sealed class WebhookEndpointPageTests : WebhookTest
         page.Find("[data-testid=endpoint-url]").Change("https://127.0.0.1/hook");
         await page.Find("[data-testid=endpoint-form]").SubmitAsync();
 
-        page.WaitForAssertion(() => Assert.Contains("127.0.0.1", page.Find("[data-testid=save-error]").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("Not saved: see the message at the URL.", page.Find("[data-testid=save-error]").TextContent.Trim()));
+        Assert.DoesNotContain("127.0.0.1", Snackbars.Markup);
         Assert.Contains("127.0.0.1", page.Find("[data-testid=endpoint-url]").Closest(".mud-input-control")!.TextContent);
         var now = await UseAsync<WebhookEndpointService, WebhookEndpointService.Details>(e => e.GetAsync(owner, endpoint.EndpointId));
         Assert.Equal(PublicUrl, now.Url);

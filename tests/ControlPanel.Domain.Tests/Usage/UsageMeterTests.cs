@@ -36,6 +36,34 @@ public sealed class UsageMeterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_wrong_consumer_key_with_a_valid_application_key_is_counted_under_that_application_and_answered_as_unknown_keys()
+    {
+        var (_, applicationId, keys) = await harness.CreateApplicationAsync();
+        var other = await harness.CreateApplicationAsync(name: "Other");
+
+        var wrong = await harness.Check.CheckAsync(CheckHarness.With(keys) with { ConsumerKey = new string('a', 32) });
+        var unknown = await harness.Check.CheckAsync(CheckHarness.With(keys) with { ApplicationKey = new string('b', 32) });
+
+        // The answer is that of unknown keys: no application, the address's window of refused calls.
+        Assert.Equal(204, wrong.Error?.Code);
+        Assert.Null(wrong.Application);
+        Assert.Null(wrong.KeyPairId);
+        Assert.Equal((unknown.Error, unknown.ExtraInfo, unknown.RateLimit.Limit), (wrong.Error, wrong.ExtraInfo, wrong.RateLimit.Limit));
+        Assert.Equal(wrong.RateLimit.Remaining - 1, unknown.RateLimit.Remaining);
+
+        var now = harness.Clock.GetUtcNow().UtcDateTime;
+        await harness.Usage.FlushAsync(now);
+        await using var db = harness.Database.CreateContext();
+        var rows = await db.UsageMinutes.Where(u => u.Outcome == 204).ToListAsync();
+        Assert.Equal(2, rows.Sum(r => r.Calls));
+        var counted = Assert.Single(rows, r => r.ApplicationId == applicationId);
+        Assert.Equal((keys.KeyPairId, "Live", 1L), (counted.KeyPairId, counted.Environment, counted.Calls));
+        Assert.Single(rows, r => r.ApplicationId == Guid.Empty);
+        Assert.DoesNotContain(rows, r => r.ApplicationId == other.ApplicationId);
+        Assert.Equal(1, (await db.UsageApplicationDays.SingleAsync(d => d.ApplicationId == applicationId)).BadKeys);
+    }
+
+    [Fact]
     public async Task Unknown_callers_are_recorded_under_empty_ids()
     {
         harness.Usage.Record(null, null, null, 204, true, harness.Clock.GetUtcNow().UtcDateTime);

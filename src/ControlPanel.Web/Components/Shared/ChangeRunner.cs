@@ -14,31 +14,44 @@ public sealed record ChangeResult(bool Succeeded, string? Error, IReadOnlyList<s
     public string? ErrorFor(string field) => Fields.Contains(field) ? Error : null;
 }
 
+/// <summary>Which refusals a form shows itself, so that a snackbar does not show the same message a second time.</summary>
+public enum FormShows
+{
+    /// <summary>None: every refusal goes to a snackbar.</summary>
+    Nothing,
+    /// <summary>Refusals that name its fields, at those fields; the others go to a snackbar.</summary>
+    FieldRefusals,
+    /// <summary>Every refusal (at its field, or beside the button that asked).</summary>
+    EveryRefusal,
+}
+
 /// <summary>
-/// The one way pages run a change: as the signed-in viewer, with the domain's refusal shown as a
-/// snackbar (and returned, for the form that asked) and the success confirmed in one line.
+/// The one way pages run a change: as the signed-in viewer, with the domain's refusal returned (for the form that asked)
+/// and shown as a snackbar unless that form shows it, and the success confirmed in one line.
 /// </summary>
 public sealed class ChangeRunner(CurrentViewer currentViewer, ISnackbar snackbar)
 {
     public const string NotAllowed = "You may not make this change.";
 
-    public async Task<ChangeResult> RunAsync(Func<Viewer, Task> change, string? done = null)
+    public async Task<ChangeResult> RunAsync(Func<Viewer, Task> change, string? done = null, FormShows formShows = FormShows.Nothing)
     {
+        ChangeResult refused;
         try
         {
             await change(await currentViewer.GetAsync());
+            if (done is not null) snackbar.Add(done, Severity.Success);
+            return ChangeResult.Done;
         }
         catch (ValidationException e)
         {
-            snackbar.Add(e.Message, Severity.Error);
-            return new ChangeResult(false, e.Message, [.. e.ValidationResult.MemberNames]);
+            refused = new ChangeResult(false, e.Message, [.. e.ValidationResult.MemberNames]);
         }
         catch (AccessDeniedException)
         {
-            snackbar.Add(NotAllowed, Severity.Error);
-            return new ChangeResult(false, NotAllowed, []);
+            refused = new ChangeResult(false, NotAllowed, []);
         }
-        if (done is not null) snackbar.Add(done, Severity.Success);
-        return ChangeResult.Done;
+        var shownInForm = formShows == FormShows.EveryRefusal || (formShows == FormShows.FieldRefusals && refused.Fields.Count > 0);
+        if (!shownInForm) snackbar.Add(refused.Error!, Severity.Error);
+        return refused;
     }
 }

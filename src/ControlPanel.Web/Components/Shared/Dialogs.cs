@@ -55,5 +55,11 @@ public static class Dialogs
                 new OneTimeSecret("CONSUMERKEY", keys.ConsumerKey, "issued-consumer-key"),
             ],
             "ControlPanel keeps only a hash and the last four characters.",
-            "I have saved the keys");
+            "I have saved the keys",
+            builder =>
+            {
+                builder.OpenComponent<FirstCallCommand>(0);
+                builder.AddComponentParameter(1, nameof(FirstCallCommand.Keys), keys);
+                builder.CloseComponent();
+            });
 }
