@@ -176,6 +176,8 @@ public static class ControlPanelDomain
         services.AddSingleton<AdminBootstrap>();
         services.AddSingleton<PasswordRules>();
         services.AddScoped<Registration>();
+        services.AddScoped<AccountMembers>();
+        services.AddScoped<MemberInvitations>();
         services.AddScoped<StaffInvitations>();
         services.AddScoped<PasswordRecovery>();
         services.AddScoped<EmailConfirmation>();

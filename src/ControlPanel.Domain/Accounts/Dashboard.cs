@@ -46,7 +46,7 @@ public sealed class Dashboard(IDbContextFactory<ControlPanelDbContext> databases
 
     public async Task<OwnerSummary> ForOwnerAsync(Viewer viewer)
     {
-        if (!viewer.IsOwner || viewer.AccountId is not { } accountId) throw new AccessDeniedException();
+        if (!viewer.IsMember || viewer.AccountId is not { } accountId) throw new AccessDeniedException();
         await using var db = await databases.CreateDbContextAsync();
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId) ?? throw new AccessDeniedException();
         var month = await usage.QuotaMonthAsync(viewer, new UsageReports.Filter(AccountId: accountId));

@@ -69,6 +69,14 @@ public static class MailTemplates
         ("Accept the invitation", link),
         "If you did not expect this, ignore this mail: without a password nobody can use the account.");
 
+    /// <summary>The account's name is in the body only: a subject carries no text a user typed.</summary>
+    public static MailContent MemberInvitation(string account, string role, string invitedBy, Uri link, DateTime expiresAt) => Compose(
+        "You are invited to join an account on ControlPanel", "",
+        [$"{invitedBy} invited you to the account {account} on ControlPanel as {role}.",
+         $"Accept with the link below. It works once, until {Utc(expiresAt)}."],
+        ("Accept the invitation", link),
+        "If you did not expect this, ignore this mail: nothing happens until the link is followed.");
+
     public static MailContent ConfirmEmail(string name, Uri link, TimeSpan lifetime) => Compose(
         "Confirm your email address for ControlPanel", name,
         ["Confirm that this address is yours, so your account can create API keys and we can reach you about it.",

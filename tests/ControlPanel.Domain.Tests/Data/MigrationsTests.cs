@@ -76,6 +76,38 @@ public class MigrationsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Upgrading_to_members_makes_each_accounts_user_its_Owner_and_keeps_their_tokens_working(DatabaseProvider provider)
+    {
+        using var database = new TestDatabase(provider);
+        var at = new DateTime(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc);
+        var account = new Account { Name = "Acme", CreatedAt = at };
+        var tokenId = Guid.NewGuid();
+        await using (var db = database.CreateContext())
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261207040100_WebhookCatalogueAndReplays");
+            db.Accounts.Add(account);
+            db.Users.Add(new ControlPanelUser { Id = "owner-id", UserName = "olive@acme.test", Email = "olive@acme.test", AccountId = account.Id, CreatedAt = at });
+            db.Users.Add(new ControlPanelUser { Id = "admin-id", UserName = "ada@staff.test", Email = "ada@staff.test", CreatedAt = at });
+            await db.SaveChangesAsync();
+            // The table as it was: no account column yet. SQLite keeps ids as EF writes them, upper-case text.
+            object id = provider == DatabaseProvider.Sqlite ? tokenId.ToString().ToUpperInvariant() : tokenId;
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "AccessTokens" ("Id", "UserId", "Name", "Scope", "TokenHash", "Last4", "CreatedAt")
+                VALUES ({id}, {"owner-id"}, {"ci"}, {"ReadWrite"}, {new string('a', 64)}, {"aaaa"}, {at})
+                """);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            await DatabaseSetup.MigrateAsync(db);
+            var member = await db.AccountMembers.SingleAsync();
+            Assert.Equal((account.Id, "owner-id", Roles.Owner, at), (member.AccountId, member.UserId, member.Role, member.CreatedAt));
+            Assert.Equal(account.Id, (await db.AccessTokens.SingleAsync(t => t.Id == tokenId)).AccountId);
+        }
+    }
+
     /// <summary>
     /// The model snapshot `dotnet ef migrations add` diffs against records the SQLite model (the design-time
     /// factory's provider). Out of date, the next generated migration would repeat or miss changes.
