@@ -79,6 +79,8 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.Services.AddMudServices();
         Context.Services.AddScoped<CurrentViewer>();
+        // CurrentViewer asks the domain for a member's role; bUnit builds it from its own container, which sees only what is registered here.
+        Context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<AccountMembers>());
         Context.Services.AddScoped<ChangeRunner>();
         // Validation attributes get their services from the validation context, which sees only what is registered here.
         Context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<PasswordRules>());
