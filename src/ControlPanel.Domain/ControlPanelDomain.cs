@@ -178,6 +178,7 @@ public static class ControlPanelDomain
         services.AddScoped<Registration>();
         services.AddScoped<AccountMembers>();
         services.AddScoped<MemberInvitations>();
+        services.AddScoped<AccountOverview>();
         services.AddScoped<StaffInvitations>();
         services.AddScoped<PasswordRecovery>();
         services.AddScoped<EmailConfirmation>();

@@ -149,7 +149,7 @@ public sealed class MemberRolesTests : IAsyncLifetime
             Name = "roles_" + v.Role.ToLowerInvariant(),
             Description = "A test event type",
         }), AdminOnly);
-        yield return new("lock the account", v => Get<AdminControls>().SetAccountLockedAsync(v, acme, true), AdminOnly);
+        yield return new("lock the account", v => Get<AdminControls>().SetAccountLockedAsync(v, acme, true, "Unpaid invoices"), AdminOnly);
     }
 
     public static TheoryData<string> Everyone => new() { Owner, Developer, AccountViewer, Outsider, Admin, Support };

@@ -120,6 +120,10 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.Property<bool>("IsLocked")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LockReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LockedAt")
                         .HasColumnType("TEXT");
 
