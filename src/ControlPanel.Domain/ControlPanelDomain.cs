@@ -184,6 +184,9 @@ public static class ControlPanelDomain
         services.AddSingleton<AdminBootstrap>();
         services.AddSingleton<PasswordRules>();
         services.AddScoped<Registration>();
+        services.AddScoped<AccountMembers>();
+        services.AddScoped<MemberInvitations>();
+        services.AddScoped<AccountOverview>();
         services.AddScoped<StaffInvitations>();
         services.AddScoped<PasswordRecovery>();
         services.AddScoped<EmailConfirmation>();

@@ -82,6 +82,8 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.Services.AddMudServices(options => SnackbarSettings.Apply(options.SnackbarConfiguration));
         Context.Services.AddScoped<CurrentViewer>();
+        // CurrentViewer asks the domain for a member's role; bUnit builds it from its own container, which sees only what is registered here.
+        Context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<AccountMembers>());
         Context.Services.AddScoped<ChangeRunner>();
         // Validation attributes get their services from the validation context, which sees only what is registered here.
         Context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<PasswordRules>());
@@ -153,6 +155,19 @@ public abstract class ComponentTest : IAsyncLifetime
         }));
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
         return new Viewer(owner!.Id, owner.DisplayName!, Roles.Owner, owner.AccountId);
+    }
+
+    /// <summary>A person the account's Owner invited with <paramref name="role"/>, who accepted as someone new.</summary>
+    protected async Task<Viewer> NewMemberAsync(Viewer owner, string role)
+    {
+        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@components.test";
+        var issued = await UseAsync<MemberInvitations, MemberInvitations.Issued>(invitations =>
+            invitations.InviteAsync(owner, owner.AccountId!.Value, new MemberInvitations.Form { Email = email, Role = role }));
+        var token = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(issued.Link.Query)["token"].ToString();
+        var (result, user) = await UseAsync<MemberInvitations, (IdentityResult, ControlPanelUser?)>(invitations =>
+            invitations.AcceptAsNewAsync(token, $"{role} person", Password));
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+        return new Viewer(user!.Id, $"{role} person", role, owner.AccountId);
     }
 
     /// <summary>A staff member invited by the Admin who accepted the invitation.</summary>

@@ -14,6 +14,11 @@ public class AccessToken
     public Guid Id { get; set; } = Guid.NewGuid();
     /// <summary>The creator; the token is deleted with the user (and refused if the user is gone).</summary>
     public required string UserId { get; set; }
+    /// <summary>
+    /// The account a member made it in: it acts with the creator's role there, read on every call, and ends when they leave
+    /// it. Null for staff's tokens.
+    /// </summary>
+    public Guid? AccountId { get; set; }
     public required string Name { get; set; }
     public AccessTokenScope Scope { get; set; }
     public required string TokenHash { get; set; }

@@ -16,6 +16,8 @@ internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<Access
         token.Property(t => t.Last4).HasMaxLength(4);
         // A removed user's tokens go with them.
         token.HasOne<ControlPanelUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        // No foreign key: SQLite cannot add one to a table that exists. The account's tokens are found by this index.
+        token.HasIndex(t => t.AccountId);
         token.HasIndex(t => t.TokenHash).IsUnique();
         token.HasIndex(t => t.UserId);
     }

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace ControlPanel.Domain.AccessTokens;
 
 /// <summary>
-/// Access tokens for the management API: an owner or Admin makes, lists and revokes their own; the API turns a token
-/// into its creator's <see cref="Viewer"/>, narrowed to the token's scope, and every domain service applies the usual rules to it.
+/// Access tokens for the management API: an Owner or Developer (in the account they act in) or an Admin makes, lists and
+/// revokes their own; the API turns a token into its creator's <see cref="Viewer"/> with their role, as it is now, in the
+/// account the token was made in, narrowed to the token's scope, and every domain service applies the usual rules to it.
 /// </summary>
 public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> databases, TimeProvider clock, IOptions<EmailConfirmationOptions>? confirmation = null)
 {
@@ -40,15 +41,15 @@ public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> 
 
     public sealed record Authentication(Use? Use, Refusal? Refused);
 
-    /// <summary>Owners and Admins make tokens; Support (which changes nothing) does not.</summary>
-    public static bool CanHaveTokens(Viewer viewer) => !viewer.ReadOnly && (viewer.IsOwner || viewer.IsAdmin);
+    /// <summary>Admins, Owners and Developers make tokens; Support and the Viewer role (which change nothing) do not.</summary>
+    public static bool CanHaveTokens(Viewer viewer) => viewer.CanCreate;
 
     public async Task<IReadOnlyList<Row>> ListAsync(Viewer viewer)
     {
         if (!CanHaveTokens(viewer)) throw new AccessDeniedException();
         await using var db = await databases.CreateDbContextAsync();
         var now = Now;
-        var tokens = await db.AccessTokens.AsNoTracking().Where(t => t.UserId == viewer.UserId).ToListAsync();
+        var tokens = await db.AccessTokens.AsNoTracking().Where(t => t.UserId == viewer.UserId && t.AccountId == viewer.AccountId).ToListAsync();
         return tokens
             .OrderBy(t => t.State(now)).ThenByDescending(t => t.CreatedAt)
             .Select(t => new Row(t.Id, t.Name, t.Scope, AccessTokenFormat.Hint(t.Last4), t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt, t.State(now)))
@@ -70,6 +71,7 @@ public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> 
         var row = new AccessToken
         {
             UserId = viewer.UserId,
+            AccountId = viewer.AccountId,
             Name = name,
             Scope = form.Scope,
             TokenHash = AccessTokenFormat.Hash(token),
@@ -91,7 +93,7 @@ public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> 
     {
         if (!CanHaveTokens(viewer)) throw new AccessDeniedException();
         await using var db = await databases.CreateDbContextAsync();
-        var token = await db.AccessTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.UserId == viewer.UserId)
+        var token = await db.AccessTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.UserId == viewer.UserId && t.AccountId == viewer.AccountId)
             ?? throw new AccessDeniedException();
         if (token.RevokedAt is not null) throw new ValidationException("This token has already been revoked.");
         var now = Now;
@@ -101,8 +103,8 @@ public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> 
     }
 
     /// <summary>
-    /// The token's use, or why it is refused: unknown, revoked, expired, its user removed or without a role, or the
-    /// owner's account locked. Writes nothing: a call's use is recorded once it is let in (<see cref="RecordUseAsync"/>).
+    /// The token's use, or why it is refused: unknown, revoked, expired, its user removed or without a role (a member who
+    /// left the token's account), or that account locked. Writes nothing: a call's use is recorded once it is let in (<see cref="RecordUseAsync"/>).
     /// </summary>
     public async Task<Authentication> AuthenticateAsync(string? token, string? clientIp, CancellationToken cancellationToken = default)
     {
@@ -120,17 +122,24 @@ public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> 
         if (user is null) return new(null, Refusal.UserRemoved);
         var roles = await db.UserRoles.Where(r => r.UserId == user.Id)
             .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).ToListAsync(cancellationToken);
-        // The same precedence as a signed-in user's claims: Admin, then Support, then Owner.
-        var role = Roles.Staff.FirstOrDefault(roles.Contains) ?? (roles.Contains(Roles.Owner) ? Roles.Owner : null);
-        if (role is null) return new(null, Refusal.UserRemoved);
-        if (role == Roles.Owner && (user.AccountId is not { } accountId
-            || await db.Accounts.AnyAsync(a => a.Id == accountId && a.IsLocked, cancellationToken)))
-            return new(null, Refusal.AccountLocked);
+        // The same precedence as a signed-in user's: a staff role, else the member's role in the token's account as it is now.
+        var role = Roles.Staff.FirstOrDefault(roles.Contains);
+        Guid? accountId = null;
+        if (role is null)
+        {
+            if (row.AccountId is not { } tokenAccount) return new(null, Refusal.UserRemoved);
+            role = await db.AccountMembers.Where(m => m.AccountId == tokenAccount && m.UserId == user.Id)
+                .Select(m => m.Role).SingleOrDefaultAsync(cancellationToken);
+            if (role is null) return new(null, Refusal.UserRemoved);
+            if (await db.Accounts.AnyAsync(a => a.Id == tokenAccount && a.IsLocked, cancellationToken)) return new(null, Refusal.AccountLocked);
+            accountId = tokenAccount;
+        }
 
         var name = string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? user.Id : user.DisplayName;
-        // Support changes nothing, so its tokens read only, whatever scope they were made with.
-        var readOnly = row.Scope == AccessTokenScope.ReadOnly || role == Roles.Support;
-        var viewer = new Viewer(user.Id, $"{name} (token \"{row.Name}\")", role, user.AccountId, clientIp) { ReadOnly = readOnly };
+        var viewer = new Viewer(user.Id, $"{name} (token \"{row.Name}\")", role, accountId, clientIp);
+        // Support and the Viewer role change nothing, so their tokens read only, whatever scope they were made with.
+        var readOnly = row.Scope == AccessTokenScope.ReadOnly || !viewer.CanCreate;
+        viewer = viewer with { ReadOnly = readOnly };
         return new(new Use(row.Id, row.Name, readOnly ? AccessTokenScope.ReadOnly : row.Scope, viewer), null);
     }
 

@@ -11,4 +11,7 @@ public class Account
     /// <summary>A locked account's calls answer error 225 ACCOUNT IS LOCKED.</summary>
     public bool IsLocked { get; set; }
     public DateTime? LockedAt { get; set; }
+    public const int LockReasonMaxLength = 500;
+    /// <summary>Why staff locked the account, shown to its members in the panel while it is locked (and mailed to its Owners).</summary>
+    public string? LockReason { get; set; }
 }

@@ -10,5 +10,6 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         account.ToTable("Accounts");
         account.Property(a => a.Name).HasMaxLength(Account.NameMaxLength);
         account.HasIndex(a => a.Name);
+        account.Property(a => a.LockReason).HasMaxLength(Account.LockReasonMaxLength);
     }
 }

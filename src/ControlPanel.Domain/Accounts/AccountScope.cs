@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPanel.Domain.Accounts;
 
 /// <summary>
-/// The one place rows are scoped to a viewer. A list holds what the viewer reads: an owner their own account's rows, staff
+/// The one place rows are scoped to a viewer. A list holds what the viewer reads: a member the rows of the account they act in, staff
 /// every account's, anybody else nothing (refused, so a viewer without a known role fails closed). One row is given only to
 /// a viewer that <see cref="Viewer.CanRead"/> or <see cref="Viewer.CanChange"/> allows; otherwise, as when it does not exist,
 /// the answer is <see cref="AccessDeniedException"/> ("not found"), so ids tell nothing about other accounts.
@@ -12,14 +12,14 @@ namespace ControlPanel.Domain.Accounts;
 public static class AccountScope
 {
     /// <summary>
-    /// The one account whose rows the viewer reads (an owner's), or null when they read every account's (staff).
-    /// Anybody else, an owner without an account among them, reads none: <see cref="AccessDeniedException"/>.
+    /// The one account whose rows the viewer reads (the one a member acts in), or null when they read every account's (staff).
+    /// Anybody else, someone acting in no account among them, reads none: <see cref="AccessDeniedException"/>.
     /// This is <see cref="Viewer.CanRead"/> in a form a database query can run.
     /// </summary>
     public static Guid? VisibleAccount(Viewer viewer)
     {
         if (viewer.IsStaff) return null;
-        if (viewer.IsOwner && viewer.AccountId is { } own) return own;
+        if (viewer.IsMember && viewer.AccountId is { } own) return own;
         throw new AccessDeniedException();
     }
 
@@ -29,7 +29,7 @@ public static class AccountScope
 
     /// <summary>
     /// The rows the viewer reads, for rows whose account is optional (an audit entry about no account, such as a staff
-    /// invitation): an owner reads their own account's rows and never those of no account; staff read all.
+    /// invitation): a member reads their account's rows and never those of no account; staff read all.
     /// </summary>
     /// <param name="accountOf">The row's account, as a member the database has (<c>e =&gt; e.AccountId</c>).</param>
     public static IQueryable<T> VisibleTo<T>(this IQueryable<T> rows, Viewer viewer, Expression<Func<T, Guid?>> accountOf)
@@ -60,11 +60,11 @@ public static class AccountScope
         (await rows.SingleOrDefaultAsync(which, cancellationToken)).ChangeableBy(viewer);
 
     /// <summary>
-    /// The account a new row goes in: an owner's own, the one an admin chose. <see cref="AccessDeniedException"/> when the
-    /// viewer may not change it (support, a read-only token, an admin who chose none).
+    /// The account a new row goes in: the one a member acts in, the one an admin chose. <see cref="AccessDeniedException"/> when
+    /// the viewer may not change it (support, the Viewer role, a read-only token, an admin who chose none).
     /// </summary>
     public static Guid AccountToCreateIn(Viewer viewer, Guid? chosen) =>
-        (viewer.IsOwner ? viewer.AccountId : chosen) is { } id && viewer.CanChange(id) ? id : throw new AccessDeniedException();
+        (viewer.IsMember ? viewer.AccountId : chosen) is { } id && viewer.CanChange(id) ? id : throw new AccessDeniedException();
 
     private sealed record Captured(Guid? AccountId);
 }

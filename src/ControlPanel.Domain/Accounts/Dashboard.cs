@@ -54,7 +54,7 @@ public sealed class Dashboard(IDbContextFactory<ControlPanelDbContext> databases
 
     public async Task<OwnerSummary> ForOwnerAsync(Viewer viewer)
     {
-        if (!viewer.IsOwner || viewer.AccountId is not { } accountId) throw new AccessDeniedException();
+        if (!viewer.IsMember || viewer.AccountId is not { } accountId) throw new AccessDeniedException();
         await using var db = await databases.CreateDbContextAsync();
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId) ?? throw new AccessDeniedException();
         var month = await usage.QuotaMonthAsync(viewer, new UsageReports.Filter(AccountId: accountId));
@@ -71,7 +71,7 @@ public sealed class Dashboard(IDbContextFactory<ControlPanelDbContext> databases
                 a.Used, a.RefusedOverQuota, lastUsed.GetValueOrDefault(a.ApplicationId), Level(a, nearQuota), suspended.Contains(a.ApplicationId)))
             .ToList();
         var resetsOn = month.LastDay.AddDays(1);
-        return new OwnerSummary(account.Name, account.IsLocked, resetsOn, applications, Alerts(account.IsLocked, applications, resetsOn));
+        return new OwnerSummary(account.Name, account.IsLocked, resetsOn, applications, Alerts(account.IsLocked ? account.LockReason ?? "" : null, applications, resetsOn));
     }
 
     private static QuotaLevel Level(UsageReports.ApplicationQuota quota, int nearQuotaPercent) =>
@@ -81,12 +81,14 @@ public sealed class Dashboard(IDbContextFactory<ControlPanelDbContext> databases
         : QuotaLevel.Normal;
 
     /// <summary>The most urgent first: refusals (the lock, 103), then what will refuse or is refusing (overrun, offline), then hints.</summary>
-    private static List<Alert> Alerts(bool accountLocked, IReadOnlyList<ApplicationStatus> applications, DateOnly resetsOn)
+    /// <param name="lockReason">Null when the account is not locked; else the reason staff gave (empty for locks made before reasons).</param>
+    private static List<Alert> Alerts(string? lockReason, IReadOnlyList<ApplicationStatus> applications, DateOnly resetsOn)
     {
         var alerts = new List<Alert>();
-        if (accountLocked)
+        if (lockReason is not null)
             alerts.Add(new(AlertKind.AccountLocked, AlertLevel.Error,
-                $"This account is locked: every API call of its applications is refused with {Error(ErrorCatalogue.AccountLocked)}. Contact support."));
+                $"This account is locked: every API call of its applications is refused with {Error(ErrorCatalogue.AccountLocked)}."
+                + (lockReason.Length > 0 ? $" The reason given: {lockReason}" : "") + " Contact support."));
         foreach (var a in applications.Where(a => a.Level == QuotaLevel.Spent))
             alerts.Add(new(AlertKind.QuotaSpent, AlertLevel.Error,
                 $"{a.Name} has used its monthly quota{(a.OverrunAllowance > 0 ? " and its overrun allowance" : "")}: its calls are refused with {Error(ErrorCatalogue.QuotaExceeded)} until {resetsOn:yyyy-MM-dd} (UTC).",

@@ -81,10 +81,10 @@ public sealed class EmailConfirmation(
     /// <summary>An access token is a credential like a key: whoever registered an address they do not own gets none.</summary>
     public const string NotConfirmedForTokens = "Confirm your email address before making access tokens: follow the link we mailed you, or send a new one from your account page.";
 
-    /// <summary>Refuses an owner who has not confirmed their address, when confirmation is required. Called where keys and access tokens are issued.</summary>
+    /// <summary>Refuses a member who has not confirmed their address, when confirmation is required. Called where keys and access tokens are issued.</summary>
     public static async Task EnsureMayIssueKeysAsync(ControlPanelDbContext db, Viewer viewer, EmailConfirmationOptions? policy, string message = NotConfirmed)
     {
-        if (policy is not { Required: true } || !viewer.IsOwner) return;
+        if (policy is not { Required: true } || !viewer.IsMember) return;
         if (!await db.Users.AnyAsync(u => u.Id == viewer.UserId && u.EmailConfirmed))
             throw new ValidationException(message);
     }

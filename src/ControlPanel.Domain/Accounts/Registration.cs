@@ -56,6 +56,8 @@ public sealed class Registration(ControlPanelDbContext db, UserManager<ControlPa
         }
         result = await users.AddToRoleAsync(owner, Roles.Owner);
         if (!result.Succeeded) return (result, null);
+        db.AccountMembers.Add(new AccountMember { AccountId = account.Id, UserId = owner.Id, Role = Roles.Owner, CreatedAt = now });
+        await db.SaveChangesAsync();
         // The confirmation link is saved with the new owner: both or neither.
         if (confirmation is { Required: true })
         {

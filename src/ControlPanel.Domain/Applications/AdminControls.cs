@@ -63,18 +63,29 @@ public sealed class AdminControls(IDbContextFactory<ControlPanelDbContext> datab
         await changes.SaveAsync(db, ChangeTopic.Application, application.Id);
     }
 
-    /// <summary>Locks (every call answers 225 ACCOUNT IS LOCKED) or unlocks an account.</summary>
-    public async Task SetAccountLockedAsync(Viewer viewer, Guid accountId, bool locked)
+    public const string ReasonRequired = "Give the reason: the account's Owners are told it.";
+
+    /// <summary>
+    /// Locks (every call answers 225 ACCOUNT IS LOCKED) or unlocks an account, for a reason the account's members see in the
+    /// panel while it is locked and its Owners are mailed (always: they cannot turn this notice off). Audited with the reason.
+    /// </summary>
+    public async Task SetAccountLockedAsync(Viewer viewer, Guid accountId, bool locked, string reason)
     {
         if (!viewer.CanAdminister) throw new AccessDeniedException();
+        reason = reason?.Trim() ?? "";
+        if (reason.Length == 0) throw new ValidationException(ReasonRequired);
+        if (reason.Length > Account.LockReasonMaxLength) throw new ValidationException($"The reason is at most {Account.LockReasonMaxLength} characters.");
         await using var db = await databases.CreateDbContextAsync();
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == accountId) ?? throw new AccessDeniedException();
         if (account.IsLocked == locked) return;
         var now = clock.GetUtcNow().UtcDateTime;
         account.IsLocked = locked;
         account.LockedAt = locked ? now : null;
+        account.LockReason = locked ? reason : null;
         AuditLog.Record(db, viewer, now, locked ? AuditActions.AccountLocked : AuditActions.AccountUnlocked, account.Id, null,
-            locked ? $"Locked account \"{account.Name}\"" : $"Unlocked account \"{account.Name}\"");
+            (locked ? $"Locked account \"{account.Name}\"" : $"Unlocked account \"{account.Name}\"") + $": {reason}");
+        await Notices.AddAsync(db, account.Id, NoticeKind.None, locked ? MailKinds.AccountLocked : MailKinds.AccountUnlocked,
+            name => MailTemplates.AccountLock(name, account.Name, locked, reason, now), now);
         await changes.SaveAsync(db, ChangeTopic.Account, account.Id);
     }
 

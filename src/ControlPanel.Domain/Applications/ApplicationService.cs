@@ -46,8 +46,8 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
 
     public sealed record Created(Application Application, IssuedKeys Keys);
 
-    /// <summary>Owners create in their own account, Admins in any; Support creates nothing.</summary>
-    public static bool CanCreate(Viewer viewer) => !viewer.ReadOnly && (viewer.IsOwner || viewer.IsAdmin);
+    /// <summary>Owners and Developers create in the account they act in, Admins in any; Support and the Viewer role create nothing.</summary>
+    public static bool CanCreate(Viewer viewer) => viewer.CanCreate;
 
     public async Task<IReadOnlyList<Summary>> ListAsync(Viewer viewer, Guid? accountId = null)
     {

@@ -65,6 +65,12 @@ public static class AuditActions
     public const string ResourceUpdated = "resource.updated";
     public const string ResourceDeleted = "resource.deleted";
     public const string SessionEnded = "session.ended";
+    public const string MemberInvited = "account.member_invited";
+    public const string MemberInvitationResent = "account.member_invitation_resent";
+    public const string MemberInvitationRevoked = "account.member_invitation_revoked";
+    public const string MemberJoined = "account.member_joined";
+    public const string MemberRoleChanged = "account.member_role_changed";
+    public const string MemberRemoved = "account.member_removed";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -76,5 +82,6 @@ public static class AuditActions
         StaffRoleChanged, UserDisabled, UserEnabled, StaffRemoved, SignInsEnded,
         AccessTokenCreated, AccessTokenUsed, AccessTokenRevoked,
         ResourceCreated, ResourceUpdated, ResourceDeleted, SessionEnded,
+        MemberInvited, MemberInvitationResent, MemberInvitationRevoked, MemberJoined, MemberRoleChanged, MemberRemoved,
     ];
 }

@@ -53,8 +53,8 @@ public sealed class AuditLog(IDbContextFactory<ControlPanelDbContext> databases)
 
         var total = await entries.CountAsync();
         var page = await entries.OrderByDescending(e => e.Id).Skip(Math.Max(0, filter.Skip)).Take(Math.Clamp(filter.Take, 1, 500)).ToListAsync();
-        // Support holds no keys, so it sees none of their last four characters, here as on the key list.
-        if (viewer.IsSupport)
+        // Support and the Viewer role hold no keys, so they see none of their last four characters, here as on the key list.
+        if (viewer.SeesNoSecrets)
             foreach (var entry in page) entry.Changes = KeyRedaction.InText(entry.Changes);
         return new Page(page, total);
     }

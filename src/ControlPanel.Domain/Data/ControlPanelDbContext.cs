@@ -25,6 +25,8 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     : IdentityDbContext<ControlPanelUser, IdentityRole, string>(options)
 {
     public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<AccountMember> AccountMembers => Set<AccountMember>();
+    public DbSet<MemberInvitation> MemberInvitations => Set<MemberInvitation>();
     public DbSet<Application> Applications => Set<Application>();
     public DbSet<ApplicationView> ApplicationViews => Set<ApplicationView>();
     public DbSet<KeyPair> KeyPairs => Set<KeyPair>();

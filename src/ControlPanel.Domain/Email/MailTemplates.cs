@@ -89,6 +89,23 @@ public static class MailTemplates
         null,
         "If you did not expect this, contact your administrator.");
 
+    /// <summary>The account's name is in the body only: a subject carries no text a user typed.</summary>
+    public static MailContent MemberInvitation(string account, string role, string invitedBy, Uri link, DateTime expiresAt) => Compose(
+        "You are invited to join an account on ControlPanel", "",
+        [$"{invitedBy} invited you to the account {account} on ControlPanel as {role}.",
+         $"Accept with the link below. It works once, until {Utc(expiresAt)}."],
+        ("Accept the invitation", link),
+        "If you did not expect this, ignore this mail: nothing happens until the link is followed.");
+
+    /// <summary>Always sent to the account's Owners; the account's name and the staff's reason are in the body only.</summary>
+    public static MailContent AccountLock(string name, string account, bool locked, string reason, DateTime at) => Compose(
+        locked ? "Your ControlPanel account was locked" : "Your ControlPanel account was unlocked", name,
+        locked
+            ? [$"ControlPanel staff locked the account {account} on {Utc(at)}. Until it is unlocked, every API call with its keys is refused with error 225.",
+               $"The reason given: {reason}"]
+            : [$"ControlPanel staff unlocked the account {account} on {Utc(at)}. Its keys work again.", $"The reason given: {reason}"],
+        null, "Reply to your ControlPanel contact if you have questions.");
+
     public static MailContent ConfirmEmail(string name, Uri link, TimeSpan lifetime) => Compose(
         "Confirm your email address for ControlPanel", name,
         ["Confirm that this address is yours, so your account can create API keys and we can reach you about it.",

@@ -26,7 +26,7 @@ public enum NoticeKind
 }
 
 /// <summary>
-/// Mails about an account to its owners (each unless they turned that kind off) and to the account's extra
+/// Mails about an account to its Owners (each unless they turned that kind off) and to the account's extra
 /// recipients, added to the caller's unit of work so they are saved with the event they report.
 /// </summary>
 public static class Notices
@@ -45,8 +45,10 @@ public static class Notices
 
     public static async Task AddAsync(ControlPanelDbContext db, Guid accountId, NoticeKind kind, string mailKind, Func<string, MailContent> content, DateTime now)
     {
-        var owners = await db.Users.AsNoTracking()
-            .Where(u => u.AccountId == accountId && u.PasswordHash != null && u.Email != null && (u.MutedNotices & (int)kind) == 0)
+        // The account's Owners (members with that role), not Developers or Viewers.
+        var owners = await db.AccountMembers.AsNoTracking()
+            .Where(m => m.AccountId == accountId && m.Role == Roles.Owner).Select(m => m.User!)
+            .Where(u => u.PasswordHash != null && u.Email != null && (u.MutedNotices & (int)kind) == 0)
             .Select(u => new { u.Id, u.Email, u.DisplayName }).ToListAsync();
         foreach (var owner in owners)
             MailOutbox.Add(db, mailKind, owner.Email!, content(owner.DisplayName), now, owner.Id);

@@ -42,6 +42,9 @@ public static class MailKinds
     public const string PasskeyChanged = "passkey_changed";
     public const string NewSignInAddress = "new_sign_in_address";
     public const string StaffInvitation = "staff_invitation";
+    public const string MemberInvitation = "member_invitation";
+    public const string AccountLocked = "account_locked";
+    public const string AccountUnlocked = "account_unlocked";
     public const string ConfirmEmail = "confirm_email";
     public const string QuotaNotice = "quota_notice";
     public const string ApplicationOffline = "application_offline";

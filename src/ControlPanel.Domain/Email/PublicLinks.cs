@@ -8,6 +8,7 @@ public static class PublicLinks
     public const string ConfirmEmailPath = "Account/ConfirmEmail";
     public const string ConfirmNoticeRecipientPath = "Account/ConfirmNotices";
     public const string ChangeEmailPath = "Account/ConfirmEmailChange";
+    public const string JoinAccountPath = "Account/JoinAccount";
 
     public static Uri PasswordReset(EmailOptions options, string userId, string token) => WithUserToken(options.LinkBase(), ResetPasswordPath, userId, token);
 
@@ -20,6 +21,9 @@ public static class PublicLinks
 
     public static Uri ConfirmNoticeRecipient(EmailOptions options, string token) =>
         new(options.LinkBase(), $"{ConfirmNoticeRecipientPath}?token={Uri.EscapeDataString(token)}");
+
+    /// <summary>An invitation to join an account: the token alone names it (it is 256 random bits).</summary>
+    public static Uri JoinAccount(Uri linkBase, string token) => new(linkBase, $"{JoinAccountPath}?token={Uri.EscapeDataString(token)}");
 
     private static Uri WithUserToken(Uri linkBase, string path, string userId, string token) =>
         new(linkBase, $"{path}?userId={Uri.EscapeDataString(userId)}&token={Uri.EscapeDataString(token)}");

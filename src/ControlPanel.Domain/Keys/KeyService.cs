@@ -27,8 +27,8 @@ public sealed class KeyService(
         await db.Applications.AsNoTracking().FindForReadAsync(viewer, a => a.Id == applicationId);
         var now = clock.GetUtcNow().UtcDateTime;
         var pairs = await db.KeyPairs.AsNoTracking().Where(p => p.ApplicationId == applicationId).ToListAsync();
-        // Support never sees key material, not even the last characters.
-        string Shown(string last4) => viewer.IsSupport ? KeyRedaction.Hidden : last4;
+        // Support and the Viewer role never see key material, not even the last characters.
+        string Shown(string last4) => viewer.SeesNoSecrets ? KeyRedaction.Hidden : last4;
         return pairs
             .Select(p => new PairView(p.Id, Shown(p.ApplicationKeyLast4), Shown(p.ConsumerKeyLast4), p.CreatedAt, p.CreatedBy, p.LastUsedAt, p.ExpiresAt, p.RevokedAt, p.RevokedBy, p.IsLive(now)))
             .OrderByDescending(p => p.IsLive).ThenByDescending(p => p.CreatedAt)

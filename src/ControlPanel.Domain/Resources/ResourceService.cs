@@ -206,7 +206,7 @@ public sealed class ResourceService(IDbContextFactory<ControlPanelDbContext> dat
 
     private static void EnsureMayRead(Viewer viewer)
     {
-        if (!viewer.IsStaff && !viewer.IsOwner) throw new AccessDeniedException();
+        if (!viewer.IsStaff && !viewer.IsMember) throw new AccessDeniedException();
     }
 
     private void Stamp(Resource resource, Viewer viewer)

@@ -63,8 +63,8 @@ public sealed class WebhookDeliveryLog(IDbContextFactory<ControlPanelDbContext> 
         var attempts = await db.WebhookAttempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderBy(a => a.Number)
             .Select(a => new AttemptView(a.Number, a.StartedAt, a.DurationMs, a.HttpStatus, a.Outcome, a.ResponseBody, a.Error))
             .ToListAsync();
-        // Support holds no keys: key_rotated and key_revoked payloads (and answers echoing them) lose the keys' last four.
-        if (viewer.IsSupport)
+        // Support and the Viewer role hold no keys: key_rotated and key_revoked payloads (and answers echoing them) lose the keys' last four.
+        if (viewer.SeesNoSecrets)
             return new Details(row, webhookEvent.Id, KeyRedaction.InJson(webhookEvent.DataJson)!, webhookEvent.OccurredAt,
                 [.. attempts.Select(a => a with { ResponseBody = KeyRedaction.InJson(a.ResponseBody) })], viewer.CanChange(row.AccountId));
         return new Details(row, webhookEvent.Id, webhookEvent.DataJson, webhookEvent.OccurredAt, attempts, viewer.CanChange(row.AccountId));

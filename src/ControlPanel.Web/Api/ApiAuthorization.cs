@@ -47,10 +47,16 @@ public static class ApiAuthorization
 
 /// <summary>
 /// The signed-in <see cref="Viewer"/> as an endpoint parameter, for endpoints behind <see cref="ApiAuthorization.SignedIn"/>
-/// (which has already refused anyone else).
+/// (which has already refused anyone else): a member acts in the account the <c>account</c> query parameter names, as on
+/// the page that links here, or in the first they joined.
 /// </summary>
 public sealed record SignedInViewer(Viewer Viewer)
 {
-    public static ValueTask<SignedInViewer?> BindAsync(HttpContext context) =>
-        ValueTask.FromResult(ViewerClaims.ToViewer(context.User) is { } viewer ? new SignedInViewer(viewer) : null);
+    public static async ValueTask<SignedInViewer?> BindAsync(HttpContext context)
+    {
+        if (ViewerClaims.ToViewer(context.User) is not { } person) return null;
+        var members = context.RequestServices.GetRequiredService<AccountMembers>();
+        var account = Guid.TryParse(context.Request.Query[CurrentViewer.AccountParameter], out var id) ? id : (Guid?)null;
+        return new SignedInViewer(await members.ActingAsync(person, account, context.RequestAborted));
+    }
 }

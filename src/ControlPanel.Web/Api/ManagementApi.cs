@@ -80,6 +80,7 @@ public static partial class ManagementApi
         webhooks.MapPost("/deliveries/{deliveryId:guid}/resend", ResendDeliveryAsync).Named("ResendWebhookDelivery", "Attempt a delivery again now")
             .Answers(StatusCodes.Status202Accepted, write: true);
         manage.MapWebhookManagementApi();
+        manage.MapMembersApi();
 
         manage.MapGet("/access-tokens", ListOwnTokensAsync).Named("ListOwnAccessTokens", "The access tokens of the token's user (never the tokens themselves)")
             .Answers<AccessTokenItem[]>(StatusCodes.Status200OK).Example(null, new[] { ManagementExamples.AccessToken });
@@ -144,8 +145,8 @@ public static partial class ManagementApi
 
         var write = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
         if (write && use.ReadOnly)
-            return ApiRefusal.For(ApiStatusCodes.NoAccess, use.Viewer.IsSupport
-                ? "Support tokens are read-only."
+            return ApiRefusal.For(ApiStatusCodes.NoAccess, use.Viewer.SeesNoSecrets
+                ? $"{use.Viewer.Role} tokens are read-only."
                 : $"The access token \"{use.TokenName}\" is read-only. Make a read and write token to change things.");
 
         http.Items[UseItem] = use;

@@ -338,7 +338,7 @@ public sealed class ManagementApiTests : IAsyncLifetime
         var refused = await client.SendAsync(Manage(HttpMethod.Get, "/applications", revoked.Token));
         await refused.AssertBodyAsync(HttpStatusCode.Unauthorized, 114);
 
-        await factory.UseAsync<AdminControls>(admin => admin.SetAccountLockedAsync(ControlPanelFactory.Admin, owner.AccountId!.Value, true));
+        await factory.UseAsync<AdminControls>(admin => admin.SetAccountLockedAsync(ControlPanelFactory.Admin, owner.AccountId!.Value, true, "Unpaid invoices"));
         await (await client.SendAsync(Manage(HttpMethod.Get, "/applications", token))).AssertBodyAsync(HttpStatusCode.Forbidden, 225);
 
         var staff = await factory.NewStaffAsync(Roles.Admin);

@@ -89,7 +89,7 @@ public sealed class CheckTests(ControlPanelFactory factory) : IClassFixture<Cont
         await factory.UseAsync<AdminControls>(admin => admin.SetOnlineAsync(ControlPanelFactory.Admin, application.Id, false));
         await (await client.SendAsync(Check(application, style))).AssertErrorAsync(HttpStatusCode.Locked, 110);
 
-        await factory.UseAsync<AdminControls>(admin => admin.SetAccountLockedAsync(ControlPanelFactory.Admin, application.AccountId, true));
+        await factory.UseAsync<AdminControls>(admin => admin.SetAccountLockedAsync(ControlPanelFactory.Admin, application.AccountId, true, "Unpaid invoices"));
         await (await client.SendAsync(Check(application, style))).AssertErrorAsync(HttpStatusCode.Forbidden, 225);
     }
 

@@ -151,12 +151,14 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         var row = admin.GetByTestId("accounts-grid").Locator("tbody tr", new() { HasText = "Acme Ltd" });
         await row.GetByTestId("lock-account").ClickAsync();
         await Expect(admin.GetByTestId("confirm")).ToHaveTextAsync("Lock");
+        await admin.GetByTestId("confirm-reason").FillAsync("Unpaid invoices");
         await admin.GetByTestId("confirm").ClickAsync();
         await Expect(row.GetByTestId("account-status")).ToHaveTextAsync("Locked");
         Assert.Equal([225, 225], await CallAsync(keys, 2));
 
         await row.GetByTestId("unlock-account").ClickAsync();
         await Expect(admin.GetByTestId("confirm")).ToHaveTextAsync("Unlock");
+        await admin.GetByTestId("confirm-reason").FillAsync("Paid");
         await admin.GetByTestId("confirm").ClickAsync();
         await Expect(row.GetByTestId("account-status")).ToHaveTextAsync("Active");
         Assert.Equal([0], await CallAsync(keys, 1));

@@ -13,10 +13,26 @@ public sealed class AccessTokensPageTests : ComponentTest
         UseAsync<AccessTokenService, IReadOnlyList<AccessTokenService.Row>>(t => t.ListAsync(viewer));
 
     [Fact]
-    public void Only_owners_and_admins_may_open_the_page()
+    public void Anyone_signed_in_reaches_the_page_and_the_domain_decides()
     {
+        // A member's role is per account, not an Identity role: the page asks the domain (AccessTokenService.CanHaveTokens).
         var authorize = typeof(AccessTokensPage).GetCustomAttribute<AuthorizeAttribute>();
-        Assert.Equal("Owner,Admin", authorize?.Roles);
+        Assert.NotNull(authorize);
+        Assert.Null(authorize.Roles);
+    }
+
+    [Fact]
+    public async Task A_member_with_the_viewer_role_gets_not_found_and_a_developer_makes_tokens()
+    {
+        var owner = await NewOwnerAsync("Initech");
+        SignIn(await NewMemberAsync(owner, Roles.Viewer));
+        var page = Render<AccessTokensPage>();
+        page.WaitForAssertion(() => Assert.Contains("not found", page.Markup, StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(page.FindAll("[data-testid=create-token]"));
+
+        SignIn(await NewMemberAsync(owner, Roles.Developer));
+        page = Render<AccessTokensPage>();
+        page.WaitForElement("[data-testid=no-tokens]");
     }
 
     [Fact]

@@ -25,7 +25,10 @@ public sealed class AdminAccountsTests : ComponentTest
         var confirm = DialogHost.WaitForElement("[data-testid=confirm]");
         Assert.Contains("mud-button-filled-error", confirm.ClassName);
         Assert.Contains("225 ACCOUNT IS LOCKED", DialogHost.Markup);
-        await confirm.ClickAsync(new());
+        // A lock takes a reason: the button waits for one.
+        Assert.True(confirm.HasAttribute("disabled"));
+        DialogHost.Find("textarea[data-testid=confirm-reason]").Input("Unpaid invoices");
+        await DialogHost.WaitForElement("[data-testid=confirm]:not([disabled])").ClickAsync(new());
         await click;
 
         page.WaitForAssertion(() => Assert.Equal("Locked", page.Find("[data-testid=account-status]").TextContent.Trim()));
@@ -41,7 +44,8 @@ public sealed class AdminAccountsTests : ComponentTest
         click = page.Find("[data-testid=unlock-account]").ClickAsync(new());
         var unlock = DialogHost.WaitForElement("[data-testid=confirm]");
         Assert.Contains("mud-button-filled-primary", unlock.ClassName);
-        await unlock.ClickAsync(new());
+        DialogHost.Find("textarea[data-testid=confirm-reason]").Input("Paid");
+        await DialogHost.WaitForElement("[data-testid=confirm]:not([disabled])").ClickAsync(new());
         await click;
         page.WaitForAssertion(() => Assert.Equal("Active", page.Find("[data-testid=account-status]").TextContent.Trim()));
     }
@@ -120,7 +124,7 @@ public sealed class AdminAccountsTests : ComponentTest
         await Assert.ThrowsAsync<AccessDeniedException>(() => UseAsync<DashboardService, DashboardService.AccountPage>(d => d.ListAccountsAsync(owner, new())));
         await Assert.ThrowsAsync<AccessDeniedException>(() => UseAsync<ControlPanel.Domain.Applications.AdminControls, bool>(async a =>
         {
-            await a.SetAccountLockedAsync(owner, owner.AccountId!.Value, true);
+            await a.SetAccountLockedAsync(owner, owner.AccountId!.Value, true, "Unpaid invoices");
             return true;
         }));
     }

@@ -149,7 +149,7 @@ public sealed class DashboardTests : ComponentTest
     public async Task A_locked_owner_is_told_their_calls_are_refused_with_225()
     {
         var owner = await NewOwnerAsync("Acme Ltd");
-        await UseAsync<AdminControls, bool>(async a => { await a.SetAccountLockedAsync(Admin, owner.AccountId!.Value, true); return true; });
+        await UseAsync<AdminControls, bool>(async a => { await a.SetAccountLockedAsync(Admin, owner.AccountId!.Value, true, "Unpaid invoices"); return true; });
         SignIn(owner);
 
         var page = Render<Home>();
@@ -164,7 +164,7 @@ public sealed class DashboardTests : ComponentTest
         var acme = await NewOwnerAsync("Acme Ltd");
         await CreateApplicationAsync(acme, "Storefront");
         await CreateApplicationAsync(acme, "Legacy", online: false);
-        await UseAsync<AdminControls, bool>(async a => { await a.SetAccountLockedAsync(Admin, acme.AccountId!.Value, true); return true; });
+        await UseAsync<AdminControls, bool>(async a => { await a.SetAccountLockedAsync(Admin, acme.AccountId!.Value, true, "Unpaid invoices"); return true; });
         SignIn(Admin);
         var clock = Services.GetRequiredService<TimeProvider>();
 

@@ -36,7 +36,7 @@ public sealed class AdminControlsRightsTests : IAsyncLifetime
         await Assert.ThrowsAsync<AccessDeniedException>(() => harness.AdminControls.SetQuotaAsync(viewer, applicationId, 5, 0));
         await Assert.ThrowsAsync<AccessDeniedException>(() => harness.AdminControls.SetRateLimitsAsync(viewer, applicationId, 1, 1));
         await Assert.ThrowsAsync<AccessDeniedException>(() => harness.AdminControls.SetOnlineAsync(viewer, applicationId, false));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => harness.AdminControls.SetAccountLockedAsync(viewer, accountId, true));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => harness.AdminControls.SetAccountLockedAsync(viewer, accountId, true, "Unpaid invoices"));
 
         var state = harness.Applications.Find(applicationId)!;
         Assert.True(state.IsOnline);
@@ -51,7 +51,7 @@ public sealed class AdminControlsRightsTests : IAsyncLifetime
         var (accountId, applicationId, _) = await harness.CreateApplicationAsync();
 
         await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, false);
-        await harness.AdminControls.SetAccountLockedAsync(CheckHarness.Admin, accountId, true);
+        await harness.AdminControls.SetAccountLockedAsync(CheckHarness.Admin, accountId, true, "Unpaid invoices");
 
         var state = harness.Applications.Find(applicationId)!;
         Assert.False(state.IsOnline);

@@ -67,7 +67,7 @@ public class IncrementalChangeTests
         await cluster.B.Changes.CatchUpAsync();
         cluster.B.Recorder.Applied.Clear();
 
-        await cluster.A.Admin.SetAccountLockedAsync(cluster.AdminViewer, cluster.Owner.AccountId!.Value, true);
+        await cluster.A.Admin.SetAccountLockedAsync(cluster.AdminViewer, cluster.Owner.AccountId!.Value, true, "Unpaid invoices");
         await cluster.B.Changes.CatchUpAsync();
 
         Assert.Equal([(ChangeTopic.Account, cluster.Owner.AccountId)], cluster.B.Recorder.Applied);

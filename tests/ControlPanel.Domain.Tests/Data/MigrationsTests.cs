@@ -33,8 +33,7 @@ public class MigrationsTests
             Assert.True(migrations.Count >= 2, "an upgrade needs at least two schema versions");
             await db.GetService<IMigrator>().MigrateAsync(migrations[0]);
             // Only the Accounts table is touched, which the first version already has.
-            db.Accounts.Add(new Account { Name = "Acme", CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) });
-            await db.SaveChangesAsync();
+            await AddAccountAsync(db, provider, Guid.NewGuid(), "Acme", new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         }
 
         await using (var db = database.CreateContext())
@@ -58,9 +57,9 @@ public class MigrationsTests
         await using (var db = database.CreateContext())
         {
             await db.GetService<IMigrator>().MigrateAsync("20261201005100_WebhookVerificationSecret");
-            var account = new Account { Name = "Acme", CreatedAt = at };
-            db.Accounts.Add(account);
-            db.Applications.Add(new Application { Id = applicationId, AccountId = account.Id, Name = "Storefront", DefaultView = "catalogue", CreatedAt = at, CreatedBy = "Olivia" });
+            var accountId = Guid.NewGuid();
+            await AddAccountAsync(db, provider, accountId, "Acme", at);
+            db.Applications.Add(new Application { Id = applicationId, AccountId = accountId, Name = "Storefront", DefaultView = "catalogue", CreatedAt = at, CreatedBy = "Olivia" });
             await db.SaveChangesAsync();
             // As that schema had them: the model's later columns are not there yet.
             foreach (var view in new[] { "support desk", "support desk", "catalogue" })
@@ -78,6 +77,46 @@ public class MigrationsTests
             Assert.Equal("Olivia", views[0].CreatedBy);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Upgrading_to_members_makes_each_accounts_user_its_Owner_and_keeps_their_tokens_working(DatabaseProvider provider)
+    {
+        using var database = new TestDatabase(provider);
+        var at = new DateTime(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc);
+        var accountId = Guid.NewGuid();
+        var tokenId = Guid.NewGuid();
+        await using (var db = database.CreateContext())
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261207040100_WebhookCatalogueAndReplays");
+            await AddAccountAsync(db, provider, accountId, "Acme", at);
+            db.Users.Add(new ControlPanelUser { Id = "owner-id", UserName = "olive@acme.test", Email = "olive@acme.test", AccountId = accountId, CreatedAt = at });
+            db.Users.Add(new ControlPanelUser { Id = "admin-id", UserName = "ada@staff.test", Email = "ada@staff.test", CreatedAt = at });
+            await db.SaveChangesAsync();
+            // The table as it was: no account column yet.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "AccessTokens" ("Id", "UserId", "Name", "Scope", "TokenHash", "Last4", "CreatedAt")
+                VALUES ({Id(provider, tokenId)}, {"owner-id"}, {"ci"}, {"ReadWrite"}, {new string('a', 64)}, {"aaaa"}, {at})
+                """);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            await DatabaseSetup.MigrateAsync(db);
+            var member = await db.AccountMembers.SingleAsync();
+            Assert.Equal((accountId, "owner-id", Roles.Owner, at), (member.AccountId, member.UserId, member.Role, member.CreatedAt));
+            Assert.Equal(accountId, (await db.AccessTokens.SingleAsync(t => t.Id == tokenId)).AccountId);
+        }
+    }
+
+    /// <summary>An account row as every schema version has it: the model's later columns (a lock's reason) are not there yet.</summary>
+    private static Task AddAccountAsync(ControlPanelDbContext db, DatabaseProvider provider, Guid id, string name, DateTime at) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Accounts" ("Id", "Name", "CreatedAt", "IsLocked") VALUES ({Id(provider, id)}, {name}, {at}, {false})
+            """);
+
+    /// <summary>An id as a raw insert passes it: SQLite keeps ids as EF writes them, upper-case text.</summary>
+    private static object Id(DatabaseProvider provider, Guid id) => provider == DatabaseProvider.Sqlite ? id.ToString().ToUpperInvariant() : id;
 
     /// <summary>
     /// The model snapshot `dotnet ef migrations add` diffs against records the SQLite model (the design-time

@@ -43,13 +43,23 @@ public sealed class NoticeTests : IAsyncLifetime
         Options.Create(new DataProtectionTokenProviderOptions { TokenLifespan = TimeSpan.FromDays(3) }),
         Options.Create(new EmailOptions { PublicBaseUrl = "https://panel.controlpanel.test/" }), harness.Clock);
 
-    /// <summary>Two owners (one turned <paramref name="muted"/> off) and a team address on the account.</summary>
+    /// <summary>
+    /// Two Owners (one turned <paramref name="muted"/> off), a Developer (notices are the Owners') and a team address on the account.
+    /// </summary>
     private async Task PeopleAsync(Guid accountId, NoticeKind muted)
     {
         await using var db = harness.Database.CreateContext();
-        db.Users.Add(new ControlPanelUser { UserName = "olive@acme.test", Email = "olive@acme.test", DisplayName = "Olive", AccountId = accountId, PasswordHash = "set" });
-        db.Users.Add(new ControlPanelUser { UserName = "quiet@acme.test", Email = "quiet@acme.test", DisplayName = "Quinn", AccountId = accountId, PasswordHash = "set", MutedNotices = (int)muted });
-        db.NoticeRecipients.Add(new NoticeRecipients { AccountId = accountId, Addresses = "team@acme.test", Confirmed = "team@acme.test" });
+        foreach (var (user, role) in new[]
+        {
+            (new ControlPanelUser { UserName = "olive@acme.test", Email = "olive@acme.test", DisplayName = "Olive", AccountId = accountId, PasswordHash = "set" }, Roles.Owner),
+            (new ControlPanelUser { UserName = "quiet@acme.test", Email = "quiet@acme.test", DisplayName = "Quinn", AccountId = accountId, PasswordHash = "set", MutedNotices = (int)muted }, Roles.Owner),
+            (new ControlPanelUser { UserName = "dev@acme.test", Email = "dev@acme.test", DisplayName = "Dana", PasswordHash = "set" }, Roles.Developer),
+        })
+        {
+            db.Users.Add(user);
+            db.AccountMembers.Add(new AccountMember { AccountId = accountId, UserId = user.Id, Role = role });
+        }
+        db.NoticeRecipients.Add(new NoticeRecipients { AccountId = accountId, Addresses = Notices.NormaliseRecipients("team@acme.test")!, Confirmed = "team@acme.test" });
         await db.SaveChangesAsync();
     }
 

@@ -77,10 +77,10 @@ public sealed class RequestCheckTests : IAsyncLifetime
         await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, false);
         Assert.Equal(110, (await harness.Check.CheckAsync(CheckHarness.With(keys))).Error?.Code);
 
-        await harness.AdminControls.SetAccountLockedAsync(CheckHarness.Admin, accountId, true);
+        await harness.AdminControls.SetAccountLockedAsync(CheckHarness.Admin, accountId, true, "Unpaid invoices");
         Assert.Equal(225, (await harness.Check.CheckAsync(CheckHarness.With(keys))).Error?.Code);
 
-        await harness.AdminControls.SetAccountLockedAsync(CheckHarness.Admin, accountId, false);
+        await harness.AdminControls.SetAccountLockedAsync(CheckHarness.Admin, accountId, false, "Unpaid invoices");
         await harness.AdminControls.SetOnlineAsync(CheckHarness.Admin, applicationId, true);
         Assert.True((await harness.Check.CheckAsync(CheckHarness.With(keys))).Allowed);
     }

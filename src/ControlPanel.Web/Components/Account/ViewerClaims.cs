@@ -20,7 +20,12 @@ public static class ViewerClaims
     /// </summary>
     public const string MustSetUpTwoFactor = "cp:must_set_up_2fa";
 
-    /// <summary>The viewer a principal stands for, or null when nobody is signed in.</summary>
+    /// <summary>
+    /// The person a principal stands for, or null when nobody is signed in. Staff come with their role; a customer comes with
+    /// no role, because their role is per account and not in the cookie: <see cref="CurrentViewer"/> and the API's
+    /// <c>SignedInViewer</c> ask <see cref="AccountMembers.ActingAsync"/> for it, in the account the page or call names.
+    /// Until then every service refuses them (fails closed).
+    /// </summary>
     /// <param name="settingUpTwoFactor">
     /// True only on the two-factor page: a staff member who must still set it up is themselves there, and nobody elsewhere.
     /// </param>
@@ -31,9 +36,8 @@ public static class ViewerClaims
         if (!settingUpTwoFactor && user.HasClaim(c => c.Type == MustSetUpTwoFactor)) return null;
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
         if (userId is null) return null;
-        // Admin outranks Support outranks Owner if a user ever holds several roles.
-        var role = Roles.Staff.FirstOrDefault(user.IsInRole) ?? (user.IsInRole(Roles.Owner) ? Roles.Owner : null);
-        if (role is null) return null;
+        // Admin outranks Support if a user ever holds both.
+        var role = Roles.Staff.FirstOrDefault(user.IsInRole) ?? "";
         Guid? accountId = Guid.TryParse(user.FindFirstValue(AccountId), out var id) ? id : null;
         return new Viewer(userId, user.FindFirstValue(DisplayName) ?? user.Identity.Name ?? "", role, accountId) { SignInId = SignInId(user) };
     }

@@ -7,7 +7,7 @@ namespace ControlPanel.Web.Components.Shared;
 /// <summary>A secret shown once, with the label and test id it is shown under.</summary>
 public sealed record OneTimeSecret(string Label, string Value, string TestId);
 
-/// <summary>The dialogs every page uses the same way: confirming a change and showing a secret once.</summary>
+/// <summary>The dialogs every page uses the same way: confirming a change (with its reason, when it takes one) and showing a secret once.</summary>
 public static class Dialogs
 {
     /// <summary>Asks before a change; true when the person confirmed. Destructive changes pass <paramref name="danger"/>.</summary>
@@ -22,6 +22,23 @@ public static class Dialogs
         var dialog = await dialogs.ShowAsync<ConfirmDialog>(title, parameters, new DialogOptions { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true });
         var result = await dialog.Result;
         return result is { Canceled: false };
+    }
+
+    /// <summary>Asks before a change that takes a reason (shown to those it concerns); the reason typed, or null when cancelled.</summary>
+    public static async Task<string?> AskReasonAsync(this IDialogService dialogs, string title, string message, string confirmText, string reasonLabel,
+        int reasonMaxLength, bool danger = false)
+    {
+        var parameters = new DialogParameters<ConfirmDialog>
+        {
+            { d => d.Message, message },
+            { d => d.ConfirmText, confirmText },
+            { d => d.Danger, danger },
+            { d => d.ReasonLabel, reasonLabel },
+            { d => d.ReasonMaxLength, reasonMaxLength },
+        };
+        var dialog = await dialogs.ShowAsync<ConfirmDialog>(title, parameters, new DialogOptions { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true });
+        var result = await dialog.Result;
+        return result is { Canceled: false, Data: string reason } ? reason : null;
     }
 
     /// <summary>Shows secrets the one time they exist; returns once the person says they saved them.</summary>
