@@ -177,7 +177,7 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
         await cluster.UseAsync<ResourceService, Guid>(resources => resources.CreateAsync(AppCluster.Admin,
             new ResourceService.Form { Method = "POST", Path = "/v1/cluster-messages", LiveApplicationOnly = RateLimit / 2 }));
         await EveryInstanceNamesAsync(application, "POST", "/v1/cluster-messages", "POST /v1/cluster-messages", RateLimit / 2, Stopwatch.StartNew());
-        await WaitForRoomInTheMinuteAsync();
+        await AppCluster.WaitForRoomInTheMinuteAsync();
 
         HttpRequestMessage Call(string method, string path) => Check(application).Header("X-Forwarded-Method", method).Header("X-Forwarded-Uri", path);
         var chatAnswers = new List<HttpResponseMessage>();
@@ -188,8 +188,8 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
             messageAnswers.Add(await cluster.Clients[(call + 1) % cluster.Clients.Count].SendAsync(Call("POST", "/v1/cluster-messages")));
         }
 
-        await AssertExactlyAsync(chatAnswers, RateLimit, HttpStatusCode.TooManyRequests, 158);
-        await AssertExactlyAsync(messageAnswers, RateLimit / 2, HttpStatusCode.TooManyRequests, 158);
+        await AppCluster.AssertExactlyAsync(chatAnswers, RateLimit, HttpStatusCode.TooManyRequests, 158);
+        await AppCluster.AssertExactlyAsync(messageAnswers, RateLimit / 2, HttpStatusCode.TooManyRequests, 158);
         Assert.All(messageAnswers, a => Assert.Equal((RateLimit / 2).ToString(), a.HeaderValue("X-RateLimit-Limit")));
         // The default resource's window is untouched by both.
         var other = await cluster.Clients[0].SendAsync(Check(application));
