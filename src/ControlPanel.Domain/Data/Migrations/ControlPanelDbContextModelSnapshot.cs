@@ -23,6 +23,9 @@ namespace ControlPanel.Domain.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -61,6 +64,8 @@ namespace ControlPanel.Domain.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
@@ -115,6 +120,10 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.Property<bool>("IsLocked")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LockReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LockedAt")
                         .HasColumnType("TEXT");
 
@@ -128,6 +137,29 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.HasIndex("Name");
 
                     b.ToTable("Accounts", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPanel.Domain.Accounts.AccountMember", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("AccountMembers", (string)null);
                 });
 
             modelBuilder.Entity("ControlPanel.Domain.Accounts.ControlPanelUser", b =>
@@ -235,6 +267,64 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.HasKey("UserId", "Address");
 
                     b.ToTable("KnownSignInAddresses", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPanel.Domain.Accounts.MemberInvitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AcceptedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcceptedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InvitedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("MemberInvitations", (string)null);
                 });
 
             modelBuilder.Entity("ControlPanel.Domain.Accounts.UserSignIn", b =>
@@ -1456,6 +1546,25 @@ namespace ControlPanel.Domain.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ControlPanel.Domain.Accounts.AccountMember", b =>
+                {
+                    b.HasOne("ControlPanel.Domain.Accounts.Account", "Account")
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ControlPanel.Domain.Accounts.ControlPanelUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Account");
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("ControlPanel.Domain.Accounts.ControlPanelUser", b =>
                 {
                     b.HasOne("ControlPanel.Domain.Accounts.Account", "Account")
@@ -1473,6 +1582,17 @@ namespace ControlPanel.Domain.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPanel.Domain.Accounts.MemberInvitation", b =>
+                {
+                    b.HasOne("ControlPanel.Domain.Accounts.Account", "Account")
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Account");
                 });
 
             modelBuilder.Entity("ControlPanel.Domain.Accounts.UserSignIn", b =>
