@@ -264,6 +264,9 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(page.GetByTestId("month-chart").Locator("svg.apexcharts-svg")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("outcome-chart").Locator("svg.apexcharts-svg")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("live-chart").Locator("svg.apexcharts-svg")).ToBeVisibleAsync();
+        // Calls that named no resource are the default resource's.
+        await Expect(page.GetByTestId("resource-chart").Locator("svg.apexcharts-svg")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("top-resource")).ToHaveTextAsync("any /**");
 
         foreach (var (theme, first) in new[] { ("light", true), ("dark", false) })
         {
