@@ -156,6 +156,8 @@ public sealed class NoticeTests : IAsyncLifetime
             accountName = (await db.Accounts.SingleAsync(a => a.Id == accountId)).Name;
             var user = new ControlPanelUser { UserName = "olive@acme.test", Email = "olive@acme.test", DisplayName = "Olive", AccountId = accountId, PasswordHash = "set" };
             db.Users.Add(user);
+            // Notices go to the account's Owners by membership.
+            db.AccountMembers.Add(new AccountMember { AccountId = accountId, UserId = user.Id, Role = Roles.Owner });
             await db.SaveChangesAsync();
             oliveId = user.Id;
         }
