@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
-using Microsoft.EntityFrameworkCore;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 

@@ -10,61 +10,35 @@ namespace ControlPanel.Domain.Tests.Accounts;
 /// A person deletes their own sign-in (issue 23): personal data goes and the audit log keeps the id; never the last Admin,
 /// and never an account's only Owner (they delete the account instead).
 /// </summary>
-public sealed class OwnUserDeletionTests : IAsyncLifetime
+public sealed class OwnUserDeletionTests : AccountTest
 {
-    private TestDatabase database = default!;
-    private IdentityTestServices identity = default!;
-
-    public async Task InitializeAsync()
-    {
-        database = await TestDatabase.CreateMigratedAsync();
-        identity = await IdentityTestServices.CreateAsync(shared: database);
-        await identity.EnsureRolesAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await identity.DisposeAsync();
-        database.Dispose();
-    }
-
-    private async Task<Viewer> UserAsync(string role, Guid? accountId = null)
-    {
-        await using var scope = identity.CreateScope();
-        var email = $"{Guid.NewGuid():N}@people.test";
-        var user = new ControlPanelUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Pat Person", AccountId = accountId };
-        Assert.True((await scope.Users().CreateAsync(user, IdentityTestServices.Password)).Succeeded);
-        Assert.True((await scope.Users().AddToRoleAsync(user, role)).Succeeded);
-        return new Viewer(user.Id, user.DisplayName, role, accountId);
-    }
-
     private async Task DeleteAsync(Viewer viewer, string password = IdentityTestServices.Password)
     {
-        await using var scope = identity.CreateScope();
+        await using var scope = Identity.CreateScope();
         await scope.Get<OwnUserDeletion>().DeleteAsync(viewer, password);
     }
 
     private async Task<bool> ExistsAsync(string userId)
     {
-        await using var db = database.CreateContext();
+        await using var db = Database.CreateContext();
         return await db.Users.AnyAsync(u => u.Id == userId);
     }
 
     [Fact]
     public async Task An_owner_with_a_co_owner_deletes_their_personal_data_and_the_audit_log_keeps_their_id()
     {
-        var registered = await identity.RegisterOwnerAsync();
+        var registered = await Identity.RegisterOwnerAsync();
         var owner = new Viewer(registered.Id, registered.DisplayName, Roles.Owner, registered.AccountId);
         await UserAsync(Roles.Owner, registered.AccountId);
-        await using (var scope = identity.CreateScope())
+        await using (var scope = Identity.CreateScope())
             await scope.Get<AccessTokenService>().CreateAsync(owner, new AccessTokenService.Form { Name = "deploy", Scope = AccessTokenScope.ReadWrite });
-        await using (var scope = identity.CreateScope())
+        await using (var scope = Identity.CreateScope())
             await scope.Get<PasswordRecovery>().RequestAsync(registered.Email!);
 
         await DeleteAsync(owner);
 
         Assert.False(await ExistsAsync(owner.UserId));
-        await using var db = database.CreateContext();
+        await using var db = Database.CreateContext();
         Assert.False(await db.AccessTokens.AnyAsync(t => t.UserId == owner.UserId));
         Assert.False(await db.OutboxMails.AnyAsync(m => m.UserId == owner.UserId || m.To == registered.Email));
         var entries = await db.AuditEntries.Where(e => e.ActorUserId == owner.UserId).ToListAsync();
@@ -76,14 +50,14 @@ public sealed class OwnUserDeletionTests : IAsyncLifetime
     [Fact]
     public async Task An_accounts_only_owner_is_told_to_delete_the_account_instead_and_a_wrong_password_counts_towards_lockout()
     {
-        var registered = await identity.RegisterOwnerAsync();
+        var registered = await Identity.RegisterOwnerAsync();
         var owner = new Viewer(registered.Id, registered.DisplayName, Roles.Owner, registered.AccountId);
 
         Assert.Equal(OwnUserDeletion.OnlyOwner, (await Assert.ThrowsAsync<ValidationException>(() => DeleteAsync(owner))).Message);
         await Assert.ThrowsAsync<ValidationException>(() => DeleteAsync(owner, "Wrong-password-9"));
 
         Assert.True(await ExistsAsync(owner.UserId));
-        await using var db = database.CreateContext();
+        await using var db = Database.CreateContext();
         Assert.Equal(1, (await db.Users.SingleAsync(u => u.Id == owner.UserId)).AccessFailedCount);
     }
 

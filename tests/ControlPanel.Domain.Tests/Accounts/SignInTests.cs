@@ -1,5 +1,4 @@
 using ControlPanel.Domain.Accounts;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Tests.Accounts;
@@ -9,19 +8,15 @@ namespace ControlPanel.Domain.Tests.Accounts;
 /// instance at once; a user's own password change or two-factor change ends their other sign-ins at once and keeps the
 /// one they acted in; an Admin's action ends them all; ended and idle sign-ins are forgotten.
 /// </summary>
-public sealed class SignInTests : IAsyncLifetime
+public sealed class SignInTests : AccountTest
 {
-    private TestDatabase database = default!;
-    private IdentityTestServices identity = default!;
     private readonly List<string> told = [];
     private IDisposable? watch;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        database = await TestDatabase.CreateMigratedAsync();
-        identity = await IdentityTestServices.CreateAsync(shared: database);
-        await identity.EnsureRolesAsync();
-        await using var scope = identity.CreateScope();
+        await base.InitializeAsync();
+        await using var scope = Identity.CreateScope();
         // What every instance's open circuits hear through the change feed.
         watch = scope.Get<SignInEndings>().Watch(userId =>
         {
@@ -30,17 +25,16 @@ public sealed class SignInTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         watch?.Dispose();
-        await identity.DisposeAsync();
-        database.Dispose();
+        await base.DisposeAsync();
     }
 
     /// <summary>A browser signs in: the cookie being issued records a sign-in holding the user's stamp.</summary>
     private async Task<Guid> SignInAsync(string userId, Guid? refreshing = null)
     {
-        await using var scope = identity.CreateScope();
+        await using var scope = Identity.CreateScope();
         var user = (await scope.Users().FindByIdAsync(userId))!;
         return await scope.Get<SignIns>().RecordAsync(refreshing, user.Id, user.SecurityStamp!);
     }
@@ -48,14 +42,14 @@ public sealed class SignInTests : IAsyncLifetime
     /// <summary>What an open circuit of that sign-in asks when told of a change.</summary>
     private async Task<bool> CurrentAsync(Guid signIn, string userId)
     {
-        await using var scope = identity.CreateScope();
+        await using var scope = Identity.CreateScope();
         return await scope.Get<SignIns>().IsCurrentAsync(signIn, (await scope.Users().FindByIdAsync(userId))!);
     }
 
     /// <summary>What each request with that sign-in's cookie asks.</summary>
     private async Task<bool> LiveAsync(Guid signIn, string userId)
     {
-        await using var scope = identity.CreateScope();
+        await using var scope = Identity.CreateScope();
         return await scope.Get<SignIns>().IsLiveAsync(signIn, userId);
     }
 
@@ -64,12 +58,12 @@ public sealed class SignInTests : IAsyncLifetime
     [Fact]
     public async Task Signing_out_ends_that_browsers_sign_in_alone_and_tells_every_instance_at_once()
     {
-        var owner = await identity.RegisterOwnerAsync();
+        var owner = await Identity.RegisterOwnerAsync();
         var here = await SignInAsync(owner.Id);
         var elsewhere = await SignInAsync(owner.Id);
         Assert.NotEqual(here, elsewhere);
 
-        await using (var scope = identity.CreateScope())
+        await using (var scope = Identity.CreateScope())
             await scope.Get<SignIns>().EndAsync(As(owner, here));
 
         Assert.Equal([owner.Id], told);
@@ -85,11 +79,11 @@ public sealed class SignInTests : IAsyncLifetime
     [Fact]
     public async Task A_users_own_password_change_ends_their_other_sign_ins_at_once_and_keeps_the_one_they_acted_in()
     {
-        var owner = await identity.RegisterOwnerAsync();
+        var owner = await Identity.RegisterOwnerAsync();
         var acting = await SignInAsync(owner.Id);
         var other = await SignInAsync(owner.Id);
 
-        await using (var scope = identity.CreateScope())
+        await using (var scope = Identity.CreateScope())
             Assert.True((await scope.Get<PasswordRecovery>().ChangeAsync(As(owner, acting), IdentityTestServices.Password, "Changed-password-2")).Succeeded);
 
         // Told at once, not at the periodic check; the acting browser's open tabs still pass, with the old stamp in their claims.
@@ -105,8 +99,8 @@ public sealed class SignInTests : IAsyncLifetime
     [Fact]
     public async Task Turning_two_factor_off_ends_the_users_other_sign_ins_at_once_and_keeps_the_one_they_acted_in()
     {
-        var owner = await identity.RegisterOwnerAsync();
-        await using (var scope = identity.CreateScope())
+        var owner = await Identity.RegisterOwnerAsync();
+        await using (var scope = Identity.CreateScope())
         {
             var user = (await scope.Users().FindByIdAsync(owner.Id))!;
             Assert.True((await scope.Users().ResetAuthenticatorKeyAsync(user)).Succeeded);
@@ -115,7 +109,7 @@ public sealed class SignInTests : IAsyncLifetime
         var acting = await SignInAsync(owner.Id);
         var other = await SignInAsync(owner.Id);
 
-        await using (var scope = identity.CreateScope())
+        await using (var scope = Identity.CreateScope())
             await scope.Get<TwoFactorSettings>().DisableAsync(As(owner, acting), IdentityTestServices.Password);
 
         Assert.Equal([owner.Id], told);
@@ -126,19 +120,13 @@ public sealed class SignInTests : IAsyncLifetime
     [Fact]
     public async Task An_Admin_signing_a_user_out_everywhere_ends_every_one_of_their_sign_ins()
     {
-        var owner = await identity.RegisterOwnerAsync();
+        var owner = await Identity.RegisterOwnerAsync();
         var first = await SignInAsync(owner.Id);
         var second = await SignInAsync(owner.Id);
-        ControlPanelUser admin;
-        await using (var scope = identity.CreateScope())
-        {
-            admin = new ControlPanelUser { UserName = "admin@staff.test", Email = "admin@staff.test", EmailConfirmed = true, DisplayName = "Ada Admin" };
-            Assert.True((await scope.Users().CreateAsync(admin, IdentityTestServices.Password)).Succeeded);
-            Assert.True((await scope.Users().AddToRoleAsync(admin, Roles.Admin)).Succeeded);
-        }
+        var admin = await UserAsync(Roles.Admin);
 
-        await using (var scope = identity.CreateScope())
-            await scope.Get<StaffAdministration>().EndSignInsAsync(new Viewer(admin.Id, admin.DisplayName, Roles.Admin, null), owner.Id);
+        await using (var scope = Identity.CreateScope())
+            await scope.Get<StaffAdministration>().EndSignInsAsync(admin, owner.Id);
 
         Assert.Contains(owner.Id, told);
         Assert.False(await CurrentAsync(first, owner.Id));
@@ -148,14 +136,14 @@ public sealed class SignInTests : IAsyncLifetime
     [Fact]
     public async Task Ended_and_idle_sign_ins_are_forgotten_and_then_refused()
     {
-        var owner = await identity.RegisterOwnerAsync();
+        var owner = await Identity.RegisterOwnerAsync();
         var ended = await SignInAsync(owner.Id);
         var idle = await SignInAsync(owner.Id);
         var used = await SignInAsync(owner.Id);
-        await using (var scope = identity.CreateScope())
+        await using (var scope = Identity.CreateScope())
             await scope.Get<SignIns>().EndAsync(As(owner, ended));
         var now = DateTime.UtcNow;
-        await using (var db = database.CreateContext())
+        await using (var db = Database.CreateContext())
         {
             await db.UserSignIns.Where(s => s.Id == ended).ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now - SignIns.EndedKeptFor - TimeSpan.FromMinutes(1)));
             await db.UserSignIns.Where(s => s.Id == idle).ExecuteUpdateAsync(s => s.SetProperty(x => x.SeenAt, now - SignIns.ForgottenAfter - TimeSpan.FromMinutes(1)));

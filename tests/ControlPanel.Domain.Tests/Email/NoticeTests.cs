@@ -1,9 +1,9 @@
 using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Email;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Tests.Requests;
 using ControlPanel.Tests;
-using ControlPanel.Domain.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
