@@ -337,7 +337,20 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(daily.Locator(".apexcharts-xaxis-title")).ToHaveTextAsync("Day (UTC)");
         await Expect(page.GetByTestId("range-total")).Not.ToHaveTextAsync("0");
         await page.WaitForTimeoutAsync(1500); // the charts' entry animation
-        // The viewport only, as a reader of the README sees the page on opening it (docs/images/usage.png is this picture).
+        // The month by day and its outcomes at the top of the window, below the app bar, with one weekday's tooltip open.
+        await page.EvaluateAsync("() => { document.querySelector('[data-testid=daily-chart]').scrollIntoView({ block: 'start' }); window.scrollBy(0, -84); }");
+        await page.WaitForTimeoutAsync(300);
+        var grid = (await daily.Locator("svg.apexcharts-svg .apexcharts-grid").First.BoundingBoxAsync())!;
+        var shownDay = Enumerable.Range(1, 7).Select(back => now.Date.AddDays(-back)).First(d => d.DayOfWeek is >= DayOfWeek.Tuesday and <= DayOfWeek.Thursday);
+        var x = grid.X + grid.Width * ((shownDay - now.Date.AddDays(-29)).TotalDays + 0.5) / 30;
+        await page.Mouse.MoveAsync(1, 1);
+        await page.Mouse.MoveAsync((float)x, grid.Y + grid.Height * 0.6f, new() { Steps = 4 });
+        var tooltip = daily.GetByTestId("chart-tooltip");
+        // A day of the month (the bars' padding may put the pointer on a neighbour), its outcomes and the total.
+        await Expect(tooltip).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\d{4}-\d{2}-\d{2} \(UTC\)"));
+        await Expect(tooltip).ToContainTextAsync("204 bad keys");
+        await Expect(tooltip).ToContainTextAsync("Total");
+        // The viewport only, as a reader sees the page (docs/images/usage.png is this picture).
         await page.ScreenshotAsync(new() { Path = PageActions.ScreenshotPath("readme-usage") });
         Assert.Equal(0, await page.ScreenshotAndMeasureOverflowAsync("usage-month-1366"));
     }

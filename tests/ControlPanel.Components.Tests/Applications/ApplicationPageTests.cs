@@ -1,8 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Web.Components.Pages.Applications;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPanel.Components.Tests.Applications;
 
