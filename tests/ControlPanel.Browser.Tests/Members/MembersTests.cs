@@ -118,7 +118,7 @@ public sealed class MembersTests(BrowserFixture browser)
         await Expect(gina.GetByTestId("new-application")).ToHaveCountAsync(0);
 
         // The switcher opens her other account; Back returns to Acme's page.
-        await gina.GetByRole(AriaRole.Button, new() { Name = "Switch account" }).ClickAsync();
+        await gina.GetByTestId("switch-account").ClickAsync();
         await gina.GetByTestId("account-choice").Filter(new() { HasText = "Globex" }).ClickAsync();
         await Expect(gina.GetByTestId("owner-dashboard")).ToHaveTextAsync("Globex");
         await Expect(gina.GetByTestId("current-role")).ToHaveTextAsync("Owner");
@@ -132,6 +132,7 @@ public sealed class MembersTests(BrowserFixture browser)
         {
             await gina.SetViewportSizeAsync(width, 900);
             if (width == 390) await gina.GetByTestId("menu").ClickAsync();
+            await Expect(gina.GetByTestId("switch-account")).ToBeVisibleAsync();
             Assert.Equal(0, await gina.ScreenshotAndMeasureOverflowAsync($"account-switcher-{width}"));
         }
     }
