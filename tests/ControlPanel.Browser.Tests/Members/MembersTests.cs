@@ -76,7 +76,11 @@ public sealed class MembersTests(BrowserFixture browser)
 
         foreach (var width in new[] { 1366, 390 })
         {
+            // Loaded at the width, as a phone would: the drawer docks or folds on the first paint.
             await owner.SetViewportSizeAsync(width, 900);
+            await owner.ReloadAsync();
+            await owner.WaitForCircuitAsync();
+            await Expect(owner.GetByTestId("members")).ToBeVisibleAsync();
             Assert.Equal(0, await owner.ScreenshotAndMeasureOverflowAsync($"members-owner-{width}"));
         }
     }
@@ -118,7 +122,7 @@ public sealed class MembersTests(BrowserFixture browser)
         await Expect(gina.GetByTestId("new-application")).ToHaveCountAsync(0);
 
         // The switcher opens her other account; Back returns to Acme's page.
-        await gina.GetByRole(AriaRole.Button, new() { Name = "Switch account" }).ClickAsync();
+        await gina.GetByTestId("switch-account").ClickAsync();
         await gina.GetByTestId("account-choice").Filter(new() { HasText = "Globex" }).ClickAsync();
         await Expect(gina.GetByTestId("owner-dashboard")).ToHaveTextAsync("Globex");
         await Expect(gina.GetByTestId("current-role")).ToHaveTextAsync("Owner");
@@ -131,7 +135,12 @@ public sealed class MembersTests(BrowserFixture browser)
         foreach (var width in new[] { 1366, 390 })
         {
             await gina.SetViewportSizeAsync(width, 900);
+            await gina.ReloadAsync();
+            await gina.WaitForCircuitAsync();
             if (width == 390) await gina.GetByTestId("menu").ClickAsync();
+            await Expect(gina.GetByTestId("switch-account")).ToBeVisibleAsync();
+            await gina.GetByTestId("switch-account").ClickAsync();
+            await Expect(gina.GetByTestId("account-choice")).ToBeVisibleAsync();
             Assert.Equal(0, await gina.ScreenshotAndMeasureOverflowAsync($"account-switcher-{width}"));
         }
     }

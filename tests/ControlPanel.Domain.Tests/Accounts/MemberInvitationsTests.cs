@@ -142,7 +142,11 @@ public sealed class MemberInvitationsTests : IAsyncLifetime
         {
             var (result, _) = await scope.Get<Registration>().RegisterOwnerAsync(new Registration.Form
             {
-                AccountName = "Globex", DisplayName = "Gina", Email = "gina@globex.test", Password = IdentityTestServices.Password, ConfirmPassword = IdentityTestServices.Password,
+                AccountName = "Globex",
+                DisplayName = "Gina",
+                Email = "gina@globex.test",
+                Password = IdentityTestServices.Password,
+                ConfirmPassword = IdentityTestServices.Password,
             });
             Assert.True(result.Succeeded);
         }
