@@ -46,6 +46,25 @@ public sealed class ViewsTabTests : ApplicationTest
     }
 
     [Fact]
+    public async Task A_view_name_past_its_limit_is_refused_with_a_message_not_cut_and_its_counter_shows_the_limit()
+    {
+        var owner = await NewOwnerAsync("Acme");
+        var application = await NewApplicationAsync(owner, "Storefront");
+        SignIn(owner);
+        var tab = RenderTab(application.Application.Id, canChange: true);
+
+        var input = InputIn(tab.Find("[data-testid=view-name]"));
+        Assert.NotEqual(Application.ViewMaxLength.ToString(), input.GetAttribute("maxlength"));
+        var tooLong = new string('v', Application.ViewMaxLength + 1);
+        input.Change(tooLong);
+        Assert.Contains($"{tooLong.Length} / {Application.ViewMaxLength}", tab.Find("[data-testid=add-view-form]").TextContent);
+        await tab.Find("[data-testid=add-view-form]").SubmitAsync();
+
+        tab.WaitForAssertion(() => Assert.Contains("at most 100 characters", tab.Find("[data-testid=add-view-form]").TextContent));
+        Assert.Equal([Application.DefaultViewName], tab.FindAll("[data-testid=view-row-name] code").Select(c => c.TextContent));
+    }
+
+    [Fact]
     public async Task The_owner_edits_a_views_description_in_its_row()
     {
         var owner = await NewOwnerAsync("Acme");
