@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ControlPanel.Tests;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -281,10 +282,12 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
                 var grid = daily.Locator("svg.apexcharts-svg .apexcharts-grid").First;
                 await Expect(grid).ToBeAttachedAsync();
                 await grid.ScrollIntoViewIfNeededAsync();
-                var box = (await grid.BoundingBoxAsync())!;
+                // Null while ApexCharts swaps the redrawn chart in: ask again until the new grid has its box.
+                LocatorBoundingBoxResult? box = null;
+                await Eventually.TrueAsync(async () => (box = await grid.BoundingBoxAsync()) is not null, "the redrawn chart's grid to have a box");
                 // From outside the chart to today's bar: the chart shows its tooltip on a move.
                 await page.Mouse.MoveAsync(1, 1);
-                await page.Mouse.MoveAsync(box.X + box.Width - 3, box.Y + box.Height / 2, new() { Steps = 4 });
+                await page.Mouse.MoveAsync(box!.X + box.Width - 3, box.Y + box.Height / 2, new() { Steps = 4 });
                 var tooltip = daily.GetByTestId("chart-tooltip");
                 await Expect(tooltip).ToBeVisibleAsync();
                 await Expect(tooltip).ToContainTextAsync(DateTime.UtcNow.ToString("yyyy-MM-dd"));
