@@ -247,8 +247,10 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByTestId("event-chat_ended").CheckAsync();
         await page.GetByTestId("create-endpoint").ClickAsync();
 
+        // The refusal is at its field, and beside the button a line says where to look (each message once).
         var error = page.GetByTestId("add-endpoint-error");
-        await Expect(error).ToContainTextAsync("Leave the user name and password out of the URL");
+        await Expect(error).ToContainTextAsync("see the message at the URL");
+        await Expect(page.GetByTestId("add-endpoint-dialog")).ToContainTextAsync("Leave the user name and password out of the URL");
         await Expect(error).ToBeInViewportAsync();
         await Expect(page.GetByTestId("create-endpoint")).ToBeInViewportAsync();
         await Expect(page.GetByTestId("add-endpoint-dialog")).ToBeVisibleAsync();
