@@ -47,13 +47,21 @@ public sealed class CheckRequestReader(IOptions<ApiOptions> options)
         ? null
         : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.GatewaySecret));
 
-    public CheckRequest Read(HttpContext context)
+    public CheckRequest Read(HttpContext context) => Read(context, ownCall: false, ownPath: null);
+
+    /// <summary>
+    /// A call that is the request itself (Envoy's ext_authz, a proxied call in gateway mode): its own method and
+    /// <paramref name="path"/> name the resource, not forwarded headers.
+    /// </summary>
+    public CheckRequest ReadOwnCall(HttpContext context, string? path) => Read(context, ownCall: true, ownPath: path);
+
+    private CheckRequest Read(HttpContext context, bool ownCall, string? ownPath)
     {
         var request = context.Request;
         var remote = Normalise(context.Connection.RemoteIpAddress);
         var trusted = IsTrustedProxy(remote);
         var credentials = ReadCredentials(request.Headers);
-        var (method, path) = trusted ? ForwardedCall(request.Headers) : (null, null);
+        var (method, path) = ownCall ? (request.Method, ownPath) : trusted ? ForwardedCall(request.Headers) : (null, null);
         return new CheckRequest
         {
             Method = method,

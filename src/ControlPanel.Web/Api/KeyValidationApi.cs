@@ -140,10 +140,10 @@ public static class KeyValidationApi
             return;
         }
         CorsResponses.WriteAnswerHeaders(context, applications);
-        var request = reader.Read(context);
         // Envoy's ext_authz sends the client's own method, and its path after the path prefix: the call is the request itself.
-        if (path.Answers(context.Request.Path.Value, out var call) && call is not null)
-            request = request with { Method = context.Request.Method, Path = call };
+        var request = path.Answers(context.Request.Path.Value, out var call) && call is not null
+            ? reader.ReadOwnCall(context, call)
+            : reader.Read(context);
         await DecisionResponses.WriteCheckAsync(context, await check.CheckAsync(request), path.ForNginx);
     }
 

@@ -99,7 +99,7 @@ public sealed class GatewayCheck(CheckRequestReader reader, RequestCheck check, 
     /// the request itself (as for Envoy's ext_authz), so its own method and path name the resource in the catalogue.
     /// </summary>
     private CheckRequest ReadCheckRequest(HttpContext context) =>
-        reader.Read(context) with { Method = context.Request.Method, Path = context.Request.Path.Value };
+        reader.ReadOwnCall(context, context.Request.Path.Value);
 
     /// <summary>The faults where the upstream gave no answer; later ones (a client gone mid-body) are not the upstream's.</summary>
     private static int? FaultStatus(ForwarderError error) => error switch
