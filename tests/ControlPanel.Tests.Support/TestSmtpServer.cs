@@ -105,7 +105,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     /// <summary>The one link in a mail's text body that starts with <paramref name="baseUrl"/>.</summary>
     public static Uri LinkIn(MimeMessage message, string pathStart) =>
-        new(message.TextBody.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("http", StringComparison.Ordinal) && l.Contains(pathStart, StringComparison.Ordinal)));
+        new(message.TextBody!.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("http", StringComparison.Ordinal) && l.Contains(pathStart, StringComparison.Ordinal)));
 
     public async ValueTask DisposeAsync() => await StopAsync();
 

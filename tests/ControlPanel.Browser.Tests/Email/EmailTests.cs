@@ -172,6 +172,6 @@ public sealed class EmailTests(BrowserFixture browser)
         var notice = await smtp.WaitForAsync("team@acme.test", m => m.Subject == "New keys for an application");
         Assert.Contains("Olivia Owner rotated the keys of Storefront", notice.TextBody);
         // The owner turned key notices off: nothing for them (the team's mail was sent in the same pass).
-        Assert.DoesNotContain(smtp.Messages, m => m.To.Mailboxes.Any(b => b.Address == OwnerEmail) && m.Subject.StartsWith("New keys", StringComparison.Ordinal));
+        Assert.DoesNotContain(smtp.Messages, m => m.To.Mailboxes.Any(b => b.Address == OwnerEmail) && m.Subject!.StartsWith("New keys", StringComparison.Ordinal));
     }
 }

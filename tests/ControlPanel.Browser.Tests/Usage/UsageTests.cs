@@ -282,15 +282,18 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
                 var grid = daily.Locator("svg.apexcharts-svg .apexcharts-grid").First;
                 await Expect(grid).ToBeAttachedAsync();
                 await grid.ScrollIntoViewIfNeededAsync();
-                // Null while ApexCharts swaps the redrawn chart in: ask again until the new grid has its box.
-                LocatorBoundingBoxResult? box = null;
-                await Eventually.TrueAsync(async () => (box = await grid.BoundingBoxAsync()) is not null, "the redrawn chart's grid to have a box");
-                // From outside the chart to today's bar: the chart shows its tooltip on a move.
-                await page.Mouse.MoveAsync(1, 1);
-                await page.Mouse.MoveAsync(box!.X + box.Width - 3, box.Y + box.Height / 2, new() { Steps = 4 });
                 var tooltip = daily.GetByTestId("chart-tooltip");
-                await Expect(tooltip).ToBeVisibleAsync();
-                await Expect(tooltip).ToContainTextAsync(DateTime.UtcNow.ToString("yyyy-MM-dd"));
+                var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+                // From outside the chart to today's bar: the chart shows its tooltip on a move. While ApexCharts swaps
+                // the redrawn chart in, the grid's box is missing or the old one's, so measure and move again until
+                // the bar under the pointer is today's.
+                await Eventually.TrueAsync(async () =>
+                {
+                    if (await grid.BoundingBoxAsync() is not { } box) return false;
+                    await page.Mouse.MoveAsync(1, 1);
+                    await page.Mouse.MoveAsync(box.X + box.Width - 3, box.Y + box.Height / 2, new() { Steps = 4 });
+                    return await tooltip.IsVisibleAsync() && (await tooltip.InnerTextAsync()).Contains(today);
+                }, "the tooltip of today's bar in the redrawn chart");
                 await Expect(tooltip).ToContainTextAsync("Allowed");
                 await Expect(tooltip).ToContainTextAsync("Total");
                 var overflow = await page.ScreenshotAndMeasureOverflowAsync($"usage-{theme}-{width}");

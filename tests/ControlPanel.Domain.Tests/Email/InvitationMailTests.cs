@@ -38,7 +38,7 @@ public sealed class InvitationMailTests
         Assert.Contains(invitation.ExpiresAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC", mail.TextBody);
         var link = TestSmtpServer.LinkIn(mail, PublicLinks.AcceptInvitationPath);
         Assert.Equal("panel.controlpanel.test", link.Host);
-        Assert.Contains(link.AbsoluteUri, mail.HtmlBody.Replace("&amp;", "&"));
+        Assert.Contains(link.AbsoluteUri, mail.HtmlBody!.Replace("&amp;", "&"));
 
         var query = System.Web.HttpUtility.ParseQueryString(link.Query);
         await using (var scope = services.CreateScope())

@@ -64,7 +64,7 @@ public sealed class NoticeTests : IAsyncLifetime
     }
 
     private List<string> Received(string subjectPart) =>
-        smtp.Messages.Where(m => m.Subject.Contains(subjectPart, StringComparison.Ordinal)).Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ToList();
+        smtp.Messages.Where(m => m.Subject!.Contains(subjectPart, StringComparison.Ordinal)).Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ToList();
 
     [Fact]
     public async Task A_quota_notice_is_mailed_once_per_threshold_per_month_to_those_who_want_it()
@@ -96,7 +96,7 @@ public sealed class NoticeTests : IAsyncLifetime
         await harness.Quotas.FlushNotificationsAsync();
         await Dispatcher().DispatchAsync();
         Assert.Equal(4, Received("used 80%").Count);
-        Assert.Contains(smtp.Messages, m => m.TextBody.Contains("December 2026"));
+        Assert.Contains(smtp.Messages, m => m.TextBody!.Contains("December 2026"));
     }
 
     [Fact]
@@ -115,10 +115,10 @@ public sealed class NoticeTests : IAsyncLifetime
         Assert.Equal(["olive@acme.test", "team@acme.test"], Received("A key pair of an application was revoked"));
         // The owner who turned key notices off still hears that the application went offline; once.
         Assert.Equal(["olive@acme.test", "quiet@acme.test", "team@acme.test"], Received("An application was taken offline"));
-        Assert.Contains("Unpaid invoice", smtp.Messages.First(m => m.Subject.Contains("offline")).TextBody);
+        Assert.Contains("Unpaid invoice", smtp.Messages.First(m => m.Subject!.Contains("offline")).TextBody!);
         // What the owner typed (the application's name) is in the bodies, never in a subject: the subject is shown unopened.
         Assert.All(smtp.Messages, m => Assert.DoesNotContain("Storefront", m.Subject));
-        Assert.Contains("Storefront", smtp.Messages.First(m => m.Subject.Contains("offline")).TextBody);
+        Assert.Contains("Storefront", smtp.Messages.First(m => m.Subject!.Contains("offline")).TextBody!);
     }
 
     [Fact]

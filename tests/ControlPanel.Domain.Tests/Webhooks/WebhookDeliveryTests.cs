@@ -261,7 +261,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         var delivery = await bed.SingleDeliveryAsync();
         Assert.All(delivery.Attempts, a => Assert.Equal(WebhookAttemptOutcome.Blocked, a.Outcome));
         Assert.Contains("non-public address", delivery.Attempts[0].Error);
-        Assert.DoesNotContain("127.0.0.1", delivery.Attempts[0].Error[delivery.Attempts[0].Error!.IndexOf("resolves", StringComparison.Ordinal)..]);
+        Assert.DoesNotContain("127.0.0.1", delivery.Attempts[0].Error![delivery.Attempts[0].Error!.IndexOf("resolves", StringComparison.Ordinal)..]);
         Assert.Empty(receiver.Requests);
     }
 
