@@ -62,6 +62,13 @@ public sealed class SignInRules(UserManager<ControlPanelUser> users, IOptions<Ac
         security.Value.RequireTwoFactorForStaff && !await users.GetTwoFactorEnabledAsync(user) && (await users.GetPasskeysAsync(user)).Count > 0
         && (await users.GetRolesAsync(user)).Any(Roles.Staff.Contains);
 
+    /// <summary>
+    /// AccountSecurity:RequireTwoFactorForStaff: a staff member with no second factor yet (two-factor on, or a passkey) sets
+    /// one up before anything else opens. <paramref name="isStaff"/> from the roles the caller already read.
+    /// </summary>
+    public async Task<bool> MustSetUpSecondFactorAsync(ControlPanelUser user, bool isStaff) =>
+        security.Value.RequireTwoFactorForStaff && isStaff && !await Passkeys.SatisfiesStaffSecondFactorAsync(users, user);
+
     /// <summary>A user as stored now, for the host to issue or renew their cookie once a service has admitted or changed them.</summary>
     public async Task<ControlPanelUser> UserAsync(string userId) =>
         await users.FindByIdAsync(userId) ?? throw new AccessDeniedException();

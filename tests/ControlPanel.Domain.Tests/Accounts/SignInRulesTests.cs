@@ -97,6 +97,27 @@ public sealed class SignInRulesTests : AccountTest
         Assert.Equal(0, (await StoredAsync(owner)).AccessFailedCount);
     }
 
+    [Fact]
+    public async Task Staff_set_up_a_second_factor_before_anything_else_and_a_passkey_or_an_authenticator_app_is_one()
+    {
+        var staff = await UserAsync(Roles.Support);
+        var withApp = await UserAsync(Roles.Admin);
+        await using (var scope = Identity.CreateScope())
+            Assert.True((await scope.Users().SetTwoFactorEnabledAsync((await scope.Users().FindByIdAsync(withApp.UserId))!, true)).Succeeded);
+
+        async Task<bool> MustSetUpAsync(Viewer person, bool isStaff)
+        {
+            await using var scope = Identity.CreateScope();
+            return await scope.Get<SignInRules>().MustSetUpSecondFactorAsync((await scope.Users().FindByIdAsync(person.UserId))!, isStaff);
+        }
+
+        Assert.True(await MustSetUpAsync(staff, isStaff: true));
+        Assert.False(await MustSetUpAsync(staff, isStaff: false));
+        Assert.False(await MustSetUpAsync(withApp, isStaff: true));
+        await AddPasskeyAsync(staff);
+        Assert.False(await MustSetUpAsync(staff, isStaff: true));
+    }
+
     private async Task AddPasskeyAsync(Viewer person)
     {
         await using var scope = Identity.CreateScope();
