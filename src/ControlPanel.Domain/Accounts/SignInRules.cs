@@ -37,7 +37,8 @@ public sealed class SignInRules(UserManager<ControlPanelUser> users, IOptions<Ac
     /// </summary>
     public async Task<Decision> CheckPasswordAsync(string email, string password, Func<ControlPanelUser, Task<bool>> browserRemembered)
     {
-        var user = await users.FindByEmailAsync(email.Trim());
+        // By user name, as Identity's own password sign-in looks people up: every user's is their email address.
+        var user = await users.FindByNameAsync(email.Trim());
         if (user is null) return new Decision(Outcome.Refused);
         if (!await CanSignInAsync(user)) return new Decision(Outcome.NotAllowed);
         if (await users.IsLockedOutAsync(user)) return new Decision(Outcome.LockedOut);
