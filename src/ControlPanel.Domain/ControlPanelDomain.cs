@@ -183,6 +183,8 @@ public static class ControlPanelDomain
 
         services.AddValidatedOptions<BootstrapOptions>(BootstrapOptions.Section);
         services.AddSingleton<AdminBootstrap>();
+        services.AddScoped<FirstAdminSetup>();
+        services.AddScoped<SignInRules>();
         services.AddSingleton<PasswordRules>();
         services.AddScoped<Registration>();
         services.AddScoped<AccountMembers>();

@@ -10,7 +10,7 @@ namespace ControlPanel.Domain.Accounts;
 
 /// <summary>
 /// A user's passkeys (WebAuthn credentials, checked by Identity's passkey handler): named, listed, renamed and removed
-/// by their owner on the account page, each change audited and mailed to them as a security notice. A passkey signs
+/// by their owner (the viewer) on the account page, each change audited and mailed to them as a security notice. A passkey signs
 /// its user in alone, and counts as a staff member's second factor (<see cref="SatisfiesStaffSecondFactorAsync"/>).
 /// </summary>
 public sealed class Passkeys(ControlPanelDbContext db, UserManager<ControlPanelUser> users, TimeProvider clock)
@@ -31,43 +31,38 @@ public sealed class Passkeys(ControlPanelDbContext db, UserManager<ControlPanelU
     public static async Task<bool> SatisfiesStaffSecondFactorAsync(UserManager<ControlPanelUser> users, ControlPanelUser user) =>
         await users.GetTwoFactorEnabledAsync(user) || (await users.GetPasskeysAsync(user)).Count > 0;
 
-    /// <summary>
-    /// True when a staff member whose only second factor is a passkey tried to sign in with their password: under
-    /// AccountSecurity:RequireTwoFactorForStaff they sign in with the passkey, or the password alone would let them in.
-    /// </summary>
-    public static async Task<bool> MustSignInWithPasskeyAsync(UserManager<ControlPanelUser> users, ControlPanelUser user, bool staffNeedTwoFactor) =>
-        staffNeedTwoFactor && !await users.GetTwoFactorEnabledAsync(user) && (await users.GetPasskeysAsync(user)).Count > 0
-        && (await users.GetRolesAsync(user)).Any(Roles.Staff.Contains);
-
-    public async Task<IReadOnlyList<Row>> ListAsync(ControlPanelUser user) =>
-        (await users.GetPasskeysAsync(user)).OrderBy(p => p.CreatedAt)
+    public async Task<IReadOnlyList<Row>> ListAsync(Viewer viewer) =>
+        (await users.GetPasskeysAsync(await UserAsync(viewer))).OrderBy(p => p.CreatedAt)
             .Select(p => new Row(Base64Url.EncodeToString(p.CredentialId), string.IsNullOrWhiteSpace(p.Name) ? "Passkey" : p.Name, p.CreatedAt.UtcDateTime)).ToList();
 
     /// <summary>Keeps a passkey the browser just made and Identity checked (its attestation), under the name the user gave it.</summary>
-    public async Task AddAsync(ControlPanelUser user, UserPasskeyInfo passkey, NameForm form)
+    public async Task AddAsync(Viewer viewer, UserPasskeyInfo passkey, NameForm form)
     {
         FormValidation.ThrowIfInvalid(form);
+        var user = await UserAsync(viewer);
         if ((await users.GetPasskeysAsync(user)).Count >= MaxPerUser)
             throw new ValidationException($"You have {MaxPerUser} passkeys, the most an account may have. Remove one you no longer use first.");
         passkey.Name = form.Name.Trim();
-        await ChangeAsync(user, AuditActions.PasskeyAdded, $"added the passkey \"{passkey.Name}\"", MailTemplates.PasskeyAdded(user.DisplayName, passkey.Name, Now),
+        await ChangeAsync(viewer, user, AuditActions.PasskeyAdded, $"added the passkey \"{passkey.Name}\"", MailTemplates.PasskeyAdded(user.DisplayName, passkey.Name, Now),
             () => users.AddOrUpdatePasskeyAsync(user, passkey));
     }
 
-    public async Task RenameAsync(ControlPanelUser user, string id, NameForm form)
+    public async Task RenameAsync(Viewer viewer, string id, NameForm form)
     {
         FormValidation.ThrowIfInvalid(form);
+        var user = await UserAsync(viewer);
         var passkey = await FindAsync(user, id);
         passkey.Name = form.Name.Trim();
         Succeeded(await users.AddOrUpdatePasskeyAsync(user, passkey));
     }
 
     /// <summary>Removes a passkey: it no longer signs anyone in.</summary>
-    public async Task RemoveAsync(ControlPanelUser user, string id)
+    public async Task RemoveAsync(Viewer viewer, string id)
     {
+        var user = await UserAsync(viewer);
         var passkey = await FindAsync(user, id);
         var name = string.IsNullOrWhiteSpace(passkey.Name) ? "Passkey" : passkey.Name;
-        await ChangeAsync(user, AuditActions.PasskeyRemoved, $"removed the passkey \"{name}\"", MailTemplates.PasskeyRemoved(user.DisplayName, name, Now),
+        await ChangeAsync(viewer, user, AuditActions.PasskeyRemoved, $"removed the passkey \"{name}\"", MailTemplates.PasskeyRemoved(user.DisplayName, name, Now),
             () => users.RemovePasskeyAsync(user, passkey.CredentialId));
     }
 
@@ -80,16 +75,22 @@ public sealed class Passkeys(ControlPanelDbContext db, UserManager<ControlPanelU
     }
 
     /// <summary>The change, its audit entry and the security notice (which cannot be turned off) in one transaction.</summary>
-    private async Task ChangeAsync(ControlPanelUser user, string action, string what, MailContent notice, Func<Task<IdentityResult>> change)
+    private async Task ChangeAsync(Viewer viewer, ControlPanelUser user, string action, string what, MailContent notice, Func<Task<IdentityResult>> change)
     {
         var now = Now;
         await using var transaction = await db.Database.BeginTransactionAsync();
         Succeeded(await change());
-        var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
-        AuditLog.Record(db, new Viewer(user.Id, user.DisplayName, role, user.AccountId), now, action, user.AccountId, null, $"{user.Email} {what}");
+        AuditLog.Record(db, viewer, now, action, user.AccountId, null, $"{user.Email} {what}");
         MailOutbox.Add(db, MailKinds.PasskeyChanged, user.Email!, notice, now, user.Id);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
+    }
+
+    /// <summary>Only the signed-in person's own passkeys, never through a read-only access token.</summary>
+    private async Task<ControlPanelUser> UserAsync(Viewer viewer)
+    {
+        if (viewer.ReadOnly) throw new AccessDeniedException();
+        return await users.FindByIdAsync(viewer.UserId) ?? throw new AccessDeniedException();
     }
 
     private static void Succeeded(IdentityResult result)

@@ -33,6 +33,9 @@ public sealed class TwoFactorSettings(ControlPanelDbContext db, ControlPanelUser
         return new State(false, mustKeep, mustKeep, left, key, uri);
     }
 
+    /// <summary>Whether the viewer's two-factor sign-in is on, without preparing a key to set it up with.</summary>
+    public async Task<bool> IsEnabledAsync(Viewer viewer) => await users.GetTwoFactorEnabledAsync(await UserAsync(viewer));
+
     /// <summary>Turns two-factor on with a code from the app; returns the recovery codes, shown once. The user's other sign-ins end.</summary>
     public async Task<IReadOnlyList<string>> EnableAsync(Viewer viewer, string code)
     {

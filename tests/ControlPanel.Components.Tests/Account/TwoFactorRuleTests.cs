@@ -61,14 +61,13 @@ public sealed class TwoFactorRuleTests : ComponentTest
     public async Task A_passkey_satisfies_the_staff_two_factor_rule(string role)
     {
         var staff = await NewStaffAsync(role);
-        // The user manager and the passkeys service of one scope, as on the passkeys page.
+        // The passkeys service as on the passkeys page, for the staff member signed in.
         await UseAsync<IServiceProvider, bool>(async scope =>
         {
             var passkeys = scope.GetRequiredService<Passkeys>();
-            var user = (await scope.GetRequiredService<UserManager<ControlPanelUser>>().FindByIdAsync(staff.UserId))!;
             var passkey = new UserPasskeyInfo(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), [1, 2, 3], DateTimeOffset.UtcNow, 0, ["internal"],
                 isUserVerified: true, isBackupEligible: false, isBackedUp: false, attestationObject: [1], clientDataJson: [2]);
-            await passkeys.AddAsync(user, passkey, new Passkeys.NameForm { Name = "Phone" });
+            await passkeys.AddAsync(staff, passkey, new Passkeys.NameForm { Name = "Phone" });
             return true;
         });
 

@@ -144,6 +144,39 @@ public class AdminBootstrapTests
     }
 
     [Fact]
+    public async Task The_setup_page_makes_the_first_admin_for_the_right_token_and_refuses_once_an_admin_exists()
+    {
+        using var database = await TestDatabase.CreateMigratedAsync();
+        await using var first = await IdentityTestServices.CreateAsync(shared: database);
+        await using var second = await IdentityTestServices.CreateAsync(shared: database);
+        var tokens = new List<string>();
+        foreach (var instance in new[] { first, second })
+            await using (var scope = instance.CreateScope())
+                tokens.Add(await instance.Bootstrap.EnsureAdminAsync(scope.Users(), scope.Roles()) ?? throw new InvalidOperationException("no token"));
+
+        await using (var scope = first.CreateScope())
+        {
+            var setup = scope.Get<FirstAdminSetup>();
+            Assert.True(setup.IsOpen);
+            var (result, admin) = await setup.CreateAdminAsync(tokens[0], $" {AdminEmail} ", IdentityTestServices.Password);
+            Assert.True(result.Succeeded);
+            Assert.Equal(AdminEmail, admin?.Email);
+            Assert.True(await scope.Users().IsInRoleAsync(admin!, Roles.Admin));
+            Assert.False(setup.IsOpen);
+        }
+
+        // The other instance's own token, printed before the Admin existed: refused, and nobody is made to sign in.
+        await using (var scope = second.CreateScope())
+        {
+            var (result, admin) = await scope.Get<FirstAdminSetup>().CreateAdminAsync(tokens[1], "second@controlpanel.test", IdentityTestServices.Password);
+            Assert.False(result.Succeeded);
+            Assert.Contains(result.Errors, e => e.Code == "SetupComplete");
+            Assert.Null(admin);
+            Assert.Null(await scope.Users().FindByEmailAsync("second@controlpanel.test"));
+        }
+    }
+
+    [Fact]
     public async Task Completing_setup_without_a_token_having_been_issued_is_refused()
     {
         await using var services = await IdentityTestServices.CreateAsync();

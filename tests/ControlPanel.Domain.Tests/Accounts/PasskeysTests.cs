@@ -5,6 +5,7 @@ using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Email;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ControlPanel.Domain.Tests.Accounts;
 
@@ -20,6 +21,9 @@ public class PasskeysTests
     private static UserPasskeyInfo NewPasskey() => new(
         RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(77), new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero).AddSeconds(Interlocked.Increment(ref made)), 0, ["internal"],
         isUserVerified: true, isBackupEligible: false, isBackedUp: false, attestationObject: [1, 2, 3], clientDataJson: [4, 5, 6]);
+
+    /// <summary>The user as the account page hands them to the service: themselves, signed in.</summary>
+    private static Viewer As(ControlPanelUser user) => new(user.Id, user.DisplayName, "", user.AccountId);
 
     private static async Task<(IdentityTestServices Services, ControlPanelUser Owner)> OwnerAsync()
     {
@@ -37,18 +41,18 @@ public class PasskeysTests
         {
             var user = (await scope.Users().FindByIdAsync(owner.Id))!;
             var passkeys = scope.Get<Passkeys>();
-            await Assert.ThrowsAsync<ValidationException>(() => passkeys.AddAsync(user, NewPasskey(), new Passkeys.NameForm { Name = " " }));
-            await Assert.ThrowsAsync<ValidationException>(() => passkeys.AddAsync(user, NewPasskey(), new Passkeys.NameForm { Name = new string('x', 51) }));
-            await passkeys.AddAsync(user, NewPasskey(), new Passkeys.NameForm { Name = " Work laptop " });
-            await passkeys.AddAsync(user, NewPasskey(), new Passkeys.NameForm { Name = "Phone" });
+            await Assert.ThrowsAsync<ValidationException>(() => passkeys.AddAsync(As(user), NewPasskey(), new Passkeys.NameForm { Name = " " }));
+            await Assert.ThrowsAsync<ValidationException>(() => passkeys.AddAsync(As(user), NewPasskey(), new Passkeys.NameForm { Name = new string('x', 51) }));
+            await passkeys.AddAsync(As(user), NewPasskey(), new Passkeys.NameForm { Name = " Work laptop " });
+            await passkeys.AddAsync(As(user), NewPasskey(), new Passkeys.NameForm { Name = "Phone" });
 
-            var listed = await passkeys.ListAsync(user);
+            var listed = await passkeys.ListAsync(As(user));
             Assert.Equal(["Work laptop", "Phone"], listed.Select(p => p.Name));
-            await passkeys.RenameAsync(user, listed[0].Id, new Passkeys.NameForm { Name = "Old laptop" });
-            await passkeys.RemoveAsync(user, listed[1].Id);
-            Assert.Equal(["Old laptop"], (await passkeys.ListAsync(user)).Select(p => p.Name));
-            await Assert.ThrowsAsync<ValidationException>(() => passkeys.RemoveAsync(user, listed[1].Id));
-            await Assert.ThrowsAsync<ValidationException>(() => passkeys.RemoveAsync(user, "not base64url!"));
+            await passkeys.RenameAsync(As(user), listed[0].Id, new Passkeys.NameForm { Name = "Old laptop" });
+            await passkeys.RemoveAsync(As(user), listed[1].Id);
+            Assert.Equal(["Old laptop"], (await passkeys.ListAsync(As(user))).Select(p => p.Name));
+            await Assert.ThrowsAsync<ValidationException>(() => passkeys.RemoveAsync(As(user), listed[1].Id));
+            await Assert.ThrowsAsync<ValidationException>(() => passkeys.RemoveAsync(As(user), "not base64url!"));
         }
 
         await using var db = services.CreateContext();
@@ -72,12 +76,12 @@ public class PasskeysTests
         var other = new ControlPanelUser { UserName = "mallory@controlpanel.test", Email = "mallory@controlpanel.test" };
         Assert.True((await users.CreateAsync(other, "Mallory-password-1")).Succeeded);
         var passkeys = scope.Get<Passkeys>();
-        await passkeys.AddAsync(user, NewPasskey(), new Passkeys.NameForm { Name = "Mine" });
-        var id = (await passkeys.ListAsync(user)).Single().Id;
+        await passkeys.AddAsync(As(user), NewPasskey(), new Passkeys.NameForm { Name = "Mine" });
+        var id = (await passkeys.ListAsync(As(user))).Single().Id;
 
-        await Assert.ThrowsAsync<ValidationException>(() => passkeys.RemoveAsync(other, id));
-        await Assert.ThrowsAsync<ValidationException>(() => passkeys.RenameAsync(other, id, new Passkeys.NameForm { Name = "Theirs" }));
-        Assert.Equal("Mine", (await passkeys.ListAsync(user)).Single().Name);
+        await Assert.ThrowsAsync<ValidationException>(() => passkeys.RemoveAsync(As(other), id));
+        await Assert.ThrowsAsync<ValidationException>(() => passkeys.RenameAsync(As(other), id, new Passkeys.NameForm { Name = "Theirs" }));
+        Assert.Equal("Mine", (await passkeys.ListAsync(As(user))).Single().Name);
     }
 
     [Fact]
@@ -92,17 +96,20 @@ public class PasskeysTests
         Assert.True((await users.AddToRoleAsync(staff, Roles.Support)).Succeeded);
         var ownerUser = (await users.FindByIdAsync(owner.Id))!;
 
-        Assert.False(await Passkeys.SatisfiesStaffSecondFactorAsync(users, staff));
-        Assert.False(await Passkeys.MustSignInWithPasskeyAsync(users, staff, staffNeedTwoFactor: true));
+        var rules = scope.Get<SignInRules>();
+        var rulesWithoutStaffRule = new SignInRules(users, Options.Create(new AccountSecurityOptions { RequireTwoFactorForStaff = false }));
 
-        await scope.Get<Passkeys>().AddAsync(staff, NewPasskey(), new Passkeys.NameForm { Name = "Phone" });
-        await scope.Get<Passkeys>().AddAsync(ownerUser, NewPasskey(), new Passkeys.NameForm { Name = "Phone" });
+        Assert.False(await Passkeys.SatisfiesStaffSecondFactorAsync(users, staff));
+        Assert.False(await rules.MustSignInWithPasskeyAsync(staff));
+
+        await scope.Get<Passkeys>().AddAsync(As(staff), NewPasskey(), new Passkeys.NameForm { Name = "Phone" });
+        await scope.Get<Passkeys>().AddAsync(As(ownerUser), NewPasskey(), new Passkeys.NameForm { Name = "Phone" });
         Assert.True(await Passkeys.SatisfiesStaffSecondFactorAsync(users, staff));
-        Assert.True(await Passkeys.MustSignInWithPasskeyAsync(users, staff, staffNeedTwoFactor: true));
-        Assert.False(await Passkeys.MustSignInWithPasskeyAsync(users, staff, staffNeedTwoFactor: false));
+        Assert.True(await rules.MustSignInWithPasskeyAsync(staff));
+        Assert.False(await rulesWithoutStaffRule.MustSignInWithPasskeyAsync(staff));
         // Owners are not held to the staff rule; staff with an authenticator app too may use their password and code.
-        Assert.False(await Passkeys.MustSignInWithPasskeyAsync(users, ownerUser, staffNeedTwoFactor: true));
+        Assert.False(await rules.MustSignInWithPasskeyAsync(ownerUser));
         Assert.True((await users.SetTwoFactorEnabledAsync(staff, true)).Succeeded);
-        Assert.False(await Passkeys.MustSignInWithPasskeyAsync(users, staff, staffNeedTwoFactor: true));
+        Assert.False(await rules.MustSignInWithPasskeyAsync(staff));
     }
 }

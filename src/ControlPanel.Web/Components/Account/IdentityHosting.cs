@@ -38,8 +38,9 @@ public static class IdentityHosting
 
         // Identity's stores, managers and rules are the domain's (AddAccounts); the host adds signing in with cookies.
         new IdentityBuilder(typeof(ControlPanelUser), typeof(IdentityRole), builder.Services)
-            .AddSignInManager()
+            .AddSignInManager<ControlPanelSignInManager>()
             .AddClaimsPrincipalFactory<ViewerClaimsFactory>();
+        builder.Services.AddScoped<CookieSignIn>();
 
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
         builder.Services.AddSignInThrottle();

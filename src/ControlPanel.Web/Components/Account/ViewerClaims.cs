@@ -48,7 +48,7 @@ public static class ViewerClaims
 
 /// <summary>Adds the account and display name to the sign-in cookie, so no page looks them up again.</summary>
 public sealed class ViewerClaimsFactory(
-    UserManager<ControlPanelUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options, IOptions<AccountSecurityOptions> security)
+    UserManager<ControlPanelUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options, SignInRules rules)
     : UserClaimsPrincipalFactory<ControlPanelUser, IdentityRole>(users, roles, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(ControlPanelUser user)
@@ -56,8 +56,7 @@ public sealed class ViewerClaimsFactory(
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(ViewerClaims.DisplayName, string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? "" : user.DisplayName));
         if (user.AccountId is { } accountId) identity.AddClaim(new Claim(ViewerClaims.AccountId, accountId.ToString()));
-        if (security.Value.RequireTwoFactorForStaff && Roles.Staff.Any(role => identity.HasClaim(identity.RoleClaimType, role))
-            && !await Passkeys.SatisfiesStaffSecondFactorAsync(UserManager, user))
+        if (await rules.MustSetUpSecondFactorAsync(user, isStaff: Roles.Staff.Any(role => identity.HasClaim(identity.RoleClaimType, role))))
             identity.AddClaim(new Claim(ViewerClaims.MustSetUpTwoFactor, "true"));
         return identity;
     }
