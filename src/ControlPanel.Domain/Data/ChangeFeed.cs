@@ -90,8 +90,13 @@ public sealed class ChangeFeed(
             var settled = await db.Changes.Where(c => c.At < settleFrom).MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0;
             lock (_gate) (_settled, _lastRead) = (settled, settleFrom + SettleTime);
         }
-        await ApplyAsync(ChangeTopic.Directory, null, cancellationToken);
-        await ApplyAsync(ChangeTopic.Resources, null, cancellationToken);
+        // Each index reads its own tables, so they load side by side: with a million key pairs the key index and the
+        // application directory take about as long each, and a second core halves the time until the instance is ready.
+        await Task.WhenAll(_subscribers.Select(subscriber => Task.Run(async () =>
+        {
+            foreach (var topic in (ChangeTopic[])[ChangeTopic.Directory, ChangeTopic.Resources])
+                if (subscriber.Follows(topic)) await subscriber.ApplyChangeAsync(topic, null, cancellationToken);
+        }, cancellationToken)));
     }
 
     /// <summary>Applies the changes other instances stored since the last read; returns how many.</summary>

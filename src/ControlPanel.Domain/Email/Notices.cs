@@ -126,6 +126,8 @@ public sealed class NoticeSettings(
     /// </summary>
     public async Task SaveAsync(Viewer viewer, NoticeKind wanted, string? extraRecipients)
     {
+        // A read-only access token changes nothing, here as in every other account setting.
+        if (viewer.ReadOnly) throw new AccessDeniedException();
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == viewer.UserId) ?? throw new AccessDeniedException();
         var all = Notices.Choices.Aggregate(NoticeKind.None, (sum, c) => sum | c.Kind);
         user.MutedNotices = (int)(all & ~wanted);

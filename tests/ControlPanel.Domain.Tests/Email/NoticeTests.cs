@@ -162,6 +162,11 @@ public sealed class NoticeTests : IAsyncLifetime
             oliveId = user.Id;
         }
         var olive = new Viewer(oliveId, "Olive", Roles.Owner, accountId);
+        // A read-only access token of hers changes nothing and mails nobody.
+        await using (var db = harness.Database.CreateContext())
+            await Assert.ThrowsAsync<AccessDeniedException>(() => Settings(db).SaveAsync(olive with { ReadOnly = true }, NoticeKind.None, "stranger@elsewhere.test"));
+        await using (var db = harness.Database.CreateContext())
+            Assert.False(await db.NoticeRecipients.AnyAsync(r => r.AccountId == accountId));
         await using (var db = harness.Database.CreateContext())
             await Settings(db).SaveAsync(olive, NoticeKind.ApplicationOffline, "ops@acme.test");
 
