@@ -30,6 +30,7 @@ seed() {
 # app_start NAME PORT PROVIDER CONNECTION [--Key=value...]: one instance of the app, in the background, with any
 # further settings as command-line configuration (the gateway's route metadata names have a dot, which no
 # environment variable name may).
+# APP_DLL points at another build of the app (an A/B of two commits with the same harness; BENCH_DLL seeds with its bench).
 app_start() {
   # wrk speaks plain HTTP; the gateway (wrk itself, or nginx) is on loopback and trusted for
   # X-Forwarded-For, so the per-IP rate limit sees the clients check.lua names.
@@ -38,7 +39,7 @@ app_start() {
   Bootstrap__AdminEmail=bench-admin@controlpanel.test Bootstrap__AdminPassword=Bench-admin-password-1 \
   Api__RequireHttps=false Api__TrustedProxies__0=127.0.0.1 \
   Logging__LogLevel__Default=Warning \
-    dotnet src/ControlPanel.Web/bin/Release/net10.0/ControlPanel.Web.dll --urls "http://127.0.0.1:$2" "${@:5}" >"$work/$1.log" 2>&1 &
+    dotnet "${APP_DLL:-src/ControlPanel.Web/bin/Release/net10.0/ControlPanel.Web.dll}" --urls "http://127.0.0.1:$2" "${@:5}" >"$work/$1.log" 2>&1 &
   app_pids+=($!)
   wait_until_listening "$2" "$work/$1.log" "$1"
   curl -fs "http://127.0.0.1:$2/health/live" >/dev/null || { echo "$1 does not answer /health/live:" >&2; cat "$work/$1.log" >&2; return 1; }

@@ -49,7 +49,8 @@ mkdir -p "$results"
 
 connections=64   # at full speed; wrk runs one thread, leaving the other core to the server
 pause_ms=5       # between a connection's requests in the fixed-rate runs
-declare -A rps_of p50_of p99_of errors_of note_of
+declare -A rps_of p50_of p99_of errors_of note_of runs_rps runs_p50 runs_p99 last_rps last_p99 ratios_of
+rounds=${BENCH_ROUNDS:-3}  # each pair of runs, alternating which goes first
 failed=0
 
 # start_mode MODE: seeds and starts what MODE needs; sets target (the app's base URL), and check_url and
@@ -111,9 +112,15 @@ start_mode() {
   check_url=${check_url:-$target/api/v1/check} baseline_url=${baseline_url:-$baseline/}
 }
 
-# measure MODE: the four runs of today's benchmark: the check at $target, the trivial endpoint at $baseline.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf "%.2f", a / b }'; }
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'; }
+
+# measure MODE: the check at $check_url against the baseline at $baseline_url, at full speed and then both at a fixed
+# rate of half the check's peak. Each pair runs $rounds times, alternating which goes first (the first run after a
+# warm-up is measurably slower in a shared process, so a fixed order biased the ratio), and the table reports each
+# run's median and the spread of the round-by-round ratios.
 measure() {
-  local mode=$1 status i
+  local mode=$1 status i round
   # Two calls, so behind nginx both instances are asked.
   for i in 1 2; do
     status=$(check_status "$target")
@@ -130,9 +137,18 @@ measure() {
   WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s bench/check.lua "$check_url" >/dev/null
   WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s "bench/$baseline_script" "$baseline_url" >/dev/null
 
-  echo "Peak ($connections connections, ${duration}s each):"
-  record "$mode" baseline-peak "$baseline_script" "$baseline_url" "$connections" 0
-  record "$mode" check-peak check.lua "$check_url" "$connections" 0
+  echo "Peak ($connections connections, ${duration}s each, $rounds rounds):"
+  for round in $(seq 1 "$rounds"); do
+    if [ $((round % 2)) -eq 1 ]; then
+      record "$mode" baseline-peak "$baseline_script" "$baseline_url" "$connections" 0
+      record "$mode" check-peak check.lua "$check_url" "$connections" 0
+    else
+      record "$mode" check-peak check.lua "$check_url" "$connections" 0
+      record "$mode" baseline-peak "$baseline_script" "$baseline_url" "$connections" 0
+    fi
+    round_ratio "$mode" peak "$(ratio "${last_rps[$mode,check-peak]}" "${last_rps[$mode,baseline-peak]}")"
+  done
+  summarise "$mode" baseline-peak; summarise "$mode" check-peak
 
   # Half of the check's peak at a fixed pace (wrk2 is not available): each connection waits 5 ms
   # after each answer, so with about 1 ms per answer a connection sends ~1000/6 requests a second.
@@ -140,19 +156,43 @@ measure() {
   local target_rps=$(( ${rps_of[$mode,check-peak]} / 2 ))
   local paced=$(( (target_rps * (pause_ms + 1) + 999) / 1000 ))
   note_of[$mode]="$target_rps req/s ($paced connections pausing $pause_ms ms)"
-  echo "Fixed rate, about $target_rps req/s ($paced connections, $pause_ms ms apart):"
-  record "$mode" check-half check.lua "$check_url" "$paced" "$pause_ms"
-  record "$mode" baseline-half "$baseline_script" "$baseline_url" "$paced" "$pause_ms"
+  echo "Fixed rate, about $target_rps req/s ($paced connections, $pause_ms ms apart, $rounds rounds):"
+  for round in $(seq 1 "$rounds"); do
+    if [ $((round % 2)) -eq 1 ]; then
+      record "$mode" check-half check.lua "$check_url" "$paced" "$pause_ms"
+      record "$mode" baseline-half "$baseline_script" "$baseline_url" "$paced" "$pause_ms"
+    else
+      record "$mode" baseline-half "$baseline_script" "$baseline_url" "$paced" "$pause_ms"
+      record "$mode" check-half check.lua "$check_url" "$paced" "$pause_ms"
+    fi
+    round_ratio "$mode" half "$(ratio "${last_p99[$mode,check-half]}" "${last_p99[$mode,baseline-half]}")"
+  done
+  summarise "$mode" check-half; summarise "$mode" baseline-half
 }
 
-# record MODE RUN SCRIPT URL CONNECTIONS DELAY_MS
+# record MODE RUN SCRIPT URL CONNECTIONS DELAY_MS: one wrk run, kept for the run's median.
 record() {
   wrk_run "$2" "$3" "$4" "$5" "$6"
-  rps_of[$1,$2]=$rps p50_of[$1,$2]=$p50 p99_of[$1,$2]=$p99 errors_of[$1,$2]=$errors
+  runs_rps[$1,$2]+=" $rps" runs_p50[$1,$2]+=" $p50" runs_p99[$1,$2]+=" $p99"
+  last_rps[$1,$2]=$rps last_p99[$1,$2]=$p99
+  errors_of[$1,$2]=$(( ${errors_of[$1,$2]:-0} + errors ))
   if [ "$errors" -ne 0 ]; then
     echo "FAILED: $errors errors (non-2xx answers or socket errors) in $1 $2; see $results/wrk-$1.txt" >&2
     failed=1
   fi
+}
+
+# round_ratio MODE peak|half RATIO: one round's check-against-baseline ratio (throughput at peak, p99 at half peak).
+round_ratio() { ratios_of[$1,$2]+=" $3"; }
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+spread() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (lo == hi) print lo; else print lo "–" hi }'; }
+
+# summarise MODE RUN: the run's figures are the medians of its rounds.
+summarise() {
+  rps_of[$1,$2]=$(median <<<"${runs_rps[$1,$2]}" | awk '{ printf "%.0f", $1 }')
+  p50_of[$1,$2]=$(median <<<"${runs_p50[$1,$2]}")
+  p99_of[$1,$2]=$(median <<<"${runs_p99[$1,$2]}")
 }
 
 for mode in "${modes[@]}"; do
@@ -173,8 +213,6 @@ for mode in "${modes[@]}"; do
   nginx_stop
 done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf "%.2f", a / b }'; }
-percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'; }
 has_sqlite=""; [ -n "${rps_of[sqlite,check-peak]:-}" ] && has_sqlite=1
 
 label() {
@@ -217,7 +255,8 @@ run_label() {
   echo
   for mode in "${modes[@]}"; do
     echo "- $(label "$mode"): check at **$(percent "${rps_of[$mode,check-peak]}" "${rps_of[$mode,baseline-peak]}") %** of the trivial endpoint;" \
-      "p99 at half peak **${p99_of[$mode,check-half]} ms**, **$(ratio "${p99_of[$mode,check-half]}" "${p99_of[$mode,baseline-half]}")×** the trivial endpoint's at the same rate; fixed-rate target ${note_of[$mode]}."
+      "p99 at half peak **${p99_of[$mode,check-half]} ms**, **$(ratio "${p99_of[$mode,check-half]}" "${p99_of[$mode,baseline-half]}")×** the trivial endpoint's at the same rate; fixed-rate target ${note_of[$mode]}." \
+      "Round by round ($rounds rounds): throughput ratio $(spread <<<"${ratios_of[$mode,peak]}"), p99 ratio $(spread <<<"${ratios_of[$mode,half]}")."
   done
   echo
   if [ -n "$has_sqlite" ]; then
@@ -226,6 +265,7 @@ run_label() {
   else
     echo "SQLite was not measured in this run, so there are no ratios."
   fi
+  echo "Each figure is the median of $rounds runs; the runs of a pair alternate which goes first. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "${duration} s per run, wrk with 1 thread and $connections connections at full speed. Machine: $(nproc) cores" \
     "($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), wrk, nginx, the app and PostgreSQL on the same host; $(date -u +%Y-%m-%d)."
 } >"$results/latest.md"
