@@ -81,6 +81,7 @@ public static partial class ManagementApi
             .Answers(StatusCodes.Status202Accepted, write: true);
         manage.MapWebhookManagementApi();
         manage.MapMembersApi();
+        manage.MapDeletionApi();
 
         manage.MapGet("/access-tokens", ListOwnTokensAsync).Named("ListOwnAccessTokens", "The access tokens of the token's user (never the tokens themselves)")
             .Answers<AccessTokenItem[]>(StatusCodes.Status200OK).Example(null, new[] { ManagementExamples.AccessToken });
