@@ -5,6 +5,7 @@ using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Configuration;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Email;
+using ControlPanel.Domain.Idempotency;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Origins;
@@ -67,7 +68,7 @@ public static class ControlPanelDomain
         services.AddScoped<AuditLog>();
         services.AddScoped<AccessTokenService>();
         services.AddScoped<AccessTokenAdmission>();
-        services.AddScoped<IdempotentRotations>();
+        services.AddScoped<IdempotentRequests>();
         // Webhook and audit history past its retention, deleted by the host's sweeper.
         services.AddSingleton<HistoryRetention>();
     }

@@ -12,8 +12,8 @@ public sealed class AccessTokenOptions
     public int RequestsPerMinute { get; set; } = 120;
 
     /// <summary>
-    /// How long a rotate's answer is kept (encrypted with the key ring) for a retry with the same Idempotency-Key
-    /// and token to get the same new pair instead of rotating again.
+    /// How long the answer of a write sent with an Idempotency-Key (a rotate, a new application) is kept, encrypted with the
+    /// key ring, for a retry with the same key and token to get the same answer instead of writing again.
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(1);

@@ -3,6 +3,7 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Email;
+using ControlPanel.Domain.Idempotency;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Quotas;
@@ -51,7 +52,7 @@ public class ControlPanelDbContext(DbContextOptions<ControlPanelDbContext> optio
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SharedSecret> SharedSecrets => Set<SharedSecret>();
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
-    public DbSet<IdempotentRotation> IdempotentRotations => Set<IdempotentRotation>();
+    public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
     public DbSet<OutboxMail> OutboxMails => Set<OutboxMail>();
     public DbSet<NoticeRecipients> NoticeRecipients => Set<NoticeRecipients>();
     public DbSet<KnownSignInAddress> KnownSignInAddresses => Set<KnownSignInAddress>();

@@ -2,6 +2,7 @@ using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Domain.Email;
+using ControlPanel.Domain.Idempotency;
 using ControlPanel.Domain.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace ControlPanel.Domain.Data;
 /// Deletes history past its retention: webhook events, deliveries and attempts after the
 /// <see cref="WebhookOptions"/> periods, and audit entries after <see cref="AuditOptions.RetentionDays"/>
 /// (0, the default, keeps them forever), sent or given-up mails after <see cref="EmailOptions.HistoryRetentionDays"/>, and
-/// idempotent-rotation answers past their <see cref="AccessTokenOptions.IdempotencyWindow"/>, and ended or idle browser sign-ins
+/// the answers of idempotent requests (<see cref="IdempotentRequests"/>) past their <see cref="AccessTokenOptions.IdempotencyWindow"/>, and ended or idle browser sign-ins
 /// (<see cref="SignIns.ForgetOldAsync"/>). Rows go in batches of <see cref="BatchSize"/>, each its own
 /// statement, so a first run over a large backlog never holds the write lock for long.
 /// </summary>
@@ -22,9 +23,9 @@ public sealed class HistoryRetention(
 {
     public const int BatchSize = 500;
 
-    public sealed record Deleted(int Events, int Deliveries, int Attempts, int AuditEntries, int Mails = 0, int IdempotentRotations = 0, int SignIns = 0)
+    public sealed record Deleted(int Events, int Deliveries, int Attempts, int AuditEntries, int Mails = 0, int IdempotentRequests = 0, int SignIns = 0)
     {
-        public int Total => Events + Deliveries + Attempts + AuditEntries + Mails + IdempotentRotations + SignIns;
+        public int Total => Events + Deliveries + Attempts + AuditEntries + Mails + IdempotentRequests + SignIns;
     }
 
     public async Task<Deleted> DeleteExpiredAsync(CancellationToken cancellationToken = default)
@@ -74,9 +75,9 @@ public sealed class HistoryRetention(
                 ids => db.OutboxMails.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
         }
         // Each row lives one idempotency window (a day by default), so the expired ones are few: one statement.
-        var rotations = await db.IdempotentRotations.Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+        var idempotentRequests = await db.IdempotentRequests.Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
         var signIns = await SignIns.ForgetOldAsync(db, now, cancellationToken);
-        return new Deleted(events, deliveries, attempts, auditEntries, mails, rotations, signIns);
+        return new Deleted(events, deliveries, attempts, auditEntries, mails, idempotentRequests, signIns);
     }
 
     /// <summary>Deletes the deliveries and their attempts (attempts first: no reliance on the database's cascade); returns the deliveries deleted.</summary>

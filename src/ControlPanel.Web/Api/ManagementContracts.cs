@@ -30,7 +30,7 @@ public sealed record ApplicationDetails(
 }
 
 /// <summary>A key pair as issued: the only answer that ever carries the keys.</summary>
-/// <param name="Replayed">True when this is the answer of an earlier rotate with the same Idempotency-Key (no new rotation).</param>
+/// <param name="Replayed">True when this is the answer of an earlier call with the same Idempotency-Key (no new key pair).</param>
 public sealed record IssuedKeyPair(Guid KeyPairId, string ApplicationKey, string ConsumerKey, bool Replayed = false)
 {
     public static IssuedKeyPair From(IssuedKeys keys, bool replayed = false) => new(keys.KeyPairId, keys.ApplicationKey, keys.ConsumerKey, replayed);

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Resources;
+using static ControlPanel.Web.Api.ManagementApi;
 
 namespace ControlPanel.Web.Api;
 
@@ -10,10 +11,11 @@ namespace ControlPanel.Web.Api;
 /// The resource catalogue under /api/v1/manage/resources, behind the management API's token filter: every token reads it,
 /// Admin read-and-write tokens change it, through <see cref="ResourceService"/> as the Resources page does.
 /// </summary>
-public static partial class ManagementApi
+public static class ResourcesApi
 {
-    private static void MapResources(RouteGroupBuilder resources)
+    public static RouteGroupBuilder MapResourcesApi(this RouteGroupBuilder manage)
     {
+        var resources = manage.MapGroup("/resources");
         resources.MapGet("", ListResourcesAsync)
             .Named("ListResources", "The resource catalogue in the order calls are matched (the default resource last), with overlapping patterns pointed out")
             .Answers<ResourceCatalogueAnswer>(StatusCodes.Status200OK).Example(null, ResourceExamples.Catalogue);
@@ -27,6 +29,7 @@ public static partial class ManagementApi
             .Answers<ResourceItem>(StatusCodes.Status200OK, write: true).Example(ResourceExamples.Request, ResourceExamples.Chat);
         resources.MapDelete("/{resourceId:guid}", DeleteResourceAsync).Named("DeleteResource", "Delete a resource (Admin tokens); its calls become a less specific resource's")
             .Answers(StatusCodes.Status204NoContent, write: true);
+        return manage;
     }
 
     private static Task<IResult> ListResourcesAsync(HttpContext http, ResourceService resources) =>

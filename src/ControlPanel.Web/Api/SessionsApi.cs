@@ -1,5 +1,6 @@
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
+using static ControlPanel.Web.Api.ManagementApi;
 
 namespace ControlPanel.Web.Api;
 
@@ -8,19 +9,21 @@ namespace ControlPanel.Web.Api;
 /// tokens read their own account's, staff tokens any; read-and-write tokens of an owner or Admin end one. Through
 /// <see cref="SessionHistory"/>, as the Sessions tab does.
 /// </summary>
-public static partial class ManagementApi
+public static class SessionsApi
 {
-    private static void MapSessions(RouteGroupBuilder applications)
+    public static RouteGroupBuilder MapSessionsApi(this RouteGroupBuilder manage)
     {
-        applications.MapGet("/{applicationId:guid}/sessions", ListSessionsAsync)
+        var sessions = manage.MapGroup("/applications/{applicationId:guid}/sessions");
+        sessions.MapGet("", ListSessionsAsync)
             .Named("ListSessions", "The application's sessions, newest first: opened when, from where, with which keys, view, calls, refusals, last call, expiry (state Live/Expired/Ended, address prefix, view, skip, take up to 500)")
             .Answers<SessionPage>(StatusCodes.Status200OK).Example(null, SessionExamples.Page);
-        applications.MapGet("/{applicationId:guid}/sessions/{sessionId:guid}", GetSessionAsync)
+        sessions.MapGet("/{sessionId:guid}", GetSessionAsync)
             .Named("GetSession", "One session with its view changes and its calls per minute by resource and outcome (0 allowed, else the error code)")
             .Answers<SessionDetails>(StatusCodes.Status200OK).Example(null, SessionExamples.Details);
-        applications.MapPost("/{applicationId:guid}/sessions/{sessionId:guid}/end", EndSessionAsync)
+        sessions.MapPost("/{sessionId:guid}/end", EndSessionAsync)
             .Named("EndSession", "End a live session now: its token answers 113 on every instance within a second (owners and Admins)")
             .Answers<SessionItem>(StatusCodes.Status200OK, write: true).Example(null, SessionExamples.Ended);
+        return manage;
     }
 
     private static Task<IResult> ListSessionsAsync(HttpContext http, Guid applicationId, SessionHistory sessions,

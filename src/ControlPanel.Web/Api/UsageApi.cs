@@ -9,7 +9,8 @@ namespace ControlPanel.Web.Api;
 
 /// <summary>
 /// Usage for signed-in users (the control panel's cookie): the daily numbers the usage page shows,
-/// and its history table as a CSV file. The same <see cref="UsageReports"/> queries, so the same rules.
+/// and its history table as a CSV file; and the daily numbers for an access token under the management API.
+/// The same <see cref="UsageReports"/> queries, so the same rules.
 /// </summary>
 public static class UsageApi
 {
@@ -34,6 +35,18 @@ public static class UsageApi
             .Produces(StatusCodes.Status200OK, contentType: "text/csv"));
     }
 
+    /// <summary>
+    /// GET /api/v1/manage/usage, in the group <see cref="ManagementApi"/> authenticates: the same answer as <c>GET /api/v1/usage</c>,
+    /// for the token's viewer.
+    /// </summary>
+    public static RouteGroupBuilder MapManagementUsageApi(this RouteGroupBuilder manage)
+    {
+        manage.MapGet("/usage", GetManagedDailyAsync)
+            .Named("GetUsage", "Daily numbers for a range, the same answer as the usage page (applicationId, accountId for staff tokens, environment, from and to as yyyy-MM-dd)")
+            .Answers<UsageJson>(StatusCodes.Status200OK).Example(null, ManagementExamples.Usage);
+        return manage;
+    }
+
     private static void Refusals(RouteHandlerBuilder endpoint) => endpoint
         .WithDescription("For the user the control panel's cookie signs in (the usage page's own calls); 401 (226) without it. " +
             "Refusals use the error body: 117 or 311 (400) for a malformed parameter or range, 195 (404) for an account or application the user may not see (or that does not exist).")
@@ -50,6 +63,10 @@ public static class UsageApi
     private static Task<IResult> GetDailyAsync(SignedInViewer signedIn, UsageReports reports,
         string? applicationId, string? accountId, string? environment, string? from, string? to) =>
         DailyAsync(signedIn.Viewer, reports, applicationId, accountId, environment, from, to);
+
+    private static Task<IResult> GetManagedDailyAsync(HttpContext http, UsageReports reports,
+        string? applicationId, string? accountId, string? environment, string? from, string? to) =>
+        ManagementApi.AsTokenAsync(http, use => DailyAsync(use.Viewer, reports, applicationId, accountId, environment, from, to));
 
     /// <summary>GET /api/v1/usage/history.csv?…&amp;sort=Total&amp;descending=true: every row of the history table, in its order.</summary>
     private static Task<IResult> ExportHistoryAsync(HttpContext http, SignedInViewer signedIn, UsageReports reports,
@@ -79,10 +96,10 @@ public static class UsageApi
         });
 
     /// <summary>
-    /// The daily numbers for <paramref name="viewer"/>: the management API's usage endpoint answers the same as this one.
+    /// The daily numbers for <paramref name="viewer"/>, signed in or by access token.
     /// An account or application the viewer may not see, or a bad range, throws for <see cref="DomainRefusals"/> to answer.
     /// </summary>
-    internal static Task<IResult> DailyAsync(Viewer viewer, UsageReports reports,
+    private static Task<IResult> DailyAsync(Viewer viewer, UsageReports reports,
         string? applicationId, string? accountId, string? environment, string? from, string? to) =>
         AnswerAsync(viewer, applicationId, accountId, environment, from, to, async (v, filter) =>
         {

@@ -45,8 +45,8 @@ public sealed class ExpiredStateSweeper(
                         if (erased > 0) logger.LogInformation("Erased the personal data of {Accounts} deleted accounts past their grace period.", erased);
                         var deleted = await history.DeleteExpiredAsync(stoppingToken);
                         if (deleted.Total > 0)
-                            logger.LogInformation("Retention deleted {Events} webhook events, {Deliveries} deliveries, {Attempts} attempts, {AuditEntries} audit entries, {Mails} mails and {IdempotentRotations} expired idempotent rotations.",
-                                deleted.Events, deleted.Deliveries, deleted.Attempts, deleted.AuditEntries, deleted.Mails, deleted.IdempotentRotations);
+                            logger.LogInformation("Retention deleted {Events} webhook events, {Deliveries} deliveries, {Attempts} attempts, {AuditEntries} audit entries, {Mails} mails and {IdempotentRequests} expired idempotent requests.",
+                                deleted.Events, deleted.Deliveries, deleted.Attempts, deleted.AuditEntries, deleted.Mails, deleted.IdempotentRequests);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not remove expired state; retrying next minute."); }

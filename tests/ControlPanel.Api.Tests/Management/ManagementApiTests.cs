@@ -390,6 +390,42 @@ public sealed class ManagementApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Creating_an_application_retried_with_the_same_idempotency_key_answers_the_same_application_and_keys()
+    {
+        var owner = await factory.NewOwnerAsync("Acme");
+        var token = (await factory.NewTokenAsync(owner)).Token;
+        HttpRequestMessage Create(string key, string name)
+        {
+            var request = Manage(HttpMethod.Post, "/applications", token, new ApplicationRequest(name, "Live"));
+            request.Headers.Add("Idempotency-Key", key);
+            return request;
+        }
+        async Task<int> ApplicationsAsync() => (await factory.UseAsync<ApplicationService, IReadOnlyList<ApplicationService.Summary>>(a => a.ListAsync(owner, null))).Count;
+
+        var firstAnswer = await client.SendAsync(Create("setup-1", "Checkout"));
+        var retryAnswer = await client.SendAsync(Create("setup-1", "Checkout"));
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (firstAnswer.StatusCode, retryAnswer.StatusCode));
+        Assert.Equal(firstAnswer.Headers.Location, retryAnswer.Headers.Location);
+        var (first, retry) = (await firstAnswer.Content.ReadFromJsonAsync<JsonElement>(), await retryAnswer.Content.ReadFromJsonAsync<JsonElement>());
+        Assert.False(first.GetProperty("keys").GetProperty("replayed").GetBoolean());
+        Assert.True(retry.GetProperty("keys").GetProperty("replayed").GetBoolean());
+        Assert.Equal(first.GetProperty("application").GetProperty("id").GetGuid(), retry.GetProperty("application").GetProperty("id").GetGuid());
+        Assert.Equal(first.GetProperty("keys").GetProperty("consumerKey").GetString(), retry.GetProperty("keys").GetProperty("consumerKey").GetString());
+        Assert.Equal(1, await ApplicationsAsync());
+
+        var misuse = await client.SendAsync(Create("setup-1", "Storefront"));
+        Assert.Equal(HttpStatusCode.BadRequest, misuse.StatusCode);
+        Assert.Equal("This Idempotency-Key was used for a different new application. Use a new key for each new application.", (await misuse.ReadErrorAsync()).ExtraInfo);
+        Assert.Equal(1, await ApplicationsAsync());
+
+        // A refused create keeps nothing under its key, so the corrected call may use it.
+        await (await client.SendAsync(Create("setup-2", "checkout"))).AssertBodyAsync(HttpStatusCode.BadRequest, 117);
+        var corrected = await client.SendOkAsync(Create("setup-2", "Storefront"), HttpStatusCode.Created);
+        Assert.False(corrected.GetProperty("keys").GetProperty("replayed").GetBoolean());
+        Assert.Equal(2, await ApplicationsAsync());
+    }
+
+    [Fact]
     public async Task Every_management_endpoint_is_in_the_openapi_document_with_examples()
     {
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");

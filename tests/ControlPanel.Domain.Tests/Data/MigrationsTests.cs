@@ -1,10 +1,15 @@
 using System.Data.Common;
+using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Idempotency;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ControlPanel.Domain.Tests.Data;
 
@@ -111,6 +116,50 @@ public class MigrationsTests
             Assert.Equal((accountId, "owner-id", Roles.Owner, at), (member.AccountId, member.UserId, member.Role, member.CreatedAt));
             Assert.Equal(accountId, (await db.AccessTokens.SingleAsync(t => t.Id == tokenId)).AccountId);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Upgrading_to_idempotent_requests_keeps_each_kept_rotation_holding_its_key_until_it_expires(DatabaseProvider provider)
+    {
+        using var database = new TestDatabase(provider);
+        var at = new DateTime(2026, 12, 7, 9, 0, 0, DateTimeKind.Utc);
+        var accountId = Guid.NewGuid();
+        var tokenId = Guid.NewGuid();
+        var keyHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("deploy-42"u8));
+        await using (var db = database.CreateContext())
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261207080100_AccountLockReason");
+            await AddAccountAsync(db, provider, accountId, "Acme", at);
+            db.Users.Add(new ControlPanelUser { Id = "owner-id", UserName = "olive@acme.test", Email = "olive@acme.test", AccountId = accountId, CreatedAt = at });
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "AccessTokens" ("Id", "UserId", "AccountId", "Name", "Scope", "TokenHash", "Last4", "CreatedAt")
+                VALUES ({Id(provider, tokenId)}, {"owner-id"}, {Id(provider, accountId)}, {"ci"}, {"ReadWrite"}, {new string('a', 64)}, {"aaaa"}, {at})
+                """);
+            // A rotation's answer as that schema kept it.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "IdempotentRotations" ("AccessTokenId", "KeyHash", "ApplicationId", "Grace", "ProtectedAnswer", "CreatedAt", "ExpiresAt")
+                VALUES ({Id(provider, tokenId)}, {keyHash}, {Id(provider, Guid.NewGuid())}, {"OneHour"}, {"protected"}, {at}, {at.AddHours(1)})
+                """);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            await DatabaseSetup.MigrateAsync(db);
+            var kept = await db.IdempotentRequests.SingleAsync();
+            Assert.Equal((tokenId, keyHash, "", "protected", at.AddHours(1)), (kept.AccessTokenId, kept.KeyHash, kept.RequestHash, kept.ProtectedAnswer, kept.ExpiresAt));
+        }
+
+        // Its request was not hashed, so no retry matches it: the key refuses a second rotation until the row expires.
+        var clock = new FakeTimeProvider(at.AddMinutes(10));
+        var requests = new IdempotentRequests(database.Factory, new EphemeralDataProtectionProvider(), Options.Create(new AccessTokenOptions()), clock);
+        var ran = false;
+        await Assert.ThrowsAsync<System.ComponentModel.DataAnnotations.ValidationException>(() =>
+            requests.RunOnceAsync(tokenId, "deploy-42", "POST /rotate\n{}", "rotation", () => { ran = true; return Task.FromResult<string?>("answer"); }));
+        Assert.False(ran);
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.False((await requests.RunOnceAsync(tokenId, "deploy-42", "POST /rotate\n{}", "rotation", () => Task.FromResult<string?>("answer")))!.Replayed);
     }
 
     /// <summary>An account row as every schema version has it: the model's later columns (a lock's reason) are not there yet.</summary>

@@ -75,39 +75,6 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.ToTable("AccessTokens", (string)null);
                 });
 
-            modelBuilder.Entity("ControlPanel.Domain.AccessTokens.IdempotentRotation", b =>
-                {
-                    b.Property<Guid>("AccessTokenId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("KeyHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ApplicationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Grace")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ProtectedAnswer")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("AccessTokenId", "KeyHash");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.ToTable("IdempotentRotations", (string)null);
-                });
-
             modelBuilder.Entity("ControlPanel.Domain.Accounts.Account", b =>
                 {
                     b.Property<Guid>("Id")
@@ -663,6 +630,36 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.HasIndex("UserId", "Kind", "CreatedAt");
 
                     b.ToTable("MailOutbox", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPanel.Domain.Idempotency.IdempotentRequest", b =>
+                {
+                    b.Property<Guid>("AccessTokenId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedAnswer")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccessTokenId", "KeyHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("IdempotentRequests", (string)null);
                 });
 
             modelBuilder.Entity("ControlPanel.Domain.Keys.KeyPair", b =>
@@ -1557,15 +1554,6 @@ namespace ControlPanel.Domain.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("ControlPanel.Domain.AccessTokens.IdempotentRotation", b =>
-                {
-                    b.HasOne("ControlPanel.Domain.AccessTokens.AccessToken", null)
-                        .WithMany()
-                        .HasForeignKey("AccessTokenId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("ControlPanel.Domain.Accounts.AccountMember", b =>
                 {
                     b.HasOne("ControlPanel.Domain.Accounts.Account", "Account")
@@ -1649,6 +1637,15 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.HasOne("ControlPanel.Domain.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPanel.Domain.Idempotency.IdempotentRequest", b =>
+                {
+                    b.HasOne("ControlPanel.Domain.AccessTokens.AccessToken", null)
+                        .WithMany()
+                        .HasForeignKey("AccessTokenId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
