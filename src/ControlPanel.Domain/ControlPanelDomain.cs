@@ -188,6 +188,8 @@ public static class ControlPanelDomain
         services.AddSingleton<PasswordRules>();
         services.AddScoped<Registration>();
         services.AddScoped<AccountMembers>();
+        services.AddValidatedOptions<AccountDeletionOptions>(AccountDeletionOptions.Section);
+        services.AddSingleton<AccountDeletion>();
         services.AddScoped<MemberInvitations>();
         services.AddScoped<AccountOverview>();
         services.AddScoped<StaffInvitations>();

@@ -128,7 +128,8 @@ public sealed class AccessTokenService(IDbContextFactory<ControlPanelDbContext> 
         if (role is null)
         {
             if (row.AccountId is not { } tokenAccount) return new(null, Refusal.UserRemoved);
-            role = await db.AccountMembers.Where(m => m.AccountId == tokenAccount && m.UserId == user.Id)
+            // A deleted account's tokens stop with its members' access.
+            role = await db.AccountMembers.Where(m => m.AccountId == tokenAccount && m.UserId == user.Id && m.Account!.DeletionRequestedAt == null)
                 .Select(m => m.Role).SingleOrDefaultAsync(cancellationToken);
             if (role is null) return new(null, Refusal.UserRemoved);
             if (await db.Accounts.AnyAsync(a => a.Id == tokenAccount && a.IsLocked, cancellationToken)) return new(null, Refusal.AccountLocked);

@@ -11,5 +11,7 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         account.Property(a => a.Name).HasMaxLength(Account.NameMaxLength);
         account.HasIndex(a => a.Name);
         account.Property(a => a.LockReason).HasMaxLength(Account.LockReasonMaxLength);
+        account.Property(a => a.DeletionRequestedBy).HasMaxLength(256);
+        account.Ignore(a => a.IsPendingDeletion);
     }
 }

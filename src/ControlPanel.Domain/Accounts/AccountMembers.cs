@@ -23,7 +23,8 @@ public sealed class AccountMembers(IDbContextFactory<ControlPanelDbContext> data
     public async Task<IReadOnlyList<Membership>> OfAsync(string userId, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.AccountMembers.AsNoTracking().Where(m => m.UserId == userId)
+        // A deleted account is no longer theirs, though staff may still restore it.
+        return await db.AccountMembers.AsNoTracking().Where(m => m.UserId == userId && m.Account!.DeletionRequestedAt == null)
             .OrderBy(m => m.CreatedAt).ThenBy(m => m.AccountId)
             .Select(m => new Membership(m.AccountId, m.Account!.Name, m.Role))
             .ToListAsync(cancellationToken);
@@ -39,7 +40,8 @@ public sealed class AccountMembers(IDbContextFactory<ControlPanelDbContext> data
     {
         if (person.IsStaff) return person;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var mine = db.AccountMembers.AsNoTracking().Where(m => m.UserId == person.UserId);
+        // Members of a deleted account act in it no more: no role there, so every service refuses them.
+        var mine = db.AccountMembers.AsNoTracking().Where(m => m.UserId == person.UserId && m.Account!.DeletionRequestedAt == null);
         var membership = accountId is { } chosen
             ? await mine.SingleOrDefaultAsync(m => m.AccountId == chosen, cancellationToken)
             : await mine.OrderBy(m => m.CreatedAt).ThenBy(m => m.AccountId).FirstOrDefaultAsync(cancellationToken);

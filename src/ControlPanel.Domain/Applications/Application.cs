@@ -58,6 +58,16 @@ public class Application : IAccountOwned
     public long QuotaOverrunAllowance { get; set; }
 
     /// <summary>
+    /// When it was deleted; null while it exists. A deleted application is kept (its usage history and audit refer to it) but
+    /// hidden from every query by the model's filter, so its pages answer not found and its keys are unknown.
+    /// </summary>
+    public DateTime? DeletedAt { get; set; }
+    public string? DeletedBy { get; set; }
+
+    /// <summary>How usage reports name a deleted application, after its name.</summary>
+    public const string DeletedSuffix = " (deleted)";
+
+    /// <summary>
     /// Takes the application online or offline. Offline by an Admin is a suspension, with its reason; the owner cannot
     /// bring a suspended application back online (fails closed with the reason), an Admin can.
     /// </summary>

@@ -15,5 +15,8 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         application.Property(a => a.SuspensionReason).HasMaxLength(Application.SuspensionReasonMaxLength);
         application.HasOne(a => a.Account).WithMany().HasForeignKey(a => a.AccountId).OnDelete(DeleteBehavior.Restrict);
         application.HasIndex(a => new { a.AccountId, a.Name });
+        application.Property(a => a.DeletedBy).HasMaxLength(256);
+        // Deleted applications are kept for their history but gone from every query; reports that name them ignore the filter.
+        application.HasQueryFilter(a => a.DeletedAt == null);
     }
 }

@@ -47,8 +47,8 @@ public sealed class ApplicationDirectory : IChangeSubscriber
 
     public Task ApplyChangeAsync(ChangeTopic topic, Guid? subjectId, CancellationToken cancellationToken) => (topic, subjectId) switch
     {
-        (ChangeTopic.Application, { } applicationId) => ReloadWhereAsync(a => a.Id == applicationId, cancellationToken),
-        (ChangeTopic.Account, { } accountId) => ReloadWhereAsync(a => a.AccountId == accountId, cancellationToken),
+        (ChangeTopic.Application, { } applicationId) => ReloadWhereAsync(a => a.Id == applicationId, () => [applicationId], cancellationToken),
+        (ChangeTopic.Account, { } accountId) => ReloadWhereAsync(a => a.AccountId == accountId, () => HeldOf(accountId), cancellationToken),
         _ => ReloadAsync(cancellationToken),
     };
 
@@ -86,18 +86,24 @@ public sealed class ApplicationDirectory : IChangeSubscriber
         }
     }
 
-    /// <summary>Reads the applications <paramref name="which"/> selects again (applications are never deleted).</summary>
-    private async Task ReloadWhereAsync(Expression<Func<Application, bool>> which, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the applications <paramref name="which"/> selects again; those of <paramref name="held"/> (what the change concerns,
+    /// as held here) that the database no longer gives, as deleted, are removed.
+    /// </summary>
+    private async Task ReloadWhereAsync(Expression<Func<Application, bool>> which, Func<IEnumerable<Guid>> held, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
             var states = new List<ApplicationState>();
             await foreach (var state in ReadAsync(which, cancellationToken)) states.Add(state);
-            _applications.Update([], states.Select(s => KeyValuePair.Create(s.Id, s)));
+            var read = states.Select(s => s.Id).ToHashSet();
+            var gone = held().Where(id => !read.Contains(id) && _applications.TryGetValue(id, out _)).ToList();
+            _applications.Update(gone, states.Select(s => KeyValuePair.Create(s.Id, s)));
 
             var urlEntries = new Dictionary<Guid, OriginEntry[]>(_urlEntries);
             var changed = false;
+            foreach (var id in gone) changed |= urlEntries.Remove(id);
             foreach (var state in states)
             {
                 changed |= urlEntries.Remove(state.Id);
@@ -111,10 +117,14 @@ public sealed class ApplicationDirectory : IChangeSubscriber
         }
     }
 
+    // A scan of the whole directory, but account changes (a lock, a deletion) are rare; application changes name their one id.
+    private List<Guid> HeldOf(Guid accountId) => _applications.Values.Where(s => s.AccountId == accountId).Select(s => s.Id).ToList();
+
     private async IAsyncEnumerable<ApplicationState> ReadAsync(Expression<Func<Application, bool>> which, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var db = await _databases.CreateDbContextAsync(cancellationToken);
-        var applications = db.Applications.AsNoTracking().Where(which);
+        // A deleted account's applications are out of service during its grace period: their keys are unknown.
+        var applications = db.Applications.AsNoTracking().Where(which).Where(a => a.Account!.DeletionRequestedAt == null);
         // Every application has its default view; only the others are read (few applications have any).
         var otherViews = (await (from view in db.ApplicationViews.AsNoTracking()
                                  join application in applications on view.ApplicationId equals application.Id

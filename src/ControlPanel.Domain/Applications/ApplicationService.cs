@@ -149,6 +149,23 @@ public sealed class ApplicationService(IDbContextFactory<ControlPanelDbContext> 
         return application;
     }
 
+    /// <summary>
+    /// Deletes the application (its account's Owners and Developers, or an Admin): it leaves every list and page, and its key
+    /// pairs are unknown on every instance once the change feed carries it (within a second). Kept, marked deleted, for its
+    /// usage history and audit log; its name is free again.
+    /// </summary>
+    public async Task DeleteAsync(Viewer viewer, Guid applicationId)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var application = await db.Applications.FindForChangeAsync(viewer, a => a.Id == applicationId);
+        var now = clock.GetUtcNow().UtcDateTime;
+        application.DeletedAt = now;
+        application.DeletedBy = viewer.Name;
+        AuditLog.Record(db, viewer, now, AuditActions.ApplicationDeleted, application.AccountId, application.Id,
+            $"Deleted \"{application.Name}\" ({application.Environment}); its keys stopped working");
+        await changes.SaveAsync(db, ChangeTopic.Application, application.Id);
+    }
+
     private static void Validate(Form form)
     {
         FormValidation.ThrowIfInvalid(form);

@@ -30,11 +30,16 @@ public static class AuditActions
     public const string ApplicationOriginsChanged = "application.origins_changed";
     public const string ApplicationQuotaChanged = "application.quota_changed";
     public const string ApplicationRateLimitsChanged = "application.rate_limits_changed";
+    public const string ApplicationDeleted = "application.deleted";
     public const string AccountLocked = "account.locked";
     public const string AccountUnlocked = "account.unlocked";
+    public const string AccountDeleted = "account.deleted";
+    public const string AccountRestored = "account.restored";
+    public const string AccountErased = "account.erased";
     public const string WebhookEndpointCreated = "webhook.endpoint_created";
     public const string WebhookEndpointUpdated = "webhook.endpoint_updated";
     public const string WebhookEndpointDisabled = "webhook.endpoint_disabled";
+    public const string WebhookEndpointDeleted = "webhook.endpoint_deleted";
     public const string WebhookSecretRotated = "webhook.secret_rotated";
     public const string WebhookVerificationSecretSet = "webhook.verification_secret_set";
     public const string WebhookEventTypeSaved = "webhook.event_type_saved";
@@ -76,8 +81,8 @@ public static class AuditActions
     [
         ApplicationCreated, ApplicationRenamed, ApplicationEnvironmentChanged, ApplicationStatusChanged,
         ApplicationViewChanged, ApplicationViewsChanged, KeysRotated, KeysRevoked, ApplicationOriginsChanged, ApplicationQuotaChanged,
-        ApplicationRateLimitsChanged, AccountLocked, AccountUnlocked,
-        WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookSecretRotated, WebhookVerificationSecretSet,
+        ApplicationRateLimitsChanged, ApplicationDeleted, AccountLocked, AccountUnlocked, AccountDeleted, AccountRestored, AccountErased,
+        WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDisabled, WebhookEndpointDeleted, WebhookSecretRotated, WebhookVerificationSecretSet,
         StaffInvited, StaffInvitationResent, StaffInvitationRevoked, StaffInvitationAccepted,
         StaffRoleChanged, UserDisabled, UserEnabled, StaffRemoved, SignInsEnded,
         AccessTokenCreated, AccessTokenUsed, AccessTokenRevoked,

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -31,14 +32,17 @@ public sealed class KeyIndex : IChangeSubscriber
 
     public ChangeTopic Topic => ChangeTopic.Directory;
 
-    public bool Follows(ChangeTopic topic) => topic is ChangeTopic.Directory or ChangeTopic.Application;
+    public bool Follows(ChangeTopic topic) => topic is ChangeTopic.Directory or ChangeTopic.Application or ChangeTopic.Account;
 
     public Task ApplyChangeAsync(Guid? subjectId, CancellationToken cancellationToken) => ApplyChangeAsync(Topic, subjectId, cancellationToken);
 
-    public Task ApplyChangeAsync(ChangeTopic topic, Guid? subjectId, CancellationToken cancellationToken) =>
-        topic == ChangeTopic.Application && subjectId is { } applicationId
-            ? ReloadApplicationAsync(applicationId, cancellationToken)
-            : ReloadAsync(cancellationToken);
+    public Task ApplyChangeAsync(ChangeTopic topic, Guid? subjectId, CancellationToken cancellationToken) => (topic, subjectId) switch
+    {
+        (ChangeTopic.Application, { } applicationId) => ReloadApplicationsAsync(db => db.Applications.IgnoreQueryFilters().Where(a => a.Id == applicationId), cancellationToken),
+        // An account's lock is not the index's business, but its deletion and restoring are.
+        (ChangeTopic.Account, { } accountId) => ReloadApplicationsAsync(db => db.Applications.IgnoreQueryFilters().Where(a => a.AccountId == accountId), cancellationToken),
+        _ => ReloadAsync(cancellationToken),
+    };
 
     /// <summary>A live pair as the index holds it (immutable, one object found by either key), so a find allocates nothing.</summary>
     public sealed class Match
@@ -102,7 +106,7 @@ public sealed class KeyIndex : IChangeSubscriber
             var now = _clock.GetUtcNow().UtcDateTime;
             var (byApplicationKey, byId) = (new ShardedMap<HashKey, Match>.Builder(), new ShardedMap<Guid, Match>.Builder());
             await using var db = await _databases.CreateDbContextAsync(cancellationToken);
-            var live = Rows(db.KeyPairs.Where(p => p.RevokedAt == null && (p.ExpiresAt == null || p.ExpiresAt > now)));
+            var live = Rows(InService(db, db.KeyPairs.Where(p => p.RevokedAt == null && (p.ExpiresAt == null || p.ExpiresAt > now))));
             await foreach (var row in live.AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
                 var match = row.ToMatch();
@@ -118,16 +122,21 @@ public sealed class KeyIndex : IChangeSubscriber
         }
     }
 
-    /// <summary>Reads one application's pairs again: its live pairs are set, its ended ones removed (pairs are never deleted).</summary>
-    private async Task ReloadApplicationAsync(Guid applicationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads some applications' pairs again (deleted ones included): live pairs are set, ended ones removed, all of those of an
+    /// application out of service (deleted, or its account deleted). Pairs are never deleted.
+    /// </summary>
+    private async Task ReloadApplicationsAsync(Func<ControlPanelDbContext, IQueryable<Application>> which, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
             var now = _clock.GetUtcNow().UtcDateTime;
             await using var db = await _databases.CreateDbContextAsync(cancellationToken);
-            var rows = await Rows(db.KeyPairs.Where(p => p.ApplicationId == applicationId)).ToListAsync(cancellationToken);
-            var live = rows.Where(p => p.RevokedAt is null && (p.ExpiresAt is null || p.ExpiresAt > now)).ToList();
+            var applicationIds = await which(db).Select(a => a.Id).ToListAsync(cancellationToken);
+            var rows = await Rows(db.KeyPairs.Where(p => applicationIds.Contains(p.ApplicationId))).ToListAsync(cancellationToken);
+            var inService = (await InService(db).Where(a => applicationIds.Contains(a.Id)).Select(a => a.Id).ToListAsync(cancellationToken)).ToHashSet();
+            var live = rows.Where(p => inService.Contains(p.ApplicationId) && p.RevokedAt is null && (p.ExpiresAt is null || p.ExpiresAt > now)).ToList();
             var ended = rows.Except(live).ToList();
             var matches = live.Select(p => (Key: HashKey.FromHex(p.ApplicationKeyHash), Match: p.ToMatch())).ToList();
             _byApplicationKey.Update(ended.Select(p => HashKey.FromHex(p.ApplicationKeyHash)), matches.Select(m => KeyValuePair.Create(m.Key, m.Match)));
@@ -137,6 +146,17 @@ public sealed class KeyIndex : IChangeSubscriber
         {
             _writeGate.Release();
         }
+    }
+
+    /// <summary>The applications in service: not deleted (the model's filter on applications), nor their account.</summary>
+    private static IQueryable<Application> InService(ControlPanelDbContext db) =>
+        db.Applications.Where(a => a.Account!.DeletionRequestedAt == null);
+
+    /// <summary>The pairs whose application is in service.</summary>
+    private static IQueryable<KeyPair> InService(ControlPanelDbContext db, IQueryable<KeyPair> pairs)
+    {
+        var inService = InService(db);
+        return pairs.Where(p => inService.Any(a => a.Id == p.ApplicationId));
     }
 
     private static IQueryable<PairRow> Rows(IQueryable<KeyPair> pairs) => pairs.AsNoTracking()

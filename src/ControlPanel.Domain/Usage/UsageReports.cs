@@ -351,10 +351,10 @@ public sealed class UsageReports(
             });
         var named =
             from d in sums
-            join a in db.Applications on d.ApplicationId equals a.Id into matched
+            join a in WithDeleted(db) on d.ApplicationId equals a.Id into matched
             from a in matched.DefaultIfEmpty()
             orderby d.Day descending, d.ApplicationId, d.Environment, d.ResourceId
-            select new { d, ApplicationName = a == null ? UnknownApplicationName : a.Name, AccountName = a == null ? "" : a.Account!.Name };
+            select new { d, ApplicationName = a == null ? UnknownApplicationName : a.DeletedAt == null ? a.Name : a.Name + Application.DeletedSuffix, AccountName = a == null ? "" : a.Account!.Name };
         await foreach (var row in named.AsAsyncEnumerable())
             yield return new ResourceHistoryRow
             {
@@ -402,6 +402,9 @@ public sealed class UsageReports(
         return new Scope(accountId, filter.ApplicationId, filter.Environment?.ToString());
     }
 
+    /// <summary>Applications deleted ones included: their usage history stays the account's, named "(deleted)".</summary>
+    private static IQueryable<Application> WithDeleted(ControlPanelDbContext db) => db.Applications.IgnoreQueryFilters().AsNoTracking();
+
     private static IQueryable<Application> Applications(ControlPanelDbContext db, Scope scope)
     {
         var applications = db.Applications.AsNoTracking();
@@ -420,7 +423,7 @@ public sealed class UsageReports(
         rows = rows.AsNoTracking();
         // Staff with no account chosen read every row, unrecognised keys included, without a join.
         if (scope.ApplicationId is { } applicationId) rows = rows.Where(r => r.ApplicationId == applicationId);
-        else if (scope.AccountId is { } accountId) rows = rows.Where(r => db.Applications.Where(a => a.AccountId == accountId).Select(a => a.Id).Contains(r.ApplicationId));
+        else if (scope.AccountId is { } accountId) rows = rows.Where(r => WithDeleted(db).Where(a => a.AccountId == accountId).Select(a => a.Id).Contains(r.ApplicationId));
         if (scope.Environment is { } environment) rows = rows.Where(r => r.Environment == environment);
         return rows;
     }
@@ -519,13 +522,13 @@ public sealed class UsageReports(
 
     private static IQueryable<HistoryRow> Named(ControlPanelDbContext db, IQueryable<UsageApplicationDay> days) =>
         from d in days
-        join a in db.Applications on d.ApplicationId equals a.Id into matched
+        join a in WithDeleted(db) on d.ApplicationId equals a.Id into matched
         from a in matched.DefaultIfEmpty()
         select new HistoryRow
         {
             Day = d.Day,
             ApplicationId = d.ApplicationId,
-            ApplicationName = a == null ? UnknownApplicationName : a.Name,
+            ApplicationName = a == null ? UnknownApplicationName : a.DeletedAt == null ? a.Name : a.Name + Application.DeletedSuffix,
             AccountName = a == null ? "" : a.Account!.Name,
             Environment = d.Environment,
             Allowed = d.Allowed,

@@ -38,7 +38,8 @@ public sealed class WebhookDeliveryLog(IDbContextFactory<ControlPanelDbContext> 
     public async Task<Page> SearchAsync(Viewer viewer, Filter filter)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var deliveries = db.WebhookDeliveries.AsNoTracking().VisibleTo(viewer);
+        // Deleted endpoints' deliveries stay in the account's log.
+        var deliveries = db.WebhookDeliveries.AsNoTracking().IgnoreQueryFilters().VisibleTo(viewer);
 
         if (filter.AccountId is { } accountId) deliveries = deliveries.Where(d => d.AccountId == accountId);
         if (filter.EndpointId is { } endpointId) deliveries = deliveries.Where(d => d.EndpointId == endpointId);
@@ -57,7 +58,7 @@ public sealed class WebhookDeliveryLog(IDbContextFactory<ControlPanelDbContext> 
     public async Task<Details> GetAsync(Viewer viewer, Guid deliveryId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        var row = (await Project(db.WebhookDeliveries.AsNoTracking().Where(d => d.Id == deliveryId)).SingleOrDefaultAsync()).ReadableBy(viewer);
+        var row = (await Project(db.WebhookDeliveries.AsNoTracking().IgnoreQueryFilters().Where(d => d.Id == deliveryId)).SingleOrDefaultAsync()).ReadableBy(viewer);
         var webhookEvent = await db.WebhookDeliveries.AsNoTracking().Where(d => d.Id == deliveryId)
             .Select(d => new { d.Event!.Id, d.Event.DataJson, d.Event.OccurredAt }).SingleAsync();
         var attempts = await db.WebhookAttempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderBy(a => a.Number)
@@ -118,6 +119,7 @@ public sealed class WebhookDeliveryLog(IDbContextFactory<ControlPanelDbContext> 
 
     private static IQueryable<Row> Project(IQueryable<WebhookDelivery> deliveries) =>
         deliveries.Select(d => new Row(
-            d.Id, d.AccountId, d.Endpoint!.Account!.Name, d.EndpointId, d.Endpoint.Url, d.EventName, d.Status, d.Attempts,
+            d.Id, d.AccountId, d.Endpoint!.Account!.Name, d.EndpointId,
+            d.Endpoint.DeletedAt == null ? d.Endpoint.Url : d.Endpoint.Url + WebhookEndpoint.DeletedSuffix, d.EventName, d.Status, d.Attempts,
             d.CreatedAt, d.LastAttemptAt, d.LastHttpStatus, d.LastError, d.NextAttemptAt, d.DeliveredAt));
 }

@@ -195,9 +195,16 @@ public sealed class WebhookDispatcher(
         var stopping = _stopping.Token;
         WebhookDelivery? delivery;
         await using (var db = await databases.CreateDbContextAsync(stopping))
-            delivery = await db.WebhookDeliveries.AsNoTracking().Include(d => d.Event).Include(d => d.Endpoint)
+            // Deleted endpoints included, so a delivery that was under way when its endpoint was deleted ends as failed below.
+            delivery = await db.WebhookDeliveries.AsNoTracking().IgnoreQueryFilters().Include(d => d.Event).Include(d => d.Endpoint)
                 .SingleOrDefaultAsync(d => d.Id == deliveryId, stopping);
         if (delivery?.Event is not { } webhookEvent || delivery.Endpoint is not { } endpoint) return;
+
+        if (endpoint.DeletedAt is not null)
+        {
+            await FinishUnattemptedAsync(deliveryId, WebhookEndpoint.DeletedReason);
+            return;
+        }
 
         if (!endpoint.IsEnabled)
         {

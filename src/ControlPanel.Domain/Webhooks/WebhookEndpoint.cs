@@ -43,6 +43,18 @@ public class WebhookEndpoint : IAccountOwned
     public DateTime? DisabledAt { get; set; }
     /// <summary>Deliveries per second the owner allows (a small receiver is not flooded when a backlog drains); null takes the admin's cap.</summary>
     public int? MaxDeliveriesPerSecond { get; set; }
+    /// <summary>
+    /// When it was deleted; null while it exists. Kept for the account's delivery log (which names it deleted) but hidden from every
+    /// other query by the model's filter; nothing is sent to it again.
+    /// </summary>
+    public DateTime? DeletedAt { get; set; }
+
+    /// <summary>How the delivery log names a deleted endpoint, after its URL.</summary>
+    public const string DeletedSuffix = " (deleted)";
+
+    /// <summary>Why the deliveries still waiting when it was deleted failed, as the delivery log shows it.</summary>
+    public const string DeletedReason = "Not sent: the endpoint was deleted.";
+
     /// <summary>When the current run of failed attempts began; null after a delivered one or when re-enabled. Drives the time-based disable.</summary>
     public DateTime? FailingSince { get; set; }
 

@@ -15,6 +15,8 @@ internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<We
         endpoint.Property(e => e.PreviousSecretId).HasMaxLength(32);
         endpoint.Property(e => e.CreatedBy).HasMaxLength(256);
         endpoint.Ignore(e => e.EventList);
+        // Deleted endpoints stay for the delivery log, which ignores this filter; everything else no longer sees them.
+        endpoint.HasQueryFilter(e => e.DeletedAt == null);
         endpoint.HasOne(e => e.Account).WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -172,6 +172,32 @@ public sealed class WebhookEndpointService(
     }
 
     /// <summary>
+    /// Deletes the endpoint (its account's Owners and Developers, or an Admin): it leaves the list, nothing is sent to it again, and
+    /// the deliveries still waiting end as failed, saying why. Its delivery log stays readable to the account, naming it deleted: it
+    /// is the account's record of what was sent, and goes with the rest of the log when its history retention removes it.
+    /// </summary>
+    public async Task DeleteAsync(Viewer viewer, Guid endpointId)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var endpoint = await db.WebhookEndpoints.FindForChangeAsync(viewer, e => e.Id == endpointId);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var ended = await db.WebhookDeliveries
+            .Where(d => d.EndpointId == endpointId && (d.Status == WebhookDeliveryStatus.Pending || d.Status == WebhookDeliveryStatus.Retrying))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(d => d.Status, WebhookDeliveryStatus.Failed)
+                .SetProperty(d => d.NextAttemptAt, (DateTime?)null)
+                .SetProperty(d => d.LastError, WebhookEndpoint.DeletedReason));
+        endpoint.DeletedAt = now;
+        endpoint.IsEnabled = false;
+        endpoint.DisabledAt ??= now;
+        AuditLog.Record(db, viewer, now, AuditActions.WebhookEndpointDeleted, endpoint.AccountId, null,
+            $"Deleted webhook endpoint {endpoint.Url}; {ended} waiting deliver{(ended == 1 ? "y" : "ies")} ended as failed");
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>
     /// Issues a new signing secret, returned in plaintext this once. For <paramref name="overlap"/> the replaced secret keeps signing
     /// too (both signatures in the header), so receivers can move to the new one without rejecting deliveries meanwhile.
     /// </summary>

@@ -36,6 +36,7 @@ public static class ManagementApi
         manage.MapStaffApi();
         manage.MapResourcesApi();
         manage.MapSessionsApi();
+        manage.MapDeletionApi();
 
         return endpoints;
     }

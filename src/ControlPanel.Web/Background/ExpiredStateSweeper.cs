@@ -1,3 +1,4 @@
+using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Limits;
 using ControlPanel.Domain.Sessions;
@@ -7,11 +8,12 @@ namespace ControlPanel.Web.Background;
 
 /// <summary>
 /// Every minute: forgets long-expired sessions, ended limit periods and old changes; every hour, usage, sessions' activity, webhook, mail
-/// and audit history and idempotent-rotation answers past their retention; so memory and tables stay bounded.
+/// and audit history and idempotent-rotation answers past their retention, and erases deleted accounts whose grace period ended;
+/// so memory and tables stay bounded.
 /// </summary>
 public sealed class ExpiredStateSweeper(
     SessionStore sessions, CounterStore counters, ChangeFeed changes, HistoryRetention history, UsageRetention usage, SessionRetention sessionHistory,
-    TimeProvider clock,
+    AccountDeletion accountDeletion, TimeProvider clock,
     ILogger<ExpiredStateSweeper> logger) : BackgroundService
 {
     // Retention periods are days long; an hourly pass keeps the scans of large history tables rare.
@@ -39,6 +41,8 @@ public sealed class ExpiredStateSweeper(
                         var sessionsDeleted = await sessionHistory.DeleteExpiredAsync(stoppingToken);
                         if (sessionsDeleted.Sessions + sessionsDeleted.ActivityRows > 0)
                             logger.LogInformation("Retention deleted {Sessions} sessions and {ActivityRows} session activity rows.", sessionsDeleted.Sessions, sessionsDeleted.ActivityRows);
+                        var erased = await accountDeletion.EraseDueAsync(stoppingToken);
+                        if (erased > 0) logger.LogInformation("Erased the personal data of {Accounts} deleted accounts past their grace period.", erased);
                         var deleted = await history.DeleteExpiredAsync(stoppingToken);
                         if (deleted.Total > 0)
                             logger.LogInformation("Retention deleted {Events} webhook events, {Deliveries} deliveries, {Attempts} attempts, {AuditEntries} audit entries, {Mails} mails and {IdempotentRequests} expired idempotent requests.",

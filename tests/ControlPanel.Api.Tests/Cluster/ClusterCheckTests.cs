@@ -90,6 +90,19 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
     }
 
     [Fact]
+    public async Task A_deleted_application_is_refused_by_every_instance_within_a_second()
+    {
+        var application = await ApplicationWithLimitsAsync(applicationOnly: Application.MaxRateLimit);
+
+        // Deleted with the application service over the shared database, as one instance's UI does it; the others follow the change feed.
+        await cluster.UseAsync<ApplicationService>(applications => applications.DeleteAsync(AppCluster.Admin, application.Id));
+        var refusedAfter = await UntilEveryInstanceRefusesAsync(() => Check(application), HttpStatusCode.Forbidden, 204);
+
+        output.WriteLine($"A deleted application's keys were refused by the instances after {string.Join(", ", refusedAfter.Select(t => $"{t.TotalMilliseconds:0} ms"))}.");
+        Assert.All(refusedAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed.TotalMilliseconds:0} ms"));
+    }
+
+    [Fact]
     public async Task A_session_opened_on_one_instance_works_on_the_others_and_a_view_changed_on_one_is_seen_by_all_within_a_second()
     {
         var application = await cluster.CreateApplicationAsync();

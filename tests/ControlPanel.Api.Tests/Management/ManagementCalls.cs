@@ -28,6 +28,18 @@ public static class ManagementCalls
         return new Viewer(owner!.Id, owner.DisplayName, Roles.Owner, owner.AccountId);
     }
 
+    /// <summary>A person the account's Owner invited with <paramref name="role"/>, who accepted as someone new.</summary>
+    public static async Task<Viewer> NewMemberAsync(this ControlPanelFactory factory, Viewer owner, string role)
+    {
+        var issued = await factory.UseAsync<MemberInvitations, MemberInvitations.Issued>(invitations =>
+            invitations.InviteAsync(owner, owner.AccountId!.Value, new MemberInvitations.Form { Email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@manage.test", Role = role }));
+        var token = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(issued.Link.Query)["token"].ToString();
+        var (result, user) = await factory.UseAsync<MemberInvitations, (IdentityResult, ControlPanelUser?)>(invitations =>
+            invitations.AcceptAsNewAsync(token, $"{role} person", Password));
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+        return new Viewer(user!.Id, $"{role} person", role, owner.AccountId);
+    }
+
     /// <summary>A staff member the bootstrap Admin invited, who accepted.</summary>
     public static async Task<Viewer> NewStaffAsync(this ControlPanelFactory factory, string role)
     {

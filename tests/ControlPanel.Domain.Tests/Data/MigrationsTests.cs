@@ -64,9 +64,13 @@ public class MigrationsTests
             await db.GetService<IMigrator>().MigrateAsync("20261201005100_WebhookVerificationSecret");
             var accountId = Guid.NewGuid();
             await AddAccountAsync(db, provider, accountId, "Acme", at);
-            db.Applications.Add(new Application { Id = applicationId, AccountId = accountId, Name = "Storefront", DefaultView = "catalogue", CreatedAt = at, CreatedBy = "Olivia" });
-            await db.SaveChangesAsync();
-            // As that schema had them: the model's later columns are not there yet.
+            // As that schema had them: the model's later columns (a deleted application's) are not there yet.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Applications" ("Id", "AccountId", "Name", "Environment", "IsOnline", "SuspendedByAdmin", "DefaultView", "CreatedAt", "CreatedBy",
+                    "AllowedOrigins", "AllowlistRequiresBoth", "QuotaOverrunAllowance")
+                VALUES ({Id(provider, applicationId)}, {Id(provider, accountId)}, {"Storefront"}, {nameof(ApplicationEnvironment.Development)}, {true}, {false},
+                    {"catalogue"}, {at}, {"Olivia"}, {""}, {false}, {0L})
+                """);
             foreach (var view in new[] { "support desk", "support desk", "catalogue" })
                 await db.Database.ExecuteSqlInterpolatedAsync($"""
                     INSERT INTO "Sessions" ("Id", "ApplicationId", "KeyPairId", "TokenHash", "View", "CreatedAt", "ExpiresAt")

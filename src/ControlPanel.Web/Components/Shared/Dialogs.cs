@@ -24,6 +24,24 @@ public static class Dialogs
         return result is { Canceled: false };
     }
 
+    /// <summary>
+    /// Asks before deleting something that cannot be undone: the yes is given only once <paramref name="name"/> is typed exactly,
+    /// so the wrong application or account is not deleted by a quick click.
+    /// </summary>
+    public static async Task<bool> ConfirmByNameAsync(this IDialogService dialogs, string title, string message, string confirmText, string name)
+    {
+        var parameters = new DialogParameters<ConfirmDialog>
+        {
+            { d => d.Message, message },
+            { d => d.ConfirmText, confirmText },
+            { d => d.Danger, true },
+            { d => d.ConfirmName, name },
+        };
+        var dialog = await dialogs.ShowAsync<ConfirmDialog>(title, parameters, new DialogOptions { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true });
+        var result = await dialog.Result;
+        return result is { Canceled: false };
+    }
+
     /// <summary>Asks before a change that takes a reason (shown to those it concerns); the reason typed, or null when cancelled.</summary>
     public static async Task<string?> AskReasonAsync(this IDialogService dialogs, string title, string message, string confirmText, string reasonLabel,
         int reasonMaxLength, bool danger = false)
