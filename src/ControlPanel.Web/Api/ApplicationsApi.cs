@@ -23,6 +23,12 @@ public static class ApplicationsApi
         applications.MapPatch("/{applicationId:guid}", UpdateApplicationAsync)
             .Named("UpdateApplication", "Rename, change the environment or default view, take offline or bring back online (fields left out stay as they are)")
             .Answers<ApplicationDetails>(StatusCodes.Status200OK, write: true).Example(new ApplicationRequest("Checkout", IsOnline: false), ManagementExamples.Application);
+        applications.MapDelete("/{applicationId:guid}", DeleteApplicationAsync)
+            .Named("DeleteApplication", "Delete an application: its keys are refused as unknown keys on every instance within a second; its usage history and audit stay, marked deleted")
+            .Answers(StatusCodes.Status204NoContent, write: true);
+        applications.MapDelete("/{applicationId:guid}/views/{view}", RemoveViewAsync)
+            .Named("RemoveApplicationView", "Take a view off the application's list (never its default view); sessions on it keep it until they end")
+            .Answers(StatusCodes.Status204NoContent, write: true);
         return manage;
     }
 
@@ -77,4 +83,18 @@ public static class ApplicationsApi
         }
         return null;
     }
+
+    private static Task<IResult> DeleteApplicationAsync(HttpContext http, Guid applicationId, ApplicationService applications) =>
+        AsTokenAsync(http, async use =>
+        {
+            await applications.DeleteAsync(use.Viewer, applicationId);
+            return TypedResults.NoContent();
+        });
+
+    private static Task<IResult> RemoveViewAsync(HttpContext http, Guid applicationId, string view, ApplicationViews views) =>
+        AsTokenAsync(http, async use =>
+        {
+            await views.RemoveAsync(use.Viewer, applicationId, view);
+            return TypedResults.NoContent();
+        });
 }

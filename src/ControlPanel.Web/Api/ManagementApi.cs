@@ -36,7 +36,6 @@ public static class ManagementApi
         manage.MapStaffApi();
         manage.MapResourcesApi();
         manage.MapSessionsApi();
-        manage.MapDeletionApi();
 
         return endpoints;
     }

@@ -4,6 +4,9 @@ using ControlPanel.Domain.Accounts;
 
 namespace ControlPanel.Web.Api;
 
+/// <summary>The answer to deleting an account: when its personal data is erased unless staff restore it first.</summary>
+public sealed record AccountDeletionItem(Guid AccountId, DateTime ErasesAt);
+
 /// <summary>Body of <c>PATCH /api/v1/manage/members/{userId}</c>.</summary>
 public sealed record MemberRoleRequest(string? Role);
 
@@ -33,7 +36,8 @@ public sealed record IssuedMemberInvitation(Guid Id, string Email, string Role, 
 /// An account's members and invitations under /api/v1/manage/members, in the group <see cref="ManagementApi"/> authenticates:
 /// a member's token acts on the account it was made in (Owners' tokens; anyone else gets 195, as for what does not exist), an
 /// Admin's names the account with <c>accountId</c>. The domain's <see cref="AccountMembers"/> and <see cref="MemberInvitations"/>
-/// decide, as on the Members page.
+/// decide, as on the Members page. The account itself is here too: its Owner deletes it (naming it, as the panel asks) and an
+/// Admin restores it during its grace period (<see cref="AccountDeletion"/>).
 /// </summary>
 public static class MembersApi
 {
@@ -56,6 +60,13 @@ public static class MembersApi
             .Answers(StatusCodes.Status204NoContent, write: true);
         manage.MapPost("/accounts", CreateAccountAsync).Named("CreateAccount", "Admin tokens: make an account for a new customer and invite its first Owner (the link is mailed and answered this once)")
             .Answers<IssuedMemberInvitation>(StatusCodes.Status201Created, write: true).Example(new NewAccountRequest("Hooli", "hank@example.com"), Issued with { Role = Roles.Owner });
+        manage.MapDelete("/account", DeleteAccountAsync)
+            .Named("DeleteAccount", "Owners' tokens: delete the token's account, its exact name in ?name=; its keys and members stop at once, staff can restore it until erasesAt")
+            .Answers<AccountDeletionItem>(StatusCodes.Status200OK, write: true)
+            .Example(null, new AccountDeletionItem(Guid.Parse("5b0f8a52-7c1d-4e3a-9f26-1d8e4c7a2b90"), new DateTime(2027, 1, 6, 9, 0, 0, DateTimeKind.Utc)));
+        manage.MapPost("/accounts/{accountId:guid}/restore", RestoreAccountAsync)
+            .Named("RestoreAccount", "Admin tokens: bring a deleted account back as it was, during its grace period")
+            .Answers(StatusCodes.Status204NoContent, write: true);
         return manage;
     }
 
@@ -131,6 +142,23 @@ public static class MembersApi
         });
 
     private static IResult NameTheAccount() => ManagementApi.Invalid("accountId is required (an account's id) for a staff token.");
+
+    private static Task<IResult> DeleteAccountAsync(HttpContext http, AccountDeletion deletion, string? name) =>
+        ManagementApi.AsTokenAsync(http, async use =>
+        {
+            // Only an Owner's token acts in an account; any other answers as if there were none.
+            if (use.Viewer.AccountId is not { } account) throw new AccessDeniedException();
+            if (string.IsNullOrEmpty(name)) return ManagementApi.Invalid("Name the account to delete, exactly: ?name=…");
+            var erasesAt = await deletion.DeleteAsync(use.Viewer, account, name);
+            return TypedResults.Ok(new AccountDeletionItem(account, erasesAt));
+        });
+
+    private static Task<IResult> RestoreAccountAsync(HttpContext http, Guid accountId, AccountDeletion deletion) =>
+        ManagementApi.AsTokenAsync(http, async use =>
+        {
+            await deletion.RestoreAsync(use.Viewer, accountId);
+            return TypedResults.NoContent();
+        });
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

@@ -40,6 +40,9 @@ public static class WebhookManagementApi
             .Answers<WebhookEndpointItem>(StatusCodes.Status200OK).Example(null, ManagementExamples.Endpoint);
         webhooks.MapPatch("/endpoints/{endpointId:guid}", UpdateEndpointAsync).Named("UpdateWebhookEndpoint", "Change the URL, description, events or enabled flag (fields left out stay as they are)")
             .Answers<WebhookEndpointItem>(StatusCodes.Status200OK, write: true).Example(new WebhookEndpointRequest(null, "Billing hooks"), ManagementExamples.Endpoint);
+        webhooks.MapDelete("/endpoints/{endpointId:guid}", DeleteEndpointAsync)
+            .Named("DeleteWebhookEndpoint", "Delete a webhook endpoint: nothing is sent to it again and its waiting deliveries end as failed; its deliveries stay in the log")
+            .Answers(StatusCodes.Status204NoContent, write: true);
         webhooks.MapPost("/endpoints/{endpointId:guid}/disable", DisableEndpointAsync).Named("DisableWebhookEndpoint", "Stop deliveries to the endpoint")
             .Answers<WebhookEndpointItem>(StatusCodes.Status200OK, write: true).Example(null, ManagementExamples.Endpoint with { IsEnabled = false });
         webhooks.MapPost("/endpoints/{endpointId:guid}/test", SendTestEventAsync).Named("SendWebhookTestEvent", "Queue a webhook_test event for this endpoint")
@@ -156,4 +159,11 @@ public static class WebhookManagementApi
 
     private static Task<IResult> CancelReplayAsync(HttpContext http, Guid replayId, WebhookReplayService replays) =>
         AsTokenAsync(http, async use => TypedResults.Ok(ReplayItem.From(await replays.CancelAsync(use.Viewer, replayId))));
+
+    private static Task<IResult> DeleteEndpointAsync(HttpContext http, Guid endpointId, WebhookEndpointService endpoints) =>
+        AsTokenAsync(http, async use =>
+        {
+            await endpoints.DeleteAsync(use.Viewer, endpointId);
+            return TypedResults.NoContent();
+        });
 }

@@ -432,7 +432,7 @@ public sealed class ManagementApiTests : IAsyncLifetime
         var paths = document.GetProperty("paths");
         var operations = paths.EnumerateObject().Where(p => p.Name.StartsWith("/api/v1/manage/"))
             .SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Method: o.Name, Operation: o.Value))).ToList();
-        Assert.Equal(53, operations.Count); // 37, sessions (SessionsApi), members, invitations and a new account's first Owner (MembersApi), deletes and restore (DeletionApi)
+        Assert.Equal(53, operations.Count); // 37, sessions (SessionsApi), members, invitations and a new account's first Owner (MembersApi), deletes and restore (in their areas' files)
         foreach (var (path, method, operation) in operations)
         {
             Assert.True(operation.TryGetProperty("summary", out _), $"{method} {path} has no summary");
