@@ -69,6 +69,7 @@ public sealed class AccountMembers(IDbContextFactory<ControlPanelDbContext> data
         if (!Roles.Members.Contains(role)) throw new ValidationException("Choose Owner, Developer or Viewer.");
         await using var db = await databases.CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
+        await TakeTurnAsync(db, accountId);
         var member = await MemberAsync(db, accountId, userId);
         if (member.Role == role) return;
         if (member.Role == Roles.Owner) await EnsureAnotherOwnerAsync(db, member);
@@ -89,6 +90,7 @@ public sealed class AccountMembers(IDbContextFactory<ControlPanelDbContext> data
         if (!viewer.CanManageMembers(accountId)) throw new AccessDeniedException();
         await using var db = await databases.CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
+        await TakeTurnAsync(db, accountId);
         var member = await MemberAsync(db, accountId, userId);
         if (member.Role == Roles.Owner) await EnsureAnotherOwnerAsync(db, member);
         var now = Now;
@@ -103,6 +105,14 @@ public sealed class AccountMembers(IDbContextFactory<ControlPanelDbContext> data
     private static async Task<AccountMember> MemberAsync(ControlPanelDbContext db, Guid accountId, string userId) =>
         await db.AccountMembers.Include(m => m.User).SingleOrDefaultAsync(m => m.AccountId == accountId && m.UserId == userId)
         ?? throw new AccessDeniedException();
+
+    /// <summary>
+    /// Writes the account's row first, so changes to one account's members take turns: two Owners demoting or removing each
+    /// other at once would otherwise both see the other still Owner and leave none. PostgreSQL holds the row's lock until the
+    /// commit (and the second reads the first's commit); SQLite holds its one write lock.
+    /// </summary>
+    private static Task TakeTurnAsync(ControlPanelDbContext db, Guid accountId) =>
+        db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(set => set.SetProperty(a => a.Name, a => a.Name));
 
     private static async Task EnsureAnotherOwnerAsync(ControlPanelDbContext db, AccountMember leaving)
     {

@@ -3,6 +3,7 @@ using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
+using ControlPanel.Domain.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Tests.Accounts;
@@ -105,6 +106,56 @@ public sealed class AccountMembersTests : IAsyncLifetime
 
         var admin = new Viewer("admin-id", "Ada", Roles.Admin, null);
         Assert.Same(admin, await Members.ActingAsync(admin, globex));
+    }
+
+    public static TheoryData<DatabaseProvider> Providers => TestDatabase.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Two_Owners_demoting_each_other_at_once_leave_one_Owner(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(provider);
+        await identity.DisposeAsync();
+        identity = await IdentityTestServices.CreateAsync(shared: database, clock: clock);
+        try
+        {
+            await identity.EnsureRolesAsync();
+            var (first, acme) = await RegisterAsync("Acme");
+            var (second, _) = await RegisterAsync("Second's own");
+            await JoinAsync(second.Id, acme, Roles.Owner);
+
+            for (var round = 0; round < 10; round++)
+            {
+                // Each demotes the other at the same moment: one of them must be refused, or the account is left with no Owner.
+                var refused = await Task.WhenAll(
+                    RefusedAsLastOwnerAsync(() => Members.ChangeRoleAsync(Acting(first, acme, Roles.Owner), acme, second.Id, Roles.Developer)),
+                    RefusedAsLastOwnerAsync(() => Members.ChangeRoleAsync(Acting(second, acme, Roles.Owner), acme, first.Id, Roles.Developer)));
+                Assert.Equal(1, refused.Count(r => r));
+                await using var db = identity.CreateContext();
+                Assert.Equal(1, await db.AccountMembers.CountAsync(m => m.AccountId == acme && m.Role == Roles.Owner));
+                // Both Owners again for the next round.
+                await db.AccountMembers.Where(m => m.AccountId == acme).ExecuteUpdateAsync(set => set.SetProperty(m => m.Role, Roles.Owner));
+            }
+        }
+        finally
+        {
+            // The test's database goes first: the class's own services get a fresh one to dispose.
+            await identity.DisposeAsync();
+            identity = await IdentityTestServices.CreateAsync(clock: clock);
+        }
+    }
+
+    private static async Task<bool> RefusedAsLastOwnerAsync(Func<Task> change)
+    {
+        try
+        {
+            await Task.Run(change);
+            return false;
+        }
+        catch (ValidationException e) when (e.Message == AccountMembers.LastOwner)
+        {
+            return true;
+        }
     }
 
     [Fact]
