@@ -163,6 +163,8 @@ public sealed class UsagePageTests : UsageComponentTest
         Assert.Contains("Storefront", cut.Find("[data-testid=over-quota]").TextContent);
         var accounts = cut.Find("[data-testid=top-accounts]").TextContent;
         Assert.True(accounts.IndexOf("Acme", StringComparison.Ordinal) < accounts.IndexOf("Globex", StringComparison.Ordinal));
+        // Each account leads to its page, which Support may open as Admins do.
+        Assert.Equal($"admin/accounts/{acme.AccountId}", cut.FindAll("[data-testid=overview-account]")[0].GetAttribute("href"));
         // An account is as full as its fullest application; its quotas are never added up.
         Assert.Equal("Storefront: 150% of 2", cut.FindAll("[data-testid=account-fullest]")[0].TextContent.Trim());
         var bars = cut.FindAll("[data-testid=quota-bar-text]").Select(b => b.TextContent.Trim()).ToList();
