@@ -276,26 +276,31 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
             {
                 await page.SetViewportSizeAsync(width, height);
                 // ApexCharts redraws on a resize after a short debounce; hover the redrawn chart, not the old one.
-                await page.WaitForTimeoutAsync(800);
+                await Eventually.TrueAsync(() => daily.Locator(".cp-apexchart").EvaluateAsync<bool>(
+                    "e => e.dataset.drawnWidth == Math.round(e.getBoundingClientRect().width)"), "the chart redrawn at the new width");
                 await daily.ScrollIntoViewIfNeededAsync();
                 // Today's bar, the last one: its tooltip names the day, each outcome and the total.
                 var grid = daily.Locator("svg.apexcharts-svg .apexcharts-grid").First;
-                await Expect(grid).ToBeAttachedAsync();
-                await grid.ScrollIntoViewIfNeededAsync();
                 var tooltip = daily.GetByTestId("chart-tooltip");
                 var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
-                // From outside the chart to today's bar: the chart shows its tooltip on a move. While ApexCharts swaps
-                // the redrawn chart in, the grid's box is missing or the old one's, so measure and move again until
-                // the bar under the pointer is today's.
+                // From outside the chart to today's bar: the chart shows its tooltip on a move. Should ApexCharts still
+                // swap a redrawn chart in, the grid is briefly missing or detached: measure and move again.
                 await Eventually.TrueAsync(async () =>
                 {
-                    if (await grid.BoundingBoxAsync() is not { } box) return false;
-                    await page.Mouse.MoveAsync(1, 1);
-                    await page.Mouse.MoveAsync(box.X + box.Width - 3, box.Y + box.Height / 2, new() { Steps = 4 });
-                    return await tooltip.IsVisibleAsync() && (await tooltip.InnerTextAsync()).Contains(today);
-                }, "the tooltip of today's bar in the redrawn chart");
-                await Expect(tooltip).ToContainTextAsync("Allowed");
-                await Expect(tooltip).ToContainTextAsync("Total");
+                    try
+                    {
+                        if (await grid.BoundingBoxAsync(new() { Timeout = 2000 }) is not { } box) return false;
+                        await page.Mouse.MoveAsync(1, 1);
+                        await page.Mouse.MoveAsync(box.X + box.Width - 3, box.Y + box.Height / 2, new() { Steps = 4 });
+                        if (!await tooltip.IsVisibleAsync()) return false;
+                        var text = await tooltip.InnerTextAsync(new() { Timeout = 2000 });
+                        return text.Contains(today) && text.Contains("Allowed") && text.Contains("Total");
+                    }
+                    catch (PlaywrightException)
+                    {
+                        return false;
+                    }
+                }, "the tooltip of today's bar in the redrawn chart, with each outcome and the total");
                 var overflow = await page.ScreenshotAndMeasureOverflowAsync($"usage-{theme}-{width}");
                 Assert.Equal(0, overflow);
             }

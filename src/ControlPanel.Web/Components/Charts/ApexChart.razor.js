@@ -108,11 +108,19 @@ function build(json, dark) {
 
 const charts = new WeakMap();
 
+// Marks the width the chart was last drawn at: ApexCharts redraws on its own after a resize, and whoever waits for the
+// redrawn chart (a test hovering a bar) can tell it is there when this matches the element's width.
+function drawnIn(element, options) {
+    const mark = () => { element.dataset.drawnWidth = Math.round(element.getBoundingClientRect().width); };
+    options.chart.events = { ...options.chart.events, mounted: mark, updated: mark };
+    return options;
+}
+
 export async function create(element, json, dark) {
     const ApexCharts = await loadLibrary();
     if (!element.isConnected) return;
     charts.get(element)?.destroy();
-    const chart = new ApexCharts(element, build(json, dark));
+    const chart = new ApexCharts(element, drawnIn(element, build(json, dark)));
     charts.set(element, chart);
     await chart.render();
 }
@@ -121,7 +129,7 @@ export async function create(element, json, dark) {
 export async function update(element, json, dark) {
     const chart = charts.get(element);
     if (!chart) return create(element, json, dark);
-    const { series, ...options } = build(json, dark);
+    const { series, ...options } = drawnIn(element, build(json, dark));
     await chart.updateOptions({ ...options, series }, false, true, false);
 }
 
