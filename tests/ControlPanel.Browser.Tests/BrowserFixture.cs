@@ -28,7 +28,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>A fresh browser context (own cookies) on the app, with a generous default timeout for a slow CI machine.</summary>
     public async Task<IPage> NewPageAsync(AppHost app)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        // Less motion, as a reader may ask their system for: charts draw at once, so what a test sees is the finished page.
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            ReducedMotion = ReducedMotion.Reduce,
+        });
         context.SetDefaultTimeout(15_000);
         // Closed with the app, so renderers and their circuits do not pile up over a test run.
         app.OnDispose(() => context.CloseAsync());

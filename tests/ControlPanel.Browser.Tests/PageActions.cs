@@ -115,9 +115,27 @@ public static class PageActions
     /// </summary>
     public static async Task<int> ScreenshotAndMeasureOverflowAsync(this IPage page, string name)
     {
+        await page.SettledAsync();
         await page.ScreenshotAsync(new() { Path = ScreenshotPath(name), FullPage = true });
         return await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
     }
+
+    /// <summary>
+    /// Waits until the page has settled: no transition or animation that ends is still running, every chart is drawn at
+    /// the width it now has (charts redraw a moment after a resize), and the page's size held from one frame to the next.
+    /// </summary>
+    public static async Task SettledAsync(this IPage page) => await page.WaitForFunctionAsync("""
+        () => {
+            const moving = document.getAnimations().some(a => a.playState === "running" && a.effect?.getComputedTiming().iterations !== Infinity);
+            const charts = [...document.querySelectorAll(".cp-apexchart")]
+                .every(e => !e.querySelector("svg") || e.dataset.drawnWidth == Math.round(e.getBoundingClientRect().width));
+            const root = document.documentElement;
+            const size = `${root.scrollWidth}x${root.scrollHeight}`;
+            const held = window.__settledSize === size;
+            window.__settledSize = size;
+            return !moving && charts && held;
+        }
+        """);
 
     /// <summary>Where a screenshot named <paramref name="name"/> goes: CONTROLPANEL_SCREENSHOTS, else TestResults/screenshots.</summary>
     public static string ScreenshotPath(string name)

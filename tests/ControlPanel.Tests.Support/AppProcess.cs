@@ -89,19 +89,18 @@ public sealed class AppProcess : IAsyncDisposable
     private async Task WaitUntilHealthyAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        await Eventually.TrueAsync(async () =>
         {
             if (_process.HasExited) throw new InvalidOperationException($"The app exited with {_process.ExitCode}:\n{Output}");
             try
             {
-                if ((await http.GetAsync("health")).StatusCode == HttpStatusCode.OK) return;
+                return (await http.GetAsync("health")).StatusCode == HttpStatusCode.OK;
             }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"The app did not become healthy:\n{Output}");
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, () => $"the app healthy:\n{Output}", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>

@@ -167,8 +167,7 @@ public sealed class NginxGateway : IAsyncDisposable
 
     private async Task WaitUntilListeningAsync(int port)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
+        await Eventually.TrueAsync(async () =>
         {
             if (_process.HasExited)
                 throw new InvalidOperationException($"nginx exited with {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync()}\n{ErrorLog}");
@@ -176,14 +175,13 @@ public sealed class NginxGateway : IAsyncDisposable
             {
                 using var socket = new TcpClient();
                 await socket.ConnectAsync(IPAddress.Loopback, port);
-                return;
+                return true;
             }
             catch (SocketException)
             {
-                await Task.Delay(100);
+                return false;
             }
-        }
-        throw new TimeoutException($"nginx did not listen on {port}.\n{ErrorLog}");
+        }, () => $"nginx listening on {port}\n{ErrorLog}", TimeSpan.FromSeconds(15));
     }
 
     public static int FreePort() => AppProcess.FreePort();

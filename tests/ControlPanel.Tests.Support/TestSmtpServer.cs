@@ -65,19 +65,19 @@ public sealed class TestSmtpServer : IAsyncDisposable
         _stop = new CancellationTokenSource();
         _ = _server.StartAsync(_stop.Token);
         // Listening once a connection is accepted.
-        for (var i = 0; ; i++)
+        await Eventually.TrueAsync(async () =>
         {
             try
             {
                 using var probe = new TcpClient();
                 await probe.ConnectAsync(IPAddress.Loopback, Port);
-                return;
+                return true;
             }
-            catch (SocketException) when (i < 100)
+            catch (SocketException)
             {
-                await Task.Delay(50);
+                return false;
             }
-        }
+        }, $"the test SMTP server listening on {Port}", TimeSpan.FromSeconds(10));
     }
 
     public async Task StopAsync()
@@ -92,15 +92,11 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>The first mail to <paramref name="to"/> matching <paramref name="match"/>, waiting for it to arrive.</summary>
     public async Task<MimeMessage> WaitForAsync(string to, Func<MimeMessage, bool>? match = null, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var found = Messages.FirstOrDefault(m => m.To.Mailboxes.Any(b => b.Address.Equals(to, StringComparison.OrdinalIgnoreCase)) && (match?.Invoke(m) ?? true));
-            if (found is not null) return found;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"No mail to {to} arrived; received: {string.Join(", ", Messages.Select(m => $"{m.To} \"{m.Subject}\""))}");
-            await Task.Delay(100);
-        }
+        MimeMessage? found = null;
+        await Eventually.TrueAsync(
+            () => Task.FromResult((found = Messages.FirstOrDefault(m => m.To.Mailboxes.Any(b => b.Address.Equals(to, StringComparison.OrdinalIgnoreCase)) && (match?.Invoke(m) ?? true))) is not null),
+            () => $"a mail to {to}; received: {string.Join(", ", Messages.Select(m => $"{m.To} \"{m.Subject}\""))}", timeout);
+        return found!;
     }
 
     /// <summary>The one link in a mail's text body that starts with <paramref name="baseUrl"/>.</summary>

@@ -209,21 +209,19 @@ public abstract class AppCluster(int size, IReadOnlyDictionary<string, string>? 
     public async Task WaitUntilEveryInstanceSeesAsync(TestApplication application, Func<VerifyResponse, bool> isCurrent)
     {
         var probe = new VerifyRequest(application.ApplicationKey, application.ConsumerKey, ClientIp: "192.0.2.250", Counted: false);
-        var patience = Stopwatch.StartNew();
         for (var i = 0; i < _instances.Count; i++)
         {
             if (_instances[i].HasExited) continue;
-            while (true)
+            var client = _clients[i];
+            VerifyResponse? answer = null;
+            await Eventually.TrueAsync(async () =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/verify") { Content = JsonContent.Create(probe) }
                     .Header("X-ControlPanel-Gateway-Secret", ApiRequests.GatewaySecret);
-                using var response = await _clients[i].SendAsync(request);
-                var answer = await response.Content.ReadFromJsonAsync<VerifyResponse>();
-                if (answer is not null && isCurrent(answer)) break;
-                if (patience.Elapsed > TimeSpan.FromSeconds(10))
-                    throw new TimeoutException($"Instance {i} still answers {System.Text.Json.JsonSerializer.Serialize(answer)}.\n{Output}");
-                await Task.Delay(20);
-            }
+                using var response = await client.SendAsync(request);
+                answer = await response.Content.ReadFromJsonAsync<VerifyResponse>();
+                return answer is not null && isCurrent(answer);
+            }, () => $"instance {i} to see the change; it still answers {System.Text.Json.JsonSerializer.Serialize(answer)}.\n{Output}", TimeSpan.FromSeconds(10));
         }
     }
 }

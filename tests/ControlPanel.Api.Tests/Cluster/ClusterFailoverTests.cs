@@ -51,12 +51,8 @@ public sealed class ClusterFailoverTests(ClusterFailoverTests.ThreeInstances clu
         await cluster.WaitUntilEveryInstanceSeesAsync(application, answer => answer.Valid);
 
         var events = await ClusterWebhooks.PostEventsAsync(cluster, application, 6);
-        var waited = Stopwatch.StartNew();
-        while (Volatile.Read(ref held) < cluster.Instances.Count)
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), $"only {held} attempts in flight\n{cluster.Output}");
-            await Task.Delay(10);
-        }
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref held) >= cluster.Instances.Count),
+            () => $"an attempt in flight on every instance (only {held})\n{cluster.Output}", TimeSpan.FromSeconds(15));
 
         var victim = cluster.Instances[0];
         await victim.KillAsync();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using ControlPanel.Domain.Webhooks;
+using ControlPanel.Tests;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Api.Tests.Cluster;
@@ -29,22 +30,16 @@ internal static class ClusterWebhooks
     /// <summary>Waits until the endpoint has <paramref name="count"/> deliveries, all finished; returns them and their attempts.</summary>
     public static async Task<Outcome> WaitUntilFinishedAsync(AppCluster cluster, Guid endpointId, int count, TimeSpan? patience = null)
     {
-        var waited = Stopwatch.StartNew();
-        while (true)
+        List<WebhookDelivery> deliveries = [];
+        await Eventually.TrueAsync(async () =>
         {
-            await using (var db = await cluster.DatabasesAsync())
-            {
-                var deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId == endpointId).ToListAsync();
-                if (deliveries.Count >= count && deliveries.All(d => d.IsFinished))
-                {
-                    var attempts = await db.WebhookAttempts.AsNoTracking().Where(a => a.EndpointId == endpointId).ToListAsync();
-                    return new Outcome(deliveries, attempts);
-                }
-                if (waited.Elapsed > (patience ?? TimeSpan.FromSeconds(30)))
-                    throw new TimeoutException($"{deliveries.Count(d => d.IsFinished)} of {count} deliveries finished.\n{cluster.Output}");
-            }
-            await Task.Delay(100);
-        }
+            await using var db = await cluster.DatabasesAsync();
+            deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId == endpointId).ToListAsync();
+            return deliveries.Count >= count && deliveries.All(d => d.IsFinished);
+        }, () => $"{count} deliveries finished ({deliveries.Count(d => d.IsFinished)} were)\n{cluster.Output}", patience);
+        await using var db = await cluster.DatabasesAsync();
+        var attempts = await db.WebhookAttempts.AsNoTracking().Where(a => a.EndpointId == endpointId).ToListAsync();
+        return new Outcome(deliveries, attempts);
     }
 
     /// <summary>

@@ -89,13 +89,11 @@ public sealed class CrashTests(ITestOutputHelper output)
         workers.Add(Task.Run(run.WatchUsageAsync));
 
         // Under load until the usage flush has been seen committing a few times and every kind of work has been acknowledged.
-        var patience = Stopwatch.StartNew();
-        while (!run.ReadyForTheKill(churn))
+        await Eventually.TrueAsync(async () =>
         {
             if (workers.FirstOrDefault(w => w.IsFaulted) is { } failed) await failed;
-            Assert.True(patience.Elapsed < TimeSpan.FromSeconds(120), $"The load never got going: {run.Describe(churn)}\n{app.Output}");
-            await Task.Delay(100);
-        }
+            return run.ReadyForTheKill(churn);
+        }, () => $"the load to get going: {run.Describe(churn)}\n{app.Output}", TimeSpan.FromSeconds(120));
 
         var victim = app.Instances[0];
         // From here a call that fails is one the kill cut off; the workers keep calling until one fails, so calls are in flight.

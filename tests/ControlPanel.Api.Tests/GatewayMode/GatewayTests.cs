@@ -177,8 +177,8 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
         {
             Assert.True(app.ProxyState.TryGetCluster("pair", out var cluster));
             var two = cluster.Destinations["two"];
-            using var waited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (two.Health.Active != DestinationHealth.Unhealthy) await Task.Delay(100, waited.Token);
+            await Eventually.TrueAsync(() => two.Health.Active == DestinationHealth.Unhealthy,
+                "the active health check to mark destination two unhealthy", TimeSpan.FromSeconds(60));
 
             for (var i = 0; i < 6; i++)
             {

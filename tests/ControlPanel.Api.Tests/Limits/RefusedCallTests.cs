@@ -1,6 +1,8 @@
 using System.Net;
 using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Usage;
+using ControlPanel.Tests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static ControlPanel.Api.Tests.ApiRequests;
@@ -117,19 +119,15 @@ public sealed class RefusedCallTests(ControlPanelFactory fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(Check(application).From(client))).StatusCode);
 
         var databases = factory.Services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>();
-        for (var attempt = 0; attempt < 50; attempt++)
+        List<UsageMinute> rows = [];
+        await Eventually.TrueAsync(async () =>
         {
             await using var db = await databases.CreateDbContextAsync();
-            var rows = await db.UsageMinutes.Where(u => u.ApplicationId == application.Id).ToListAsync();
-            if (rows.Sum(r => r.Calls) == RefusedPerMinute + 3)
-            {
-                Assert.Equal(RefusedPerMinute + 1, rows.Where(r => r.Outcome == 101).Sum(r => r.Calls));
-                Assert.Equal(1, rows.Where(r => r.Outcome == 114).Sum(r => r.Calls));
-                Assert.All(rows, r => Assert.Equal(application.Keys.KeyPairId, r.KeyPairId));
-                return;
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail("The refusals did not reach the application's usage within five seconds.");
+            rows = await db.UsageMinutes.Where(u => u.ApplicationId == application.Id).ToListAsync();
+            return rows.Sum(r => r.Calls) == RefusedPerMinute + 3;
+        }, "the refusals in the application's usage");
+        Assert.Equal(RefusedPerMinute + 1, rows.Where(r => r.Outcome == 101).Sum(r => r.Calls));
+        Assert.Equal(1, rows.Where(r => r.Outcome == 114).Sum(r => r.Calls));
+        Assert.All(rows, r => Assert.Equal(application.Keys.KeyPairId, r.KeyPairId));
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ControlPanel.Domain.AccessTokens;
 using ControlPanel.Domain.Accounts;
+using ControlPanel.Tests;
 using ControlPanel.Web.Api;
 using static ControlPanel.Api.Tests.ApiRequests;
 using static ControlPanel.Api.Tests.Management.ManagementCalls;
@@ -25,13 +26,14 @@ public sealed class SessionsApiTests : IAsyncLifetime
     /// <summary>Activity is written every second: the list is read until the session shows the calls made.</summary>
     private async Task<JsonElement> SessionOnceCountedAsync(string token, Guid applicationId, long calls)
     {
-        for (var attempt = 0; ; attempt++)
+        JsonElement session = default;
+        await Eventually.TrueAsync(async () =>
         {
             var page = await client.SendOkAsync(Manage(HttpMethod.Get, $"/applications/{applicationId}/sessions", token));
-            var session = page.GetProperty("sessions").EnumerateArray().Single();
-            if (session.GetProperty("calls").GetInt64() == calls || attempt == 100) return session;
-            await Task.Delay(100);
-        }
+            session = page.GetProperty("sessions").EnumerateArray().Single();
+            return session.GetProperty("calls").GetInt64() == calls;
+        }, () => $"the session listed with {calls} calls (last seen: {session})");
+        return session;
     }
 
     [Fact]

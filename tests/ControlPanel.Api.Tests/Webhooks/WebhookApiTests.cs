@@ -8,6 +8,7 @@ using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Webhooks;
+using ControlPanel.Tests;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -245,13 +246,9 @@ public sealed class WebhookApiTests : IAsyncLifetime
 
         public async Task<(HeaderDictionary Headers, string Body)> NextAsync()
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (DateTime.UtcNow < deadline)
-            {
-                if (received.TryDequeue(out var item)) return item;
-                await Task.Delay(50);
-            }
-            throw new TimeoutException("No delivery arrived.");
+            (HeaderDictionary Headers, string Body) item = default;
+            await Eventually.TrueAsync(() => received.TryDequeue(out item), "a delivery at the receiver");
+            return item;
         }
 
         public async ValueTask DisposeAsync()

@@ -394,14 +394,10 @@ public sealed class IdentityTests(BrowserFixture browser)
     private static async Task<string> ReadSetupTokenAsync(AppHost app)
     {
         var line = new Regex(@"^\s*SETUP TOKEN: (?<token>[0-9a-f]{32})\s*$", RegexOptions.Multiline);
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var match = line.Match(app.Output);
-            if (match.Success) return match.Groups["token"].Value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No setup token in the app's output:\n{app.Output}");
-            await Task.Delay(50);
-        }
+        Match match = Match.Empty;
+        await Eventually.TrueAsync(() => Task.FromResult((match = line.Match(app.Output)).Success),
+            () => $"the setup token in the app's output:\n{app.Output}", TimeSpan.FromSeconds(15));
+        return match.Groups["token"].Value;
     }
 
     private static async Task FillSetupAsync(IPage page, string token, string email, string password)

@@ -27,8 +27,10 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
         Assert.Matches("^[0-9a-f]{32}$", consumerKey);
 
         // Esc does not close the one-time dialog: only "I have saved the keys" does, and then the application opens.
+        // The copy button's confirmation comes back from the server after the Esc, so the Esc was handled by then.
         await page.Keyboard.PressAsync("Escape");
-        await page.WaitForTimeoutAsync(300);
+        await page.GetByTestId("one-time-secret-dialog").GetByTestId("copy").First.ClickAsync();
+        await Expect(page.Locator(".mud-snackbar").First).ToBeVisibleAsync();
         await Expect(page.GetByTestId("one-time-secret-dialog")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("issued-application-key")).ToHaveTextAsync(applicationKey);
         await page.GetByTestId("dismiss-secrets").ClickAsync();
@@ -82,7 +84,7 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
         var dialog = page.GetByTestId("create-application-dialog");
         // Nothing is in red before anything was typed or submitted.
         await Expect(page.GetByTestId("application-name")).ToBeVisibleAsync();
-        await page.WaitForTimeoutAsync(500);
+        await page.SettledAsync();
         await Expect(dialog.GetByText("Enter a name.")).ToHaveCountAsync(0);
         await page.GetByTestId("create-application").ClickAsync();
         await Expect(dialog.GetByText("Enter a name.")).ToBeVisibleAsync();
@@ -90,7 +92,7 @@ public sealed class ApplicationKeysTests(BrowserFixture browser) : IAsyncLifetim
         await page.GetByTestId("create-application").ClickAsync();
         // At the field, and nowhere else: not a second time in a snackbar.
         await Expect(dialog.GetByText("already exists in this account")).ToBeVisibleAsync();
-        await page.WaitForTimeoutAsync(300);
+        await page.SettledAsync();
         await Expect(page.GetByText("already exists in this account")).ToHaveCountAsync(1);
     }
 

@@ -65,7 +65,6 @@ public sealed class GatewayPageTests(BrowserFixture browser) : IAsyncLifetime
         foreach (var (width, height) in new[] { (1366, 768), (390, 844) })
         {
             await page.SetViewportSizeAsync(width, height);
-            await page.WaitForTimeoutAsync(400);
             var overflow = await page.ScreenshotAndMeasureOverflowAsync($"admin-gateway-{width}");
             if (overflow > 0) problems.Add($"/admin/gateway at {width}px scrolls sideways by {overflow}px");
         }

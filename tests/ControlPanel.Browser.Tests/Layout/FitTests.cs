@@ -59,7 +59,6 @@ public sealed class FitTests(BrowserFixture browser) : IAsyncLifetime
             {
                 await page.GotoAsync(path);
                 await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-                await page.WaitForTimeoutAsync(400); // charts and drawers settle after the circuit's first renders
                 var name = $"{role}-{(path == "" ? "dashboard" : path.StartsWith("applications/") ? "application" : path.Replace('/', '-'))}-{width}";
                 var overflow = await page.ScreenshotAndMeasureOverflowAsync(name);
                 if (overflow > 0) problems.Add($"{role} /{path} at {width}px scrolls sideways by {overflow}px");

@@ -37,7 +37,6 @@ public sealed class ResourcesTests(BrowserFixture browser) : IAsyncLifetime
                 await page.GotoAsync("resources");
                 await page.WaitForCircuitAsync();
                 if (form) await page.GetByTestId("add-resource").ClickAsync();
-                await page.WaitForTimeoutAsync(400);
                 var name = $"resources{(form ? "-form" : "")}-{width}";
                 var overflow = await page.ScreenshotAndMeasureOverflowAsync(name);
                 if (overflow > 0) problems.Add($"{name} scrolls sideways by {overflow}px");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ControlPanel.Tests;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -54,11 +55,11 @@ public sealed class SessionsTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByRole(AriaRole.Tab, new() { Name = "Sessions" }).ClickAsync();
         await Expect(page.GetByTestId("session-link")).ToHaveCountAsync(1);
         // Activity is written every second: refresh until the calls show.
-        for (var attempt = 0; attempt < 30 && (await page.GetByTestId("session-calls").InnerTextAsync()).Trim() != "3"; attempt++)
+        await Eventually.TrueAsync(async () =>
         {
-            await page.WaitForTimeoutAsync(500);
             await page.GetByTestId("refresh-sessions").ClickAsync();
-        }
+            return (await page.GetByTestId("session-calls").InnerTextAsync()).Trim() == "3";
+        }, "the session's three calls after a refresh");
         await Expect(page.GetByTestId("session-calls")).ToHaveTextAsync("3");
         await Expect(page.GetByTestId("session-address")).ToHaveTextAsync("127.0.0.1");
 
@@ -72,7 +73,6 @@ public sealed class SessionsTests(BrowserFixture browser) : IAsyncLifetime
         foreach (var (width, height) in new[] { (1366, 768), (390, 844) })
         {
             await page.SetViewportSizeAsync(width, height);
-            await page.WaitForTimeoutAsync(400);
             var overflow = await page.ScreenshotAndMeasureOverflowAsync($"session-page-{width}");
             if (overflow > 0) problems.Add($"the session page at {width}px scrolls sideways by {overflow}px");
         }
@@ -92,7 +92,6 @@ public sealed class SessionsTests(BrowserFixture browser) : IAsyncLifetime
         foreach (var (width, height) in new[] { (1366, 768), (390, 844) })
         {
             await page.SetViewportSizeAsync(width, height);
-            await page.WaitForTimeoutAsync(400);
             var overflow = await page.ScreenshotAndMeasureOverflowAsync($"sessions-tab-{width}");
             if (overflow > 0) problems.Add($"the Sessions tab at {width}px scrolls sideways by {overflow}px");
         }

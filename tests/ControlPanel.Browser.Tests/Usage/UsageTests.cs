@@ -124,12 +124,12 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         // The owner sees the notification and the refusals. Notifications are stored by the once-a-second
         // flush, so the page may first open before it: open it again until the overrun banner is there.
         var banner = owner.GetByTestId("quota-banner").Filter(new() { HasText = "has used its monthly quota" });
-        for (var attempt = 0; attempt < 20 && await banner.CountAsync() == 0; attempt++)
+        await Eventually.TrueAsync(async () =>
         {
             await owner.GotoAsync("usage");
             await owner.WaitForCircuitAsync();
-            await owner.WaitForTimeoutAsync(500);
-        }
+            return await banner.CountAsync() > 0;
+        }, "the quota banner on a freshly opened usage page");
         await Expect(banner.First).ToBeVisibleAsync();
         await Expect(owner.GetByTestId("quota-notification").First).ToBeVisibleAsync();
         await Expect(owner.GetByTestId("range-total")).ToHaveTextAsync("5", new() { Timeout = 20_000 });
@@ -276,8 +276,7 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
             {
                 await page.SetViewportSizeAsync(width, height);
                 // ApexCharts redraws on a resize after a short debounce; hover the redrawn chart, not the old one.
-                await Eventually.TrueAsync(() => daily.Locator(".cp-apexchart").EvaluateAsync<bool>(
-                    "e => e.dataset.drawnWidth == Math.round(e.getBoundingClientRect().width)"), "the chart redrawn at the new width");
+                await page.SettledAsync();
                 await daily.ScrollIntoViewIfNeededAsync();
                 // Today's bar, the last one: its tooltip names the day, each outcome and the total.
                 var grid = daily.Locator("svg.apexcharts-svg .apexcharts-grid").First;
@@ -347,10 +346,9 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(daily.Locator("svg.apexcharts-svg")).ToBeVisibleAsync();
         await Expect(daily.Locator(".apexcharts-xaxis-title")).ToHaveTextAsync("Day (UTC)");
         await Expect(page.GetByTestId("range-total")).Not.ToHaveTextAsync("0");
-        await page.WaitForTimeoutAsync(1500); // the charts' entry animation
         // The month by day and its outcomes at the top of the window, below the app bar, with one weekday's tooltip open.
         await page.EvaluateAsync("() => { document.querySelector('[data-testid=daily-chart]').scrollIntoView({ block: 'start' }); window.scrollBy(0, -84); }");
-        await page.WaitForTimeoutAsync(300);
+        await page.SettledAsync();
         var grid = (await daily.Locator("svg.apexcharts-svg .apexcharts-grid").First.BoundingBoxAsync())!;
         var shownDay = Enumerable.Range(1, 7).Select(back => now.Date.AddDays(-back)).First(d => d.DayOfWeek is >= DayOfWeek.Tuesday and <= DayOfWeek.Thursday);
         var x = grid.X + grid.Width * ((shownDay - now.Date.AddDays(-29)).TotalDays + 0.5) / 30;

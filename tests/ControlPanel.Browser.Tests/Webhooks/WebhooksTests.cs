@@ -293,7 +293,6 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
                     await viewer.WaitForCircuitAsync();
                     if (tab == "add") await viewer.GetByTestId("add-endpoint").ClickAsync();
                     else if (tab != "") await viewer.GetByRole(AriaRole.Tab, new() { Name = tab }).ClickAsync();
-                    await viewer.WaitForTimeoutAsync(400);
                     var overflow = await viewer.ScreenshotAndMeasureOverflowAsync($"{role}-{name}-{width}");
                     if (overflow > 0) problems.Add($"{role} /{path} {tab} at {width}px scrolls sideways by {overflow}px");
                 }

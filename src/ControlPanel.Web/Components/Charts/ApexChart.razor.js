@@ -90,6 +90,8 @@ function themed(options, dark) {
     options.theme = { mode: dark ? "dark" : "light" };
     options.chart = { ...options.chart, foreColor: variable("--mud-palette-text-secondary", dark ? "#a6abbd" : "#5f6776"), background: "transparent" };
     options.grid = { ...options.grid, borderColor: variable("--mud-palette-lines-default", dark ? "#2e3344" : "#e0e3eb") };
+    // A reader who asked their system for less motion gets the chart drawn at once.
+    if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) options.chart.animations = { enabled: false };
     return options;
 }
 
