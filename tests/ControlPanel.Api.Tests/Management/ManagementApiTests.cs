@@ -9,6 +9,7 @@ using ControlPanel.Domain.Keys;
 using ControlPanel.Domain.Origins;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Domain.Webhooks;
+using ControlPanel.Tests;
 using ControlPanel.Web.Api;
 using Microsoft.AspNetCore.Identity;
 using static ControlPanel.Api.Tests.Management.ManagementCalls;
@@ -202,6 +203,39 @@ public sealed class ManagementApiTests : IAsyncLifetime
         Assert.Equal("Choose since when to replay.", (await noSince.ReadErrorAsync()).ExtraInfo);
         var unknown = await client.SendAsync(Manage(HttpMethod.Get, $"/webhooks/replays/{Guid.NewGuid()}", token));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_replay_started_over_the_api_reports_its_progress_and_can_be_cancelled()
+    {
+        var (_, token, applicationId, _) = await OwnerWithApplicationAsync();
+        var created = await client.SendOkAsync(Manage(HttpMethod.Post, "/webhooks/endpoints", token,
+            new WebhookEndpointRequest("http://127.0.0.1:9/hook", "Key changes", ["key_rotated"])), HttpStatusCode.Created);
+        var endpointId = created.GetProperty("endpoint").GetProperty("id").GetGuid();
+        for (var i = 0; i < 3; i++)
+            await client.SendOkAsync(Manage(HttpMethod.Post, $"/applications/{applicationId}/keys/rotate", token, new RotateRequest("Immediately")), HttpStatusCode.Created);
+
+        // The events reach the endpoint's log when the dispatcher fans them out; then there is something to replay.
+        JsonElement started = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var answer = await client.SendAsync(Manage(HttpMethod.Post, $"/webhooks/endpoints/{endpointId}/replays", token, new ReplayRequest(DateTime.UtcNow.AddHours(-1))));
+            if (answer.StatusCode != HttpStatusCode.Accepted) return false;
+            started = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.Clone();
+            return true;
+        }, "a replay of the three key_rotated events accepted");
+        var replayId = started.GetProperty("id").GetGuid();
+        Assert.Equal((endpointId, 3, false), (started.GetProperty("endpointId").GetGuid(), started.GetProperty("total").GetInt32(), started.GetProperty("failedOnly").GetBoolean()));
+
+        var progress = await client.SendOkAsync(Manage(HttpMethod.Get, $"/webhooks/replays/{replayId}", token));
+        Assert.Equal((replayId, 3), (progress.GetProperty("id").GetGuid(), progress.GetProperty("total").GetInt32()));
+
+        var cancelled = await client.SendOkAsync(Manage(HttpMethod.Post, $"/webhooks/replays/{replayId}/cancel", token));
+        Assert.False(cancelled.GetProperty("isRunning").GetBoolean());
+        Assert.NotEqual(JsonValueKind.Null, cancelled.GetProperty("cancelledAt").ValueKind);
+        // Another account's owner does not see it.
+        var (_, otherToken, _, _) = await OwnerWithApplicationAsync("Initech");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(Manage(HttpMethod.Get, $"/webhooks/replays/{replayId}", otherToken))).StatusCode);
     }
 
     /// <summary>Every endpoint that names a resource, with a body where it takes one.</summary>

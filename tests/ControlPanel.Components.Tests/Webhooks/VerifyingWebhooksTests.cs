@@ -71,6 +71,8 @@ public sealed class VerifyingWebhooksTests : WebhookTest
         Assert.Contains("Standard Webhooks", page.Find("[data-testid=two-checks]").TextContent);
         Assert.Contains("verification secret", page.Find("[data-testid=two-checks]").TextContent);
         Assert.Contains(WebhookSignature.TimestampHeader, page.Find("[data-testid=signature-headers]").TextContent);
+        // The shape of each event's data is one link away.
+        Assert.Equal("event-types", page.Find("[data-testid=event-types-link]").GetAttribute("href"));
         Assert.Contains("5 minutes", page.Find("[data-testid=signature-headers]").TextContent);
         Assert.Equal("30 seconds", page.Find("[data-testid=answer-timeout]").TextContent);
         Assert.Equal("hour", page.Find("[data-testid=retry-interval]").TextContent);

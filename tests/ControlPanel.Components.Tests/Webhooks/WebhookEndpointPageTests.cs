@@ -292,4 +292,28 @@ public sealed class WebhookEndpointPageTests : WebhookTest
 
         page.WaitForAssertion(() => Assert.Contains("No attempts in this period.", page.Find("[data-testid=rate-30d-empty]").TextContent));
     }
+
+    [Fact]
+    public async Task Turning_a_disabled_endpoint_back_on_offers_to_replay_what_it_missed_since_it_was_disabled()
+    {
+        var owner = await NewOwnerAsync("Initech");
+        var endpoint = await NewEndpointAsync(owner);
+        await UseAsync<WebhookEndpointService, bool>(async e => { await e.DisableAsync(owner, endpoint.EndpointId); return true; });
+        var disabledAt = (await UseAsync<WebhookEndpointService, WebhookEndpointService.Details>(e => e.GetAsync(owner, endpoint.EndpointId))).DisabledAt!.Value;
+        SignIn(owner);
+        var page = RenderEndpoint(endpoint.EndpointId);
+        Assert.Empty(page.FindAll("[data-testid=offer-replay]"));
+
+        var enabled = page.Find("[data-testid=endpoint-enabled]");
+        (enabled.TagName == "INPUT" ? enabled : enabled.QuerySelector("input")!).Change(true);
+        await page.Find("[data-testid=endpoint-form]").SubmitAsync();
+
+        page.WaitForAssertion(() => Assert.Contains(disabledAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), page.Find("[data-testid=offer-replay]").TextContent));
+        await page.Find("[data-testid=offer-replay-button]").ClickAsync(new());
+        // The Replay tab opens with everything since the endpoint was disabled filled in.
+        page.WaitForAssertion(() => Assert.Equal(
+            disabledAt.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            page.Find("[data-testid=replay-since]").GetAttribute("value")));
+        Assert.Empty(page.FindAll("[data-testid=offer-replay]"));
+    }
 }
