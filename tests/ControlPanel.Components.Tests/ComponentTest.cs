@@ -53,6 +53,15 @@ public abstract class ComponentTest : IAsyncLifetime
     /// <summary>The host environment the app runs in (Production unless a test class says otherwise).</summary>
     protected virtual string EnvironmentName => Environments.Production;
 
+    /// <summary>
+    /// Puts the pages on <see cref="PageClock"/>, a clock the test moves, so their refresh timers tick when the test advances
+    /// it, never by waiting. The domain's services keep the app's real clock.
+    /// </summary>
+    protected virtual bool UsesPageClock => false;
+
+    /// <summary>The pages' clock when <see cref="UsesPageClock"/>; it starts at the real time now.</summary>
+    protected FakeClock PageClock { get; } = new();
+
     /// <summary>Configuration a test class adds to the app's (a gateway section, say).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
 
@@ -80,6 +89,7 @@ public abstract class ComponentTest : IAsyncLifetime
         // The circuit's own services come from bUnit: its JS runtime, its authentication state and MudBlazor's
         // dialog and snackbar services, shared with the providers rendered below. The rest is the app's graph.
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
+        if (UsesPageClock) Context.Services.AddSingleton<TimeProvider>(PageClock);
         Context.Services.AddMudServices(options => SnackbarSettings.Apply(options.SnackbarConfiguration));
         Context.Services.AddScoped<CurrentViewer>();
         // CurrentViewer asks the domain for a member's role; bUnit builds it from its own container, which sees only what is registered here.

@@ -21,16 +21,10 @@ public sealed class InMemoryStateFlusher(
     /// </summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-                await FlushAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) { }
-    }
+    // Each part of a flush logs its own failure and keeps what it gathered, so a pass as a whole fails only by stopping.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(clock, Interval, cancellationToken => FlushAsync(cancellationToken),
+            error => logger.LogWarning(error, "Could not flush what was gathered in memory; retrying next second."), stoppingToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -10,19 +10,7 @@ public sealed class MailDeliveryWorker(MailDispatcher dispatcher, IOptions<Email
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         logger.LogInformation("Mail goes to {Transport}. Links in mails start with {PublicBaseUrl}.", dispatcher.Transport.Description, options.Value.LinkBase());
-        using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
-        try
-        {
-            do
-            {
-                try { await dispatcher.DispatchAsync(stoppingToken); }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning(e, "Mail dispatch pass failed; trying again on the next tick.");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) { }
+        await PeriodicWork.RunAsync(clock, options.Value.PollInterval, dispatcher.DispatchAsync,
+            error => logger.LogWarning(error, "Mail dispatch pass failed; trying again on the next tick."), stoppingToken, firstPassAtOnce: true);
     }
 }

@@ -14,20 +14,8 @@ public sealed class WebhookDeliveryWorker(
             logger.LogWarning("Webhooks may reach {What}: for development and tests only.",
                 string.Join(" and ", new[] { settings.AllowHttp ? "http:// URLs" : null, settings.AllowPrivateAddresses ? "private addresses" : null }.OfType<string>()));
 
-        using var timer = new PeriodicTimer(settings.PollInterval, clock);
-        try
-        {
-            do
-            {
-                try { await dispatcher.DispatchAsync(stoppingToken); }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning(e, "Webhook dispatch pass failed; trying again on the next tick.");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) { }
+        await PeriodicWork.RunAsync(clock, settings.PollInterval, dispatcher.DispatchAsync,
+            error => logger.LogWarning(error, "Webhook dispatch pass failed; trying again on the next tick."), stoppingToken, firstPassAtOnce: true);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

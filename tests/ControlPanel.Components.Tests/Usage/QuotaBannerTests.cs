@@ -4,6 +4,8 @@ namespace ControlPanel.Components.Tests.Usage;
 
 public sealed class QuotaBannerTests : UsageComponentTest
 {
+    protected override bool UsesPageClock => true;
+
     [Fact]
     public async Task The_banner_follows_the_quota_from_a_threshold_to_the_allowance_to_103_refusals_without_a_reload()
     {
@@ -22,8 +24,10 @@ public sealed class QuotaBannerTests : UsageComponentTest
         Assert.Equal("WithinQuota", banner.GetAttribute("data-standing"));
         Assert.Contains("Storefront has used 90% of its monthly quota (9 of 10 calls)", banner.TextContent);
 
-        // Past the quota: on the allowance, with what is left.
+        // Past the quota: on the allowance, with what is left, once the refresh comes.
         Assert.Equal([0, 0], await CallAsync(keys, 2));
+        Assert.Equal("WithinQuota", cut.Find("[data-testid=quota-banner]").GetAttribute("data-standing"));
+        PageClock.Advance(TimeSpan.FromSeconds(1));
         cut.WaitForAssertion(() =>
         {
             var now = cut.Find("[data-testid=quota-banner]");
@@ -33,6 +37,7 @@ public sealed class QuotaBannerTests : UsageComponentTest
 
         // Allowance spent: the banner no longer says calls use the allowance.
         Assert.Equal([0, 103, 103], await CallAsync(keys, 3));
+        PageClock.Advance(TimeSpan.FromSeconds(1));
         cut.WaitForAssertion(() =>
         {
             var now = cut.Find("[data-testid=quota-banner]");

@@ -6,6 +6,8 @@ namespace ControlPanel.Components.Tests.Webhooks;
 
 public sealed class WebhookDeliveryPageTests : WebhookTest
 {
+    protected override bool UsesPageClock => true;
+
     private IRenderedComponent<WebhookDeliveryPage> RenderDelivery(Guid id)
     {
         var page = Render<WebhookDeliveryPage>(p => p.Add(x => x.Id, id));
@@ -107,5 +109,23 @@ public sealed class WebhookDeliveryPageTests : WebhookTest
         Assert.Equal("Pending", page.Find("[data-testid=delivery-status]").TextContent.Trim());
         Assert.Equal("0 attempts", page.Find("[data-testid=delivery-attempt-count]").TextContent);
         Assert.Contains("No attempt yet.", page.Find("[data-testid=attempts-empty]").TextContent);
+    }
+
+    [Fact]
+    public async Task A_pending_deliverys_page_shows_its_attempt_on_the_next_second()
+    {
+        var owner = await NewOwnerAsync("Initech");
+        var endpoint = await NewEndpointAsync(owner);
+        var deliveryId = await NewDeliveryAsync(owner, endpoint.EndpointId);
+        SignIn(owner);
+        var page = RenderDelivery(deliveryId);
+        Assert.Equal("0 attempts", page.Find("[data-testid=delivery-attempt-count]").TextContent);
+
+        await RecordAttemptsAsync(deliveryId, WebhookAttemptOutcome.Delivered);
+        Assert.Equal("0 attempts", page.Find("[data-testid=delivery-attempt-count]").TextContent);
+        PageClock.Advance(TimeSpan.FromSeconds(1));
+
+        page.WaitForAssertion(() => Assert.Equal("1 attempt", page.Find("[data-testid=delivery-attempt-count]").TextContent));
+        Assert.Equal("Delivered", page.Find("[data-testid=delivery-status]").TextContent.Trim());
     }
 }
