@@ -1,5 +1,5 @@
-using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Usage;
 
 namespace ControlPanel.UsageGenerator;

@@ -1,6 +1,6 @@
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Errors;
-using ControlPanel.Domain.Tests.Requests;
+using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 
@@ -73,20 +73,21 @@ public sealed class UsageOutcomeTests
         Assert.Equal(UsageReports.HistoryColumn.Day, unknown);
     }
 
-    [Fact]
-    public async Task A_flush_adds_each_code_to_its_outcome_column_of_the_history_row()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_flush_adds_each_code_to_its_outcome_column_of_the_history_row(DatabaseProvider provider)
     {
-        using var harness = await CheckHarness.CreateAsync();
-        var applicationId = Guid.NewGuid();
         var at = new DateTime(2026, 11, 23, 10, 5, 0, DateTimeKind.Utc);
+        using var bed = await UsageTestBed.CreateAsync(provider, at);
+        var applicationId = Guid.NewGuid();
         // One call of each outcome's code, two of codes without one of their own (they are the rest's).
         foreach (var definition in UsageOutcomes.Coded)
-            harness.Usage.Record(applicationId, Guid.NewGuid(), ApplicationEnvironment.Live, definition.Code!.Value, counted: true, at);
+            bed.Meter.Record(applicationId, Guid.NewGuid(), ApplicationEnvironment.Live, definition.Code!.Value, counted: true, at);
         int[] others = [.. ErrorCatalogue.All.Select(e => e.Code).Where(c => UsageOutcomes.Coded.All(d => d.Code != c)).Take(2)];
-        foreach (var code in others) harness.Usage.Record(applicationId, Guid.NewGuid(), ApplicationEnvironment.Live, code, counted: true, at);
-        await harness.Usage.FlushAsync(at.AddMinutes(1));
+        foreach (var code in others) bed.Meter.Record(applicationId, Guid.NewGuid(), ApplicationEnvironment.Live, code, counted: true, at);
+        await bed.Meter.FlushAsync(at.AddMinutes(1));
 
-        await using var db = harness.Database.CreateContext();
+        await using var db = bed.Database.CreateContext();
         var row = await db.UsageApplicationDays.AsNoTracking().SingleAsync(d => d.ApplicationId == applicationId);
         foreach (var outcome in UsageOutcomes.All)
             Assert.Equal(outcome == UsageOutcomes.Rest ? others.Length : 1, UsageOutcomeColumns<UsageApplicationDay>.Get(row, outcome));
