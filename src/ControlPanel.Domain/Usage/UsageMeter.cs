@@ -1,7 +1,7 @@
+using System.Runtime.CompilerServices;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Resources;
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPanel.Domain.Usage;

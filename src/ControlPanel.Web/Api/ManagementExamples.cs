@@ -1,5 +1,5 @@
-using ControlPanel.Domain.Usage;
 using System.Text.Json;
+using ControlPanel.Domain.Usage;
 using ControlPanel.Web.Usage;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;

@@ -1,6 +1,6 @@
 using ControlPanel.Domain.Applications;
-using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Data;
+using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 
