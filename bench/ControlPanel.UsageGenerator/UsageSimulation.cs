@@ -1,4 +1,5 @@
 using ControlPanel.Domain.Applications;
+using ControlPanel.Domain.Errors;
 using ControlPanel.Domain.Usage;
 
 namespace ControlPanel.UsageGenerator;
@@ -63,7 +64,7 @@ public sealed class UsageSimulation(GeneratorOptions options, DateTime now)
             var outcomes = new List<(int Outcome, bool Counted, long Calls)>();
             if (application.Id == Guid.Empty)
             {
-                outcomes.Add((204, true, total));
+                outcomes.Add((UsageOutcomes.CodeOf(UsageOutcome.BadKeys), true, total));
             }
             else
             {
@@ -76,10 +77,10 @@ public sealed class UsageSimulation(GeneratorOptions options, DateTime now)
                 monthUsed += allowed;
                 outcomes.Add((0, true, allowed));
                 outcomes.Add((0, false, admitted - counted));
-                outcomes.Add((103, true, counted - allowed));
-                outcomes.Add((158, true, rateLimited));
-                outcomes.Add((111, true, badOrigin));
-                outcomes.Add((110, true, other));
+                outcomes.Add((UsageOutcomes.CodeOf(UsageOutcome.OverQuota), true, counted - allowed));
+                outcomes.Add((UsageOutcomes.CodeOf(UsageOutcome.RateLimited), true, rateLimited));
+                outcomes.Add((UsageOutcomes.CodeOf(UsageOutcome.BadOrigin), true, badOrigin));
+                outcomes.Add((ErrorCatalogue.ApplicationOffline.Code, true, other)); // one of the rest
             }
 
             foreach (var (outcome, counted, calls) in outcomes)

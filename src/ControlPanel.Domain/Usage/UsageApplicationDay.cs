@@ -26,21 +26,25 @@ public class UsageApplicationDay : IUsageRow
     /// Fills the (empty) table from the day rows in one statement, for tools that write day rows in bulk (the usage
     /// generator); the usage meter adds to both as it flushes.
     /// </summary>
-    public static string FoldDaysSql { get; } = $"""
-        INSERT INTO "UsageApplicationDays"
-            ("ApplicationId", "Day", "Environment", "Allowed", "RateLimited", "OverQuota", "BadOrigin", "BadKeys", "Other", "Total", "Counted")
-        SELECT "ApplicationId", "Day", "Environment",
-            SUM(CASE WHEN "Outcome" = 0 THEN "Calls" ELSE 0 END),
-            SUM(CASE WHEN "Outcome" = {Code(UsageOutcome.RateLimited)} THEN "Calls" ELSE 0 END),
-            SUM(CASE WHEN "Outcome" = {Code(UsageOutcome.OverQuota)} THEN "Calls" ELSE 0 END),
-            SUM(CASE WHEN "Outcome" = {Code(UsageOutcome.BadOrigin)} THEN "Calls" ELSE 0 END),
-            SUM(CASE WHEN "Outcome" = {Code(UsageOutcome.BadKeys)} THEN "Calls" ELSE 0 END),
-            SUM(CASE WHEN "Outcome" NOT IN (0, {Code(UsageOutcome.RateLimited)}, {Code(UsageOutcome.OverQuota)}, {Code(UsageOutcome.BadOrigin)}, {Code(UsageOutcome.BadKeys)}) THEN "Calls" ELSE 0 END),
-            SUM("Calls"),
-            SUM(CASE WHEN "Outcome" = 0 AND "Counted" THEN "Calls" ELSE 0 END)
-        FROM "UsageDays"
-        GROUP BY "ApplicationId", "Day", "Environment"
-        """;
+    public static string FoldDaysSql { get; } = FoldDays();
 
-    private static int Code(UsageOutcome outcome) => UsageOutcomes.CodeOf(outcome);
+    private static string FoldDays()
+    {
+        var codes = string.Join(", ", UsageOutcomes.Coded.Select(d => d.Code));
+        // Each outcome's calls: those of its code, or for the outcome without one, those of every code no other has.
+        var outcomes = UsageOutcomes.Definitions.Select(d => d.Code is { } code
+            ? $"SUM(CASE WHEN \"Outcome\" = {code} THEN \"Calls\" ELSE 0 END)"
+            : $"SUM(CASE WHEN \"Outcome\" NOT IN ({codes}) THEN \"Calls\" ELSE 0 END)");
+        var allowed = UsageOutcomes.CodeOf(UsageOutcome.Allowed);
+        return $"""
+            INSERT INTO "UsageApplicationDays"
+                ("ApplicationId", "Day", "Environment", {string.Join(", ", UsageOutcomes.Definitions.Select(d => $"\"{d.Column}\""))}, "Total", "Counted")
+            SELECT "ApplicationId", "Day", "Environment",
+                {string.Join(",\n    ", outcomes)},
+                SUM("Calls"),
+                SUM(CASE WHEN "Outcome" = {allowed} AND "Counted" THEN "Calls" ELSE 0 END)
+            FROM "UsageDays"
+            GROUP BY "ApplicationId", "Day", "Environment"
+            """;
+    }
 }

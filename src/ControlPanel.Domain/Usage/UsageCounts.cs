@@ -1,22 +1,32 @@
 namespace ControlPanel.Domain.Usage;
 
 /// <summary>Calls in one minute or one day (or a whole range), by outcome.</summary>
-/// <param name="Start">The start of the minute or day, UTC.</param>
-/// <param name="Counted">Allowed calls that count towards the monthly quota.</param>
-public sealed record UsageCounts(
-    DateTime Start, long Allowed, long RateLimited, long OverQuota, long BadOrigin, long BadKeys, long Other, long Counted)
+public sealed class UsageCounts
 {
-    public long Total => Allowed + RateLimited + OverQuota + BadOrigin + BadKeys + Other;
+    private readonly long[] _calls;
 
-    public long this[UsageOutcome outcome] => outcome switch
+    /// <param name="start">The start of the minute or day, UTC.</param>
+    /// <param name="calls">Calls per outcome, in the order of <see cref="UsageOutcomes.All"/>.</param>
+    /// <param name="counted">Allowed calls that count towards the monthly quota.</param>
+    public UsageCounts(DateTime start, IReadOnlyList<long> calls, long counted)
     {
-        UsageOutcome.Allowed => Allowed,
-        UsageOutcome.RateLimited => RateLimited,
-        UsageOutcome.OverQuota => OverQuota,
-        UsageOutcome.BadOrigin => BadOrigin,
-        UsageOutcome.BadKeys => BadKeys,
-        _ => Other,
-    };
+        if (calls.Count != UsageOutcomes.All.Count)
+            throw new ArgumentException($"Usage counts need one number per outcome ({UsageOutcomes.All.Count}), not {calls.Count}.", nameof(calls));
+        Start = start;
+        _calls = [.. calls];
+        Counted = counted;
+        Total = _calls.Sum();
+    }
+
+    /// <summary>The start of the minute or day, UTC.</summary>
+    public DateTime Start { get; }
+
+    /// <summary>Allowed calls that count towards the monthly quota.</summary>
+    public long Counted { get; }
+
+    public long Total { get; }
+
+    public long this[UsageOutcome outcome] => _calls[(int)outcome];
 
     /// <summary>Adds up stored rows (outcome code, counted, calls) into one <see cref="UsageCounts"/>.</summary>
     internal sealed class Builder(DateTime start)
@@ -26,10 +36,11 @@ public sealed record UsageCounts(
 
         public void Add(int outcome, bool counted, long calls)
         {
-            _calls[(int)UsageOutcomes.Of(outcome)] += calls;
-            if (counted && outcome == 0) _counted += calls;
+            var kind = UsageOutcomes.Of(outcome);
+            _calls[(int)kind] += calls;
+            if (counted && kind == UsageOutcome.Allowed) _counted += calls;
         }
 
-        public UsageCounts Build() => new(start, _calls[0], _calls[1], _calls[2], _calls[3], _calls[4], _calls[5], _counted);
+        public UsageCounts Build() => new(start, _calls, _counted);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Resources;
@@ -15,6 +16,27 @@ namespace ControlPanel.Domain.Usage;
 public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> databases)
 {
     private static readonly long MinuteTicks = TimeSpan.TicksPerMinute;
+
+    /// <summary>
+    /// Adds one application's day, by outcome, to its history row: a format string whose {0}, {1}… are the application,
+    /// day, environment, each outcome's calls in the list's order, the total and the counted calls.
+    /// </summary>
+    private static readonly string AddToApplicationDaySql = ApplicationDaySql();
+
+    private static string ApplicationDaySql()
+    {
+        string[] keys = ["ApplicationId", "Day", "Environment"];
+        string[] sums = [.. UsageOutcomes.Definitions.Select(d => d.Column), "Total", "Counted"];
+        var columns = string.Join(", ", keys.Concat(sums).Select(c => $"\"{c}\""));
+        var values = string.Join(", ", keys.Concat(sums).Select((_, i) => $"{{{i}}}"));
+        var additions = string.Join(",\n    ", sums.Select(c => $"\"{c}\" = \"UsageApplicationDays\".\"{c}\" + excluded.\"{c}\""));
+        return $"""
+            INSERT INTO "UsageApplicationDays" ({columns})
+            VALUES ({values})
+            ON CONFLICT ("ApplicationId", "Day", "Environment") DO UPDATE SET
+                {additions}
+            """;
+    }
 
     private readonly MinuteCounts<UsageKey> _counts = new(static key => key.MinuteTicks);
 
@@ -94,21 +116,8 @@ public sealed class UsageMeter(IDbContextFactory<ControlPanelDbContext> database
                 var builder = new UsageCounts.Builder(row.Key.Day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
                 foreach (var ((_, _, _, outcome, counted), calls) in row) builder.Add(outcome, counted, calls);
                 var c = builder.Build();
-                await db.Database.ExecuteSqlInterpolatedAsync($"""
-                    INSERT INTO "UsageApplicationDays"
-                        ("ApplicationId", "Day", "Environment", "Allowed", "RateLimited", "OverQuota", "BadOrigin", "BadKeys", "Other", "Total", "Counted")
-                    VALUES ({row.Key.ApplicationId}, {row.Key.Day}, {row.Key.Environment},
-                        {c.Allowed}, {c.RateLimited}, {c.OverQuota}, {c.BadOrigin}, {c.BadKeys}, {c.Other}, {c.Total}, {c.Counted})
-                    ON CONFLICT ("ApplicationId", "Day", "Environment") DO UPDATE SET
-                        "Allowed" = "UsageApplicationDays"."Allowed" + excluded."Allowed",
-                        "RateLimited" = "UsageApplicationDays"."RateLimited" + excluded."RateLimited",
-                        "OverQuota" = "UsageApplicationDays"."OverQuota" + excluded."OverQuota",
-                        "BadOrigin" = "UsageApplicationDays"."BadOrigin" + excluded."BadOrigin",
-                        "BadKeys" = "UsageApplicationDays"."BadKeys" + excluded."BadKeys",
-                        "Other" = "UsageApplicationDays"."Other" + excluded."Other",
-                        "Total" = "UsageApplicationDays"."Total" + excluded."Total",
-                        "Counted" = "UsageApplicationDays"."Counted" + excluded."Counted"
-                    """, cancellationToken);
+                object[] values = [row.Key.ApplicationId, row.Key.Day, row.Key.Environment, .. UsageOutcomes.All.Select(o => (object)c[o]), c.Total, c.Counted];
+                await db.Database.ExecuteSqlAsync(FormattableStringFactory.Create(AddToApplicationDaySql, values), cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
         }

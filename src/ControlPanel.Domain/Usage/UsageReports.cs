@@ -77,6 +77,7 @@ public sealed class UsageReports(
         public string ApplicationName { get; init; } = "";
         public string AccountName { get; init; } = "";
         public string Environment { get; init; } = "";
+        // One property per outcome, named by its column: read and filled through UsageOutcomeColumns, never one by one.
         public long Allowed { get; init; }
         public long RateLimited { get; init; }
         public long OverQuota { get; init; }
@@ -86,11 +87,55 @@ public sealed class UsageReports(
         public long Total { get; init; }
         /// <summary>Allowed calls that count towards the monthly quota.</summary>
         public long Counted { get; init; }
+
+        public long this[UsageOutcome outcome] => UsageOutcomeColumns<HistoryRow>.Get(this, outcome);
     }
 
-    public enum HistoryColumn { Day, Application, Account, Environment, Allowed, RateLimited, OverQuota, BadOrigin, BadKeys, Other, Total, Counted }
+    /// <summary>A column of the history table (and the CSV file's sort): the day, a name, an outcome's calls, the total or the counted calls.</summary>
+    public readonly record struct HistoryColumn
+    {
+        private HistoryColumn(string name) => Name = name;
 
-    public sealed record HistorySort(HistoryColumn Column = HistoryColumn.Day, bool Descending = true);
+        public string Name { get; }
+
+        public static HistoryColumn Day { get; } = new(nameof(Day));
+        public static HistoryColumn Application { get; } = new(nameof(Application));
+        public static HistoryColumn Account { get; } = new(nameof(Account));
+        public static HistoryColumn Environment { get; } = new(nameof(Environment));
+        public static HistoryColumn Total { get; } = new(nameof(Total));
+        public static HistoryColumn Counted { get; } = new(nameof(Counted));
+
+        public static HistoryColumn Of(UsageOutcome outcome) => new(outcome.Definition().Column);
+
+        /// <summary>The outcome whose calls this column shows, if it is one of theirs.</summary>
+        public UsageOutcome? Outcome => UsageOutcomes.TryParseColumn(Name, out var outcome) ? outcome : null;
+
+        /// <summary>A column by its name, in any case (the table's sort label and the CSV address's <c>sort</c>).</summary>
+        public static bool TryParse(string? name, out HistoryColumn column)
+        {
+            if (UsageOutcomes.TryParseColumn(name, out var outcome))
+            {
+                column = Of(outcome);
+                return true;
+            }
+            foreach (var named in (HistoryColumn[])[Day, Application, Account, Environment, Total, Counted])
+                if (string.Equals(named.Name, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    column = named;
+                    return true;
+                }
+            column = Day;
+            return false;
+        }
+
+        public override string ToString() => Name;
+    }
+
+    public sealed record HistorySort(HistoryColumn Column, bool Descending = true)
+    {
+        /// <summary>Newest day first, the table's first order.</summary>
+        public HistorySort() : this(HistoryColumn.Day) { }
+    }
 
     public sealed record HistoryPage(IReadOnlyList<HistoryRow> Rows, int Total);
 
@@ -110,6 +155,7 @@ public sealed class UsageReports(
         public string Environment { get; init; } = "";
         public Guid ResourceId { get; init; }
         public string Resource { get; init; } = "";
+        // One property per outcome, named by its column: read and filled through UsageOutcomeColumns, never one by one.
         public long Allowed { get; init; }
         public long RateLimited { get; init; }
         public long OverQuota { get; init; }
@@ -117,6 +163,8 @@ public sealed class UsageReports(
         public long BadKeys { get; init; }
         public long Other { get; init; }
         public long Total { get; init; }
+
+        public long this[UsageOutcome outcome] => UsageOutcomeColumns<ResourceHistoryRow>.Get(this, outcome);
     }
 
     /// <summary>Shown for calls whose keys matched no application (staff see them when no account is chosen).</summary>
@@ -332,31 +380,29 @@ public sealed class UsageReports(
 
     private async IAsyncEnumerable<ResourceHistoryRow> StreamResources(Scope scope, DateRange range)
     {
-        var (rateLimited, overQuota, badOrigin, badKeys) = (Code(UsageOutcome.RateLimited), Code(UsageOutcome.OverQuota), Code(UsageOutcome.BadOrigin), Code(UsageOutcome.BadKeys));
         await using var db = await databases.CreateDbContextAsync();
+        // Summed by outcome code in the database, then each (day, application, environment, resource)'s codes, which
+        // come one after another in this order, folded into one row by the outcome list.
         var sums = ResourceDays(db, scope, range)
-            .GroupBy(d => new { d.Day, d.ApplicationId, d.Environment, d.ResourceId })
-            .Select(g => new
-            {
-                g.Key.Day,
-                g.Key.ApplicationId,
-                g.Key.Environment,
-                g.Key.ResourceId,
-                Allowed = g.Sum(d => d.Outcome == 0 ? d.Calls : 0),
-                RateLimited = g.Sum(d => d.Outcome == rateLimited ? d.Calls : 0),
-                OverQuota = g.Sum(d => d.Outcome == overQuota ? d.Calls : 0),
-                BadOrigin = g.Sum(d => d.Outcome == badOrigin ? d.Calls : 0),
-                BadKeys = g.Sum(d => d.Outcome == badKeys ? d.Calls : 0),
-                Total = g.Sum(d => d.Calls),
-            });
+            .GroupBy(d => new { d.Day, d.ApplicationId, d.Environment, d.ResourceId, d.Outcome })
+            .Select(g => new { g.Key.Day, g.Key.ApplicationId, g.Key.Environment, g.Key.ResourceId, g.Key.Outcome, Calls = g.Sum(d => d.Calls) });
         var named =
             from d in sums
             join a in WithDeleted(db) on d.ApplicationId equals a.Id into matched
             from a in matched.DefaultIfEmpty()
             orderby d.Day descending, d.ApplicationId, d.Environment, d.ResourceId
             select new { d, ApplicationName = a == null ? UnknownApplicationName : a.DeletedAt == null ? a.Name : a.Name + Application.DeletedSuffix, AccountName = a == null ? "" : a.Account!.Name };
+        ResourceHistoryRow? current = null;
+        var calls = new long[UsageOutcomes.All.Count];
         await foreach (var row in named.AsAsyncEnumerable())
-            yield return new ResourceHistoryRow
+        {
+            if (current is not null && (current.Day, current.ApplicationId, current.Environment, current.ResourceId) != (row.d.Day, row.d.ApplicationId, row.d.Environment, row.d.ResourceId))
+            {
+                yield return Filled(current, calls);
+                Array.Clear(calls);
+                current = null;
+            }
+            current ??= new ResourceHistoryRow
             {
                 Day = row.d.Day,
                 ApplicationId = row.d.ApplicationId,
@@ -365,17 +411,17 @@ public sealed class UsageReports(
                 Environment = row.d.Environment,
                 ResourceId = row.d.ResourceId,
                 Resource = resources.TitleOf(row.d.ResourceId),
-                Allowed = row.d.Allowed,
-                RateLimited = row.d.RateLimited,
-                OverQuota = row.d.OverQuota,
-                BadOrigin = row.d.BadOrigin,
-                BadKeys = row.d.BadKeys,
-                Other = row.d.Total - row.d.Allowed - row.d.RateLimited - row.d.OverQuota - row.d.BadOrigin - row.d.BadKeys,
-                Total = row.d.Total,
             };
-    }
+            calls[(int)UsageOutcomes.Of(row.d.Outcome)] += row.d.Calls;
+        }
+        if (current is not null) yield return Filled(current, calls);
 
-    private static int Code(UsageOutcome outcome) => UsageOutcomes.CodeOf(outcome);
+        static ResourceHistoryRow Filled(ResourceHistoryRow row, long[] calls)
+        {
+            foreach (var outcome in UsageOutcomes.All) UsageOutcomeColumns<ResourceHistoryRow>.Set(row, outcome, calls[(int)outcome]);
+            return row with { Total = calls.Sum() };
+        }
+    }
 
     private static IQueryable<UsageResourceDay> ResourceDays(ControlPanelDbContext db, Scope scope, DateRange range) =>
         InScope(db, db.UsageResourceDays, scope).Where(d => d.Day >= range.From && d.Day <= range.To);
@@ -496,50 +542,38 @@ public sealed class UsageReports(
     private static IQueryable<HistoryRow> Sorted(ControlPanelDbContext db, IQueryable<UsageApplicationDay> days, HistorySort sort, int skip = 0, int? take = null)
     {
         var descending = sort.Descending;
-        if (sort.Column is HistoryColumn.Application or HistoryColumn.Account)
+        if (sort.Column == HistoryColumn.Application || sort.Column == HistoryColumn.Account)
         {
             var named = Named(db, days);
             var byName = sort.Column == HistoryColumn.Application ? Order(named, r => r.ApplicationName, descending) : Order(named, r => r.AccountName, descending);
             var rows = byName.ThenByDescending(r => r.Day).ThenBy(r => r.ApplicationId).ThenBy(r => r.Environment).Skip(skip);
             return take is { } count ? rows.Take(count) : rows;
         }
-        var ordered = (sort.Column switch
-        {
-            HistoryColumn.Environment => Order(days, d => d.Environment, descending),
-            HistoryColumn.Allowed => Order(days, d => d.Allowed, descending),
-            HistoryColumn.RateLimited => Order(days, d => d.RateLimited, descending),
-            HistoryColumn.OverQuota => Order(days, d => d.OverQuota, descending),
-            HistoryColumn.BadOrigin => Order(days, d => d.BadOrigin, descending),
-            HistoryColumn.BadKeys => Order(days, d => d.BadKeys, descending),
-            HistoryColumn.Other => Order(days, d => d.Other, descending),
-            HistoryColumn.Total => Order(days, d => d.Total, descending),
-            HistoryColumn.Counted => Order(days, d => d.Counted, descending),
-            _ => Order(days, d => d.Day, descending),
-        }).ThenByDescending(d => d.Day).ThenBy(d => d.ApplicationId).ThenBy(d => d.Environment);
+        var column = sort.Column;
+        var ordered = (column.Outcome is { } outcome ? Order(days, UsageOutcomeColumns<UsageApplicationDay>.Selector(outcome), descending)
+            : column == HistoryColumn.Environment ? Order(days, d => d.Environment, descending)
+            : column == HistoryColumn.Total ? Order(days, d => d.Total, descending)
+            : column == HistoryColumn.Counted ? Order(days, d => d.Counted, descending)
+            : Order(days, d => d.Day, descending)).ThenByDescending(d => d.Day).ThenBy(d => d.ApplicationId).ThenBy(d => d.Environment);
         var page = ordered.Skip(skip);
         return Named(db, take is { } pageSize ? page.Take(pageSize) : page);
     }
 
     private static IQueryable<HistoryRow> Named(ControlPanelDbContext db, IQueryable<UsageApplicationDay> days) =>
-        from d in days
-        join a in WithDeleted(db) on d.ApplicationId equals a.Id into matched
-        from a in matched.DefaultIfEmpty()
-        select new HistoryRow
+        days.LeftJoin(WithDeleted(db), d => d.ApplicationId, a => a.Id, NamedRow);
+
+    /// <summary>A stored history row with its application's and account's names, and every outcome's calls copied over.</summary>
+    private static readonly System.Linq.Expressions.Expression<Func<UsageApplicationDay, Application?, HistoryRow>> NamedRow =
+        UsageOutcomeColumns<UsageApplicationDay>.CopiedInto<Application?, HistoryRow>((d, a) => new HistoryRow
         {
             Day = d.Day,
             ApplicationId = d.ApplicationId,
             ApplicationName = a == null ? UnknownApplicationName : a.DeletedAt == null ? a.Name : a.Name + Application.DeletedSuffix,
             AccountName = a == null ? "" : a.Account!.Name,
             Environment = d.Environment,
-            Allowed = d.Allowed,
-            RateLimited = d.RateLimited,
-            OverQuota = d.OverQuota,
-            BadOrigin = d.BadOrigin,
-            BadKeys = d.BadKeys,
-            Other = d.Other,
             Total = d.Total,
             Counted = d.Counted,
-        };
+        });
 
     private static IOrderedQueryable<T> Order<T, TKey>(IQueryable<T> rows, System.Linq.Expressions.Expression<Func<T, TKey>> key, bool descending) =>
         descending ? rows.OrderByDescending(key) : rows.OrderBy(key);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ControlPanel.Domain.Usage;
 using ControlPanel.Web.Usage;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -36,10 +37,19 @@ public static class ManagementExamples
 
     public static readonly UsageApi.UsageJson Usage = new(new DateOnly(2026, 11, 30), new DateOnly(2026, 12, 1),
         [
-            new(new DateOnly(2026, 11, 30), 1200, 3, 0, 1, 2, 0, 1206, 1206),
-            new(new DateOnly(2026, 12, 1), 800, 0, 0, 0, 0, 0, 800, 800),
+            ExampleDay(new DateTime(2026, 11, 30, 0, 0, 0, DateTimeKind.Utc), allowed: 1200, refused: [(UsageOutcome.RateLimited, 3), (UsageOutcome.BadOrigin, 1), (UsageOutcome.BadKeys, 2)]),
+            ExampleDay(new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc), allowed: 800, refused: []),
         ],
-        new(new DateOnly(2026, 11, 30), 2000, 3, 0, 1, 2, 0, 2006, 2006));
+        ExampleDay(new DateTime(2026, 11, 30, 0, 0, 0, DateTimeKind.Utc), allowed: 2000, refused: [(UsageOutcome.RateLimited, 3), (UsageOutcome.BadOrigin, 1), (UsageOutcome.BadKeys, 2)]));
+
+    /// <summary>A day of the example whose allowed calls all count towards the quota.</summary>
+    private static UsageApi.DayJson ExampleDay(DateTime day, long allowed, (UsageOutcome Outcome, long Calls)[] refused)
+    {
+        var calls = new long[UsageOutcomes.All.Count];
+        calls[(int)UsageOutcome.Allowed] = allowed;
+        foreach (var (outcome, count) in refused) calls[(int)outcome] = count;
+        return UsageApi.DayJson.Of(new UsageCounts(day, calls, counted: allowed));
+    }
 
     public static readonly WebhookEndpointRequest EndpointRequest = new("https://hooks.example.com/controlpanel", "Key changes", ["key_rotated", "key_revoked"], true);
 

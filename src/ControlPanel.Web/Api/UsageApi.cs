@@ -54,7 +54,26 @@ public static class UsageApi
         .Produces<ApiErrorBody>(StatusCodes.Status401Unauthorized)
         .Produces<ApiErrorBody>(StatusCodes.Status404NotFound);
 
-    public sealed record DayJson(DateOnly Day, long Allowed, long RateLimited, long OverQuota, long BadOrigin, long BadKeys, long Other, long Total, long Counted);
+    /// <summary>One day's (or the range's) calls: a property per outcome, named by its column and filled through the outcome list.</summary>
+    public sealed record DayJson
+    {
+        public DateOnly Day { get; init; }
+        public long Allowed { get; init; }
+        public long RateLimited { get; init; }
+        public long OverQuota { get; init; }
+        public long BadOrigin { get; init; }
+        public long BadKeys { get; init; }
+        public long Other { get; init; }
+        public long Total { get; init; }
+        public long Counted { get; init; }
+
+        public static DayJson Of(UsageCounts counts)
+        {
+            var day = new DayJson { Day = DateOnly.FromDateTime(counts.Start), Total = counts.Total, Counted = counts.Counted };
+            foreach (var outcome in UsageOutcomes.All) UsageOutcomeColumns<DayJson>.Set(day, outcome, counts[outcome]);
+            return day;
+        }
+    }
 
     public sealed record UsageJson(DateOnly From, DateOnly To, IReadOnlyList<DayJson> Days, DayJson Totals);
 
@@ -79,7 +98,7 @@ public static class UsageApi
                 if (!bool.TryParse(descending, out var parsed)) return ApiRefusal.For(ErrorCatalogue.DataNotValid, "descending must be true or false.");
                 newestFirst = parsed;
             }
-            var column = Enum.TryParse<UsageReports.HistoryColumn>(sort, ignoreCase: true, out var c) ? c : UsageReports.HistoryColumn.Day;
+            UsageReports.HistoryColumn.TryParse(sort, out var column);
             var rows = await reports.ExportHistoryAsync(viewer, filter, new UsageReports.HistorySort(column, newestFirst ?? true));
             var range = reports.ResolveRange(filter);
             return Results.Stream(output => UsageCsv.WriteAsync(output, rows, http.RequestAborted), "text/csv; charset=utf-8", UsageCsv.FileName(range));
@@ -104,7 +123,7 @@ public static class UsageApi
         AnswerAsync(viewer, applicationId, accountId, environment, from, to, async (v, filter) =>
         {
             var history = await reports.DailyAsync(v, filter);
-            return TypedResults.Json(new UsageJson(history.Range.From, history.Range.To, history.Days.Select(Json).ToList(), Json(history.Totals)), ApiJson.Default.UsageJson);
+            return TypedResults.Json(new UsageJson(history.Range.From, history.Range.To, history.Days.Select(DayJson.Of).ToList(), DayJson.Of(history.Totals)), ApiJson.Default.UsageJson);
         });
 
     private static async Task<IResult> AnswerAsync(Viewer viewer, string? applicationIdText, string? accountIdText, string? environment, string? from, string? to,
@@ -134,6 +153,4 @@ public static class UsageApi
         return true;
     }
 
-    private static DayJson Json(UsageCounts counts) => new(DateOnly.FromDateTime(counts.Start),
-        counts.Allowed, counts.RateLimited, counts.OverQuota, counts.BadOrigin, counts.BadKeys, counts.Other, counts.Total, counts.Counted);
 }

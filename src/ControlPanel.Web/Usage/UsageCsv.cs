@@ -29,6 +29,13 @@ public static class UsageCsv
 
     public static string FileName(UsageReports.DateRange range, string kind = "usage") => $"{kind}-{range.From:yyyy-MM-dd}-to-{range.To:yyyy-MM-dd}.csv";
 
+    /// <summary>A column per outcome, in the list's order, headed by its label.</summary>
+    private static void MapOutcomes<TRow>(ClassMap<TRow> map)
+    {
+        foreach (var outcome in UsageOutcomes.All)
+            map.Map(typeof(TRow), UsageOutcomeColumns<TRow>.Property(outcome)).Name(outcome.Label());
+    }
+
     private sealed class HistoryRowMap : ClassMap<UsageReports.HistoryRow>
     {
         public HistoryRowMap()
@@ -37,12 +44,7 @@ public static class UsageCsv
             Map(r => r.AccountName).Name("Account");
             Map(r => r.ApplicationName).Name("Application");
             Map(r => r.Environment).Name("Environment");
-            Map(r => r.Allowed).Name(UsageOutcome.Allowed.Label());
-            Map(r => r.RateLimited).Name(UsageOutcome.RateLimited.Label());
-            Map(r => r.OverQuota).Name(UsageOutcome.OverQuota.Label());
-            Map(r => r.BadOrigin).Name(UsageOutcome.BadOrigin.Label());
-            Map(r => r.BadKeys).Name(UsageOutcome.BadKeys.Label());
-            Map(r => r.Other).Name(UsageOutcome.Other.Label());
+            MapOutcomes(this);
             Map(r => r.Total).Name("Total");
             Map(r => r.Counted).Name("Counted towards quota");
         }
@@ -57,12 +59,7 @@ public static class UsageCsv
             Map(r => r.ApplicationName).Name("Application");
             Map(r => r.Environment).Name("Environment");
             Map(r => r.Resource).Name("Resource");
-            Map(r => r.Allowed).Name(UsageOutcome.Allowed.Label());
-            Map(r => r.RateLimited).Name(UsageOutcome.RateLimited.Label());
-            Map(r => r.OverQuota).Name(UsageOutcome.OverQuota.Label());
-            Map(r => r.BadOrigin).Name(UsageOutcome.BadOrigin.Label());
-            Map(r => r.BadKeys).Name(UsageOutcome.BadKeys.Label());
-            Map(r => r.Other).Name(UsageOutcome.Other.Label());
+            MapOutcomes(this);
             Map(r => r.Total).Name("Total");
         }
     }

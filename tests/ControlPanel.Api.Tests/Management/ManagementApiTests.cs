@@ -148,6 +148,12 @@ public sealed class ManagementApiTests : IAsyncLifetime
         var page = await factory.UseAsync<UsageReports, UsageReports.History>(r => r.DailyAsync(owner, new UsageReports.Filter(null, id, null, today.AddDays(-2), today)));
         Assert.Equal(page.Days.Count, answer.GetProperty("days").GetArrayLength());
         Assert.Equal(page.Totals.Total, answer.GetProperty("totals").GetProperty("total").GetInt64());
+        // The fields are the outcome list's columns between the day and the sums, as they always were.
+        var totals = answer.GetProperty("totals");
+        string[] fields = ["day", .. UsageOutcomes.Definitions.Select(d => JsonNamingPolicy.CamelCase.ConvertName(d.Column)), "total", "counted"];
+        Assert.Equal(fields, totals.EnumerateObject().Select(f => f.Name));
+        Assert.Equal(["day", "allowed", "rateLimited", "overQuota", "badOrigin", "badKeys", "other", "total", "counted"], fields);
+        Assert.All(UsageOutcomes.Definitions, d => Assert.Equal(page.Totals[d.Outcome], totals.GetProperty(JsonNamingPolicy.CamelCase.ConvertName(d.Column)).GetInt64()));
         Assert.Equal(today.AddDays(-2), DateOnly.Parse(answer.GetProperty("from").GetString()!));
 
         var backwards = await client.SendAsync(Manage(HttpMethod.Get, $"/usage?from={today:yyyy-MM-dd}&to={today.AddDays(-3):yyyy-MM-dd}", token));

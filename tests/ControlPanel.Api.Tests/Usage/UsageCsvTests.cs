@@ -69,6 +69,16 @@ public sealed class UsageCsvTests
     }
 
     [Fact]
+    public async Task The_headers_are_the_outcome_list_s_labels_between_the_names_and_the_sums()
+    {
+        var header = (await ExportAsync(new UsageReports.HistoryRow { Day = new DateOnly(2026, 11, 30) })).Split("\r\n")[0];
+
+        Assert.Equal(string.Join(",", ["Day (UTC)", "Account", "Application", "Environment", .. UsageOutcomes.Definitions.Select(d => d.Label), "Total", "Counted towards quota"]), header);
+        // The text spreadsheets and scripts read, unchanged.
+        Assert.Equal("Day (UTC),Account,Application,Environment,Allowed,158 rate limited,103 over quota,111 bad origin,204 bad keys,Other errors,Total,Counted towards quota", header);
+    }
+
+    [Fact]
     public async Task The_file_starts_with_a_utf8_byte_order_mark_so_spreadsheets_read_accented_names()
     {
         using var output = new MemoryStream();

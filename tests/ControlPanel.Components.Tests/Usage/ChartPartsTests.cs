@@ -65,7 +65,7 @@ public sealed class ChartPartsTests : ComponentTest
     public void The_outcome_table_has_a_row_per_day_by_outcome_and_the_totals()
     {
         var day = new DateTime(2026, 11, 3, 0, 0, 0, DateTimeKind.Utc);
-        var counts = new UsageCounts(day, Allowed: 7, RateLimited: 2, OverQuota: 1, BadOrigin: 0, BadKeys: 3, Other: 0, Counted: 7);
+        var counts = new UsageCounts(day, [7, 2, 1, 0, 3, 0], counted: 7);
 
         var table = Render<OutcomeTable>(p => p
             .Add(t => t.Caption, "Calls").Add(t => t.FirstColumn, "Day").Add(t => t.RowFormat, "yyyy-MM-dd").Add(t => t.TestId, "days")

@@ -9,6 +9,7 @@ using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Resources;
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Tests.Requests;
+using ControlPanel.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -94,13 +95,13 @@ public sealed class SessionActivityTests : IAsyncLifetime
         Assert.Equal(("default", "catalogue"), (change.From, change.To));
         Assert.Equal(SessionHistory.MinimumTimelineMinutes, details.Minutes.Count);
         Assert.Equal(6, details.Minutes.Sum(m => m.Total));
-        Assert.Equal((firstMinute, 4L, 1L, 1L), (details.Minutes[0].Start, details.Minutes[0].Allowed, details.Minutes[0].RateLimited, details.Minutes[1].Total));
+        Assert.Equal((firstMinute, 4L, 1L, 1L), (details.Minutes[0].Start, details.Minutes[0][UsageOutcome.Allowed], details.Minutes[0][UsageOutcome.RateLimited], details.Minutes[1].Total));
         var chats = details.Resources.Single(r => r.Resource == "GET /v1/chats/{id}");
-        Assert.Equal((3L, 1L, 4L), (chats.Totals.Allowed, chats.Totals.RateLimited, chats.Totals.Total));
+        Assert.Equal((3L, 1L, 4L), (chats.Totals[UsageOutcome.Allowed], chats.Totals[UsageOutcome.RateLimited], chats.Totals.Total));
         Assert.Equal([3L, 1L], chats.PerMinute.Take(2));
         Assert.All(chats.PerMinute.Skip(2), calls => Assert.Equal(0, calls));
-        Assert.Equal(1L, details.Resources.Single(r => r.Resource == "any /**").Totals.Allowed);
-        Assert.Equal(1L, details.Resources.Single(r => r.Resource == RouteTable.SessionManagement.Title).Totals.Allowed);
+        Assert.Equal(1L, details.Resources.Single(r => r.Resource == "any /**").Totals[UsageOutcome.Allowed]);
+        Assert.Equal(1L, details.Resources.Single(r => r.Resource == RouteTable.SessionManagement.Title).Totals[UsageOutcome.Allowed]);
         Assert.Contains(details.Activity, a => a.Resource == "GET /v1/chats/{id}" && a.Outcome == 158 && a.Calls == 1);
         Assert.True(details.CanEnd);
 

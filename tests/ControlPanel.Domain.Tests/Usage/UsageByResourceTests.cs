@@ -45,9 +45,9 @@ public sealed class UsageByResourceTests : IAsyncLifetime
         var split = await ReportAsync(reports => reports.ResourcesAsync(owner, filter));
         Assert.Equal(["GET /v1/chats/{id}", "any /**"], split.Resources.Select(r => r.Resource));
         var chat = split.Resources[0];
-        Assert.Equal((chats, 2L, 1L, 3L), (chat.ResourceId, chat.Totals.Allowed, chat.Totals.RateLimited, chat.Totals.Total));
+        Assert.Equal((chats, 2L, 1L, 3L), (chat.ResourceId, chat.Totals[UsageOutcome.Allowed], chat.Totals[UsageOutcome.RateLimited], chat.Totals.Total));
         Assert.Equal(3L, chat.CallsPerDay[^1]); // today is the range's last day
-        Assert.Equal(2L, split.Resources[1].Totals.Allowed);
+        Assert.Equal(2L, split.Resources[1].Totals[UsageOutcome.Allowed]);
         var days = await ReportAsync(reports => reports.DailyAsync(owner, filter with { Range = null, From = split.Range.From, To = split.Range.To }));
         Assert.Equal(days.Totals.Total, split.Resources.Sum(r => r.Totals.Total));
 

@@ -81,8 +81,8 @@ public sealed class UsageRangeTests
         var timeline = await bed.Reports.TimelineAsync(owner, new(Range: UsageRangePreset.Last24Hours));
 
         Assert.Equal(24, timeline.Points.Count);
-        Assert.Equal(2, timeline.Points.Single(p => p.Start == new DateTime(2026, 12, 7, 11, 0, 0)).Allowed);
-        Assert.Equal(1, timeline.Points[^1].RateLimited);
+        Assert.Equal(2, timeline.Points.Single(p => p.Start == new DateTime(2026, 12, 7, 11, 0, 0))[UsageOutcome.Allowed]);
+        Assert.Equal(1, timeline.Points[^1][UsageOutcome.RateLimited]);
         Assert.Equal(3, timeline.Totals.Total);
         var days = await bed.Reports.TimelineAsync(owner, new(Range: UsageRangePreset.Last7Days));
         Assert.Equal(7, days.Points.Count);

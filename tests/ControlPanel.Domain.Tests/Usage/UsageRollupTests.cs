@@ -146,8 +146,8 @@ public sealed class UsageRollupTests
         Assert.Equal(60, minutes.Count);
         Assert.Equal(now.AddMinutes(-59), minutes[0].Start);
         Assert.Equal(now, minutes[^1].Start);
-        Assert.Equal((1, 0), (minutes[0].Allowed, minutes[0].RateLimited));
-        Assert.Equal((0, 1), (minutes[^1].Allowed, minutes[^1].RateLimited));
+        Assert.Equal((1, 0), (minutes[0][UsageOutcome.Allowed], minutes[0][UsageOutcome.RateLimited]));
+        Assert.Equal((0, 1), (minutes[^1][UsageOutcome.Allowed], minutes[^1][UsageOutcome.RateLimited]));
         Assert.Equal(2, minutes.Sum(m => m.Total));
 
         var everything = await bed.Reports.LastHourAsync(UsageTestBed.Support, new());

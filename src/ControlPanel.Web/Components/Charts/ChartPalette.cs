@@ -21,14 +21,19 @@ public static class ChartPalette
 
     public static IReadOnlyList<SeriesColour> All { get; } = [BluishGreen, Orange, Vermillion, ReddishPurple, Blue, Grey];
 
-    /// <summary>The colour of each outcome, the same in every chart.</summary>
-    public static SeriesColour Of(UsageOutcome outcome) => outcome switch
+    private static readonly IReadOnlyDictionary<string, SeriesColour> ByName = new Dictionary<string, SeriesColour>
     {
-        UsageOutcome.Allowed => BluishGreen,
-        UsageOutcome.RateLimited => Orange,
-        UsageOutcome.OverQuota => Vermillion,
-        UsageOutcome.BadOrigin => ReddishPurple,
-        UsageOutcome.BadKeys => Blue,
-        _ => Grey,
+        [nameof(BluishGreen)] = BluishGreen,
+        [nameof(Orange)] = Orange,
+        [nameof(Vermillion)] = Vermillion,
+        [nameof(ReddishPurple)] = ReddishPurple,
+        [nameof(Blue)] = Blue,
+        [nameof(Grey)] = Grey,
     };
+
+    /// <summary>The colour of each outcome (named in its definition), the same in every chart.</summary>
+    public static SeriesColour Of(UsageOutcome outcome) =>
+        ByName.TryGetValue(outcome.Definition().Colour, out var colour)
+            ? colour
+            : throw new InvalidOperationException($"The usage outcome {outcome} names the colour {outcome.Definition().Colour}, which the chart palette does not have.");
 }
