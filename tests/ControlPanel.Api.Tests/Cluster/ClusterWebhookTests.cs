@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using ControlPanel.Domain.Webhooks;
 using ControlPanel.Tests;
@@ -89,6 +90,43 @@ public sealed class ClusterWebhookTests(ClusterCollection.ThreeInstances cluster
             // The backlog would keep the instances busy for the tests after this one.
             await cluster.UseAsync<WebhookEndpointService>(endpoints => endpoints.DisableAsync(AppCluster.Admin, backlog.EndpointId));
         }
+    }
+
+    /// <summary>
+    /// How much later than its claim an attempt may reach the receiver, compared with another's: the receiver counts arrivals over
+    /// windows this much shorter than a second. Generous for a loaded machine; three instances each keeping the rate alone would still
+    /// put three times the rate into every such window while a backlog drains.
+    /// </summary>
+    private static readonly TimeSpan ArrivalJitter = TimeSpan.FromMilliseconds(300);
+
+    [Fact]
+    public async Task An_endpoints_throttle_holds_over_all_three_instances_as_its_receiver_counts_arrivals()
+    {
+        const int perSecond = 4, count = 20;
+        var sinceStart = Stopwatch.StartNew();
+        var arrivals = new ConcurrentQueue<TimeSpan>();
+        await using var receiver = await TestReceiver.StartAsync();
+        receiver.Answer = (_, context) =>
+        {
+            arrivals.Enqueue(sinceStart.Elapsed);
+            return context.Response.WriteAsync("ok");
+        };
+        var application = await cluster.CreateApplicationAsync();
+        var endpoint = await cluster.UseAsync<WebhookEndpointService, IssuedSecret>(endpoints => endpoints.CreateAsync(AppCluster.Admin,
+            new WebhookEndpointService.Form { Url = receiver.Url, Events = [WebhookEvents.ChatEnded], AccountId = application.AccountId, MaxDeliveriesPerSecond = perSecond }));
+        await cluster.WaitUntilEveryInstanceSeesAsync(application, answer => answer.Valid);
+
+        // Posted faster than the rate, so a backlog builds that every instance tries to drain.
+        var events = await ClusterWebhooks.PostEventsAsync(cluster, application, count);
+        var outcome = await ClusterWebhooks.WaitUntilFinishedAsync(cluster, endpoint.EndpointId, events.Count, TimeSpan.FromSeconds(60));
+
+        ClusterWebhooks.AssertEachEventDeliveredOnce(outcome, events);
+        var times = arrivals.Order().ToList();
+        Assert.Equal(count, times.Count);
+        var window = TimeSpan.FromSeconds(1) - ArrivalJitter;
+        Assert.All(times, t => Assert.InRange(times.Count(u => u >= t && u < t + window), 1, perSecond));
+        // Twenty at four a second are five bursts at least a second apart.
+        Assert.InRange(times[^1] - times[0], TimeSpan.FromSeconds(count / perSecond - 1) - ArrivalJitter, TimeSpan.FromSeconds(60));
     }
 
     private async Task<(ControlPanelFactory.TestApplication Application, Guid EndpointId)> ApplicationWithEndpointAsync(string url)
