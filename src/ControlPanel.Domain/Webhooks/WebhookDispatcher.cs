@@ -166,8 +166,7 @@ public sealed class WebhookDispatcher(
     private async Task<Start> TryStartAsync(ControlPanelDbContext db, Guid deliveryId, WebhookThrottle.Standing endpoint, WebhookOptions settings, CancellationToken cancellationToken)
     {
         if (_running.ContainsKey(deliveryId)) return Start.Taken;
-        // The lease is taken in the database, so a second worker (or instance) never attempts the same delivery at once. The time
-        // is read afresh: the throttle counts this start from when it is claimed, not from when the pass began.
+        // The lease is taken in the database, so a second worker (or instance) never attempts the same delivery at once.
         var now = clock.GetUtcNow().UtcDateTime;
         var leasedUntil = now + settings.Lease;
         var leased = await Due(db, now).Where(d => d.Id == deliveryId)
@@ -175,8 +174,9 @@ public sealed class WebhookDispatcher(
         if (leased == 0) return Start.Taken;
 
         // The delivery first, the endpoint's slot second: instances racing for one delivery spend no slot on it but the winner's.
+        // The time is read again, so the throttle counts the start from when it is claimed, not from before the lease.
         var endpointId = endpoint.EndpointId;
-        if (!await WebhookThrottle.TryStartAsync(db, endpointId, now, settings.ThrottleFor(endpoint.OwnerPerSecond),
+        if (!await WebhookThrottle.TryStartAsync(db, endpointId, clock.GetUtcNow().UtcDateTime, settings.ThrottleFor(endpoint.OwnerPerSecond),
                 settings.MaxConcurrencyPerEndpoint, leasedUntil, CancellationToken.None))
         {
             await db.WebhookDeliveries.Where(d => d.Id == deliveryId && d.LeasedUntil == leasedUntil)

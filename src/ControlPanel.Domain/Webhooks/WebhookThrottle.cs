@@ -21,8 +21,9 @@ namespace ControlPanel.Domain.Webhooks;
 /// </para>
 /// <para>
 /// Attempts in flight go up at each start and down when the attempt ends (<see cref="FinishedAsync"/>). Each start also moves
-/// <see cref="WebhookEndpoint.InFlightUntil"/> to the end of its lease, and once that has passed the count is taken as zero: an
-/// instance killed mid-attempt frees its slots when its leases run out, as its deliveries are taken up again.
+/// <see cref="WebhookEndpoint.InFlightUntil"/> to the end of its lease, and once that has passed the count is taken as zero: the
+/// slots of an instance killed mid-attempt are free again once the endpoint's last lease has run out. Until then (on an endpoint
+/// whose attempts keep starting, until it has a lease's length without one) they stay taken: fewer attempts run, never more.
 /// </para>
 /// </remarks>
 public static class WebhookThrottle
