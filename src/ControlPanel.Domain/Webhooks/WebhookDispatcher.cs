@@ -179,7 +179,8 @@ public sealed class WebhookDispatcher(
         if (!await WebhookThrottle.TryStartAsync(db, endpointId, clock.GetUtcNow().UtcDateTime, settings.ThrottleFor(endpoint.OwnerPerSecond),
                 settings.MaxConcurrencyPerEndpoint, leasedUntil, CancellationToken.None))
         {
-            await db.WebhookDeliveries.Where(d => d.Id == deliveryId && d.LeasedUntil == leasedUntil)
+            // Handed back at once for the next pass: the lease just taken is this worker's, and no one else's until it runs out.
+            await db.WebhookDeliveries.Where(d => d.Id == deliveryId)
                 .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeasedUntil, (DateTime?)null), CancellationToken.None);
             return Start.EndpointFull;
         }
