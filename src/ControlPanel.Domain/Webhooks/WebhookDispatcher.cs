@@ -13,8 +13,9 @@ namespace ControlPanel.Domain.Webhooks;
 /// <summary>
 /// Delivers the outbox. Each pass fans new events out into deliveries (one per subscribed endpoint,
 /// stored before any attempt), then starts the due deliveries, each under a lease so a crashed
-/// worker's delivery is simply taken up again. Attempts run in the background, bounded overall and
-/// per endpoint, and picked fairly across endpoints (<see cref="StartDueAsync"/>), so one slow receiver never holds up the others. A host calls
+/// worker's delivery is simply taken up again. Attempts run in the background, bounded overall (per instance) and per endpoint
+/// (over all instances, with the endpoint's throttle: <see cref="WebhookThrottle"/>), and picked fairly across endpoints
+/// (<see cref="StartDueAsync"/>), so one slow receiver never holds up the others. A host calls
 /// <see cref="DispatchAsync"/> on a timer and <see cref="StopAsync"/> on shutdown.
 /// </summary>
 public sealed class WebhookDispatcher(
@@ -22,9 +23,7 @@ public sealed class WebhookDispatcher(
     IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookDispatcher> logger)
 {
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
-    private readonly ConcurrentDictionary<Guid, int> _runningPerEndpoint = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly WebhookThrottle _throttle = new(clock);
     private int _turn = -1;
 
     private readonly WebhookSender _sender = new(httpClients, secrets, clock);
@@ -108,35 +107,43 @@ public sealed class WebhookDispatcher(
         if (waiting.Count == 0) return 0;
 
         var endpointIds = waiting.Select(w => w.EndpointId).ToList();
-        var ownerThrottles = await db.WebhookEndpoints.AsNoTracking().Where(e => endpointIds.Contains(e.Id))
-            .Select(e => new { e.Id, e.MaxDeliveriesPerSecond })
-            .ToDictionaryAsync(e => e.Id, e => e.MaxDeliveriesPerSecond, cancellationToken);
+        // Deleted and disabled endpoints included: their due deliveries start, to be ended as not sent.
+        var standings = await db.WebhookEndpoints.AsNoTracking().IgnoreQueryFilters().Where(e => endpointIds.Contains(e.Id))
+            .Select(WebhookThrottle.Read).ToDictionaryAsync(e => e.EndpointId, cancellationToken);
         var turns = waiting
+            .Where(w => standings.ContainsKey(w.EndpointId))
             .OrderBy(w => w.EndpointId)
-            .Select(w => new Turn(w.EndpointId, Math.Min(w.Count, Math.Min(
-                settings.MaxConcurrencyPerEndpoint - _runningPerEndpoint.GetValueOrDefault(w.EndpointId),
-                _throttle.Allowance(w.EndpointId, settings.ThrottleFor(ownerThrottles.GetValueOrDefault(w.EndpointId)))))))
+            .Select(w => new Turn(standings[w.EndpointId], Math.Min(w.Count, standings[w.EndpointId].Room(now, settings))))
             .ToList();
+        if (turns.Count == 0) return 0;
         var first = (int)(unchecked((uint)Interlocked.Increment(ref _turn)) % (uint)turns.Count);
         ShareOut(turns, first, free);
 
         var started = 0;
         foreach (var turn in turns.Where(t => t.Taken > 0))
         {
-            var ids = await Due(db, now).Where(d => d.EndpointId == turn.EndpointId)
+            var endpointId = turn.Endpoint.EndpointId;
+            var ids = await Due(db, now).Where(d => d.EndpointId == endpointId)
                 .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.CreatedAt)
                 .Take(turn.Taken).Select(d => d.Id).ToListAsync(cancellationToken);
             foreach (var id in ids)
-                if (await TryStartAsync(db, id, turn.EndpointId, now, settings, cancellationToken)) started++;
+            {
+                var start = await TryStartAsync(db, id, turn.Endpoint, settings, cancellationToken);
+                if (start == Start.Started) started++;
+                // Other instances took the endpoint's room since this pass read it; the next pass reads it again.
+                else if (start == Start.EndpointFull) break;
+            }
         }
         return started;
     }
 
     /// <summary>One endpoint's share of a pass: how many it could start (<see cref="Room"/>) and how many it got.</summary>
-    private sealed record Turn(Guid EndpointId, int Room)
+    private sealed record Turn(WebhookThrottle.Standing Endpoint, int Room)
     {
         public int Taken { get; set; }
     }
+
+    private enum Start { Started, Taken, EndpointFull }
 
     /// <summary>Hands out <paramref name="free"/> slots one at a time round the endpoints, starting at <paramref name="first"/>.</summary>
     private static void ShareOut(List<Turn> turns, int first, int free)
@@ -156,17 +163,28 @@ public sealed class WebhookDispatcher(
         }
     }
 
-    private async Task<bool> TryStartAsync(ControlPanelDbContext db, Guid deliveryId, Guid endpointId, DateTime now, WebhookOptions settings, CancellationToken cancellationToken)
+    private async Task<Start> TryStartAsync(ControlPanelDbContext db, Guid deliveryId, WebhookThrottle.Standing endpoint, WebhookOptions settings, CancellationToken cancellationToken)
     {
-        if (_running.ContainsKey(deliveryId)) return false;
+        if (_running.ContainsKey(deliveryId)) return Start.Taken;
         // The lease is taken in the database, so a second worker (or instance) never attempts the same delivery at once.
+        var now = clock.GetUtcNow().UtcDateTime;
         var leasedUntil = now + settings.Lease;
-        var claimed = await Due(db, now).Where(d => d.Id == deliveryId)
+        var leased = await Due(db, now).Where(d => d.Id == deliveryId)
             .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeasedUntil, leasedUntil), cancellationToken);
-        if (claimed == 0) return false;
+        if (leased == 0) return Start.Taken;
 
-        _throttle.Started(endpointId);
-        _runningPerEndpoint.AddOrUpdate(endpointId, 1, static (_, n) => n + 1);
+        // The delivery first, the endpoint's slot second: instances racing for one delivery spend no slot on it but the winner's.
+        // The time is read again, so the throttle counts the start from when it is claimed, not from before the lease.
+        var endpointId = endpoint.EndpointId;
+        if (!await WebhookThrottle.TryStartAsync(db, endpointId, clock.GetUtcNow().UtcDateTime, settings.ThrottleFor(endpoint.OwnerPerSecond),
+                settings.MaxConcurrencyPerEndpoint, leasedUntil, CancellationToken.None))
+        {
+            // Handed back at once for the next pass: the lease just taken is this worker's, and no one else's until it runs out.
+            await db.WebhookDeliveries.Where(d => d.Id == deliveryId)
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeasedUntil, (DateTime?)null), CancellationToken.None);
+            return Start.EndpointFull;
+        }
+
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _running[deliveryId] = done.Task;
         _ = Task.Run(async () =>
@@ -175,12 +193,27 @@ public sealed class WebhookDispatcher(
             catch (Exception e) { logger.LogError(e, "Webhook delivery {DeliveryId}: the attempt could not be recorded; it is retried when its lease ends.", deliveryId); }
             finally
             {
-                _runningPerEndpoint.AddOrUpdate(endpointId, 0, static (_, n) => n - 1);
+                await FinishedAsync(endpointId);
                 _running.TryRemove(deliveryId, out _);
                 done.SetResult();
             }
         }, CancellationToken.None);
-        return true;
+        return Start.Started;
+    }
+
+    /// <summary>Frees the endpoint's slot after an attempt, however it ended.</summary>
+    private async Task FinishedAsync(Guid endpointId)
+    {
+        try
+        {
+            await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
+            await WebhookThrottle.FinishedAsync(db, endpointId, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The slot is then freed when the attempt's lease runs out, as a crashed instance's is.
+            logger.LogWarning(e, "Webhook endpoint {EndpointId}: could not free an attempt's slot.", endpointId);
+        }
     }
 
     private static IQueryable<WebhookDelivery> Due(ControlPanelDbContext db, DateTime now) =>

@@ -58,6 +58,22 @@ public class WebhookEndpoint : IAccountOwned
     /// <summary>When the current run of failed attempts began; null after a delivered one or when re-enabled. Drives the time-based disable.</summary>
     public DateTime? FailingSince { get; set; }
 
+    // What every instance's dispatcher has started to this endpoint, kept on its row so the throttle and the concurrency cap hold
+    // across instances; written only by WebhookThrottle's conditional updates (see there for how they are read).
+
+    /// <summary>Starts in the earlier of the two latest groups of starts (see <see cref="WebhookThrottle"/>).</summary>
+    public int EarlierStarts { get; set; }
+    /// <summary>The last start of the earlier group; null before any.</summary>
+    public DateTime? EarlierStartAt { get; set; }
+    /// <summary>Starts in the latest group.</summary>
+    public int LatestStarts { get; set; }
+    /// <summary>The last start of the latest group; null before any.</summary>
+    public DateTime? LatestStartAt { get; set; }
+    /// <summary>Attempts started and not yet finished, over all instances; counts only until <see cref="InFlightUntil"/>.</summary>
+    public int AttemptsInFlight { get; set; }
+    /// <summary>When the last lease of those attempts runs out: past it, an instance that died mid-attempt no longer holds a slot.</summary>
+    public DateTime? InFlightUntil { get; set; }
+
     public IReadOnlyList<string> EventList => Events.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public bool Subscribes(string eventName) => EventList.Contains(eventName);

@@ -25,11 +25,11 @@ public sealed class WebhookOptions
     [Range(1, 1000)]
     public int MaxAttempts { get; set; } = 25;
 
-    /// <summary>Attempts in flight at once, over all endpoints.</summary>
+    /// <summary>Attempts in flight at once on this instance, over all endpoints.</summary>
     [Range(1, 1000)]
     public int MaxConcurrency { get; set; } = 32;
 
-    /// <summary>Attempts in flight at once to one endpoint, so a slow receiver holds up only its own deliveries.</summary>
+    /// <summary>Attempts in flight at once to one endpoint over all instances, so a slow receiver holds up only its own deliveries.</summary>
     [Range(1, 100)]
     public int MaxConcurrencyPerEndpoint { get; set; } = 4;
 
@@ -61,7 +61,7 @@ public sealed class WebhookOptions
     public int DisableAfterFailedDeliveries { get; set; } = 10;
 
     /// <summary>
-    /// The most deliveries per second any endpoint gets (per instance): an owner may set their endpoint lower, never higher; an
+    /// The most deliveries per second any endpoint gets, over all instances: an owner may set their endpoint lower, never higher; an
     /// endpoint with none set gets this.
     /// </summary>
     [Range(1, 1000)]

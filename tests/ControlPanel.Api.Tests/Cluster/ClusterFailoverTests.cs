@@ -18,8 +18,10 @@ public sealed class ClusterFailoverTests(ClusterFailoverTests.ThreeInstances clu
     {
         // Short, so the lease a dead instance leaves behind runs out soon.
         ["Webhooks:Timeout"] = Timeout.ToString(),
-        // One attempt at a time per instance to an endpoint: three held at once are one on each instance.
-        ["Webhooks:MaxConcurrencyPerEndpoint"] = "1",
+        // One attempt at a time per instance, and room for all three at the endpoint (its cap holds over all instances): three
+        // held at once are one on each instance.
+        ["Webhooks:MaxConcurrency"] = "1",
+        ["Webhooks:MaxConcurrencyPerEndpoint"] = "3",
     });
 
     [Fact]

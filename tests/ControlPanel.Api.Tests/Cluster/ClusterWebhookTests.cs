@@ -91,6 +91,55 @@ public sealed class ClusterWebhookTests(ClusterCollection.ThreeInstances cluster
         }
     }
 
+    /// <summary>
+    /// How much an attempt's recorded start may lag its claim, more than another's (a context made and the delivery read in
+    /// between, on a loaded machine). The exact bound, no second holding more than the rate, is FairDispatchTests' (fake clock).
+    /// </summary>
+    private static readonly TimeSpan StartJitter = TimeSpan.FromMilliseconds(500);
+
+    [Fact]
+    public async Task An_endpoints_throttle_and_concurrency_cap_hold_over_all_three_instances()
+    {
+        const int perSecond = 4, count = 20, cap = 4; // cap: the cluster's Webhooks:MaxConcurrencyPerEndpoint (the default)
+        await using var receiver = await TestReceiver.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int open = 0, mostOpen = 0;
+        // Holds every request until all events are posted, so a backlog builds that every instance tries to drain at once.
+        receiver.Answer = async (_, context) =>
+        {
+            var now = Interlocked.Increment(ref open);
+            lock (receiver) mostOpen = Math.Max(mostOpen, now);
+            try
+            {
+                await release.Task.WaitAsync(context.RequestAborted);
+                await context.Response.WriteAsync("ok");
+            }
+            finally
+            {
+                Interlocked.Decrement(ref open);
+            }
+        };
+        var application = await cluster.CreateApplicationAsync();
+        var endpoint = await cluster.UseAsync<WebhookEndpointService, IssuedSecret>(endpoints => endpoints.CreateAsync(AppCluster.Admin,
+            new WebhookEndpointService.Form { Url = receiver.Url, Events = [WebhookEvents.ChatEnded], AccountId = application.AccountId, MaxDeliveriesPerSecond = perSecond }));
+        await cluster.WaitUntilEveryInstanceSeesAsync(application, answer => answer.Valid);
+
+        var events = await ClusterWebhooks.PostEventsAsync(cluster, application, count);
+        await Eventually.TrueAsync(() => Volatile.Read(ref open) == cap, "the endpoint's slots taken");
+        var releasedAt = DateTime.UtcNow;
+        release.SetResult();
+        var outcome = await ClusterWebhooks.WaitUntilFinishedAsync(cluster, endpoint.EndpointId, events.Count, TimeSpan.FromSeconds(60));
+
+        ClusterWebhooks.AssertEachEventDeliveredOnce(outcome, events);
+        Assert.Equal(count, receiver.Requests.Count);
+        // The cap of all three instances together: each keeping it alone would have held three times as many.
+        Assert.Equal(cap, mostOpen);
+        // The backlog drained at the rate, not at three times it: sixteen at four a second are four bursts a second apart.
+        var drained = outcome.Attempts.Select(a => a.StartedAt).Where(t => t >= releasedAt).Order().ToList();
+        Assert.Equal(count - cap, drained.Count);
+        Assert.InRange(drained[^1] - drained[0], TimeSpan.FromSeconds((count - cap) / perSecond - 1) - StartJitter, TimeSpan.FromSeconds(60));
+    }
+
     private async Task<(ControlPanelFactory.TestApplication Application, Guid EndpointId)> ApplicationWithEndpointAsync(string url)
     {
         var application = await cluster.CreateApplicationAsync();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ControlPanel.Domain.Accounts;
+using ControlPanel.Domain.Data;
 using ControlPanel.Domain.Webhooks;
 using ControlPanel.Tests;
 using Microsoft.AspNetCore.Http;
@@ -119,6 +120,145 @@ public sealed class FairDispatchTests
 
         var created = await bed.Endpoints.CreateAsync(bed.Owner, new WebhookEndpointService.Form { Url = "http://127.0.0.1:9/hook", Events = [WebhookEvents.KeyRotated] });
         Assert.Equal(5, (await bed.Endpoints.GetAsync(bed.Owner, created.EndpointId)).DeliveriesPerSecond);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Two_instances_on_one_database_together_never_start_more_than_an_endpoints_rate_in_any_second(DatabaseProvider provider)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bed = await WebhookTestBed.CreateAsync(WebhookTestBed.FastOptions(), clock, provider);
+        await using var receiver = await TestReceiver.StartAsync();
+        var arrivals = new ConcurrentQueue<DateTimeOffset>();
+        receiver.Answer = (_, context) =>
+        {
+            arrivals.Enqueue(clock.GetUtcNow());
+            return context.Response.WriteAsync("ok");
+        };
+        var endpoint = await bed.Endpoints.CreateAsync(bed.Owner, new WebhookEndpointService.Form { Url = receiver.Url, Events = [WebhookEvents.KeyRotated], MaxDeliveriesPerSecond = 3 });
+        const int deliveries = 18;
+        var start = clock.GetUtcNow();
+        await AddDueAsync(bed, bed.AcmeId, endpoint.EndpointId, deliveries, start.UtcDateTime);
+
+        WebhookDispatcher[] instances = [bed.NewDispatcher(), bed.NewDispatcher()];
+        // Uneven steps, so passes fall at many offsets within a second; both instances' passes run at once, racing for each start.
+        TimeSpan[] steps = [.. new[] { 150, 400, 250, 100, 350 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
+        for (var pass = 0; pass < 200 && arrivals.Count < deliveries; pass++)
+        {
+            await Task.WhenAll(instances.Select(instance => Task.Run(() => instance.DispatchAsync())));
+            await WaitAsync(() => instances.All(instance => instance.InFlight == 0));
+            clock.Advance(steps[pass % steps.Length]);
+        }
+
+        var times = arrivals.OrderBy(t => t).ToList();
+        Assert.Equal(deliveries, times.Count);
+        Assert.All(times, t => Assert.InRange(times.Count(u => u >= t && u < t + TimeSpan.FromSeconds(1)), 1, 3));
+        // And at the rate: 18 at 3 a second are six bursts a second apart, each waiting at most one step (0.4 s) past its second.
+        Assert.InRange(times[^1] - start, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5 * 1.4));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Two_instances_on_one_database_together_keep_an_endpoints_attempts_in_flight_within_its_cap(DatabaseProvider provider)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = WebhookTestBed.FastOptions();
+        options.MaxConcurrencyPerEndpoint = 2;
+        options.Timeout = TimeSpan.FromSeconds(30); // never reached: the receiver holds its answers until the test lets them go
+        await using var bed = await WebhookTestBed.CreateAsync(options, clock, provider);
+        await using var receiver = await TestReceiver.StartAsync();
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int open = 0, mostOpen = 0;
+        receiver.Answer = async (_, context) =>
+        {
+            var now = Interlocked.Increment(ref open);
+            InterlockedMax(ref mostOpen, now);
+            try
+            {
+                await answer.Task.WaitAsync(context.RequestAborted);
+                await context.Response.WriteAsync("ok");
+            }
+            finally
+            {
+                Interlocked.Decrement(ref open);
+            }
+        };
+        var endpoint = await bed.AddEndpointAsync(receiver.Url);
+        const int deliveries = 8;
+        await AddDueAsync(bed, bed.AcmeId, endpoint.EndpointId, deliveries, clock.GetUtcNow().UtcDateTime);
+
+        WebhookDispatcher[] instances = [bed.NewDispatcher(), bed.NewDispatcher()];
+        try
+        {
+            for (var pass = 0; pass < 5; pass++)
+            {
+                await Task.WhenAll(instances.Select(instance => Task.Run(() => instance.DispatchAsync())));
+                // Every attempt started has reached the receiver, where it waits.
+                await WaitAsync(() => instances.Sum(instance => instance.InFlight) == receiver.Requests.Count);
+                clock.Advance(TimeSpan.FromSeconds(1));
+            }
+            Assert.Equal(2, receiver.Requests.Count); // the cap of both instances together, not two each
+
+            answer.SetResult();
+            for (var pass = 0; pass < 100 && arrivals() < deliveries; pass++)
+            {
+                await Task.WhenAll(instances.Select(instance => Task.Run(() => instance.DispatchAsync())));
+                await WaitAsync(() => instances.All(instance => instance.InFlight == 0));
+                clock.Advance(TimeSpan.FromSeconds(1));
+            }
+            Assert.Equal(deliveries, arrivals()); // each slot was freed when its attempt ended
+            Assert.Equal(2, mostOpen);
+        }
+        finally
+        {
+            await Task.WhenAll(instances.Select(instance => instance.StopAsync()));
+        }
+
+        int arrivals() => receiver.Requests.Count;
+    }
+
+    [Fact]
+    public async Task The_slots_of_an_instance_that_died_mid_attempt_are_free_again_when_its_leases_run_out()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = WebhookTestBed.FastOptions();
+        options.MaxConcurrencyPerEndpoint = 2;
+        await using var bed = await WebhookTestBed.CreateAsync(options, clock);
+        await using var receiver = await TestReceiver.StartAsync();
+        var endpoint = await bed.AddEndpointAsync(receiver.Url);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ids = await AddDueAsync(bed, bed.AcmeId, endpoint.EndpointId, 4, now);
+
+        // The rows as an instance killed with two attempts open leaves them: both deliveries leased, both slots claimed.
+        var leasedUntil = now + options.Lease;
+        await using (var db = bed.Database.CreateContext())
+        {
+            foreach (var id in ids.Take(2))
+            {
+                await db.WebhookDeliveries.Where(d => d.Id == id).ExecuteUpdateAsync(set => set.SetProperty(d => d.LeasedUntil, leasedUntil));
+                Assert.True(await WebhookThrottle.TryStartAsync(db, endpoint.EndpointId, now, 10, options.MaxConcurrencyPerEndpoint, leasedUntil, default));
+            }
+        }
+
+        var alive = bed.NewDispatcher();
+        clock.Advance(options.Lease - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await alive.DispatchAsync()); // the slots are still held
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, await alive.DispatchAsync());
+        await alive.WhenIdleAsync();
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.Subset(ids.Select(id => id.ToString()).ToHashSet(), receiver.Requests.Select(r => r.Id).ToHashSet());
+    }
+
+    private static void InterlockedMax(ref int most, int value)
+    {
+        var seen = Volatile.Read(ref most);
+        while (value > seen)
+        {
+            var was = Interlocked.CompareExchange(ref most, value, seen);
+            if (was == seen) return;
+            seen = was;
+        }
     }
 
     /// <summary>Events already fanned out and their deliveries, due at <paramref name="due"/>, written in one go.</summary>

@@ -1211,6 +1211,9 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.Property<Guid>("AccountId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("AttemptsInFlight")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1230,6 +1233,12 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.Property<DateTime?>("DisabledAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("EarlierStartAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EarlierStarts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Events")
                         .IsRequired()
                         .HasMaxLength(400)
@@ -1238,7 +1247,16 @@ namespace ControlPanel.Domain.Data.Migrations
                     b.Property<DateTime?>("FailingSince")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("InFlightUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LatestStartAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LatestStarts")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("MaxDeliveriesPerSecond")
