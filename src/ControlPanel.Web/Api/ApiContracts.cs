@@ -67,8 +67,9 @@ public sealed record EventAccepted(
     [property: JsonPropertyName("event_id")] Guid? EventId,
     [property: JsonPropertyName("info"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Info = null);
 
-/// <summary>Source-generated JSON for the API's bodies: no reflection on the request path.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+/// <summary>Source-generated JSON for the API's bodies: no reflection on the request path. Times are written with <c>Z</c>
+/// (UtcDateTimeJsonConverter), as the other answers are through ConfigureHttpJsonOptions, which this context does not see.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never, Converters = [typeof(UtcDateTimeJsonConverter)])]
 [JsonSerializable(typeof(ApiErrorBody))]
 [JsonSerializable(typeof(VerifyRequest))]
 [JsonSerializable(typeof(VerifyResponse))]

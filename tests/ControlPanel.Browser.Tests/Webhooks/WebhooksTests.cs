@@ -299,4 +299,45 @@ public sealed class WebhooksTests(BrowserFixture browser) : IAsyncLifetime
             }
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
+
+    [Fact]
+    public async Task On_a_phone_each_delivery_is_one_compact_row_that_opens_it()
+    {
+        var page = await browser.NewPageAsync(app);
+        await page.RegisterOwnerAsync("pia@acme.test", "Acme Ltd");
+        await AddEndpointAsync(page);
+        await page.GetByTestId("dismiss-secrets").ClickAsync();
+        await Expect(page.GetByTestId("endpoint-title")).ToHaveTextAsync(receiverUrl);
+        await page.WaitForCircuitAsync();
+        await page.GetByTestId("send-test").ClickAsync();
+        await page.GetByTestId("test-delivery-link").ClickAsync();
+        await Expect(page.GetByTestId("delivery-status")).ToHaveTextAsync("Delivered");
+        var deliveryPath = new Uri(page.Url).AbsolutePath;
+
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("webhooks");
+        await page.WaitForCircuitAsync();
+        var compact = page.GetByTestId("delivery-compact");
+        await Expect(compact).ToContainTextAsync("Delivered");
+        await Expect(compact).ToContainTextAsync(WebhookEvents.Test);
+        await Expect(compact).ToContainTextAsync("1 attempt");
+        await Expect(page.GetByTestId("delivery-link")).ToBeHiddenAsync();
+        await Expect(page.Locator("[data-testid=deliveries] thead")).ToBeHiddenAsync();
+        // Two lines (event and status; time and attempts) and the cell's padding: the stacked card of labelled cells was over 200 px.
+        var row = await page.Locator("[data-testid=deliveries] tbody tr").First.BoundingBoxAsync();
+        Assert.NotNull(row);
+        Assert.True(row.Height <= 72, $"A delivery row is {row.Height} px high at 390 px; two lines and padding fit in 72.");
+        Assert.Equal(0, await page.ScreenshotAndMeasureOverflowAsync("owner-webhooks-compact-deliveries-390"));
+
+        await compact.ClickAsync();
+        await Expect(page.GetByTestId("delivery-status")).ToHaveTextAsync("Delivered");
+        Assert.Equal(deliveryPath, new Uri(page.Url).AbsolutePath);
+
+        // On a laptop the table's own columns show, not the compact row.
+        await page.SetViewportSizeAsync(1366, 768);
+        await page.GoBackAsync();
+        await page.WaitForCircuitAsync();
+        await Expect(page.GetByTestId("delivery-link")).ToBeVisibleAsync();
+        await Expect(compact).ToBeHiddenAsync();
+    }
 }

@@ -62,6 +62,10 @@ public sealed class AccessTokensPageTests : ComponentTest
         await DialogHost.Find("[data-testid=dismiss-secrets]").ClickAsync(new());
         await submit;
 
+        // The form is empty again, with no "Enter a name." for the field it just emptied.
+        Assert.Empty(page.Find("[data-testid=new-token-card] form").QuerySelectorAll(".mud-input-error, .validation-message"));
+        Assert.DoesNotContain("Enter a name.", page.Find("[data-testid=new-token-card]").TextContent);
+        Assert.Equal("", page.Find("input[data-testid=token-name]").GetAttribute("value") ?? "");
         var row = Assert.Single(page.FindAll("[data-testid=tokens-grid] tbody tr"));
         Assert.Equal("deploy pipeline", row.QuerySelector("[data-testid=token-row-name]")!.TextContent);
         Assert.Equal($"cpat_…{shown[^4..]}", row.QuerySelector("[data-testid=token-hint]")!.TextContent);

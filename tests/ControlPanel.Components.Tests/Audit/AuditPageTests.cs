@@ -2,6 +2,8 @@ using ControlPanel.Domain.Accounts;
 using ControlPanel.Domain.Applications;
 using ControlPanel.Domain.Audit;
 using ControlPanel.Web.Components.Pages.Audit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Extensions;
 
@@ -124,5 +126,50 @@ public sealed class AuditPageTests : ComponentTest
         await page.InvokeAsync(() => action.Instance.ValueChanged.InvokeAsync(AuditActions.ApplicationCreated));
         page.WaitForAssertion(() => Assert.Equal(25, Column(page, "audit-action").Count));
         Assert.Equal("App 26", Column(page, "audit-application")[0]);
+    }
+
+    [Fact]
+    public async Task The_filters_go_into_the_url_and_a_link_with_them_opens_the_same_view()
+    {
+        var acme = await NewOwnerAsync("Acme Ltd");
+        var storefront = await CreateApplicationAsync(acme, "Storefront");
+        await UseAsync<AdminControls, bool>(async a => { await a.SetOnlineAsync(Admin, storefront, false); return true; });
+        SignIn(Admin);
+        var navigation = Context.Services.GetRequiredService<NavigationManager>();
+        var page = Render<AuditPage>();
+        page.WaitForAssertion(() => Assert.Equal(2, Column(page, "audit-action").Count));
+
+        var action = page.FindComponents<MudSelect<string>>().Single();
+        await page.InvokeAsync(() => action.Instance.ValueChanged.InvokeAsync(AuditActions.ApplicationStatusChanged));
+        var picker = page.FindComponent<MudDateRangePicker>();
+        var today = DateTime.UtcNow.Date;
+        await page.InvokeAsync(() => picker.Instance.DateRangeChanged.InvokeAsync(new DateRange(today.AddDays(-1), today)));
+
+        Assert.Contains($"action={AuditActions.ApplicationStatusChanged}", navigation.Uri);
+        Assert.Contains($"from={today.AddDays(-1):yyyy-MM-dd}&to={today:yyyy-MM-dd}", navigation.Uri);
+        page.WaitForAssertion(() => Assert.Equal([AuditActions.ApplicationStatusChanged], Column(page, "audit-action")));
+
+        // A reload, Back or a shared link opens the same view.
+        var reloaded = Render<AuditPage>();
+        reloaded.WaitForAssertion(() => Assert.Equal([AuditActions.ApplicationStatusChanged], Column(reloaded, "audit-action")));
+        Assert.Equal(AuditActions.ApplicationStatusChanged, reloaded.FindComponents<MudSelect<string>>().Single().Instance.GetState(x => x.Value));
+        Assert.Equal(today.AddDays(-1), reloaded.FindComponent<MudDateRangePicker>().Instance.DateRange?.Start);
+    }
+
+    [Fact]
+    public async Task A_link_naming_another_accounts_application_shows_only_the_viewers_own_entries()
+    {
+        var acme = await NewOwnerAsync("Acme Ltd");
+        await CreateApplicationAsync(acme, "Storefront");
+        var globex = await NewOwnerAsync("Globex");
+        var billing = await CreateApplicationAsync(globex, "Billing");
+        SignIn(acme);
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo($"audit?applicationId={billing}&accountId={globex.AccountId}");
+
+        var page = Render<AuditPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(["Storefront"], Column(page, "audit-application")));
+        Assert.DoesNotContain("Billing", page.Markup);
+        Assert.Null(page.FindComponents<MudSelect<Guid?>>().Single().Instance.GetState(x => x.Value));
     }
 }

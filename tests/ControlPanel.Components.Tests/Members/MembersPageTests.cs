@@ -46,6 +46,10 @@ public sealed class MembersPageTests : ComponentTest
 
         var link = page.WaitForElement("[data-testid=invitation-link]").TextContent;
         Assert.Contains("/Account/JoinAccount?token=", link);
+        // The form is empty again, with no "required" message for the field it just emptied.
+        var form = page.Find("[data-testid=invite-card] form");
+        Assert.Empty(form.QuerySelectorAll(".mud-input-error, .validation-message"));
+        Assert.Equal("", page.Find("input[data-testid=invite-email]").GetAttribute("value") ?? "");
         Assert.Equal("vera@initech.test", Assert.Single(page.FindAll("[data-testid=pending-email]")).TextContent);
         await using var db = await Services.GetRequiredService<IDbContextFactory<ControlPanelDbContext>>().CreateDbContextAsync();
         var mail = await db.OutboxMails.SingleAsync(m => m.Kind == MailKinds.MemberInvitation && m.To == "vera@initech.test");

@@ -52,6 +52,29 @@ public sealed class ResourcesPageTests : ComponentTest
     }
 
     [Fact]
+    public async Task A_limit_typed_as_5k_is_refused_at_its_field_and_nothing_is_saved()
+    {
+        SignIn(Admin);
+        var page = Render<ResourcesPage>();
+        page.WaitForElement("[data-testid=resource-list]");
+
+        page.Find("[data-testid=add-resource]").Click();
+        page.Find("input[data-testid=resource-path]").Change("/v1/chats/{id}");
+        page.Find("input[data-testid=limit-live-user]").Change("5k");
+        await page.Find("form").SubmitAsync();
+
+        page.WaitForAssertion(() => Assert.Contains("Enter the limit as a whole number in digits", page.Find("[data-testid=resource-form-card]").TextContent));
+        Assert.Single((await UseAsync<ResourceService, ResourceService.Catalogue>(r => r.ListAsync(Admin))).Resources);
+
+        // Digits are read: the message goes and the number is what is saved.
+        page.Find("input[data-testid=limit-live-user]").Change("600");
+        await page.Find("form").SubmitAsync();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=resource-title]").Count));
+        var saved = await UseAsync<ResourceService, ResourceService.Catalogue>(r => r.ListAsync(Admin));
+        Assert.Equal(600, saved.Resources[0].Limits[Domain.Applications.ApplicationEnvironment.Live].PerUser);
+    }
+
+    [Fact]
     public async Task Overlaps_are_pointed_out()
     {
         await AddAsync("GET", "/v1/chats/*");

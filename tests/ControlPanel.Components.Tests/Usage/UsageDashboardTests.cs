@@ -39,8 +39,10 @@ public sealed class UsageDashboardTests : UsageComponentTest
         Assert.Equal("Calls per minute", (string?)OptionsOf(cut, "live-chart")["yaxis"]!["title"]!["text"]);
         Assert.Equal(["Allowed"], SeriesOf(cut, "daily-chart"));
         Assert.Contains("100% allowed (3 of 3 calls)", cut.Find("[data-testid=success-rate]").TextContent);
-        // A quota of a million is far above three calls: drawing it would flatten them to a line at zero.
-        Assert.Contains("far above", cut.Find("[data-testid=month-chart]").TextContent);
+        // A quota of a million, far above three calls, is drawn all the same, and the axis reaches it.
+        Assert.Equal(1_000_000, QuotaLines(cut)[0]);
+        Assert.True((double)OptionsOf(cut, "month-chart")["yaxis"]!["max"]! >= 1_000_000);
+        Assert.Contains("against the monthly quota of 1,000,000", cut.Find("[data-testid=month-chart]").TextContent);
         Assert.Equal(["Month to date"], SeriesOf(cut, "month-chart"));
     }
 
@@ -62,7 +64,7 @@ public sealed class UsageDashboardTests : UsageComponentTest
     }
 
     [Fact]
-    public async Task The_month_chart_draws_the_quota_and_the_allowance_when_they_are_near_the_calls()
+    public async Task The_month_chart_draws_the_quota_and_the_allowance()
     {
         var owner = await NewOwnerAsync("Acme");
         var (id, keys) = await NewApplicationAsync(owner, "Storefront");
@@ -96,8 +98,9 @@ public sealed class UsageDashboardTests : UsageComponentTest
         Assert.Contains("Most used: Small", cut.Find("[data-testid=quota-fullest]").TextContent);
         var bars = cut.FindAll("[data-testid=quota-bar-text]").Select(b => b.TextContent.Trim()).ToList();
         Assert.Equal(["8 of 10 (80%)", "0 of 1,000,000 (0%)"], bars);
-        // A million above 8 calls is off the chart: no line.
-        Assert.Empty(QuotaLines(cut));
+        // A million above 8 calls is drawn too, as the quotas added up: every month chart shows its quota.
+        Assert.Equal(1_000_010, QuotaLines(cut)[0]);
+        Assert.Contains("(2 applications)", (string?)OptionsOf(cut, "month-chart")["annotations"]!["yaxis"]![0]!["label"]!["text"]);
     }
 
     [Fact]

@@ -141,4 +141,31 @@ public sealed class AddEndpointDialogTests : WebhookTest
         DialogHost.WaitForAssertion(() => Assert.Contains("Choose an account.", DialogHost.Find("[data-testid=add-endpoint-dialog]").TextContent));
         Assert.Empty(await UseAsync<WebhookEndpointService, IReadOnlyList<WebhookEndpointService.Summary>>(e => e.ListAsync(owner)));
     }
+
+    [Fact]
+    public async Task A_throttle_typed_as_5k_is_refused_at_its_field_and_nothing_is_added_and_digits_are_read()
+    {
+        var owner = await NewOwnerAsync("Initech");
+        SignIn(owner);
+        var adding = OpenDialog();
+        DialogHost.Find("[data-testid=endpoint-url]").Change(PublicUrl);
+        await DialogHost.Find("[data-testid=event-chat_ended]").ChangeAsync(new() { Value = true });
+        DialogHost.Find("[data-testid=endpoint-throttle]").Change("5k");
+
+        await SubmitAsync();
+
+        DialogHost.WaitForAssertion(() => Assert.Contains("Enter the deliveries per second as a whole number in digits",
+            DialogHost.Find("[data-testid=add-endpoint-form]").TextContent));
+        Assert.NotNull(DialogHost.Find("[data-testid=add-endpoint-dialog]"));
+        Assert.Empty(await UseAsync<WebhookEndpointService, IReadOnlyList<WebhookEndpointService.Summary>>(e => e.ListAsync(owner)));
+
+        // Digits are read, the message goes, and the number is what is saved.
+        DialogHost.Find("[data-testid=endpoint-throttle]").Change("5");
+        DialogHost.WaitForAssertion(() => Assert.DoesNotContain("as a whole number", DialogHost.Find("[data-testid=add-endpoint-form]").TextContent));
+        await SubmitAsync();
+        await DialogHost.WaitForElement("[data-testid=dismiss-secrets]").ClickAsync(new());
+        await adding;
+        var endpoint = Assert.Single(await UseAsync<WebhookEndpointService, IReadOnlyList<WebhookEndpointService.Summary>>(e => e.ListAsync(owner)));
+        Assert.Equal(5, (await UseAsync<WebhookEndpointService, WebhookEndpointService.Details>(e => e.GetAsync(owner, endpoint.Id))).MaxDeliveriesPerSecond);
+    }
 }
