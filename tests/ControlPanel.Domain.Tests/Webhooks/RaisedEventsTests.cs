@@ -22,7 +22,7 @@ public sealed class RaisedEventsTests
         await bed.Keys.RotateAsync(bed.Owner, id, RotationGrace.Immediately);
         await bed.Keys.RevokeAsync(bed.Owner, id, (await bed.Keys.ListAsync(bed.Owner, id)).First(p => p.IsLive).Id);
         var keys = await bed.Keys.RotateAsync(bed.Owner, id, RotationGrace.Immediately);
-        await bed.Services.GetRequiredService<AdminControls>().SetQuotaAsync(bed.Admin, id, 2, 0);
+        await bed.Services.GetRequiredService<AdminControls>().SetQuotaAsync(bed.Admin, id, 2, 5);
         for (var i = 0; i < 3; i++) await bed.Check.CheckAsync(WebhookTestBed.Call(keys.ApplicationKey, keys.ConsumerKey));
         await bed.Services.GetRequiredService<QuotaLedger>().FlushNotificationsAsync();
         await bed.Applications.UpdateAsync(bed.Owner, id, new() { Name = "Storefront", IsOnline = false });
