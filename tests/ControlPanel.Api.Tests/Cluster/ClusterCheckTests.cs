@@ -129,13 +129,13 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
         var viewChanged = Stopwatch.StartNew();
         var seenAfter = await Task.WhenAll(new[] { first, third }.Select(async client =>
         {
-            while (true)
+            await Eventually.TrueAsync(async () =>
             {
                 using var check = await client.SendAsync(BearerCheck(token));
                 Assert.Equal(HttpStatusCode.OK, check.StatusCode);
-                if (check.HeaderValue("X-ControlPanel-View") == "support desk" || viewChanged.Elapsed > TimeSpan.FromSeconds(5)) return viewChanged.Elapsed;
-                await Task.Delay(5);
-            }
+                return check.HeaderValue("X-ControlPanel-View") == "support desk";
+            }, "the new view on every instance", TimeSpan.FromSeconds(5));
+            return viewChanged.Elapsed;
         }));
 
         output.WriteLine($"A view changed on the second instance was seen by the first and third after {string.Join(", ", seenAfter.Select(t => $"{t.TotalMilliseconds:0} ms"))}.");
@@ -223,18 +223,18 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
         var since = Stopwatch.StartNew();
         return await Task.WhenAll(cluster.Clients.Select(async client =>
         {
-            while (true)
+            await Eventually.TrueAsync(async () =>
             {
                 using var response = await client.SendAsync(call());
-                if (response.StatusCode == status)
+                if (response.StatusCode != status)
                 {
-                    await response.AssertErrorAsync(status, code);
-                    return since.Elapsed;
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    return false;
                 }
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                if (since.Elapsed > TimeSpan.FromSeconds(5)) return since.Elapsed;
-                await Task.Delay(5);
-            }
+                await response.AssertErrorAsync(status, code);
+                return true;
+            }, $"every instance to answer {(int)status}", TimeSpan.FromSeconds(5));
+            return since.Elapsed;
         }));
     }
 
@@ -248,16 +248,16 @@ public sealed class ClusterCheckTests(ClusterCollection.ThreeInstances cluster, 
         var probe = new VerifyRequest(application.ApplicationKey, application.ConsumerKey, ClientIp: "192.0.2.251", Counted: false, Method: method, Path: path);
         return await Task.WhenAll(cluster.Clients.Select(async client =>
         {
-            while (true)
+            VerifyResponse? answer = null;
+            await Eventually.TrueAsync(async () =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/verify") { Content = JsonContent.Create(probe) }
                     .Header("X-ControlPanel-Gateway-Secret", ApiRequests.GatewaySecret);
                 using var response = await client.SendAsync(request);
-                var answer = await response.Content.ReadFromJsonAsync<VerifyResponse>();
-                if (answer is { Resource: var named, RateLimit.Limit: var current } && named == title && current == limit) return since.Elapsed;
-                if (since.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException($"Still {System.Text.Json.JsonSerializer.Serialize(answer)}.");
-                await Task.Delay(5);
-            }
+                answer = await response.Content.ReadFromJsonAsync<VerifyResponse>();
+                return answer is { Resource: var named, RateLimit.Limit: var current } && named == title && current == limit;
+            }, () => $"every instance to name {title} with {limit}; still {System.Text.Json.JsonSerializer.Serialize(answer)}", TimeSpan.FromSeconds(10));
+            return since.Elapsed;
         }));
     }
 

@@ -280,13 +280,5 @@ public sealed class FairDispatchTests
     }
 
     /// <summary>Waits (real time) for what the dispatcher's background attempts bring about; fails after a generous limit.</summary>
-    private static async Task WaitAsync(Func<bool> done)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!done())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The dispatcher's attempts did not settle.");
-            await Task.Delay(5);
-        }
-    }
+    private static Task WaitAsync(Func<bool> done) => Eventually.TrueAsync(done, "the dispatcher's attempts to settle");
 }

@@ -9,6 +9,7 @@ using ControlPanel.Domain.Requests;
 using ControlPanel.Domain.Sessions;
 using ControlPanel.Domain.Usage;
 using ControlPanel.Domain.Webhooks;
+using ControlPanel.Tests;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -122,16 +123,13 @@ public sealed class WebhookTestBed : IAsyncDisposable
         Applications.CreateAsync(Owner, new ApplicationService.Form { Name = name });
 
     /// <summary>Runs dispatch passes until <paramref name="done"/> holds; fails after a generous limit rather than timing anything.</summary>
-    public static async Task RunUntilAsync(WebhookDispatcher dispatcher, Func<Task<bool>> done, TimeSpan? limit = null)
-    {
-        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(30));
-        while (!await done())
+    public static Task RunUntilAsync(WebhookDispatcher dispatcher, Func<Task<bool>> done, TimeSpan? limit = null) =>
+        Eventually.TrueAsync(async () =>
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The dispatcher did not reach the expected state.");
+            if (await done()) return true;
             await dispatcher.DispatchAsync();
-            await Task.Delay(25);
-        }
-    }
+            return false;
+        }, "the dispatcher to reach the expected state", limit);
 
     public async Task<WebhookDeliveryLog.Details> SingleDeliveryAsync()
     {
