@@ -51,6 +51,7 @@ connections=64   # at full speed; wrk runs one thread, leaving the other core to
 pause_ms=5       # between a connection's requests in the fixed-rate runs
 declare -A rps_of p50_of p99_of errors_of note_of runs_rps runs_p50 runs_p99 last_rps last_p99 ratios_of
 rounds=${BENCH_ROUNDS:-3}  # each pair of runs, alternating which goes first
+warmup=${BENCH_WARMUP:-5}  # seconds of load on each URL before measuring: .NET's tiered JIT keeps speeding the process up for a while
 failed=0
 
 # start_mode MODE: seeds and starts what MODE needs; sets target (the app's base URL), and check_url and
@@ -134,8 +135,8 @@ measure() {
   [ "$status" = 200 ] || { echo "FAILED: $check_url answered $status ($mode)" >&2; cat "$work"/app*.log "$work"/nginx/error.log >&2 2>/dev/null || true; exit 1; }
 
   echo "Warming up..."
-  WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s bench/check.lua "$check_url" >/dev/null
-  WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d5s -s "bench/$baseline_script" "$baseline_url" >/dev/null
+  WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d"${warmup}s" -s bench/check.lua "$check_url" >/dev/null
+  WRK_DELAY_MS=0 wrk -t1 -c"$connections" -d"${warmup}s" -s "bench/$baseline_script" "$baseline_url" >/dev/null
 
   echo "Peak ($connections connections, ${duration}s each, $rounds rounds):"
   for round in $(seq 1 "$rounds"); do
