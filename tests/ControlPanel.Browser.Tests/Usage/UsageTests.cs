@@ -295,8 +295,9 @@ public sealed class UsageTests(BrowserFixture browser) : IAsyncLifetime
                         var text = await tooltip.InnerTextAsync(new() { Timeout = 2000 });
                         return text.Contains(today) && text.Contains("Allowed") && text.Contains("Total");
                     }
-                    catch (PlaywrightException)
+                    catch (Exception e) when (e is PlaywrightException or TimeoutException)
                     {
+                        // Playwright's timeouts are System.TimeoutException: the tooltip left between the two reads.
                         return false;
                     }
                 }, "the tooltip of today's bar in the redrawn chart, with each outcome and the total");
